@@ -1,0 +1,1 @@
+"""Yikatong (一卡通): subsidy disbursement to social security card accounts."""

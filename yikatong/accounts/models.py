@@ -1,0 +1,108 @@
+"""Organizations (单位) in regions, users holding roles, and API tokens."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from yikatong.regions.models import Region
+
+from .roles import APPROVING_ROLES, Role
+
+
+class OrgKind(models.TextChoices):
+    FINANCE_BUREAU = "finance_bureau", "财政局"
+    LINE_DEPARTMENT = "line_department", "业务主管部门"
+    TOWNSHIP = "township", "乡镇人民政府"
+    TOWNSHIP_FINANCE = "township_finance", "乡镇财政所"
+    TOWNSHIP_STATION = "township_station", "乡镇经办站所"
+    VILLAGE = "village", "村(社区)"
+    AGENT_BANK = "agent_bank", "代发金融机构"
+    SUPERVISION = "supervision", "审计/纪检/监管"
+    DISCLOSURE = "disclosure", "政务公开办"
+
+
+class Organization(models.Model):
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=30, choices=OrgKind.choices, db_index=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organizations", verbose_name="所在区划")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units", verbose_name="上级单位"
+    )
+    code = models.CharField("单位编码", max_length=40, unique=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["region_id", "kind", "name"]
+        verbose_name = "单位"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="所属单位"
+    )
+    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    totp_secret = models.TextField("动态口令密钥(加密)", blank=True)
+    totp_enabled = models.BooleanField("已启用动态口令", default=False)
+    must_change_password = models.BooleanField("须修改密码", default=False)
+
+    class Meta:
+        verbose_name = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def region(self) -> Region | None:
+        return self.organization.region if self.organization_id else None
+
+    @property
+    def scope_prefix(self) -> str | None:
+        """Region code prefix of everything this user may see; None means nothing."""
+        region = self.region
+        return region.prefix if region else None
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        if not hasattr(self, "_role_cache"):
+            self._role_cache = frozenset(self.role_grants.values_list("role", flat=True)) if self.pk else frozenset()
+        return self._role_cache
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return bool(self.role_set & APPROVING_ROLES)
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="uniq_user_role")]
+        verbose_name = "角色授权"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """Bearer token for the JSON API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

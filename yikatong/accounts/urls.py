@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("account/password/", views.password_change_view, name="password_change"),
+    path("account/2fa/setup/", views.totp_setup_view, name="totp_setup"),
+    path("account/2fa/verify/", views.totp_verify_view, name="totp_verify"),
+    path("account/tokens/", views.tokens_view, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("admin/users/", views.users_view, name="users"),
+]

@@ -1,0 +1,36 @@
+"""JSON API (django-ninja). Every operation requires a session or a bearer token unless
+it is on the explicit public allow-list (only the OpenAPI schema)."""
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from yikatong.accounts.services import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class LoggedInSession(SessionAuth):
+    """Session auth (CSRF enforced on unsafe methods by ninja)."""
+
+
+api = NinjaAPI(
+    title="一卡通 API",
+    version="1",
+    description="惠民惠农财政补贴“一卡通”发放管理系统接口。认证：登录会话或 Bearer 令牌（在“API 令牌”页面申请）。",
+    auth=[LoggedInSession(), TokenAuth()],
+    urls_namespace="api",
+    docs_decorator=None,
+)
+
+from yikatong.accounts.api import router as accounts_router  # noqa: E402
+from yikatong.jobs.api import router as jobs_router  # noqa: E402
+from yikatong.web.api import router as web_router  # noqa: E402
+
+api.add_router("/", web_router)
+api.add_router("/accounts/", accounts_router)
+api.add_router("/jobs/", jobs_router)

@@ -1,0 +1,22 @@
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from . import selectors
+
+router = Router(tags=["后台任务"])
+
+
+class JobOut(Schema):
+    id: int
+    title: str
+    state: str
+    done: int
+    total: int
+    percent: int
+    message: str
+
+
+@router.get("/{job_id}", response=JobOut, summary="任务进度")
+def job(request, job_id: int):
+    j = get_object_or_404(selectors.jobs_for(request.user), pk=job_id)
+    return {"id": j.pk, "title": j.title, "state": j.state, "done": j.done, "total": j.total, "percent": j.percent, "message": j.message}

@@ -1,0 +1,47 @@
+"""`yikatong worker`: the database-backed task worker plus a heartbeat for /healthz."""
+import os
+import socket
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from yikatong.jobs.models import WorkerHeartbeat
+
+
+def _beat(worker_id: str, started, stop: threading.Event, interval: float) -> None:
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            WorkerHeartbeat.objects.update_or_create(
+                worker_id=worker_id,
+                defaults={"hostname": socket.gethostname()[:100], "pid": os.getpid(), "started_at": started, "seen_at": timezone.now()},
+            )
+        except Exception:  # noqa: BLE001 - a missed beat only shows as "stale" on /healthz
+            pass
+        stop.wait(interval)
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (django-tasks database backend) with a heartbeat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="process queued tasks, then exit")
+        parser.add_argument("--interval", type=float, default=1.0)
+
+    def handle(self, *args, batch=False, interval=1.0, **options):
+        worker_id = get_random_string(24)
+        stop = threading.Event()
+        beat = threading.Thread(target=_beat, args=(worker_id, timezone.now(), stop, 10.0), daemon=True)
+        beat.start()
+        try:
+            call_command(
+                "db_worker", queue_name="*", interval=interval, batch=batch, reload=False,
+                startup_delay=False, worker_id=worker_id,
+            )
+        finally:
+            stop.set()
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -1,0 +1,24 @@
+from django.db.models import QuerySet
+
+from yikatong.accounts.roles import Role
+
+from .models import Job, WorkerHeartbeat
+
+
+def jobs_for(actor) -> QuerySet[Job]:
+    """A user sees their own jobs; system admins see all."""
+    if actor.has_role(Role.SYSADMIN):
+        return Job.objects.all()
+    return Job.objects.filter(owner=actor)
+
+
+def worker_state(stale_seconds: int = 30) -> dict:
+    from django.utils import timezone
+
+    beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
+    if beat is None:
+        return {"state": "absent", "detail": "后台任务进程未运行"}
+    age = (timezone.now() - beat.seen_at).total_seconds()
+    if age > stale_seconds:
+        return {"state": "stale", "detail": f"后台任务进程已 {int(age)} 秒无响应", "last_seen": beat.seen_at.isoformat()}
+    return {"state": "ok", "detail": "后台任务进程运行中", "last_seen": beat.seen_at.isoformat()}

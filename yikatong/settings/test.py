@@ -1,0 +1,5 @@
+"""Test settings: fast hashing, tasks run immediately unless a test asks otherwise."""
+from .base import *  # noqa: F401,F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+YKT_DATA_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDA="

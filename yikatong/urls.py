@@ -1,0 +1,12 @@
+"""URL map. Everything requires login unless listed in PUBLIC_URL_NAMES (see accounts.middleware)."""
+from django.urls import include, path
+
+from yikatong.api import api
+
+urlpatterns = [
+    path("", include("yikatong.web.urls")),
+    path("", include("yikatong.accounts.urls")),
+    path("jobs/", include("yikatong.jobs.urls")),
+    path("audit/", include("yikatong.audit.urls")),
+    path("api/", api.urls),
+]
