@@ -24,7 +24,7 @@ api = NinjaAPI(
     description="惠民惠农财政补贴“一卡通”发放管理系统接口。认证：登录会话或 Bearer 令牌（在“API 令牌”页面申请）。",
     auth=[LoggedInSession(), TokenAuth()],
     urls_namespace="api",
-    docs_decorator=None,
+    docs_decorator=None,  # docs page: login required by DenyByDefaultMiddleware
 )
 
 from yikatong.accounts.api import router as accounts_router  # noqa: E402

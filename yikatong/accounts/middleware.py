@@ -6,10 +6,13 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 # URL names reachable without login. Everything else redirects to the login page
-# (HTML) or answers 401 (the JSON API, which authenticates itself).
-PUBLIC_URL_NAMES = frozenset({"login", "healthz", "api-root"})
+# (HTML) or answers 401 (the JSON API, which authenticates itself). The API's public
+# allow-list is the OpenAPI schema only (api:openapi-json).
+PUBLIC_URL_NAMES = frozenset({"login", "healthz"})
 PUBLIC_PATH_PREFIXES = ("/static/",)
 API_PREFIX = "/api/"
+# Pages under /api/ served by django-ninja that are HTML for people: login required.
+API_HTML_URL_NAMES = frozenset({"openapi-view", "api-root"})
 # Reachable while logged in but before a required second factor / password change.
 PRE_2FA_URL_NAMES = frozenset({"login", "logout", "totp_setup", "totp_verify", "password_change", "healthz"})
 
@@ -29,7 +32,7 @@ class DenyByDefaultMiddleware:
         path = request.path_info
         if request.user.is_authenticated or path.startswith(PUBLIC_PATH_PREFIXES):
             return self.get_response(request)
-        if path.startswith(API_PREFIX):
+        if path.startswith(API_PREFIX) and _url_name(path) not in API_HTML_URL_NAMES:
             # django-ninja applies auth on every operation (NinjaAPI(auth=...)); the
             # URL-walk test proves no operation is open unless allow-listed.
             return self.get_response(request)

@@ -13,8 +13,7 @@ def in_scope(qs: QuerySet, actor: User, region_field: str = "region") -> QuerySe
     prefix = actor.scope_prefix
     if prefix is None:
         return qs.none()
-    field = region_field if region_field.endswith("_id") else f"{region_field}_id"
-    return qs.filter(**{f"{field}__startswith": prefix})
+    return qs.filter(**{f"{region_field}__code__startswith": prefix})
 
 
 def region_in_scope(actor: User, region_code: str) -> bool:

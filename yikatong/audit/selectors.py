@@ -15,4 +15,4 @@ def events_for(actor) -> QuerySet[AuditEvent]:
         return qs
     from django.db.models import Q
 
-    return qs.filter(Q(actor__isnull=True) | Q(actor__organization__region_id__startswith=prefix or "-"))
+    return qs.filter(Q(actor__isnull=True) | Q(actor__organization__region__code__startswith=prefix or "-"))

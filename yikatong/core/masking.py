@@ -5,7 +5,7 @@ _DIGITS = re.compile(r"\D")
 
 
 def mask_id_number(value: str | None) -> str:
-    """1410241990010112 3X -> 1410**********123X (keep 4 first, 4 last)."""
+    """14102419900101123X -> 1410**********123X (keep 4 first, 4 last)."""
     if not value:
         return ""
     v = str(value).strip().upper()

@@ -6,9 +6,13 @@ from .models import Job, WorkerHeartbeat
 
 
 def jobs_for(actor) -> QuerySet[Job]:
-    """A user sees their own jobs; system admins see all."""
+    """A user sees their own jobs; system admins see the jobs of users in their region subtree."""
     if actor.has_role(Role.SYSADMIN):
-        return Job.objects.all()
+        from django.db.models import Q
+
+        from yikatong.accounts.scope import in_scope
+
+        return Job.objects.filter(Q(owner=actor) | Q(pk__in=in_scope(Job.objects.all(), actor, "owner__organization__region").values("pk")))
     return Job.objects.filter(owner=actor)
 
 

@@ -1,0 +1,64 @@
+"""A real headless Chromium (Debian's) logs in as two roles and sees their homes."""
+import os
+import shutil
+
+import pytest
+
+from conftest import PASSWORD
+from yikatong.accounts.models import OrgKind
+from yikatong.accounts.roles import Role
+
+CHROMIUM = os.environ.get("YKT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (see README)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/")
+    assert "/login/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+
+
+def test_two_roles_log_in_and_see_their_homes(browser, live_server, make_user, regions):
+    make_user("zhan", Role.TOWNSHIP_OPERATOR, region=regions["town1"], kind=OrgKind.TOWNSHIP_STATION)
+    make_user("shenji", Role.SUPERVISOR)
+
+    page = browser.new_page()
+    _login(page, live_server.url, "zhan")
+    assert page.inner_text("[data-testid=shell-roles]") == "乡镇经办站所"
+    assert page.inner_text("[data-testid=shell-region]") == "大槐树镇"
+    assert page.is_visible("[data-testid=todo-empty]")
+    assert page.locator("nav >> text=审计日志").count() == 0
+    page.click("text=退出")
+    page.wait_for_selector("#id_username")
+
+    _login(page, live_server.url, "shenji")
+    assert page.inner_text("[data-testid=shell-roles]") == "审计/纪检/监管"
+    assert page.inner_text("[data-testid=shell-region]") == "洪洞县"
+    page.click("nav >> text=审计日志")
+    page.wait_for_selector("text=校验审计链完整性")
+    assert page.locator("td", has_text="accounts.login").count() >= 1
+    # bootstrap and htmx are served locally, not from a CDN
+    assert page.evaluate("typeof htmx") == "object"
+    page.close()
