@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import call_command
+
+from yikatong.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from yikatong.accounts.models import Organization, OrgKind, User
+from yikatong.accounts.roles import Role
+from yikatong.audit.models import AuditEvent
+from yikatong.audit.verify import verify_chain
+from yikatong.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return Organization.objects.count(), User.objects.count(), AuditEvent.objects.filter(action="demo.build_county").count()
+
+
+def test_demo_builds_a_real_county_and_is_idempotent(client):
+    call_command("demo", "--county", "650121")
+    first = _counts()
+    call_command("demo", "--county", "650121")
+    assert _counts() == first and first[2] == 1
+    townships = Region.objects.filter(code__startswith="650121", level=4).count()
+    assert townships == 8
+    assert Organization.objects.filter(kind=OrgKind.TOWNSHIP_FINANCE).count() == townships
+    assert Organization.objects.filter(kind=OrgKind.LINE_DEPARTMENT).count() >= 5
+    assert Organization.objects.filter(kind=OrgKind.AGENT_BANK).count() == 1
+    assert Organization.objects.filter(kind=OrgKind.SUPERVISION).count() == 1
+    # one user per role, each able to log in
+    roles = {g for u in User.objects.all() for g in u.role_set}
+    assert roles == set(Role.values)
+    for du in DEMO_USERS:
+        assert client.login(username=du.username, password=DEMO_PASSWORD), du.username
+    assert verify_chain().ok
+
+
+def test_demo_users_sit_in_the_right_places():
+    call_command("demo", "--county", "650121")
+    zhan = User.objects.get(username="zhan")
+    assert zhan.organization.kind == OrgKind.TOWNSHIP_STATION and zhan.region.level == 4
+    assert User.objects.get(username="cun").region.level == 5
+    assert User.objects.get(username="shenji").region.code == "650121000000"
