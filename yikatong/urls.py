@@ -8,5 +8,9 @@ urlpatterns = [
     path("", include("yikatong.accounts.urls")),
     path("jobs/", include("yikatong.jobs.urls")),
     path("audit/", include("yikatong.audit.urls")),
+    path("policies/", include("yikatong.policies.urls")),
+    path("funds/", include("yikatong.funds.urls")),
+    path("registry/", include("yikatong.registry.urls")),
+    path("public/", include("yikatong.web.public_urls")),
     path("api/", api.urls),
 ]

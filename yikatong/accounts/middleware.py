@@ -5,21 +5,22 @@ from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
-# URL names reachable without login. Everything else redirects to the login page
-# (HTML) or answers 401 (the JSON API, which authenticates itself). The API's public
-# allow-list is the OpenAPI schema only (api:openapi-json).
-PUBLIC_URL_NAMES = frozenset({"login", "healthz"})
+from yikatong.web.public import PUBLIC_URL_NAMES
+
+# URL names on PUBLIC_URL_NAMES are reachable without login. Everything else redirects
+# to the login page (HTML) or answers 401 (the JSON API, which authenticates itself).
 PUBLIC_PATH_PREFIXES = ("/static/",)
 API_PREFIX = "/api/"
 # Pages under /api/ served by django-ninja that are HTML for people: login required.
-API_HTML_URL_NAMES = frozenset({"openapi-view", "api-root"})
+API_HTML_URL_NAMES = frozenset({"api:openapi-view", "api:api-root"})
 # Reachable while logged in but before a required second factor / password change.
 PRE_2FA_URL_NAMES = frozenset({"login", "logout", "totp_setup", "totp_verify", "password_change", "healthz"})
 
 
 def _url_name(path: str) -> str | None:
+    """Namespace-qualified URL name ("api:me"), or None."""
     try:
-        return resolve(path).url_name
+        return resolve(path).view_name
     except Resolver404:
         return None
 

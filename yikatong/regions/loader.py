@@ -34,6 +34,8 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from yikatong.audit.services import record
+
 from .models import LEVEL_NAMES, LEVEL_PREFIX_LEN, Region
 
 SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -172,8 +174,6 @@ def load_regions(
                 progress(done, done, f"{LEVEL_NAMES[source.level]}导入完成：{done} 个")
             parent_codes, parent_selected = codes, selected
 
-        from yikatong.audit.services import record
-
         record(
             actor=actor,
             action="regions.load",
@@ -259,23 +259,38 @@ def _read_rows(path: Path, source: SourceFile) -> Iterator[tuple[int, str, str, 
 
 
 class _Upserter:
-    """Buffers rows and writes them with one executemany per chunk; returns rows changed."""
+    """Buffers rows and writes each chunk with `executemany`; flush() returns the rows changed.
+
+    SQLite runs in-process, so one row per statement is fastest there. A server database pays
+    a round trip per statement, so on PostgreSQL each statement carries ROWS_PER_STATEMENT rows.
+    """
+
+    ROWS_PER_STATEMENT = 500
 
     def __init__(self, chunk_size: int):
         self.chunk_size = chunk_size
         self.rows: list[tuple[str, str, int, str | None]] = []
+        self.per_statement = 1 if connection.vendor == "sqlite" else self.ROWS_PER_STATEMENT
         qn = connection.ops.quote_name
         opts = Region._meta
-        table = qn(opts.db_table)
-        code, name, level, parent = (qn(opts.get_field(f).column) for f in ("code", "name", "level", "parent"))
-        # The WHERE clause skips identical rows: a second load writes nothing.
-        self.sql = (
-            f"INSERT INTO {table} ({code}, {name}, {level}, {parent}) VALUES (%s, %s, %s, %s) "
-            f"ON CONFLICT ({code}) DO UPDATE SET "
-            f"{name} = excluded.{name}, {level} = excluded.{level}, {parent} = excluded.{parent} "
-            f"WHERE {table}.{name} <> excluded.{name} OR {table}.{level} <> excluded.{level} "
-            f"OR COALESCE({table}.{parent}, '') <> COALESCE(excluded.{parent}, '')"
-        )
+        self.table = qn(opts.db_table)
+        self.columns = tuple(qn(opts.get_field(f).column) for f in ("code", "name", "level", "parent"))
+        self._sql_cache: dict[int, str] = {}
+
+    def sql(self, rows: int) -> str:
+        if rows not in self._sql_cache:
+            table = self.table
+            code, name, level, parent = self.columns
+            values = ", ".join(["(%s, %s, %s, %s)"] * rows)
+            # The WHERE clause skips identical rows: a second load writes nothing.
+            self._sql_cache[rows] = (
+                f"INSERT INTO {table} ({code}, {name}, {level}, {parent}) VALUES {values} "
+                f"ON CONFLICT ({code}) DO UPDATE SET "
+                f"{name} = excluded.{name}, {level} = excluded.{level}, {parent} = excluded.{parent} "
+                f"WHERE {table}.{name} <> excluded.{name} OR {table}.{level} <> excluded.{level} "
+                f"OR COALESCE({table}.{parent}, '') <> COALESCE(excluded.{parent}, '')"
+            )
+        return self._sql_cache[rows]
 
     def add(self, row: tuple[str, str, int, str | None]) -> None:
         self.rows.append(row)
@@ -284,10 +299,22 @@ class _Upserter:
         return len(self.rows) >= self.chunk_size
 
     def flush(self) -> int:
-        if not self.rows:
-            return 0
+        rows, self.rows = self.rows, []
+        n = self.per_statement
+        whole = len(rows) - len(rows) % n
+        groups = [(n, [rows[i : i + n] for i in range(0, whole, n)])]
+        if whole < len(rows):
+            groups.append((len(rows) - whole, [rows[whole:]]))
+        changed = 0
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, self.rows)
-            changed = max(cursor.rowcount, 0)
-        self.rows = []
+            for size, batches in groups:
+                if not batches:
+                    continue
+                params = [batch[0] for batch in batches] if size == 1 else [_flat(batch) for batch in batches]
+                cursor.executemany(self.sql(size), params)
+                changed += max(cursor.rowcount, 0)
         return changed
+
+
+def _flat(rows: list[tuple]) -> list:
+    return [value for row in rows for value in row]

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "yikatong.accounts",
     "yikatong.audit",
     "yikatong.jobs",
+    "yikatong.policies",
+    "yikatong.funds",
+    "yikatong.registry",
     "yikatong.web",
 ]
 

@@ -1,4 +1,4 @@
-"""Navigation entries by role. Later apps add their entries here."""
+"""Navigation entries by role. Each app may add entries in its own `nav.py` (NAV_ITEMS)."""
 from dataclasses import dataclass
 
 from yikatong.accounts.roles import Role
@@ -9,15 +9,21 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in user
+    order: int = 50
 
 
 NAV = [
-    NavItem("首页·待办", "home"),
-    NavItem("后台任务", "jobs"),
-    NavItem("审计日志", "audit_events", frozenset({Role.SUPERVISOR, Role.SYSADMIN})),
-    NavItem("用户管理", "users", frozenset({Role.SYSADMIN, Role.SUPERVISOR})),
-    NavItem("API 令牌", "tokens"),
+    NavItem("首页·待办", "home", order=0),
+    NavItem("后台任务", "jobs", order=90),
+    NavItem("审计日志", "audit_events", frozenset({Role.SUPERVISOR, Role.SYSADMIN}), order=91),
+    NavItem("用户管理", "users", frozenset({Role.SYSADMIN, Role.SUPERVISOR}), order=92),
+    NavItem("API 令牌", "tokens", order=99),
 ]
+
+
+def register(*items: NavItem) -> None:
+    NAV.extend(items)
+    NAV.sort(key=lambda i: i.order)
 
 
 def nav_for(user) -> list[NavItem]:

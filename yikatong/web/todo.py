@@ -1,4 +1,4 @@
-"""To-do list (待办): each app registers a provider returning the items waiting on a user."""
+"""To-do list (待办): each app registers providers in its `todo.py` with @register."""
 from dataclasses import dataclass
 from datetime import date
 

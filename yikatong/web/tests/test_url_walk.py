@@ -4,8 +4,14 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# The explicit public allow-list: (namespace-qualified) URL names anyone may open.
-PUBLIC = {"login", "healthz", "api:openapi-json"}
+from yikatong.web.public import PUBLIC_URL_NAMES as PUBLIC
+
+# Pinned here too: making a page public must be a deliberate change in two places.
+EXPECTED_PUBLIC = {"login", "healthz", "api:openapi-json"}
+
+
+def test_public_allow_list_is_exactly_the_expected_one():
+    assert set(PUBLIC) == EXPECTED_PUBLIC
 
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000000", "path": "x"}
 

@@ -1,21 +1,33 @@
-"""`yikatong demo [--county CODE]`: a demo county from the real region data. Idempotent."""
+"""`yikatong demo [--county CODE] [--size N]`: a demo county from the real region data. Idempotent.
+
+Each app adds its part of the demo as a step `build(county_code, *, size, stdout)` listed in
+DEMO_STEPS, in dependency order.
+"""
+from importlib.util import find_spec
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from yikatong.accounts.demo import DEMO_PASSWORD, SEED_COUNTIES, build_demo_county, demo_logins
 from yikatong.regions.models import Region
 
+DEMO_STEPS = [
+    "yikatong.policies.demo.build",
+    "yikatong.funds.demo.build",
+    "yikatong.registry.demo.build",
+]
+
 
 class Command(BaseCommand):
-    help = "Build (or complete) the demo county: regions, organizations, one user per role."
+    help = "Build (or complete) the demo county: regions, organizations, users, and each app's demo data."
 
     def add_arguments(self, parser):
         parser.add_argument("--county", default="141024", choices=sorted(SEED_COUNTIES))
+        parser.add_argument("--size", type=int, default=20000, help="synthetic population size")
 
-    def handle(self, *args, county, **options):
-        if not Region.objects.filter(code=Region.full_code(county)).exists() or not Region.objects.filter(
-            code__startswith=county, level=5
-        ).exists():
+    def handle(self, *args, county, size, **options):
+        if not Region.objects.filter(code__startswith=county, level=5).exists():
             call_command("regions", "load", "--county", county, stdout=self.stdout)
         try:
             summary = build_demo_county(county)
@@ -24,6 +36,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示县 {county}：新建单位 {summary['organizations_created']} 个，新建用户 {len(summary['users_created'])} 个"
         )
+        for step in DEMO_STEPS:
+            if find_spec(step.rsplit(".", 1)[0]) is None:
+                continue  # that app has no demo data yet
+            import_string(step)(county, size=size, stdout=self.stdout)
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, role, name in demo_logins():
             self.stdout.write(f"  {username:<12} {role:<14} {name}")

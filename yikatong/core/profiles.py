@@ -1,0 +1,109 @@
+"""Local profiles (DESIGN §4): the five seed documents as data, one chosen per deployment.
+
+A profile is a settings object, never a code branch: services read parameters from
+`current_profile()`. Fields not stated by a seed are None (the step does not apply).
+"""
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Approver:
+    """One step of an approval chain: who (role at a region level) and what they are called."""
+
+    level: int  # region level of the approver: 1 province, 2 prefecture, 3 county
+    org_kind: str  # accounts.OrgKind value
+    label: str
+
+
+@dataclass(frozen=True)
+class LocalProfile:
+    code: str
+    name: str
+    seed: str
+    # notices (公示)
+    notice_min_working_days: int | None
+    notice_before_import: bool = False
+    post_payment_notice_working_days: int | None = None
+    # bank
+    bank_pay_within_working_days: int | None = None
+    bank_report_within_days: int | None = None
+    failed_funds_return_working_days: int | None = None
+    # funds (资金指标)
+    quota_direct_days: int | None = None  # calendar days to pass down funds assigned per county
+    quota_other_days: int | None = None  # calendar days otherwise
+    quota_working_days_per_level: int | None = None
+    # policy catalogue (补贴政策清单): (month, day) deadlines
+    catalogue_filing_deadline: tuple[int, int] | None = None  # 备案 by, in the year before
+    catalogue_publish_deadline: tuple[int, int] | None = None  # 公布 by, in the catalogue year
+    change_request_chain: tuple[Approver, ...] = ()
+    # monitoring
+    monitoring_report_day: int | None = None
+    # flow specifics
+    finance_office_compares_before_review: bool = True
+    township_verify_working_days: int | None = None
+    resubmit_after_notice: bool = False
+    three_party_agreement: bool = False
+    year_end_clearing: bool = False
+    bans: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+_CHAIN_001 = (
+    Approver(3, "line_department", "县级补贴项目主管部门"),
+    Approver(2, "township", "州（市）人民政府"),  # government approval at prefecture level
+    Approver(1, "line_department", "省级主管部门"),
+    Approver(1, "finance_bureau", "省财政厅"),
+)
+_CHAIN_DEFAULT = (
+    Approver(3, "line_department", "县级补贴项目主管部门"),
+    Approver(3, "finance_bureau", "县财政局"),
+)
+
+PROFILES: dict[str, LocalProfile] = {
+    "000": LocalProfile(
+        code="000", name="新疆维吾尔自治区（通用流程）", seed="000",
+        notice_min_working_days=5, bank_pay_within_working_days=3, bank_report_within_days=2,
+        post_payment_notice_working_days=None, finance_office_compares_before_review=True,
+        change_request_chain=_CHAIN_DEFAULT,
+        notes=("失败资金原渠道退回", "发放后在乡镇及网上公示"),
+    ),
+    "001": LocalProfile(
+        code="001", name="云南省楚雄州", seed="001",
+        notice_min_working_days=3, bank_pay_within_working_days=2, failed_funds_return_working_days=1,
+        post_payment_notice_working_days=5, quota_direct_days=15, quota_other_days=30,
+        catalogue_filing_deadline=(12, 20), change_request_chain=_CHAIN_001,
+        monitoring_report_day=25, township_verify_working_days=3,
+    ),
+    "002": LocalProfile(
+        code="002", name="辽宁省海城市", seed="002",
+        notice_min_working_days=None, notice_before_import=True, finance_office_compares_before_review=True,
+        resubmit_after_notice=True, change_request_chain=_CHAIN_DEFAULT,
+        notes=("12步发放流程", "5步错误数据更正流程"),
+    ),
+    "003": LocalProfile(
+        code="003", name="新疆乌鲁木齐市", seed="003",
+        notice_min_working_days=5, bank_pay_within_working_days=3, bank_report_within_days=1,
+        quota_working_days_per_level=3, three_party_agreement=True, monitoring_report_day=28,
+        change_request_chain=_CHAIN_DEFAULT,
+        notes=("公示并在群众大会上宣读", "按季度检查按月发放项目", "每年开展代发银行满意度调查"),
+    ),
+    "004": LocalProfile(
+        code="004", name="山西省洪洞县", seed="004",
+        notice_min_working_days=5, catalogue_publish_deadline=(3, 31), year_end_clearing=True,
+        bans=("cash", "others_account", "transfer_to_township"), change_request_chain=_CHAIN_DEFAULT,
+        notes=("四公开", "年底清算，结余资金收回"),
+    ),
+}
+
+
+def get_profile(code: str) -> LocalProfile:
+    try:
+        return PROFILES[code]
+    except KeyError:
+        raise ValueError(f"未知的地方配置：{code}（可选 {'、'.join(sorted(PROFILES))}）") from None
+
+
+def current_profile() -> LocalProfile:
+    return get_profile(settings.YKT_PROFILE)

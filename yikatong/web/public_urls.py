@@ -1,0 +1,7 @@
+"""Public pages (no login) live under /public/. Each app contributes its own public_urls module;
+every URL name here must also be on the allow-list in yikatong/web/public.py."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("policies/", include("yikatong.policies.public_urls")),
+]
