@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("yikatong.web.urls")),
     path("", include("yikatong.accounts.urls")),
     path("jobs/", include("yikatong.jobs.urls")),
+    path("calendar/", include("yikatong.core.urls")),
     path("audit/", include("yikatong.audit.urls")),
     path("policies/", include("yikatong.policies.urls")),
     path("funds/", include("yikatong.funds.urls")),

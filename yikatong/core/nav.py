@@ -1,0 +1,3 @@
+from yikatong.web.navigation import NavItem, register
+
+register(NavItem("工作日历", "holidays", order=95))
