@@ -12,17 +12,21 @@ from django.utils.crypto import get_random_string
 from yikatong.jobs.models import WorkerHeartbeat
 
 
+def _beat_once(worker_id: str, started) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"hostname": socket.gethostname()[:100], "pid": os.getpid(), "started_at": started, "seen_at": timezone.now()},
+    )
+
+
 def _beat(worker_id: str, started, stop: threading.Event, interval: float) -> None:
-    while not stop.is_set():
+    """Operational telemetry (not a business write, so not audited)."""
+    while not stop.wait(interval):
         try:
             close_old_connections()
-            WorkerHeartbeat.objects.update_or_create(
-                worker_id=worker_id,
-                defaults={"hostname": socket.gethostname()[:100], "pid": os.getpid(), "started_at": started, "seen_at": timezone.now()},
-            )
+            _beat_once(worker_id, started)
         except Exception:  # noqa: BLE001 - a missed beat only shows as "stale" on /healthz
             pass
-        stop.wait(interval)
 
 
 class Command(BaseCommand):
@@ -34,8 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch=False, interval=1.0, **options):
         worker_id = get_random_string(24)
-        stop = threading.Event()
-        beat = threading.Thread(target=_beat, args=(worker_id, timezone.now(), stop, 10.0), daemon=True)
+        stop, started = threading.Event(), timezone.now()
+        _beat_once(worker_id, started)  # first beat before any task runs
+        beat = threading.Thread(target=_beat, args=(worker_id, started, stop, 10.0), daemon=True)
         beat.start()
         try:
             call_command(
