@@ -1,6 +1,7 @@
 """A real headless Chromium (Debian's) logs in as two roles and sees their homes."""
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -9,13 +10,14 @@ from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 
 CHROMIUM = os.environ.get("YKT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser():
+@contextmanager
+def chromium():
+    """Start Playwright only after the test's database writes: its sync API runs an event
+    loop in this thread, and Django must not touch the database from inside it."""
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
@@ -40,12 +42,16 @@ def _login(page, base, username):
     page.wait_for_selector("[data-testid=home-title]")
 
 
-def test_two_roles_log_in_and_see_their_homes(browser, live_server, make_user, regions):
+def test_two_roles_log_in_and_see_their_homes(live_server, make_user, regions):
     make_user("zhan", Role.TOWNSHIP_OPERATOR, region=regions["town1"], kind=OrgKind.TOWNSHIP_STATION)
     make_user("shenji", Role.SUPERVISOR)
+    with chromium() as browser:
+        _walk_two_homes(browser, live_server.url)
 
+
+def _walk_two_homes(browser, base):
     page = browser.new_page()
-    _login(page, live_server.url, "zhan")
+    _login(page, base, "zhan")
     assert page.inner_text("[data-testid=shell-roles]") == "乡镇经办站所"
     assert page.inner_text("[data-testid=shell-region]") == "大槐树镇"
     assert page.is_visible("[data-testid=todo-empty]")
@@ -53,7 +59,7 @@ def test_two_roles_log_in_and_see_their_homes(browser, live_server, make_user, r
     page.click("text=退出")
     page.wait_for_selector("#id_username")
 
-    _login(page, live_server.url, "shenji")
+    _login(page, base, "shenji")
     assert page.inner_text("[data-testid=shell-roles]") == "审计/纪检/监管"
     assert page.inner_text("[data-testid=shell-region]") == "洪洞县"
     page.click("nav >> text=审计日志")
