@@ -12,6 +12,9 @@ urlpatterns = [
     path("policies/", include("yikatong.policies.urls")),
     path("funds/", include("yikatong.funds.urls")),
     path("registry/", include("yikatong.registry.urls")),
+    path("rosters/", include("yikatong.rosters.urls")),
+    path("payments/", include("yikatong.payments.urls")),
+    path("banksim/", include("yikatong.banksim.urls")),
     path("public/", include("yikatong.web.public_urls")),
     path("api/", api.urls),
 ]

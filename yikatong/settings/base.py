@@ -9,6 +9,8 @@ Environment:
   YKT_PROFILE         local profile code (000..004), default 004
   YKT_SESSION_MINUTES idle session lifetime, default 30
 """
+from pathlib import Path
+
 import dj_database_url
 
 from .env import BASE_DIR, VAR_DIR, env_bool, env_list, env_str, persistent_secret
@@ -35,6 +37,9 @@ INSTALLED_APPS = [
     "yikatong.policies",
     "yikatong.funds",
     "yikatong.registry",
+    "yikatong.rosters",
+    "yikatong.payments",
+    "yikatong.banksim",
     "yikatong.web",
 ]
 
@@ -135,6 +140,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Where payment files go for the agent bank to collect (SFTP-style outbox) and where its answers arrive.
+YKT_BANK_OUTBOX = Path(env_str("YKT_BANK_OUTBOX", str(VAR_DIR / "bank" / "outbox")))
+YKT_BANK_INBOX = Path(env_str("YKT_BANK_INBOX", str(VAR_DIR / "bank" / "inbox")))
 
 TASKS = {
     "default": {
