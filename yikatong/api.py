@@ -3,6 +3,7 @@ it is on the explicit public allow-list (only the OpenAPI schema)."""
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
+from yikatong.accounts.middleware import needs_second_factor
 from yikatong.accounts.services import user_for_token
 
 
@@ -15,7 +16,14 @@ class TokenAuth(HttpBearer):
 
 
 class LoggedInSession(SessionAuth):
-    """Session auth (CSRF enforced on unsafe methods by ninja)."""
+    """Session auth (CSRF enforced on unsafe methods by ninja). Where two-factor is required,
+    a session that has not passed TOTP is not authenticated for the API either."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user and needs_second_factor(request):
+            return None
+        return user
 
 
 api = NinjaAPI(

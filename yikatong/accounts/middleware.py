@@ -42,6 +42,14 @@ class DenyByDefaultMiddleware:
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
 
+def needs_second_factor(request) -> bool:
+    """True while a signed-in user must still pass TOTP in this session."""
+    user = request.user
+    return bool(
+        settings.YKT_REQUIRE_2FA and user.is_authenticated and user.needs_two_factor and not request.session.get("otp_ok")
+    )
+
+
 class TwoFactorMiddleware:
     """Where settings require it, approving roles must pass TOTP each session; everyone
     flagged `must_change_password` must change it first."""
@@ -56,7 +64,7 @@ class TwoFactorMiddleware:
         name = _url_name(request.path_info)
         if name in PRE_2FA_URL_NAMES:
             return self.get_response(request)
-        if settings.YKT_REQUIRE_2FA and user.needs_two_factor and not request.session.get("otp_ok"):
+        if needs_second_factor(request):
             return redirect("totp_verify" if user.totp_enabled else "totp_setup")
         if user.must_change_password:
             return redirect("password_change")

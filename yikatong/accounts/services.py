@@ -128,34 +128,46 @@ def reset_password(*, actor: User | None, user: User, new_password: str) -> None
     record(actor=actor, action="accounts.password_reset", obj=user)
 
 
-@transaction.atomic
-def start_totp_enrolment(*, user: User) -> str:
-    """Generate a new (not yet active) TOTP secret; returns it for the QR code."""
+def new_totp_secret() -> str:
+    """A fresh secret for enrolment; nothing is stored until the user confirms a code."""
     import pyotp
 
-    secret = pyotp.random_base32()
-    User.objects.filter(pk=user.pk).update(totp_secret=crypto.encrypt(secret), totp_enabled=False)
-    user.totp_secret, user.totp_enabled = crypto.encrypt(secret), False
-    record(actor=user, action="accounts.totp_enrol_start", obj=user)
-    return secret
+    return pyotp.random_base32()
+
+
+def _totp_ok(secret: str, code: str) -> bool:
+    import pyotp
+
+    return bool(secret) and pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1)
 
 
 def verify_totp(*, user: User, code: str) -> bool:
-    import pyotp
-
-    if not user.totp_secret:
+    if not user.totp_enabled or not user.totp_secret:
         return False
-    secret = crypto.decrypt(user.totp_secret)
-    return pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1)
+    return _totp_ok(crypto.decrypt(user.totp_secret), code)
 
 
 @transaction.atomic
-def confirm_totp_enrolment(*, user: User, code: str) -> None:
-    if not verify_totp(user=user, code=code):
+def confirm_totp_enrolment(*, user: User, secret: str, code: str, second_factor_passed: bool) -> None:
+    """Activate `secret` once the user proves it with a code. Replacing an active
+    authenticator requires the current second factor in this session (or an admin reset)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.totp_enabled and not second_factor_passed:
+        raise PermissionDenied("已启用动态口令，更换手机须先通过当前动态口令验证，或请管理员重置")
+    if not _totp_ok(secret, code):
         raise ValidationError("动态口令不正确，请核对手机上的6位数字后重试")
-    User.objects.filter(pk=user.pk).update(totp_enabled=True)
-    user.totp_enabled = True
-    record(actor=user, action="accounts.totp_enabled", obj=user)
+    locked.totp_secret, locked.totp_enabled = crypto.encrypt(secret), True
+    locked.save(update_fields=["totp_secret", "totp_enabled"])
+    user.totp_secret, user.totp_enabled = locked.totp_secret, True
+    record(actor=user, action="accounts.totp_enabled", obj=locked)
+
+
+@transaction.atomic
+def reset_totp(*, actor: User, user: User) -> None:
+    """Admin reset of a lost authenticator: the user enrols again at next login."""
+    _check_admin_scope(actor, user.organization)
+    User.objects.filter(pk=user.pk).update(totp_secret="", totp_enabled=False)
+    record(actor=actor, action="accounts.totp_reset", obj=user)
 
 
 @transaction.atomic
@@ -188,3 +200,10 @@ def user_for_token(raw: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+@transaction.atomic
+def unlock_user(*, actor: User, user: User) -> None:
+    _check_admin_scope(actor, user.organization)
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    record(actor=actor, action="accounts.unlock", obj=user)

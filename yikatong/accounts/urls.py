@@ -11,4 +11,5 @@ urlpatterns = [
     path("account/tokens/", views.tokens_view, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("admin/users/", views.users_view, name="users"),
+    path("admin/users/<int:user_id>/<str:action>/", views.user_admin_action, name="user_admin_action"),
 ]

@@ -79,3 +79,24 @@ def run(job_id: int) -> Job:
             )
             record(actor=None, action="jobs.done", obj=job, after={"message": message})
     return Job.objects.get(pk=job_id)
+
+
+@transaction.atomic
+def recover_interrupted(*, stale_seconds: int = 30) -> int:
+    """At worker start: jobs left "running" while no other worker is alive were interrupted
+    (process killed). Mark them failed so they can be submitted again."""
+    from datetime import timedelta
+
+    from .models import WorkerHeartbeat
+
+    cutoff = timezone.now() - timedelta(seconds=stale_seconds)
+    if WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).exists():
+        return 0
+    ids = list(Job.objects.select_for_update().filter(state=JobState.RUNNING).values_list("pk", flat=True))
+    if ids:
+        Job.objects.filter(pk__in=ids).update(
+            state=JobState.FAILED, finished_at=timezone.now(), message="任务被中断（后台进程重启），请重新提交"
+        )
+        record(actor=None, action="jobs.recover_interrupted", object_type="jobs.job", object_id=",".join(map(str, ids))[:64],
+               after={"jobs": ids})
+    return len(ids)

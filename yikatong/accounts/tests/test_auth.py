@@ -84,7 +84,9 @@ def test_two_factor_required_for_approving_roles_when_enabled(client, make_user,
     resp = client.get(reverse("home"))
     assert resp.status_code == 302 and resp.url == reverse("totp_setup")
     client.get(reverse("totp_setup"))
-    secret = client.session["totp_pending"]
+    from yikatong.core import crypto
+
+    secret = crypto.decrypt(client.session["totp_pending"])
     resp = client.post(reverse("totp_setup"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"})
     assert "动态口令不正确" in resp.content.decode()
     resp = client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()})
@@ -138,3 +140,28 @@ def test_api_token_authenticates_and_revocation_stops_it(client, make_user):
     assert resp.json()["region_code"] == "141024000000"
     services.revoke_api_token(user=user, token_id=user.api_tokens.get().pk)
     assert client.get("/api/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_password_alone_cannot_replace_an_active_authenticator_or_use_the_api(client, make_user, settings):
+    settings.YKT_REQUIRE_2FA = True
+    user = make_user("head", Role.DEPT_HEAD)
+    secret = pyotp.random_base32()
+    User.objects.filter(pk=user.pk).update(totp_secret=__import__("yikatong.core.crypto", fromlist=["x"]).encrypt(secret), totp_enabled=True)
+    _login(client, "head")
+    assert client.get(reverse("totp_setup")).url == reverse("totp_verify")
+    assert client.get("/api/accounts/me").status_code == 401
+    before = User.objects.get(pk=user.pk).totp_secret
+    with pytest.raises(Exception):
+        services.confirm_totp_enrolment(user=user, secret=pyotp.random_base32(), code="123456", second_factor_passed=False)
+    assert User.objects.get(pk=user.pk).totp_secret == before
+    client.post(reverse("totp_verify"), {"code": pyotp.TOTP(secret).now()})
+    assert client.get("/api/accounts/me").status_code == 200
+
+
+def test_admin_resets_a_lost_authenticator(make_user):
+    admin = make_user("admin", Role.SYSADMIN)
+    user = make_user("head", Role.DEPT_HEAD)
+    User.objects.filter(pk=user.pk).update(totp_secret="v1:x", totp_enabled=True)
+    services.reset_totp(actor=admin, user=User.objects.get(pk=user.pk))
+    assert not User.objects.get(pk=user.pk).totp_enabled
+    assert AuditEvent.objects.filter(action="accounts.totp_reset").exists()

@@ -89,3 +89,13 @@ def test_database_queue_and_worker_command(settings):
     job.refresh_from_db()
     assert job.state == JobState.DONE
     assert not WorkerHeartbeat.objects.exists()  # removed when the worker stops
+
+
+@pytest.mark.django_db
+def test_interrupted_jobs_are_failed_when_a_worker_starts():
+    job = Job.objects.create(key="k", kind=KIND, title="t", state=JobState.RUNNING)
+    assert services.recover_interrupted() == 1
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "中断" in job.message
+    again = services.enqueue(actor=None, kind=KIND, title="t", key="k")
+    assert again.pk != job.pk

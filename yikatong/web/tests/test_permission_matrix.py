@@ -82,3 +82,13 @@ def test_job_progress_only_for_its_owner_or_admin(client, actors, who, status):
     resp = _client_for(client, actors[who]).get(reverse("job_progress", args=[job.pk]))
     # wrong_region holds SYSADMIN, but of another county: admins see all jobs only in scope
     assert resp.status_code == status
+
+
+@pytest.mark.parametrize("who,changed", [("anonymous", False), ("wrong_role", False), ("wrong_region", False), ("right", True)])
+def test_admin_unlocks_only_users_in_scope(client, actors, make_user, regions, who, changed):
+    from django.utils import timezone
+
+    target = make_user("locked_one", Role.TOWNSHIP_OPERATOR, region=regions["town2"])
+    User.objects.filter(pk=target.pk).update(locked_until=timezone.now() + timezone.timedelta(minutes=10))
+    _client_for(client, actors[who]).post(reverse("user_admin_action", args=[target.pk, "unlock"]))
+    assert (User.objects.get(pk=target.pk).locked_until is None) is changed

@@ -37,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, batch=False, interval=1.0, **options):
+        from yikatong.jobs.services import recover_interrupted
+
+        recovered = recover_interrupted()
+        if recovered:
+            self.stdout.write(f"已将 {recovered} 个被中断的任务标记为失败")
         worker_id = get_random_string(24)
         stop, started = threading.Event(), timezone.now()
         _beat_once(worker_id, started)  # first beat before any task runs
