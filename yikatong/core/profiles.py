@@ -25,6 +25,7 @@ class LocalProfile:
     # notices (公示)
     notice_min_working_days: int | None
     notice_before_import: bool = False
+    notice_read_at_assembly: bool = False  # the list is also read out at villagers' assemblies
     post_payment_notice_working_days: int | None = None
     # bank
     bank_pay_within_working_days: int | None = None
@@ -86,6 +87,7 @@ PROFILES: dict[str, LocalProfile] = {
         code="003", name="新疆乌鲁木齐市", seed="003",
         notice_min_working_days=5, bank_pay_within_working_days=3, bank_report_within_days=1,
         quota_working_days_per_level=3, three_party_agreement=True, monitoring_report_day=28,
+        notice_read_at_assembly=True,
         change_request_chain=_CHAIN_DEFAULT,
         notes=("公示并在群众大会上宣读", "按季度检查按月发放项目", "每年开展代发银行满意度调查"),
     ),
