@@ -8,5 +8,11 @@ PUBLIC_URL_NAMES = frozenset(
         "login",
         "healthz",
         "api:openapi-json",
+        # the published policy catalogue (补贴政策清单), yikatong/policies/public_urls.py
+        "public_policy_index",
+        "public_policy_list",
+        "public_policy_export",
+        "public_policy_detail",
+        "public_policy_basis",
     }
 )

@@ -1,0 +1,86 @@
+"""Drawing a whole batch on the quotas that fund it (for rosters and payments).
+
+A batch of a township may draw on quotas of its township and its county, for its policy and
+year, held by nobody or by the batch's department. The money is committed across them in order
+(department quotas first, then the deepest region), all or nothing, under one reference.
+"""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from yikatong.audit.services import record
+from yikatong.core.money import Money
+
+from ..models import FundCommitment
+from ..selectors import quotas_for_batch
+from .ledger import check_amount, commit_part, settle_part
+
+
+def batch_ref(batch) -> str:
+    return f"batch:{batch.code}"
+
+
+@transaction.atomic
+def commit_for_batch(*, actor, batch, amount_fen: int | None = None, ref: str | None = None) -> list[FundCommitment]:
+    """Commit `amount_fen` (default: the batch total) for the batch. Safe to call twice: an
+    existing commitment under the same ref is returned as it is."""
+    ref = ref or batch_ref(batch)
+    amount_fen = check_amount(batch.total_fen if amount_fen is None else amount_fen)
+    existing = list(FundCommitment.objects.filter(ref=ref).select_related("quota").order_by("pk"))
+    if existing:
+        if sum(c.committed_fen for c in existing) != amount_fen:
+            raise ValidationError(f"业务编号 {ref} 已占用指标，金额与本次不一致")
+        return existing
+    # Lock the candidate quotas in a fixed order so two batches never deadlock.
+    quotas = list(quotas_for_batch(batch).select_for_update())
+    quotas.sort(key=lambda q: (q.holder_id is None, -q.region.level, q.pk))
+    remaining, parts = amount_fen, []
+    for quota in quotas:
+        take = min(quota.balance_fen, remaining)
+        if take > 0:
+            parts.append(commit_part(quota, take, ref, actor))
+            remaining -= take
+        if remaining == 0:
+            break
+    if remaining:
+        raise ValidationError(
+            f"资金指标余额不足：批次 {batch.code} 需要 {Money(amount_fen)}，可用 {Money(amount_fen - remaining)}"
+        )
+    record(actor=actor, action="funds.commit_batch", obj=batch, object_type="rosters.batch",
+           after={"ref": ref, "amount_fen": amount_fen, "quotas": [c.quota_id for c in parts]})
+    return parts
+
+
+def _settle_ref(actor, ref: str, amount_fen: int | None, *, paid: bool) -> int:
+    commitments = list(FundCommitment.objects.select_for_update().select_related("quota").filter(ref=ref).order_by("pk"))
+    if not commitments:
+        raise ValidationError(f"没有业务编号为 {ref} 的指标占用")
+    outstanding = sum(c.outstanding_fen for c in commitments)
+    amount_fen = outstanding if amount_fen is None else check_amount(amount_fen)
+    if amount_fen > outstanding:
+        raise ValidationError(f"业务编号 {ref} 未结金额 {Money(outstanding)}，不足 {Money(amount_fen)}")
+    remaining = amount_fen
+    for c in commitments:
+        take = min(c.outstanding_fen, remaining)
+        if take:
+            settle_part(c, take, actor, paid=paid)
+            remaining -= take
+    return amount_fen
+
+
+@transaction.atomic
+def record_paid_for_ref(*, actor, ref: str, amount_fen: int) -> int:
+    """The bank paid `amount_fen` of what was committed under `ref`."""
+    done = _settle_ref(actor, ref, amount_fen, paid=True)
+    record(actor=actor, action="funds.paid", object_type="funds.ref", object_id=ref, object_repr=ref,
+           after={"ref": ref, "amount_fen": done})
+    return done
+
+
+@transaction.atomic
+def release_for_ref(*, actor, ref: str, amount_fen: int | None = None) -> int:
+    """Release (all or part of) what is still committed under `ref` back to the quotas."""
+    done = _settle_ref(actor, ref, amount_fen, paid=False)
+    if done:
+        record(actor=actor, action="funds.release", object_type="funds.ref", object_id=ref, object_repr=ref,
+               after={"ref": ref, "amount_fen": done})
+    return done

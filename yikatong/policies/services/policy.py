@@ -1,0 +1,85 @@
+"""Editing the policies of a draft catalogue. A published catalogue is frozen."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from yikatong.audit.services import record
+
+from ..models import Policy, PolicyBasis, PolicyCatalogue, PolicyTier
+from ..permissions import can_edit_draft
+from ..rows import create_from_spec, replace_content
+from ..selectors import code_taken_in_chain
+from ..spec import PolicySpec, validate_spec
+from .catalogue import lock_draft
+
+
+def _check(actor, catalogue: PolicyCatalogue, spec: PolicySpec, *, exclude_pk=None) -> None:
+    if not can_edit_draft(actor, catalogue, spec.department_id):
+        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以编辑草稿清单中的政策")
+    validate_spec(spec, region_code=catalogue.region_id)
+    if catalogue.policies.filter(code=spec.code).exclude(pk=exclude_pk).exists():
+        raise ValidationError(f"本清单中已有统一代码为“{spec.code}”的政策")
+    if code_taken_in_chain(spec.code, catalogue.region_id, catalogue.year):
+        raise ValidationError(f"统一代码“{spec.code}”已在上级公布的清单中使用")
+
+
+@transaction.atomic
+def add_policy(*, actor, catalogue: PolicyCatalogue, spec: PolicySpec) -> Policy:
+    catalogue = lock_draft(catalogue)
+    spec = spec.normalised()
+    _check(actor, catalogue, spec)
+    policy = create_from_spec(catalogue, spec)
+    record(actor=actor, action="policies.policy_add", obj=policy, after=spec.to_dict())
+    return policy
+
+
+@transaction.atomic
+def update_policy(*, actor, policy: Policy, spec: PolicySpec) -> Policy:
+    catalogue = lock_draft(policy.catalogue)
+    policy = Policy.objects.get(pk=policy.pk)
+    if not can_edit_draft(actor, catalogue, policy.department_id):
+        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以编辑草稿清单中的政策")
+    spec = spec.normalised()
+    _check(actor, catalogue, spec, exclude_pk=policy.pk)
+    before = PolicySpec.from_policy(policy).to_dict()
+    replace_content(policy, spec)
+    record(actor=actor, action="policies.policy_update", obj=policy, before=before, after=spec.to_dict())
+    return policy
+
+
+@transaction.atomic
+def remove_policy(*, actor, policy: Policy) -> None:
+    """Take a policy off a draft (never-published) catalogue; the audit event keeps its content."""
+    catalogue = lock_draft(policy.catalogue)
+    if not can_edit_draft(actor, catalogue, policy.department_id):
+        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以编辑草稿清单中的政策")
+    if _is_referenced(policy):
+        raise ValidationError(f"“{policy.name}”已被资金指标或发放批次引用，不能移除")
+    before = PolicySpec.from_policy(policy).to_dict()
+    record(actor=actor, action="policies.policy_remove", obj=policy, before=before)
+    policy.delete()  # tiers and basis documents go with it
+
+
+def _is_referenced(policy: Policy) -> bool:
+    """Does any row of another model (a quota, a batch, a later version) point at this policy?"""
+    return any(
+        rel.related_model._base_manager.filter(**{rel.field.name: policy}).exists()
+        for rel in Policy._meta.related_objects
+        if rel.related_model not in (PolicyBasis, PolicyTier)
+    )
+
+
+@transaction.atomic
+def attach_basis_file(*, actor, basis: PolicyBasis, file) -> PolicyBasis:
+    """Attach the scanned document to a basis entry of a draft policy (PDF, OFD or image)."""
+    catalogue = lock_draft(basis.policy.catalogue)
+    if not can_edit_draft(actor, catalogue, basis.policy.department_id):
+        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以上传政策文件")
+    name = (getattr(file, "name", "") or "").lower()
+    if not name.endswith((".pdf", ".jpg", ".jpeg", ".png", ".ofd")):
+        raise ValidationError("政策文件只接受 PDF、OFD 或 JPG/PNG 图片")
+    if file.size > 20 * 1024 * 1024:
+        raise ValidationError("政策文件不能超过20MB")
+    basis.file.save(file.name, file, save=True)
+    record(actor=actor, action="policies.basis_file", obj=basis.policy,
+           after={"basis": basis.number, "file": basis.file.name})
+    return basis

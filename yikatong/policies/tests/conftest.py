@@ -1,0 +1,15 @@
+import pytest
+
+from .factories import build_world
+
+
+@pytest.fixture
+def world(regions):
+    return build_world(regions)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded basis documents and attachments go to a temporary directory."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}}}
