@@ -48,9 +48,9 @@ DEMO_USERS = [
 ]
 
 
-def _org(code: str, name: str, kind: str, region: Region, parent=None, counter=None) -> Organization:
+def _org(code: str, name: str, kind: str, region: Region, parent=None, counter=None, line: str = "") -> Organization:
     org, created = Organization.objects.update_or_create(
-        code=code, defaults={"name": name, "kind": kind, "region": region, "parent": parent}
+        code=code, defaults={"name": name, "kind": kind, "region": region, "parent": parent, "line": line}
     )
     if counter is not None and created:
         counter["created"] += 1
@@ -73,7 +73,8 @@ def build_demo_county(county_code: str, *, users_password: str = DEMO_PASSWORD) 
         "disclosure": _org(f"{c}-ZWGK", f"{county.name}政务公开办公室", OrgKind.DISCLOSURE, county, counter=counter),
     }
     for key, name in LINE_DEPARTMENTS:
-        orgs[f"dept:{key}"] = _org(f"{c}-{key.upper()}", f"{county.name}{name}", OrgKind.LINE_DEPARTMENT, county, counter=counter)
+        orgs[f"dept:{key}"] = _org(f"{c}-{key.upper()}", f"{county.name}{name}", OrgKind.LINE_DEPARTMENT, county,
+                                   counter=counter, line=key)
     for i, town in enumerate(townships):
         gov = _org(f"{town.code[:9]}-ZF", f"{town.name}人民政府", OrgKind.TOWNSHIP, town, counter=counter)
         fin = _org(f"{town.code[:9]}-CZS", f"{town.name}财政所", OrgKind.TOWNSHIP_FINANCE, town, gov, counter=counter)

@@ -27,6 +27,8 @@ class Organization(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units", verbose_name="上级单位"
     )
     code = models.CharField("单位编码", max_length=40, unique=True)
+    line = models.CharField("业务条线", max_length=10, blank=True, db_index=True,
+                            help_text="业务主管部门的条线（如 mz 民政），与补贴政策的业务条线对应")
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:

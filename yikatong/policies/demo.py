@@ -33,8 +33,8 @@ def policy_code(region: Region, key: str) -> str:
     return f"{short_code(region)}-{key}"
 
 
-def _org(code, name, kind, region) -> Organization:
-    org, _ = Organization.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "region": region})
+def _org(code, name, kind, region, line: str = "") -> Organization:
+    org, _ = Organization.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "region": region, "line": line})
     return org
 
 
@@ -52,7 +52,7 @@ def _department(region: Region, line: str) -> Organization:
     """The owning line department: the demo county's own ones (accounts/demo.py), created above it."""
     p = short_code(region)
     name = DEPT_NAMES[line][0 if region.level == 1 else 1]
-    return _org(f"{p}-{line.upper()}", f"{region.name}{name}", OrgKind.LINE_DEPARTMENT, region)
+    return _org(f"{p}-{line.upper()}", f"{region.name}{name}", OrgKind.LINE_DEPARTMENT, region, line)
 
 
 def _spec(region: Region, d: DemoPolicy) -> PolicySpec:

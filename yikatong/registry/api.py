@@ -1,3 +1,123 @@
-from ninja import Router
+"""JSON API of the register (mounted at /api/registry/). Every operation requires a session or
+a bearer token (NinjaAPI auth) and checks role and region; personal values are masked."""
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from . import selectors
+from .compare import compare_rows
+from .permissions import COMPARE_ROLES, VIEW_ROLES, require_region
 
 router = Router(tags=["补贴对象信息库"])
+
+
+class CompareRowIn(Schema):
+    name: str
+    id_number: str
+    account_no: str = ""
+    village: str = ""
+    line: int | None = None
+
+
+class CompareIn(Schema):
+    rows: list[CompareRowIn]
+    township_code: str | None = None
+
+
+class StatusOut(Schema):
+    code: str
+    label: str
+    message: str
+
+
+class CompareOut(Schema):
+    index: int
+    line: int | None
+    ok: bool
+    statuses: list[StatusOut]
+    person_id: int | None
+    org_id: int | None
+
+
+class SearchIn(Schema):
+    q: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    masked_id: str
+    sex: str
+    birth_date: str
+    village: str
+    household: str
+    status: str
+    account: str
+
+
+class IdIn(Schema):
+    id_number: str
+
+
+class HitOut(Schema):
+    dataset: str
+    dataset_label: str
+    source_agency: str
+    as_of: str
+    event_date: str | None
+    summary: str
+
+
+def _require(request, roles):
+    if not request.user.has_role(*roles):
+        raise HttpError(403, "您的角色无权使用此接口")
+
+
+@router.post("/compare", response=list[CompareOut], summary="复核比对：名单与底册比对")
+def compare(request, payload: CompareIn):
+    _require(request, COMPARE_ROLES)
+    if len(payload.rows) > 50000:
+        raise HttpError(400, "一次最多比对50000行，请分批提交")
+    town = payload.township_code or (request.user.region.code if request.user.region and request.user.region.level == 4 else None)
+    if town:
+        try:
+            require_region(request.user, town.ljust(12, "0"), "比对")
+        except PermissionDenied as exc:
+            raise HttpError(403, str(exc)) from exc
+    results = compare_rows([r.dict() for r in payload.rows], township_code=town)
+    return [
+        {"index": r.index, "line": r.line, "ok": r.ok, "person_id": r.person_id, "org_id": r.org_id,
+         "statuses": [{"code": f.code, "label": f.label, "message": f.message} for f in r.statuses]}
+        for r in results
+    ]
+
+
+@router.post("/persons/search", response=list[PersonOut], summary="查询补贴对象（证件号码、账号已隐藏）")
+def search(request, payload: SearchIn):
+    _require(request, VIEW_ROLES)
+    rows, _ = selectors.search_persons(request.user, payload.q)
+    return [{**r.__dict__, "birth_date": r.birth_date.isoformat()} for r in rows]
+
+
+@router.get("/persons/{person_id}", response=PersonOut, summary="补贴对象基本信息（隐藏证件号码）")
+def person(request, person_id: int):
+    _require(request, VIEW_ROLES)
+    d = selectors.person_detail(request.user, person_id)
+    if d is None:
+        raise HttpError(404, "没有这个人员，或不在您的辖区")
+    p = d.person
+    current = next((a for a in d.accounts if a.account.is_current), None)
+    return {"id": p.pk, "name": p.name, "masked_id": d.masked_id, "sex": p.sex, "birth_date": p.birth_date.isoformat(),
+            "village": p.village.name, "household": p.household.number if p.household_id else "",
+            "status": p.get_status_display(), "account": current.masked if current else ""}
+
+
+@router.post("/reference-hits", response=list[HitOut], summary="按身份证号码查询共享比对数据")
+def reference_hits(request, payload: IdIn):
+    _require(request, COMPARE_ROLES)
+    return [
+        {"dataset": h.dataset, "dataset_label": h.dataset_label, "source_agency": h.source_agency,
+         "as_of": h.as_of.isoformat(), "event_date": h.event_date.isoformat() if h.event_date else None,
+         "summary": h.summary}
+        for h in selectors.reference_hits_for(request.user, payload.id_number)
+    ]

@@ -1,0 +1,32 @@
+"""Who may do what in the register (roles of DESIGN §1); the region check is accounts.scope."""
+from django.core.exceptions import PermissionDenied
+
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
+
+# Read the register (masked): the township's offices, line departments, finance, supervision.
+VIEW_ROLES = frozenset({
+    Role.VILLAGE_CLERK, Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role.TOWNSHIP_HEAD, Role.DEPT_REVIEWER,
+    Role.DEPT_HEAD, Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN,
+})
+# See one full ID number / account / phone at a time (each reveal is audited).
+REVEAL_ROLES = frozenset({Role.TOWNSHIP_FINANCE, Role.DEPT_REVIEWER, Role.SYSADMIN})
+# Keep the register: import it, record life events (乡镇管底册: the township finance office).
+MAINTAIN_ROLES = frozenset({Role.TOWNSHIP_FINANCE, Role.SYSADMIN})
+# Load other agencies' reference datasets (county finance bureau).
+REFERENCE_LOAD_ROLES = frozenset({Role.FINANCE_REVIEWER, Role.SYSADMIN})
+# Run the comparison (复核比对) on a list.
+COMPARE_ROLES = frozenset({
+    Role.TOWNSHIP_FINANCE, Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER, Role.SUPERVISOR,
+    Role.SYSADMIN,
+})
+
+
+def require_role(actor, roles, what: str) -> None:
+    if actor is None or not actor.is_authenticated or not actor.has_role(*roles):
+        raise PermissionDenied(f"您的角色无权{what}")
+
+
+def require_region(actor, region_code: str, what: str) -> None:
+    if not region_in_scope(actor, region_code):
+        raise PermissionDenied(f"不能{what}本辖区以外的数据")

@@ -1,0 +1,128 @@
+"""Loading a snapshot of another agency's data (共享比对数据). Atomic: a file with errors loads nothing."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yikatong.audit.services import record
+from yikatong.core.sheets import CellError, SheetError, open_sheet
+from yikatong.regions.models import Region
+
+from .. import bulk
+from ..files import sha256_of
+from ..models import ReferenceRecord, ReferenceSnapshot
+from ..permissions import REFERENCE_LOAD_ROLES, require_region, require_role
+from ..pii import vault
+from ..reference import DATASETS, ID, NAME
+from ..validation import IdentifierError, check_account, check_id
+
+CHUNK = 2000
+
+
+class ReferenceFileError(ValidationError):
+    """The file was refused; `errors` name row and column."""
+
+    def __init__(self, errors: list[CellError | str]):
+        self.errors_list = [str(e) for e in errors]
+        super().__init__(self.errors_list[:50])
+
+
+def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
+    errors = list(row.errors)
+    v = row.values
+
+    def err(col, message):
+        errors.append(CellError(row.line, headers.get(col, col), v.get(col, ""), message))
+
+    try:
+        number = check_id(v[ID.name], today=today)[0] if v[ID.name] else ""
+        if not number and not row.errors:
+            err(ID.name, f"{headers.get(ID.name, ID.name)}不能为空")
+    except IdentifierError as exc:
+        number = ""
+        err(ID.name, str(exc))
+    related = account = ""
+    if spec.related_id_column and v[spec.related_id_column]:
+        try:
+            related = check_id(v[spec.related_id_column], today=today)[0]
+        except IdentifierError as exc:
+            err(spec.related_id_column, str(exc).replace("身份证号码", spec.related_id_column, 1))
+    if spec.account_column and v[spec.account_column]:
+        try:
+            account = check_account(v[spec.account_column], card=False)
+        except IdentifierError as exc:
+            err(spec.account_column, str(exc))
+    for col in spec.columns:
+        if col.required and not v[col.name] and not any(e.column == headers.get(col.name) for e in errors):
+            err(col.name, f"{headers.get(col.name, col.name)}不能为空")
+    if errors:
+        return None, errors
+    skip = {spec.related_id_column, spec.account_column, spec.date_column}
+    return {
+        "number": number, "name": v[NAME.name], "related": related, "account": account,
+        "date": dt.date.fromisoformat(v[spec.date_column]) if spec.date_column and v[spec.date_column] else None,
+        "attrs": {c.name: v[c.name] for c in spec.columns if c.name not in skip and v[c.name]},
+    }, []
+
+
+@transaction.atomic
+def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, source, file_name: str,
+                   region_code: str | None = None) -> ReferenceSnapshot:
+    """Load one snapshot; it supersedes the current one of the same dataset, agency and region.
+    `source` is bytes, a path or a binary file. `actor=None` only for system loads (demo)."""
+    if actor is not None:
+        require_role(actor, REFERENCE_LOAD_ROLES, "导入共享比对数据")
+    spec = DATASETS.get(dataset)
+    if spec is None:
+        raise ValidationError("未知的数据集")
+    if not source_agency.strip():
+        raise ValidationError("请填写提供数据的单位")
+    region = Region.objects.get(code=Region.full_code(region_code)) if region_code else actor.region
+    if actor is not None:
+        require_region(actor, region.code, "导入")
+    try:
+        reader = open_sheet(source, spec.all_columns, filename=file_name)
+    except SheetError as exc:
+        raise ReferenceFileError([str(exc)]) from exc
+    v, today = vault(), timezone.localdate()
+    sha = sha256_of(source)[0] if isinstance(source, (bytes, str, PurePath)) else ""
+    ReferenceSnapshot.objects.filter(
+        dataset=dataset, source_agency=source_agency.strip(), region=region, is_current=True
+    ).update(is_current=False)
+    snap = ReferenceSnapshot.objects.create(
+        dataset=dataset, source_agency=source_agency.strip()[:60], as_of=as_of, region=region,
+        file_name=file_name[:200], loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    errors: list[CellError] = []
+    count, chunk = 0, []
+    with reader:
+        for row in reader:
+            parsed, errs = _parse(spec, row, reader.headers, today)
+            errors.extend(errs)
+            count += 1
+            if parsed and not errors:
+                chunk.append(ReferenceRecord(
+                    snapshot=snap, id_bidx=v.id_index(parsed["number"]), id_enc=v.encrypt(parsed["number"]),
+                    name=parsed["name"], related_id_bidx=v.id_index(parsed["related"]) if parsed["related"] else "",
+                    related_id_enc=v.encrypt(parsed["related"]), account_bidx=v.index(parsed["account"]),
+                    account_enc=v.encrypt(parsed["account"]), event_date=parsed["date"], attrs=parsed["attrs"],
+                ))
+            if len(chunk) >= CHUNK:
+                bulk.insert(ReferenceRecord, chunk)
+                chunk = []
+        errors.extend(reader.errors)
+    if errors or not count:
+        raise ReferenceFileError(sorted(errors, key=lambda e: e.line) or ["文件中没有数据行"])
+    bulk.insert(ReferenceRecord, chunk)
+    ReferenceSnapshot.objects.filter(pk=snap.pk).update(row_count=count, file_sha256=sha)
+    snap.row_count, snap.file_sha256 = count, sha
+    record(
+        actor=actor, action="registry.reference_load", obj=snap,
+        after={"dataset": dataset, "source_agency": snap.source_agency, "as_of": as_of.isoformat(),
+               "region": region.code, "rows": count, "file": snap.file_name},
+    )
+    return snap

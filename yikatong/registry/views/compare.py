@@ -1,0 +1,91 @@
+"""复核比对 page (upload a list, get it back annotated) and the reference datasets page."""
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from yikatong.core.sheets import Column, SheetError, read_sheet
+from yikatong.core.xlsx import write_xlsx
+
+from .. import selectors, services
+from ..compare import STATUS_LABELS, CompareRow, ComparisonResult, Finding, compare_rows
+from ..forms import CompareForm, ReferenceForm
+from ..permissions import COMPARE_ROLES, REFERENCE_LOAD_ROLES, require_region
+from .common import forbidden
+
+LIST_COLUMNS = [
+    Column("序号", data=False),
+    Column("姓名", ("户主姓名", "补贴对象姓名", "名称"), required=True, kind="compact"),
+    Column("身份证号码", ("身份证号", "公民身份号码", "证件号码", "统一社会信用代码"), required=True, kind="identifier"),
+    Column("银行账号", ("社保卡号", "社会保障卡金融账号", "卡号", "账号"), kind="identifier"),
+    Column("村(社区)", ("所属村", "村组", "行政村", "村名"), kind="compact"),
+]
+
+
+def annotate(rows, results: list[ComparisonResult]) -> bytes:
+    out = []
+    for row, res in zip(rows, results):
+        v = row.values
+        out.append([row.line, v["姓名"], v["身份证号码"], v["银行账号"], v["村(社区)"],
+                    "、".join(f.label for f in res.statuses), "；".join(f.message for f in res.statuses)])
+    return write_xlsx(["原行号", "姓名", "身份证号码", "银行账号", "村(社区)", "比对结果", "说明"], out,
+                      title="复核比对结果", text_columns=[2, 3])
+
+
+@require_http_methods(["GET", "POST"])
+def compare(request):
+    user = request.user
+    if not user.has_role(*COMPARE_ROLES):
+        return forbidden(request)
+    towns = list(selectors.townships_for(user))
+    form = CompareForm(request.POST or None, request.FILES or None, townships=towns)
+    if request.method == "POST" and form.is_valid():
+        town = form.cleaned_data["township"] or (user.region.code if user.region and user.region.level == 4 else None)
+        if town:
+            require_region(user, town, "比对")
+        f = form.cleaned_data["file"]
+        try:
+            sheet = read_sheet(f.read(), LIST_COLUMNS, filename=f.name)
+        except SheetError as exc:
+            messages.error(request, str(exc))
+            return redirect("registry_compare")
+        results = compare_rows(
+            [CompareRow(r.values["姓名"], r.values["身份证号码"], r.values["银行账号"], r.values["村(社区)"], r.line)
+             for r in sheet.rows], township_code=town)
+        for row, res in zip(sheet.rows, results):
+            if row.errors:  # e.g. an ID stored as a number: the sheet's message says why
+                res.statuses = [Finding("invalid_id", "；".join(e.message for e in row.errors))]
+        resp = HttpResponse(annotate(sheet.rows, results),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''compare-{dt.date.today():%Y%m%d}.xlsx"
+        return resp
+    return render(request, "registry/compare.html", {"form": form, "labels": STATUS_LABELS})
+
+
+@require_http_methods(["GET", "POST"])
+def reference(request):
+    user = request.user
+    can_load = user.has_role(*REFERENCE_LOAD_ROLES)
+    if not (can_load or user.has_role(*COMPARE_ROLES)):
+        return forbidden(request)
+    form = ReferenceForm(request.POST or None, request.FILES or None) if can_load else None
+    if request.method == "POST":
+        if not can_load:
+            return forbidden(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                snap = services.load_reference(actor=user, dataset=data["dataset"], source_agency=data["source_agency"],
+                                               as_of=data["as_of"], source=data["file"].read(),
+                                               file_name=data["file"].name)
+                messages.success(request, f"已导入{snap}：{snap.row_count} 行")
+                return redirect("registry_reference")
+            except services.ReferenceFileError as exc:
+                return render(request, "registry/reference.html", {
+                    "form": form, "snapshots": selectors.snapshots_for(user)[:100], "file_errors": exc.errors_list[:500]})
+            except PermissionDenied:
+                return forbidden(request)
+    return render(request, "registry/reference.html", {"form": form, "snapshots": selectors.snapshots_for(user)[:100]})

@@ -1,0 +1,129 @@
+"""The disbursement cycle (DESIGN §3) as data: states and one table of transitions per profile.
+
+A profile (core.profiles.LocalProfile) switches optional steps on; nothing here branches on a
+profile code. Every transition names the roles allowed and the guards that must hold
+(guards are looked up by name in rosters/guards.py).
+"""
+from dataclasses import dataclass
+
+from yikatong.accounts.roles import Role
+from yikatong.core.profiles import LocalProfile
+
+R = Role
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: str
+    holders: frozenset[str]  # roles whose to-do list shows a batch in this state
+    due_working_days: int | None = None  # deadline of the step, in working days from entry
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    action: str
+    target: str
+    roles: frozenset[str]
+    label: str
+    guards: tuple[str, ...] = ()
+    needs_reason: bool = False
+    is_return: bool = False
+
+
+def _roles(*roles) -> frozenset[str]:
+    return frozenset(str(r) for r in roles)
+
+
+OPERATOR = _roles(R.TOWNSHIP_OPERATOR)
+FINANCE_OFFICE = _roles(R.TOWNSHIP_FINANCE)
+DEPT = _roles(R.DEPT_REVIEWER, R.DEPT_HEAD)
+DEPT_HEAD = _roles(R.DEPT_HEAD)
+FINANCE = _roles(R.FINANCE_REVIEWER)
+
+STATES: dict[str, State] = {
+    s.code: s
+    for s in [
+        State("draft", "草稿（经办站所编制）", OPERATOR),
+        State("verifying", "乡镇入户核实", OPERATOR),
+        State("draft_verified", "核实完成，待提交比对", OPERATOR),
+        State("comparing", "财政所复核比对", FINANCE_OFFICE, 2),
+        State("compared", "比对通过，待上报主管部门", OPERATOR),
+        State("dept_review", "主管部门审核", DEPT, 5),
+        State("notice", "公示中", OPERATOR),
+        State("notice_done", "公示结束，待财政所导入再次上报", FINANCE_OFFICE),
+        State("dept_approval", "主管部门审批（汇总表）", DEPT_HEAD, 3),
+        State("finance_review", "财政程序性复核", FINANCE, 3),
+        State("approved", "财政审核通过，待支付", frozenset()),
+        State("paying", "支付中", frozenset()),
+        State("paid", "已发放", frozenset()),
+        State("partly_failed", "部分发放失败", OPERATOR),
+        State("closed", "已办结", frozenset()),
+    ]
+}
+
+
+def transitions_for(profile: LocalProfile) -> list[Transition]:
+    """The transition table of a profile. Order matters only for display."""
+    t: list[Transition] = []
+    start = "draft"
+    if profile.township_verify_working_days:
+        # e.g. seed 001: the township verifies applicants on site within 3 working days
+        t += [
+            Transition("draft", "start_verify", "verifying", OPERATOR, "提交入户核实", ("has_items", "no_item_errors")),
+            Transition("verifying", "verified", "draft_verified", OPERATOR, "核实完成"),
+            Transition("verifying", "return", "draft", OPERATOR, "退回修改", needs_reason=True, is_return=True),
+        ]
+        start = "draft_verified"
+    t += [
+        Transition(start, "send_compare", "comparing", OPERATOR, "提交财政所复核比对", ("has_items", "no_item_errors")),
+        Transition("comparing", "compare_pass", "compared", FINANCE_OFFICE, "比对通过", ("compared_all",)),
+        Transition("comparing", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
+        Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门", ("has_items",)),
+        Transition("dept_review", "approve_notice", "notice", DEPT, "审核通过，组织公示"),
+        Transition("dept_review", "return", "draft", DEPT, "退回经办站所", needs_reason=True, is_return=True),
+        Transition(
+            "notice", "finish_notice",
+            "notice_done" if profile.resubmit_after_notice else "dept_approval",
+            OPERATOR, "公示期满，确认无异议", ("notice_recorded", "notice_long_enough", "objections_resolved"),
+        ),
+        Transition("notice", "return", "draft", DEPT | OPERATOR, "公示有异议，退回修改", needs_reason=True, is_return=True),
+    ]
+    if profile.resubmit_after_notice:
+        # seed 002 step 6: after the notice the finance office imports the roster and re-submits it
+        t += [
+            Transition("notice_done", "resubmit", "dept_approval", FINANCE_OFFICE, "导入系统并再次上报主管部门", ("compared_all",)),
+            Transition("notice_done", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
+        ]
+    t += [
+        Transition("dept_approval", "dept_approve", "finance_review", DEPT_HEAD, "审批通过，提交财政",
+                   ("summary_attached", "no_open_blocking_findings")),
+        Transition("dept_approval", "return", "dept_review", DEPT_HEAD, "退回重审", needs_reason=True, is_return=True),
+        Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
+                   ("no_open_blocking_findings", "quota_sufficient", "policy_payable")),
+        Transition("finance_review", "return", "dept_approval", FINANCE, "退回主管部门", needs_reason=True, is_return=True),
+    ]
+    return t
+
+
+def state_label(code: str) -> str:
+    return STATES[code].label if code in STATES else code
+
+
+def due_working_days(profile: LocalProfile, code: str) -> int | None:
+    """Deadline of a step in working days from entering it (profile first, then the default)."""
+    if code == "verifying":
+        return profile.township_verify_working_days
+    return STATES[code].due_working_days if code in STATES else None
+
+
+def find(profile: LocalProfile, source: str, action: str) -> Transition | None:
+    for tr in transitions_for(profile):
+        if tr.source == source and tr.action == action:
+            return tr
+    return None
+
+
+def available(profile: LocalProfile, source: str) -> list[Transition]:
+    return [tr for tr in transitions_for(profile) if tr.source == source]

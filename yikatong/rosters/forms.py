@@ -1,0 +1,35 @@
+from django import forms
+
+from .models import ImportMode
+from .models.attachment import AttachmentKind
+from .models.notice import NoticeLevel
+
+
+class BatchCreateForm(forms.Form):
+    policy = forms.ChoiceField(label="补贴项目")
+    period = forms.CharField(label="发放期间", max_length=10, help_text="按月 2026-11，按季 2026Q4，按年 2026")
+    region = forms.ChoiceField(label="发放乡镇")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="清册文件（.xlsx/.xls/.csv）")
+    mode = forms.ChoiceField(label="导入方式", choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING)
+
+
+class NoticeForm(forms.Form):
+    level = forms.ChoiceField(label="公示层级", choices=NoticeLevel.choices[:2])
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label="公示地点", max_length=200)
+    read_at_assembly = forms.BooleanField(label="已在群众大会上宣读", required=False)
+    proof = forms.FileField(label="公示照片/证明（PDF、JPG、PNG）", required=False)
+
+
+class ObjectionForm(forms.Form):
+    raised_by = forms.CharField(label="反映人", max_length=50, required=False)
+    content = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices)
+    file = forms.FileField(label="文件（PDF、JPG、PNG，10MB以内）")

@@ -1,0 +1,1 @@
+"""Roster import per specs/roster-template.md: parse, normalise, validate, compare, persist."""

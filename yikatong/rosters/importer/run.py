@@ -1,0 +1,193 @@
+"""Import a roster file into a draft batch: all rows validated and compared, then either the
+valid rows or nothing are written, atomically, replacing the draft's items."""
+import hashlib
+import json
+import re
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from yikatong.audit.services import record
+from yikatong.core.masking import mask_card, mask_id_number, mask_phone
+from yikatong.core.money import Money, MoneyError
+from yikatong.core.sheets import SheetError, open_sheet
+from yikatong.registry.compare import CompareRow, compare_rows
+from yikatong.registry.pii import vault
+from yikatong.registry.villages import VillageResolver
+
+from ..errors import RosterError
+from ..models import Batch, BatchItem, ImportMode, ImportRun
+from . import spec as S
+from .rows import Problem, RowValidator
+from .standard import standard_function
+
+EDITABLE_STATES = frozenset({"draft", "draft_verified"})
+_COUNT_IN_TEXT = re.compile(r"(\d+)\s*[人户条笔个]")
+
+
+def store_problems(run: ImportRun, problems: list[dict]) -> None:
+    run.problems_enc = vault().encrypt(json.dumps(problems, ensure_ascii=False)) if problems else ""
+
+
+def load_problems(run: ImportRun) -> list[dict]:
+    return json.loads(vault().decrypt(run.problems_enc)) if run.problems_enc else []
+
+
+def _totals_problems(totals, drafts_amounts: list[int], data_rows: int) -> list[Problem]:
+    if totals is None:
+        return []
+    out = []
+    raw = totals.get(S.AMOUNT)
+    if raw:
+        try:
+            stated = Money.parse(raw).fen
+        except MoneyError:
+            stated = None
+        actual = sum(drafts_amounts)
+        if stated is not None and stated != actual:
+            out.append(Problem(totals.line, S.AMOUNT, raw,
+                               f"合计行金额 {Money.from_fen(stated)} 与明细金额合计 {Money.from_fen(actual)} 不符"))
+    for text in totals.values.values():
+        m = _COUNT_IN_TEXT.search(text or "")
+        if m and int(m.group(1)) != data_rows:
+            out.append(Problem(totals.line, S.NAME, text, f"合计行人数 {m.group(1)} 与明细行数 {data_rows} 不符"))
+            break
+    return out
+
+
+def parse_and_validate(batch: Batch, data: bytes, filename: str, progress=None):
+    """Returns (drafts, problems, rows) without writing anything."""
+    scope = batch.region
+    resolver = VillageResolver(scope)
+    validator = RowValidator(resolver=resolver, township_text=scope.name if scope.level == 4 else "",
+                             standard_fen_for=standard_function(batch.policy))
+    drafts, problems, amounts, seen = [], [], [], {}
+    with open_sheet(data, S.COLUMNS, filename=filename) as sheet:
+        rows = 0
+        for row in sheet:
+            rows += 1
+            draft, row_problems = validator.validate(row)
+            raw_amount = row.get(S.AMOUNT)
+            try:
+                amounts.append(Money.parse(raw_amount).fen if raw_amount else 0)
+            except MoneyError:
+                pass
+            if draft is not None:
+                first = seen.get(draft.id_number)
+                if first is not None:
+                    row_problems.append(Problem(row.line, S.ID, row.get(S.ID),
+                                                f"身份证号码“{row.get(S.ID)}”与第{first}行重复，同一对象在本批次只能发放一次"))
+                    draft = None
+                else:
+                    seen[draft.id_number] = row.line
+            problems.extend(row_problems)
+            if draft is not None:
+                drafts.append(draft)
+            if progress and rows % 1000 == 0:
+                progress(rows, sheet.row_count_hint if hasattr(sheet, "row_count_hint") else None, "正在校验")
+        totals = sheet.totals
+    problems.extend(_totals_problems(totals, amounts, rows))
+    if rows == 0:
+        problems.append(Problem(0, "", "", "文件中没有数据行"))
+    return drafts, problems, rows
+
+
+def attach_comparison(batch: Batch, drafts) -> None:
+    township = batch.region_id if batch.region.level == 4 else None
+    results = compare_rows(
+        [CompareRow(d.name, d.id_number, d.account_no, d.village_code, d.line) for d in drafts], township_code=township
+    )
+    for draft, res in zip(drafts, results):
+        draft.compare = [{"code": f.code, "message": f.message} for f in res.statuses]
+        draft.person_id = res.person_id
+        for f in res.statuses:
+            if f.code not in ("matched",):
+                draft.warnings.append({"line": draft.line, "column": "复核比对", "value": "", "level": "warning",
+                                       "message": f"第{draft.line}行 复核比对：{f.message}"})
+
+
+def _items(batch: Batch, drafts) -> list[BatchItem]:
+    v = vault()
+    return [
+        BatchItem(
+            batch=batch, seq=i, source_row=d.line, item_ref=f"{batch.code}-{i:06d}", name=d.name,
+            id_enc=v.encrypt(d.id_number), id_bidx=v.id_index(d.id_number), id_masked=mask_id_number(d.id_number),
+            is_org=d.is_org, person_id=getattr(d, "person_id", None), village_id=d.village_code or None,
+            household_no=d.household_no, relation=d.relation, phone_enc=v.encrypt(d.phone),
+            phone_masked=mask_phone(d.phone), bank_name=d.bank_name, account_enc=v.encrypt(d.account_no),
+            account_bidx=v.index(d.account_no), account_masked=mask_card(d.account_no), account_holder=d.account_holder,
+            quantity=d.quantity, standard_fen=d.standard_fen, amount_fen=d.amount_fen, memo=d.memo,
+            warnings=d.warnings, compare=getattr(d, "compare", []),
+        )
+        for i, d in enumerate(drafts, start=1)
+    ]
+
+
+def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str) -> ImportRun:
+    """Keep the uploaded file (encrypted) before the work starts; nothing else changes."""
+    if mode not in ImportMode.values:
+        raise RosterError("导入方式不正确")
+    batch = Batch.objects.get(pk=batch_id)
+    if batch.state not in EDITABLE_STATES:
+        raise RosterError(f"批次 {batch.code} 已上报，不能再导入或修改")
+    return ImportRun.objects.create(
+        batch=batch, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        content_enc=vault().encrypt_bytes(data, purpose=b"roster-import"), mode=mode, created_by=actor,
+        message="排队等待校验",
+    )
+
+
+def process_import(*, run_id: int, progress=None) -> ImportRun:
+    """Validate the staged file and import per its mode. Safe to run twice: a processed run is
+    returned as it is."""
+    run = ImportRun.objects.select_related("batch__region", "batch__policy", "created_by").get(pk=run_id)
+    if run.processed_at is not None:
+        return run
+    batch, actor = run.batch, run.created_by
+    data = vault().decrypt_bytes(bytes(run.content_enc), purpose=b"roster-import")
+    try:
+        drafts, problems, rows = parse_and_validate(batch, data, run.filename, progress)
+    except SheetError as exc:
+        drafts, problems, rows = [], [Problem(0, "", "", str(exc))], 0
+    if drafts:
+        if progress:
+            progress(rows, rows, "正在与底册复核比对")
+        attach_comparison(batch, drafts)
+    errors = [p for p in problems if p.level == "error"]
+    warnings = [p.as_dict() for p in problems if p.level == "warning"] + [
+        w for d in drafts for w in d.warnings if w["column"] == "复核比对"]
+    run.rows, run.error_count, run.warning_count = rows, len(errors), len(warnings)
+    do_import = bool(drafts) and (not errors or run.mode == ImportMode.VALID_ONLY) and not any(p.line == 0 for p in errors)
+    store_problems(run, [p.as_dict() for p in errors] + warnings)
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if ImportRun.objects.select_for_update().get(pk=run.pk).processed_at is not None:
+            return ImportRun.objects.get(pk=run.pk)
+        before = None
+        if locked.state not in EDITABLE_STATES:
+            do_import = False
+            run.message = f"未导入：批次 {locked.code} 已上报，不能再导入"
+        elif do_import:
+            before = {"items": locked.item_count, "total_fen": locked.total_fen}
+            locked.items.all().delete()  # a draft's items are replaced; the file itself is kept in ImportRun
+            BatchItem.objects.bulk_create(_items(locked, drafts), batch_size=1000)
+            total = sum(d.amount_fen for d in drafts)
+            Batch.objects.filter(pk=locked.pk).update(item_count=len(drafts), total_fen=total)
+            run.accepted, run.imported = len(drafts), True
+            run.message = f"已导入 {len(drafts)} 行，合计 {Money.from_fen(total)}" + (
+                f"；{len(errors)} 处错误所在行未导入" if errors else "")
+        else:
+            run.message = f"未导入：发现 {len(errors)} 处错误，请改正后重新导入" if errors else "未导入：文件中没有可导入的行"
+        run.processed_at = timezone.now()
+        run.save()
+        record(actor=actor, action="rosters.import", obj=locked, before=before,
+               after={"file": run.filename, "sha256": run.sha256, "rows": rows, "imported": run.accepted,
+                      "errors": run.error_count, "warnings": run.warning_count, "mode": run.mode})
+    return run
+
+
+def import_roster(*, actor, batch_id: int, data: bytes, filename: str, mode: str, progress=None) -> ImportRun:
+    """Stage and process in one go (tests, small files, the API)."""
+    run = stage_import(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode)
+    return process_import(run_id=run.pk, progress=progress)

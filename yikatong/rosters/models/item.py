@@ -1,0 +1,49 @@
+"""Roster items (发放明细). Personal data encrypted like the register (registry.pii.Vault)."""
+from django.db import models
+
+from yikatong.regions.models import Region
+
+
+class ItemStatus(models.TextChoices):
+    ACTIVE = "active", "有效"
+    REMOVED = "removed", "已剔除"
+
+
+class BatchItem(models.Model):
+    batch = models.ForeignKey("rosters.Batch", on_delete=models.PROTECT, related_name="items")
+    seq = models.PositiveIntegerField("序号")
+    source_row = models.PositiveIntegerField("文件行号", null=True, blank=True)
+    item_ref = models.CharField("明细编号", max_length=40, unique=True)
+    name = models.CharField("姓名/名称", max_length=100)
+    id_enc = models.TextField("证件号码(密文)")
+    id_bidx = models.CharField(max_length=64, db_index=True)
+    id_masked = models.CharField("证件号码(脱敏)", max_length=24)
+    is_org = models.BooleanField("单位", default=False)
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name="村(社区)")
+    household_no = models.CharField("户号", max_length=40, blank=True)
+    relation = models.CharField("与户主关系", max_length=20, blank=True)
+    phone_enc = models.TextField(blank=True)
+    phone_masked = models.CharField("联系电话(脱敏)", max_length=20, blank=True)
+    bank_name = models.CharField("开户银行", max_length=60, blank=True)
+    account_enc = models.TextField("银行账号(密文)")
+    account_bidx = models.CharField(max_length=64, db_index=True)
+    account_masked = models.CharField("银行账号(脱敏)", max_length=24)
+    account_holder = models.CharField("账户户名", max_length=100, blank=True)
+    quantity = models.DecimalField("补贴数量", max_digits=14, decimal_places=4, default=1)
+    standard_fen = models.BigIntegerField("补贴标准(分)", null=True, blank=True)
+    amount_fen = models.BigIntegerField("发放金额(分)")
+    memo = models.CharField("备注", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
+    removed_reason = models.CharField("剔除原因", max_length=200, blank=True)
+    warnings = models.JSONField("提示", default=list, blank=True)
+    compare = models.JSONField("复核比对结果", default=list, blank=True)
+
+    class Meta:
+        ordering = ["batch_id", "seq"]
+        verbose_name = "发放明细"
+        constraints = [models.UniqueConstraint(fields=["batch", "seq"], name="rosters_item_seq_per_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.name}"

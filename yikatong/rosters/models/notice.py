@@ -1,0 +1,43 @@
+"""Public notices (公示) of a batch and the objections raised during them."""
+from django.conf import settings
+from django.db import models
+
+
+class NoticeLevel(models.TextChoices):
+    VILLAGE = "village", "村级公示"
+    TOWNSHIP = "township", "乡镇公示"
+    POST_PAYMENT = "post_payment", "发放后公示"
+
+
+class Notice(models.Model):
+    batch = models.ForeignKey("rosters.Batch", on_delete=models.PROTECT, related_name="notices")
+    level = models.CharField("公示层级", max_length=15, choices=NoticeLevel.choices)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    place = models.CharField("公示地点", max_length=200)
+    read_at_assembly = models.BooleanField("已在群众大会上宣读", default=False)
+    working_days = models.PositiveSmallIntegerField("公示工作日数")
+    proof = models.ForeignKey("rosters.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="公示照片/证明")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "公示"
+
+
+class Objection(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    raised_by = models.CharField("反映人", max_length=50)
+    content = models.TextField("反映内容")
+    item = models.ForeignKey("rosters.BatchItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolution = models.TextField("处理结果", blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        verbose_name = "公示异议"

@@ -1,0 +1,4 @@
+from yikatong.web.navigation import NavItem, register
+
+register(NavItem("发放批次", "batch_list", order=20))
+register(NavItem("流程配置", "rosters_profile", frozenset({"sysadmin", "finance_reviewer", "supervisor"}), order=93))

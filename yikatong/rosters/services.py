@@ -1,0 +1,230 @@
+"""Writes on batches: create, manual items, notices, objections, attachments. State changes
+go through transitions.apply; imports through importer.run.import_roster."""
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
+from yikatong.audit.services import record
+from yikatong.core.profiles import current_profile
+
+from .errors import RosterError
+from .guards import notice_working_days
+from .importer.run import EDITABLE_STATES
+from .models import Attachment, Batch, BatchEvent, Notice, Objection
+from .models.attachment import AttachmentKind
+from .models.notice import NoticeLevel
+
+ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+ATTACHMENT_MAGIC = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _require(actor, roles, batch_region: str, what: str) -> None:
+    if not actor.has_role(*roles):
+        raise PermissionDenied(f"您的角色不能{what}")
+    if not region_in_scope(actor, batch_region):
+        raise PermissionDenied(f"该批次不在您的辖区内，不能{what}")
+
+
+def reviewing_department(policy, region):
+    """The county line department that reviews the batch: the policy's own department when it is
+    a county policy, else the county department of the policy's line (业务条线)."""
+    from yikatong.accounts.models import Organization, OrgKind
+
+    county_code = region.code[:6].ljust(12, "0")
+    if policy.department.region_id == county_code:
+        return policy.department
+    dept = Organization.objects.filter(kind=OrgKind.LINE_DEPARTMENT, region_id=county_code, line=policy.line).first()
+    if dept is None:
+        raise ValidationError(f"本县没有“{policy.get_line_display()}”条线的主管部门，无法确定审核部门，请联系系统管理员")
+    return dept
+
+
+def create_batch(*, actor, policy, period: str, region) -> Batch:
+    """A new draft batch for a township (or, for department-disbursed policies, the county)."""
+    from yikatong.policies.services.payable import assert_payable
+    from yikatong.policies.standard import check_period
+
+    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER}, region.code, "新建发放批次")
+    check_period(policy, period)
+    assert_payable(policy, region_code=region.code, period=period)
+    profile = current_profile()
+    department = reviewing_department(policy, region)
+    for attempt in range(1, 50):
+        code = f"{region.code[:9]}-{period.replace('-', '')}-{policy.code}-{attempt:02d}"
+        if Batch.objects.filter(code=code).exists():
+            continue
+        try:
+            with transaction.atomic():
+                batch = Batch.objects.create(
+                    code=code, policy=policy, period=period, region=region, department=department,
+                    profile_code=profile.code, state="draft", state_since=timezone.now(), created_by=actor,
+                )
+                BatchEvent.objects.create(batch=batch, action="create", label="新建批次", to_state="draft", actor=actor)
+                record(actor=actor, action="rosters.create", obj=batch,
+                       after={"policy": policy.code, "period": period, "region": region.code, "profile": profile.code})
+                return batch
+        except IntegrityError:
+            continue
+    raise RosterError("无法生成批次号，请稍后再试")
+
+
+def _lock_editable(batch_id: int) -> Batch:
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    if batch.state not in EDITABLE_STATES:
+        raise RosterError(f"批次 {batch.code} 已上报，不能修改明细")
+    return batch
+
+
+@transaction.atomic
+def remove_item(*, actor, batch_id: int, item_id: int, reason: str) -> None:
+    """Take an item out of a draft (kept, marked removed, with the reason)."""
+    batch = _lock_editable(batch_id)
+    _require(actor, {Role.TOWNSHIP_OPERATOR}, batch.region_id, "修改明细")
+    if not reason.strip():
+        raise RosterError("剔除明细须填写原因")
+    item = batch.items.select_for_update().get(pk=item_id)
+    if item.status == "removed":
+        return
+    item.status, item.removed_reason = "removed", reason.strip()[:200]
+    item.save(update_fields=["status", "removed_reason"])
+    _refresh_totals(batch)
+    record(actor=actor, action="rosters.item_remove", obj=item, object_repr=f"{batch.code} 第{item.seq}条",
+           after={"reason": item.removed_reason})
+
+
+def _refresh_totals(batch: Batch) -> None:
+    from django.db.models import Count, Sum
+
+    agg = batch.items.filter(status="active").aggregate(n=Count("id"), s=Sum("amount_fen"))
+    Batch.objects.filter(pk=batch.pk).update(item_count=agg["n"] or 0, total_fen=agg["s"] or 0)
+
+
+@transaction.atomic
+def record_notice(*, actor, batch_id: int, level: str, start, end, place: str, read_at_assembly: bool = False,
+                  proof_id: int | None = None) -> Notice:
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch.region_id, "登记公示")
+    if batch.state != "notice":
+        raise RosterError(f"批次 {batch.code} 不在公示阶段")
+    if level not in NoticeLevel.values:
+        raise ValidationError("公示层级不正确")
+    if end < start:
+        raise ValidationError("公示结束日期不能早于开始日期")
+    if not place.strip():
+        raise ValidationError("请填写公示地点")
+    if proof_id is not None and not batch.attachments.filter(pk=proof_id).exists():
+        raise ValidationError("公示证明材料不属于本批次")
+    notice = Notice.objects.create(
+        batch=batch, level=level, start=start, end=end, place=place.strip()[:200], read_at_assembly=read_at_assembly,
+        working_days=notice_working_days(start, end), proof_id=proof_id, recorded_by=actor,
+    )
+    BatchEvent.objects.create(batch=batch, action="record_notice", label="登记公示",
+                              reason=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}，{notice.working_days}个工作日，{notice.place}", actor=actor)
+    record(actor=actor, action="rosters.notice_record", obj=batch,
+           after={"start": str(start), "end": str(end), "working_days": notice.working_days, "place": notice.place})
+    return notice
+
+
+@transaction.atomic
+def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item_id: int | None = None) -> Objection:
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch.region_id, "登记异议")
+    notice = batch.notices.order_by("-start").first()
+    if notice is None:
+        raise RosterError("请先登记公示，再登记异议")
+    if not content.strip():
+        raise ValidationError("请填写异议内容")
+    obj = Objection.objects.create(notice=notice, raised_by=raised_by.strip()[:50] or "匿名", content=content.strip(),
+                                   item_id=item_id)
+    record(actor=actor, action="rosters.objection_record", obj=batch, after={"objection": obj.pk})
+    return obj
+
+
+@transaction.atomic
+def resolve_objection(*, actor, objection_id: int, resolution: str) -> Objection:
+    obj = Objection.objects.select_for_update().select_related("notice__batch").get(pk=objection_id)
+    batch = obj.notice.batch
+    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.DEPT_HEAD}, batch.region_id, "处理异议")
+    if obj.resolved_at is not None:
+        raise RosterError("该异议已处理")
+    if not resolution.strip():
+        raise ValidationError("请填写处理结果")
+    obj.resolution, obj.resolved_by, obj.resolved_at = resolution.strip(), actor, timezone.now()
+    obj.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    record(actor=actor, action="rosters.objection_resolve", obj=batch, after={"objection": obj.pk})
+    return obj
+
+
+def _sniff(data: bytes) -> str | None:
+    for magic, ctype in ATTACHMENT_MAGIC.items():
+        if data.startswith(magic):
+            return ctype
+    return None
+
+
+@transaction.atomic
+def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: bytes) -> Attachment:
+    """Store a PDF/JPEG/PNG up to 10 MB with its SHA-256; the type is read from the bytes."""
+    from django.core.files.base import ContentFile
+
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    if not region_in_scope(actor, batch.region_id) or actor.has_role(Role.SUPERVISOR) and len(actor.role_set) == 1:
+        raise PermissionDenied("不能为该批次上传附件")
+    if kind not in AttachmentKind.values:
+        raise ValidationError("附件类型不正确")
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(f"附件“{filename}”超过 10MB")
+    ctype = _sniff(data)
+    if ctype is None:
+        raise ValidationError(f"附件“{filename}”不是 PDF、JPG 或 PNG 文件")
+    digest = hashlib.sha256(data).hexdigest()
+    att = Attachment(batch=batch, kind=kind, filename=filename[:200], content_type=ctype, size=len(data), sha256=digest,
+                     uploaded_by=actor)
+    att.file.save(f"{batch.pk}-{digest[:16]}{ATTACHMENT_TYPES[ctype]}", ContentFile(data), save=False)
+    att.save()
+    record(actor=actor, action="rosters.attachment_add", obj=batch,
+           after={"kind": kind, "filename": att.filename, "sha256": digest, "size": len(data)})
+    return att
+
+
+@transaction.atomic
+def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
+    """Manual entry of one item, validated exactly like an imported row (same messages)."""
+    from yikatong.core.sheets import SheetRow
+    from yikatong.registry.villages import VillageResolver
+
+    from .importer.run import _items, attach_comparison
+    from .importer.rows import RowValidator
+    from .importer.standard import standard_function
+    from .models import BatchItem
+
+    batch = _lock_editable(batch_id)
+    _require(actor, {Role.TOWNSHIP_OPERATOR}, batch.region_id, "录入明细")
+    validator = RowValidator(resolver=VillageResolver(batch.region),
+                             township_text=batch.region.name if batch.region.level == 4 else "",
+                             standard_fen_for=standard_function(batch.policy))
+    seq = (batch.items.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    draft, problems = validator.validate(SheetRow(line=seq, values={k: (v or "").strip() for k, v in values.items()}))
+    if draft is None:
+        raise ValidationError([p.message for p in problems if p.level == "error"])
+    if batch.items.filter(status="active", id_bidx=_vault().id_index(draft.id_number)).exists():
+        raise ValidationError(f"{draft.name} 已在本批次中，同一对象只能发放一次")
+    attach_comparison(batch, [draft])
+    (item,) = _items(batch, [draft])
+    item.seq, item.item_ref, item.source_row = seq, f"{batch.code}-{seq:06d}", None
+    item.save()
+    _refresh_totals(batch)
+    record(actor=actor, action="rosters.item_add", obj=item, object_repr=f"{batch.code} 第{seq}条",
+           after={"name": item.name, "id_number": draft.id_number, "amount_fen": item.amount_fen})
+    return item
+
+
+def _vault():
+    from yikatong.registry.pii import vault
+
+    return vault()

@@ -1,0 +1,85 @@
+"""Through HTTP: the batch pages, import upload with job progress, transitions and the matrix."""
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD
+from yikatong.rosters.models import Batch
+
+from .files import good_rows, to_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_operator_imports_through_the_page_and_sees_the_result(client, batch, rw, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, rw.users["zhan"])
+    page = client.get(reverse("batch_detail", args=[batch.pk])).content.decode()
+    assert "导入清册" in page and "下载导入模板" in page
+    with django_capture_on_commit_callbacks(execute=True):  # the import job is queued on commit
+        resp = client.post(reverse("batch_import", args=[batch.pk]),
+                           {"file": SimpleUploadedFile("清册.csv", to_csv(good_rows(2))), "mode": "all_or_nothing"})
+    assert resp.status_code == 302
+    result = client.get(resp.url).content.decode()
+    assert "已导入 2 行" in result
+    detail = client.get(reverse("batch_detail", args=[batch.pk])).content.decode()
+    assert "1410**********" in detail and "对象1" in detail
+    assert good_rows(1)[0][2] not in detail  # never the full ID on screen
+
+
+def test_template_and_exports_download(client, batch, rw):
+    from yikatong.rosters.importer.run import import_roster
+
+    import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)), filename="a.csv", mode="all_or_nothing")
+    login(client, rw.users["zhan"])
+    for name in ("batch_template", "batch_roster_xlsx", "batch_summary_xlsx"):
+        resp = client.get(reverse(name, args=[batch.pk]))
+        assert resp.status_code == 200 and resp.content[:2] == b"PK"
+    notice = client.get(reverse("batch_print", args=[batch.pk, "notice"])).content.decode()
+    assert "对象1" in notice and "1410**********" in notice
+    assert good_rows(1)[0][2] not in notice and good_rows(1)[0][5] not in notice  # no full ID, no account
+    summary = client.get(reverse("batch_print", args=[batch.pk, "summary"])).content.decode()
+    assert "第一村委会" in summary and "1000.00" in summary and "经办人" in summary
+
+
+@pytest.mark.parametrize("who,allowed", [("anonymous", False), ("fin", False), ("other_fin", False), ("mz_rev", True)])
+def test_transition_matrix(client, batch, rw, who, allowed):
+    Batch.objects.filter(pk=batch.pk).update(state="dept_review", item_count=1)
+    if who != "anonymous":
+        login(client, rw.users[who])
+    client.post(reverse("batch_transition", args=[batch.pk, "approve_notice"]))
+    assert (Batch.objects.get(pk=batch.pk).state == "notice") is allowed
+
+
+@pytest.mark.parametrize("who,status", [("zhan", 200), ("mz_rev", 200), ("other_fin", 404), ("ny_rev", 404)])
+def test_batch_visibility(client, batch, rw, who, status):
+    login(client, rw.users[who])
+    assert client.get(reverse("batch_detail", args=[batch.pk])).status_code == status
+
+
+def test_todo_shows_batches_waiting_on_the_user(client, batch, rw):
+    login(client, rw.users["zhan"])
+    home = client.get(reverse("home")).content.decode()
+    assert "草稿（经办站所编制）：城乡居民最低生活保障 2026-11 大槐树镇" in home
+
+
+def test_todo_offers_to_create_the_missing_batch_of_this_period(client, rw, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 11, 24))
+    login(client, rw.users["zhan"])
+    home = client.get(reverse("home")).content.decode()
+    assert "待新建：城乡居民最低生活保障 2026-11 大槐树镇发放清册" in home
+
+
+def test_profile_page_shows_the_transition_table(client, rw):
+    login(client, rw.users["fin"])
+    page = client.get(reverse("rosters_profile")).content.decode()
+    assert "山西省洪洞县" in page and "程序性复核通过" in page and "quota_sufficient" in page

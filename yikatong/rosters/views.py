@@ -1,0 +1,238 @@
+"""Batch pages: list, create, detail (timeline, items, actions), import, notice, attachments."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from yikatong.jobs import services as job_services
+from yikatong.regions.models import Region
+
+from . import flows, selectors, services, transitions
+from .errors import RosterError
+from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
+from .importer.run import EDITABLE_STATES, load_problems, stage_import
+from .models import ImportRun
+
+FAILURES = (RosterError, PermissionDenied, ValidationError)
+
+
+def _msg(exc) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def _batch(request, batch_id):
+    return get_object_or_404(selectors.batches_for(request.user), pk=batch_id)
+
+
+def _create_choices(user):
+    from yikatong.policies.selectors import payable_policies
+    from django.utils import timezone
+
+    region = user.region
+    if region is None:
+        return [], []
+    policies = payable_policies(region.code, timezone.localdate().year)
+    towns = [region] if region.level == 4 else list(Region.objects.filter(parent=region, level=4)) if region.level == 3 else []
+    return [(p.pk, f"{p.code} {p.name}") for p in policies], [(t.code, t.name) for t in towns]
+
+
+def batch_list(request):
+    f = {k: request.GET.get(k, "").strip() for k in ("policy", "period", "region", "state")}
+    batches = selectors.filtered(request.user, **f)[:200]
+    return render(request, "rosters/list.html", {"batches": batches, "f": f, "states": flows.STATES.values()})
+
+
+def batch_create(request):
+    policy_choices, region_choices = _create_choices(request.user)
+    form = BatchCreateForm(request.POST or None)
+    form.fields["policy"].choices = policy_choices
+    form.fields["region"].choices = region_choices
+    if request.method == "POST" and form.is_valid():
+        from yikatong.policies.models import Policy
+
+        try:
+            batch = services.create_batch(
+                actor=request.user, policy=Policy.objects.get(pk=form.cleaned_data["policy"]),
+                period=form.cleaned_data["period"].strip(), region=Region.objects.get(code=form.cleaned_data["region"]),
+            )
+        except FAILURES as exc:
+            form.add_error(None, _msg(exc))
+        else:
+            messages.success(request, f"已新建批次 {batch.code}，请下载模板填写后导入。")
+            return redirect("batch_detail", batch_id=batch.pk)
+    return render(request, "rosters/create.html", {"form": form})
+
+
+def batch_detail(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    items = batch.items.select_related("village").order_by("seq")
+    last_import = batch.imports.first()
+    notice = batch.notices.order_by("-start").first()
+    ctx = {
+        "batch": batch, "items": items[:500], "item_more": max(0, items.count() - 500),
+        "state_label": flows.state_label(batch.state), "events": batch.events.select_related("actor"),
+        "actions": transitions.actions_for(request.user, batch), "editable": batch.state in EDITABLE_STATES,
+        "last_import": last_import, "notice": notice,
+        "objections": notice.objections.all() if notice else [], "attachments": batch.attachments.all(),
+        "import_form": ImportForm(), "notice_form": NoticeForm(), "objection_form": ObjectionForm(),
+        "attachment_form": AttachmentForm(), "manual_fields": list(enumerate(MANUAL_FIELDS)),
+    }
+    return render(request, "rosters/detail.html", ctx)
+
+
+@require_POST
+def batch_transition(request, batch_id: int, action: str):
+    batch = _batch(request, batch_id)
+    try:
+        transitions.apply(actor=request.user, batch_id=batch.pk, action=action, reason=request.POST.get("reason", ""))
+    except FAILURES as exc:
+        messages.error(request, _msg(exc))
+    else:
+        messages.success(request, f"已办理：{flows.state_label(batch.state)} → {flows.state_label(type(batch).objects.get(pk=batch.pk).state)}")
+    return redirect("batch_detail", batch_id=batch.pk)
+
+
+@require_POST
+def batch_import(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要导入的文件")
+        return redirect("batch_detail", batch_id=batch.pk)
+    upload = form.cleaned_data["file"]
+    if not request.user.has_role("township_operator", "township_finance"):
+        raise PermissionDenied
+    try:
+        run = stage_import(actor=request.user, batch_id=batch.pk, data=upload.read(), filename=upload.name,
+                           mode=form.cleaned_data["mode"])
+    except FAILURES as exc:
+        messages.error(request, _msg(exc))
+        return redirect("batch_detail", batch_id=batch.pk)
+    job = job_services.enqueue(actor=request.user, kind="yikatong.rosters.jobs.import_job",
+                               title=f"导入清册 {upload.name}", key=f"rosters.import:{run.pk}", params={"run_id": run.pk})
+    ImportRun.objects.filter(pk=run.pk).update(job=job)
+    return redirect("import_result", run_id=run.pk)
+
+
+def import_result(request, run_id: int):
+    run = get_object_or_404(ImportRun.objects.filter(batch__in=selectors.batches_for(request.user)), pk=run_id)
+    level = request.GET.get("level", "")
+    problems = [p for p in load_problems(run) if not level or p["level"] == level] if run.processed_at else []
+    return render(request, "rosters/import_result.html", {"run": run, "problems": problems[:2000], "level": level,
+                                                          "more": max(0, len(problems) - 2000)})
+
+
+def import_problems_xlsx(request, run_id: int):
+    from yikatong.core.xlsx import write_xlsx
+
+    run = get_object_or_404(ImportRun.objects.filter(batch__in=selectors.batches_for(request.user)), pk=run_id)
+    rows = [[p["line"] or "", p["column"], p["value"], "错误" if p["level"] == "error" else "提示", p["message"]]
+            for p in load_problems(run)]
+    data = write_xlsx(["行号", "列", "填写内容", "类型", "说明"], rows, title=f"{run.filename} 校验结果", text_columns=[2])
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.xlsx"'
+    return resp
+
+
+@require_POST
+def item_remove(request, batch_id: int, item_id: int):
+    batch = _batch(request, batch_id)
+    try:
+        services.remove_item(actor=request.user, batch_id=batch.pk, item_id=item_id, reason=request.POST.get("reason", ""))
+    except FAILURES as exc:
+        messages.error(request, _msg(exc))
+    return redirect("batch_detail", batch_id=batch.pk)
+
+
+@require_POST
+def notice_record(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    form = NoticeForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "公示信息填写不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items()))
+        return redirect("batch_detail", batch_id=batch.pk)
+    d = form.cleaned_data
+    try:
+        proof_id = None
+        if d.get("proof"):
+            proof_id = services.add_attachment(actor=request.user, batch_id=batch.pk, kind="notice_photo",
+                                               filename=d["proof"].name, data=d["proof"].read()).pk
+        services.record_notice(actor=request.user, batch_id=batch.pk, level=d["level"], start=d["start"], end=d["end"],
+                               place=d["place"], read_at_assembly=d["read_at_assembly"], proof_id=proof_id)
+    except FAILURES as exc:
+        messages.error(request, _msg(exc))
+    else:
+        messages.success(request, "公示情况已登记。")
+    return redirect("batch_detail", batch_id=batch.pk)
+
+
+@require_POST
+def objection_record(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    form = ObjectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请填写反映内容")
+        services.record_objection(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
+    except FAILURES as exc:
+        messages.error(request, _msg(exc))
+    return redirect("batch_detail", batch_id=batch.pk)
+
+
+@require_POST
+def objection_resolve(request, batch_id: int, objection_id: int):
+    batch = _batch(request, batch_id)
+    try:
+        if not batch.notices.filter(objections__pk=objection_id).exists():
+            raise PermissionDenied("异议不属于本批次")
+        services.resolve_objection(actor=request.user, objection_id=objection_id, resolution=request.POST.get("resolution", ""))
+    except FAILURES as exc:
+        messages.error(request, _msg(exc))
+    return redirect("batch_detail", batch_id=batch.pk)
+
+
+@require_POST
+def attachment_add(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请选择材料类型和文件")
+        f = form.cleaned_data["file"]
+        services.add_attachment(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"], filename=f.name, data=f.read())
+    except FAILURES as exc:
+        messages.error(request, _msg(exc))
+    else:
+        messages.success(request, "材料已上传。")
+    return redirect("batch_detail", batch_id=batch.pk)
+
+
+MANUAL_FIELDS = ["姓名", "身份证号码", "村(社区)", "联系电话", "银行账号", "补贴数量", "发放金额(元)", "备注"]
+
+
+@require_POST
+def item_add(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    values = {name: request.POST.get(f"f{i}", "") for i, name in enumerate(MANUAL_FIELDS)}
+    try:
+        item = services.add_item(actor=request.user, batch_id=batch.pk, values=values)
+    except FAILURES as exc:
+        messages.error(request, "未添加：" + _msg(exc))
+    else:
+        messages.success(request, f"已添加第 {item.seq} 条：{item.name}")
+    return redirect("batch_detail", batch_id=batch.pk)
+
+
+def profile_view(request):
+    """The deployment's local profile (settings YKT_PROFILE) and its transition table."""
+    from dataclasses import fields
+
+    from yikatong.core.profiles import PROFILES, current_profile
+
+    profile = current_profile()
+    params = [(f.name, getattr(profile, f.name)) for f in fields(profile) if f.name not in ("change_request_chain",)]
+    table = [(flows.state_label(t.source), t.label, flows.state_label(t.target), "、".join(sorted(t.roles)), "、".join(t.guards))
+             for t in flows.transitions_for(profile)]
+    return render(request, "rosters/profile.html", {"profile": profile, "params": params, "table": table,
+                                                     "profiles": PROFILES.values()})

@@ -1,0 +1,49 @@
+"""Downloads and printable pages of a batch."""
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from yikatong.core.money import Money
+
+from . import exports
+from .views import _batch
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    resp = HttpResponse(data, content_type=XLSX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+def template(request, batch_id: int):
+    b = _batch(request, batch_id)
+    return _xlsx(exports.template_xlsx(b), f"{exports.title_of(b, '发放清册模板')}.xlsx")
+
+
+def roster(request, batch_id: int):
+    b = _batch(request, batch_id)
+    return _xlsx(exports.roster_xlsx(b), f"{exports.title_of(b, '发放清册')}.xlsx")
+
+
+def summary(request, batch_id: int):
+    b = _batch(request, batch_id)
+    return _xlsx(exports.summary_xlsx(b), f"{exports.title_of(b, '汇总表')}.xlsx")
+
+
+def printable(request, batch_id: int, what: str):
+    if what not in ("roster", "summary", "notice"):
+        raise Http404
+    b = _batch(request, batch_id)
+    ctx = {"batch": b, "title": exports.title_of(b, {"roster": "发放清册", "summary": "发放汇总表", "notice": "公示表"}[what]),
+           "total": Money.from_fen(b.total_fen), "signatures": exports.SIGNATURES}
+    if what == "roster":
+        ctx["rows"] = list(exports.roster_rows(b))
+        ctx["headers"] = exports.ROSTER_HEADERS
+    elif what == "summary":
+        ctx["summary"] = exports.summary(b)
+    else:
+        ctx["rows"] = list(exports.notice_rows(b))
+    return render(request, f"rosters/print_{what}.html", ctx)
