@@ -16,10 +16,13 @@ def _counts():
 
 
 def test_demo_builds_a_real_county_and_is_idempotent(client):
-    call_command("demo", "--county", "650121")
+    call_command("demo", "--county", "650121", "--size", "1000")
     first = _counts()
-    call_command("demo", "--county", "650121")
+    call_command("demo", "--county", "650121", "--size", "1000")
     assert _counts() == first and first[2] == 1
+    from yikatong.rosters.models import Batch
+
+    assert sorted(Batch.objects.values_list("state", flat=True)) == ["approved", "dept_review", "draft"]
     townships = Region.objects.filter(code__startswith="650121", level=4).count()
     assert townships == 8
     assert Organization.objects.filter(kind=OrgKind.TOWNSHIP_FINANCE).count() == townships
@@ -35,7 +38,7 @@ def test_demo_builds_a_real_county_and_is_idempotent(client):
 
 
 def test_demo_users_sit_in_the_right_places():
-    call_command("demo", "--county", "650121")
+    call_command("demo", "--county", "650121", "--size", "300")
     zhan = User.objects.get(username="zhan")
     assert zhan.organization.kind == OrgKind.TOWNSHIP_STATION and zhan.region.level == 4
     assert User.objects.get(username="cun").region.level == 5

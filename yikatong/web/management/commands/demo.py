@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "yikatong.policies.demo.build",
     "yikatong.funds.demo.build",
     "yikatong.registry.demo.build",
+    "yikatong.rosters.demo.build",
 ]
 
 

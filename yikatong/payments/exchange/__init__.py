@@ -1,0 +1,19 @@
+"""The agent-bank file exchange of specs/bank-exchange.md (version YKT1).
+
+Pure, database-free format modules:
+    mac            HMAC-SM3 / HMAC-SHA256, constant-time verify
+    codes          reason codes E01–E99, rejection codes F01–F05, ID types
+    fields, lines  field rules and line patterns shared by every file
+    framing        encoding, CRLF lines, the MAC-bearing T line
+    filenames      YKT1_<bank>_<batch>_<P|R|X>.txt
+    paymentfile    write_payment_file / parse_payment_file / peek_payment_header
+    resultfile     write_result_file, and the public entry point of R and X files:
+                   resultlines (records, rules), resultreader (parse_result_file),
+                   rejectionfile (write/parse_rejection_file)
+    errors         PaymentDataError (refused data), PaymentFileError / ResultFileError (F-codes)
+    testing        sample files and valid-MAC tampering for tests and demos
+With Django:
+    connector      BankConnector, OutboxConnector (settings.YKT_BANK_OUTBOX / YKT_BANK_INBOX)
+    services       next_batch_no, store_bank_file, create_agent_bank, create_agreement
+    selectors      agreement lookups
+"""

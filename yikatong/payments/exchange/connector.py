@@ -1,0 +1,133 @@
+"""How bank files travel: the BankConnector interface and the default folder-based OutboxConnector.
+
+The OutboxConnector is the SFTP-style drop box of settings.YKT_BANK_OUTBOX (files for the
+bank) and settings.YKT_BANK_INBOX (the bank's answers). Files appear under their final name
+only when complete (written to a temporary name, flushed, then linked into place), and a
+delivered file is never overwritten. Collected answers are moved to `processed/` in the inbox.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from django.conf import settings
+
+from .filenames import PAYMENT, REJECTION, RESULT, parse_file_name
+
+__all__ = ["BankConnector", "OutboxConnector", "atomic_write", "DeliveryError", "PROCESSED"]
+
+PROCESSED = "processed"
+_NO_HARD_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+class DeliveryError(RuntimeError):
+    """A file could not be handed over (e.g. one of that name was already delivered)."""
+
+
+class BankConnector(ABC):
+    @abstractmethod
+    def deliver(self, filename: str, data: bytes) -> None:
+        """Hand one payment file to the bank. Must never replace a file already delivered."""
+
+    @abstractmethod
+    def collect(self) -> list[tuple[str, bytes]]:
+        """Take the bank's answer files (result R, rejection X) that arrived, oldest name first."""
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _link_no_clobber(tmp: Path, target: Path) -> None:
+    try:
+        os.link(tmp, target)  # fails if target exists: no check-then-act race
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        # A file system without hard links (some network shares): check, then rename. The
+        # window between the two is the only race, and only between two writers of one name.
+        if target.exists():
+            raise FileExistsError(str(target)) from None
+        os.rename(tmp, target)
+
+
+def atomic_write(directory: Path, filename: str, data: bytes, *, replace: bool = False) -> Path:
+    """Write `data` to directory/filename so that readers see all of it or nothing.
+
+    The temporary file starts with "." so no reader mistakes it for a bank file. Without
+    `replace`, an existing file of that name is an error (FileExistsError), checked atomically.
+    """
+    if os.path.basename(filename) != filename or filename.startswith("."):
+        raise ValueError(f"文件名“{filename}”不合法")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / filename
+    tmp = directory / f".{filename}.{secrets.token_hex(6)}.tmp"
+    with open(tmp, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        if replace:
+            os.replace(tmp, target)
+        else:
+            _link_no_clobber(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    _fsync_dir(directory)
+    return target
+
+
+class OutboxConnector(BankConnector):
+    def __init__(self, outbox: Path | str | None = None, inbox: Path | str | None = None):
+        self.outbox = Path(outbox if outbox is not None else settings.YKT_BANK_OUTBOX)
+        self.inbox = Path(inbox if inbox is not None else settings.YKT_BANK_INBOX)
+
+    def deliver(self, filename: str, data: bytes) -> None:
+        parts = parse_file_name(filename)
+        if parts is None or parts.kind != PAYMENT:
+            raise DeliveryError(f"“{filename}”不是代发明细文件名（YKT1_银行编码_批次号_P.txt）")
+        try:
+            atomic_write(self.outbox, filename, data)
+        except FileExistsError:
+            raise DeliveryError(f"发件箱中已有文件 {filename}，同一批次的文件不得重复发送") from None
+
+    def collect(self) -> list[tuple[str, bytes]]:
+        if not self.inbox.is_dir():
+            return []
+        processed = self.inbox / PROCESSED
+        collected = []
+        for path in sorted(self.inbox.iterdir()):
+            parts = parse_file_name(path.name)
+            if parts is None or parts.kind not in (RESULT, REJECTION) or not path.is_file():
+                continue
+            data = path.read_bytes()
+            processed.mkdir(exist_ok=True)
+            os.replace(path, self._free_name(processed, path.name, data))
+            collected.append((path.name, data))
+        if collected:
+            _fsync_dir(processed)
+        return collected
+
+    @staticmethod
+    def _free_name(folder: Path, name: str, data: bytes) -> Path:
+        """processed/<name>, unless a different file of that name was collected before: keep both."""
+        target = folder / name
+        if not target.exists() or target.read_bytes() == data:
+            return target
+        return folder / f"{name}.{secrets.token_hex(4)}.dup"

@@ -1,0 +1,180 @@
+"""Writes of the file exchange: banks, agreements, batch numbers, the archive of bank files.
+
+Each call is one transaction with one audit event. `next_batch_no` and `store_bank_file` are
+building blocks for the payment-order services, which authorize the actor; the caller may
+run them inside its own transaction.
+"""
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from yikatong.accounts.models import Organization, OrgKind
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
+from yikatong.audit.services import record
+from yikatong.core import crypto
+from yikatong.core.profiles import current_profile
+
+from ..models import AgentBank, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
+from .fields import check_account, check_text
+from .filenames import check_bank_code, parse_file_name
+from .mac import ALGORITHMS, preferred_alg
+
+__all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
+
+_COUNTY_RE = re.compile(r"[0-9]{6}")
+_MAX_SERIAL = 999_999_999  # BATCH_NO_RE allows up to 9 digits
+
+
+class BankFileConflict(ValueError):
+    """A file whose name or bytes were already stored with different content or under another name."""
+
+
+def _require_admin(actor, organization: Organization) -> None:
+    if actor is None or not actor.has_role(Role.SYSADMIN):
+        raise PermissionDenied("只有系统管理员可以登记代发银行和代发协议")
+    if not region_in_scope(actor, organization.region_id):
+        raise PermissionDenied("不能登记本辖区以外单位的代发银行或协议")
+
+
+@transaction.atomic
+def create_agent_bank(*, actor, code: str, name: str, organization: Organization) -> AgentBank:
+    _require_admin(actor, organization)
+    check_bank_code(code)
+    if organization.kind != OrgKind.AGENT_BANK:
+        raise ValueError(f"单位“{organization.name}”不是代发金融机构")
+    if check_text(name):
+        raise ValueError(f"银行名称{check_text(name)}")
+    bank = AgentBank.objects.create(code=code, name=name, organization=organization)
+    record(actor=actor, action="payments.bank.create", obj=bank, after={"code": code, "name": name})
+    return bank
+
+
+def _digest_file(document) -> str:
+    sha = hashlib.sha256()
+    document.seek(0)
+    for chunk in document.chunks() if hasattr(document, "chunks") else iter(lambda: document.read(1 << 20), b""):
+        sha.update(chunk)
+    document.seek(0)
+    return sha.hexdigest()
+
+
+@transaction.atomic
+def create_agreement(
+    *, actor, bank: AgentBank, payer: Organization, payer_account: str, payer_name: str, mac_key: bytes,
+    valid_from: datetime.date, valid_to: datetime.date | None = None, mac_alg: str | None = None,
+    department: Organization | None = None, document=None, pay_within_working_days: int | None = None,
+    report_within_days: int | None = None,
+) -> BankAgreement:
+    """Register an agreement. Time limits default from the local profile; where the profile
+    requires the three-party agreement (seed 003) the department and the signed text are required."""
+    _require_admin(actor, payer)
+    profile = current_profile()
+    for label, problem in (("付款账号", check_account(payer_account)), ("付款户名", check_text(payer_name))):
+        if problem:
+            raise ValueError(f"{label}{problem}")
+    if not isinstance(mac_key, bytes) or len(mac_key) < 16:
+        raise ValueError("MAC 密钥必须是至少 16 字节的二进制数据")
+    mac_alg = mac_alg or preferred_alg()
+    if mac_alg not in ALGORITHMS:
+        raise ValueError(f"不支持的 MAC 算法“{mac_alg}”")
+    if valid_to is not None and valid_to < valid_from:
+        raise ValueError("失效日期不能早于生效日期")
+    if profile.three_party_agreement and (department is None or document is None):
+        raise ValueError("本地要求签订三方代发协议：须指定业务主管部门并上传已签署的协议文本")
+    agreement = BankAgreement(
+        bank=bank, payer=payer, department=department, payer_name=payer_name, mac_alg=mac_alg,
+        payer_account_encrypted=crypto.encrypt(payer_account), payer_account_last4=payer_account[-4:],
+        mac_key_encrypted=crypto.encrypt(base64.b64encode(mac_key).decode("ascii")),
+        pay_within_working_days=pay_within_working_days if pay_within_working_days is not None
+        else profile.bank_pay_within_working_days,
+        report_within_days=report_within_days if report_within_days is not None else profile.bank_report_within_days,
+        valid_from=valid_from, valid_to=valid_to,
+    )
+    if document is not None:
+        agreement.document_sha256 = _digest_file(document)
+        agreement.document.save(getattr(document, "name", "agreement") or "agreement", document, save=False)
+    agreement.save()
+    record(actor=actor, action="payments.agreement.create", obj=agreement, after={
+        "bank": bank.code, "payer": payer.code, "payer_account_last4": agreement.payer_account_last4,
+        "mac_alg": mac_alg, "valid_from": valid_from.isoformat(),
+        "valid_to": valid_to.isoformat() if valid_to else None, "document_sha256": agreement.document_sha256,
+    })
+    return agreement
+
+
+@transaction.atomic
+def next_batch_no(*, actor, county_code: str, year: int) -> str:
+    """The next batch number of a county and year, e.g. "652301-2026-000123"; unique forever.
+
+    The sequence row is locked (select_for_update) for the rest of the caller's transaction,
+    so concurrent callers queue. If that transaction rolls back, the number was never used.
+    """
+    if not isinstance(county_code, str) or not _COUNTY_RE.fullmatch(county_code):
+        raise ValueError(f"县级区划代码“{county_code}”应为 6 位数字")
+    if type(year) is not int or not 2000 <= year <= 9999:
+        raise ValueError(f"年度“{year}”不正确")
+    rows = BatchNumberSequence.objects.select_for_update()
+    seq = rows.filter(county_code=county_code, year=year).first()
+    if seq is None:
+        try:
+            with transaction.atomic():  # savepoint: another caller may create the row first
+                BatchNumberSequence.objects.create(county_code=county_code, year=year)
+        except IntegrityError:
+            pass
+        seq = rows.get(county_code=county_code, year=year)
+    if seq.last_value >= _MAX_SERIAL:
+        raise ValueError(f"{county_code} {year} 年的批次号已用尽")
+    seq.last_value += 1
+    seq.save(update_fields=["last_value"])
+    batch_no = f"{county_code}-{year}-{seq.last_value:06d}"
+    record(actor=actor, action="payments.batch_no.allocate", obj=seq, after={"batch_no": batch_no})
+    return batch_no
+
+
+@transaction.atomic
+def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) -> tuple[BankFile, bool]:
+    """Archive a file sent (P) or received (R, X), byte for byte. Returns (file, created).
+
+    The same name with the same bytes again is a replay: the stored file is returned with
+    created=False and nothing changes. The same name with other bytes, or the same bytes
+    under another name, raises BankFileConflict.
+    """
+    parts = parse_file_name(filename)
+    if parts is None:
+        raise ValueError(f"“{filename}”不是 YKT1 银行文件名")
+    if parts.bank_code != bank.code:
+        raise ValueError(f"文件 {filename} 的银行编码与 {bank} 不一致")
+    if not isinstance(content, (bytes, bytearray, memoryview)):
+        raise TypeError("文件内容必须是字节串")
+    content = bytes(content)
+    direction = Direction.OUT if parts.kind == FileKind.PAYMENT else Direction.IN
+    digest = hashlib.sha256(content).hexdigest()
+    existing = BankFile.objects.filter(kind=parts.kind, filename=filename).first()
+    if existing is not None:
+        if existing.sha256 == digest:
+            return existing, False
+        raise BankFileConflict(f"已保存过同名文件 {filename}，但内容不同：拒绝覆盖，请与银行核实")
+    same_bytes = BankFile.objects.filter(direction=direction, sha256=digest).first()
+    if same_bytes is not None:
+        raise BankFileConflict(f"文件 {filename} 与已保存的 {same_bytes.filename} 内容完全相同：疑似重放，拒绝保存")
+    try:
+        with transaction.atomic():
+            bank_file = BankFile.objects.create(
+                direction=direction, kind=parts.kind, bank=bank, batch_no=parts.batch_no, filename=filename,
+                content=content, sha256=digest, size=len(content),
+            )
+    except IntegrityError:  # a concurrent caller stored it first
+        existing = BankFile.objects.filter(kind=parts.kind, filename=filename, sha256=digest).first()
+        if existing is not None:
+            return existing, False
+        raise BankFileConflict(f"文件 {filename} 与同时保存的另一文件冲突，请与银行核实") from None
+    record(actor=actor, action="payments.bank_file.store", obj=bank_file,
+           after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest, "size": len(content)})
+    return bank_file, True

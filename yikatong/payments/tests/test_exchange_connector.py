@@ -1,0 +1,86 @@
+"""OutboxConnector: atomic, never-overwriting delivery; collect takes answers and moves them to processed/."""
+import errno
+import os
+from unittest import mock
+
+import pytest
+
+from yikatong.payments.exchange import connector as conn
+from yikatong.payments.exchange.connector import DeliveryError, OutboxConnector
+
+P = "YKT1_ABC01_141024-2026-000001_P.txt"
+R = "YKT1_ABC01_141024-2026-000001_R.txt"
+X = "YKT1_ABC01_141024-2026-000002_X.txt"
+
+
+@pytest.fixture
+def boxes(tmp_path, settings):
+    settings.YKT_BANK_OUTBOX = tmp_path / "outbox"
+    settings.YKT_BANK_INBOX = tmp_path / "inbox"
+    return OutboxConnector()
+
+
+def test_defaults_come_from_settings(boxes, settings):
+    assert boxes.outbox == settings.YKT_BANK_OUTBOX and boxes.inbox == settings.YKT_BANK_INBOX
+
+
+def test_deliver_writes_the_bytes_under_the_final_name_only(boxes):
+    boxes.deliver(P, b"H|...\r\n")
+    assert sorted(os.listdir(boxes.outbox)) == [P]
+    assert (boxes.outbox / P).read_bytes() == b"H|...\r\n"
+
+
+def test_deliver_is_atomic_a_failed_write_leaves_nothing(boxes):
+    boxes.outbox.mkdir(parents=True)
+    with mock.patch.object(conn.os, "link", side_effect=OSError("disk full")), pytest.raises(OSError):
+        boxes.deliver(P, b"data")
+    assert os.listdir(boxes.outbox) == []  # neither the file nor its temporary
+
+
+def test_deliver_never_overwrites(boxes):
+    boxes.deliver(P, b"first")
+    with pytest.raises(DeliveryError, match="不得重复发送"):
+        boxes.deliver(P, b"second")
+    assert (boxes.outbox / P).read_bytes() == b"first"
+    assert sorted(os.listdir(boxes.outbox)) == [P]
+
+
+@pytest.mark.parametrize("name", [R, "../" + P, "report.txt", "YKT1_A_B_P.txt"])
+def test_deliver_only_takes_payment_file_names(boxes, name):
+    with pytest.raises(DeliveryError):
+        boxes.deliver(name, b"x")
+
+
+def test_collect_returns_answers_and_moves_them(boxes):
+    boxes.inbox.mkdir(parents=True)
+    (boxes.inbox / R).write_bytes(b"result")
+    (boxes.inbox / X).write_bytes(b"reject")
+    (boxes.inbox / f".{R}.abc.tmp").write_bytes(b"partial")  # a file still being written
+    (boxes.inbox / "notes.txt").write_bytes(b"stray")
+    assert boxes.collect() == [(R, b"result"), (X, b"reject")]
+    assert sorted(os.listdir(boxes.inbox)) == sorted([f".{R}.abc.tmp", "notes.txt", "processed"])
+    assert sorted(os.listdir(boxes.inbox / "processed")) == [R, X]
+    assert boxes.collect() == []
+
+
+def test_collect_keeps_both_when_a_different_file_of_the_same_name_arrives(boxes):
+    boxes.inbox.mkdir(parents=True)
+    (boxes.inbox / R).write_bytes(b"one")
+    boxes.collect()
+    (boxes.inbox / R).write_bytes(b"two")
+    assert boxes.collect() == [(R, b"two")]
+    kept = sorted(os.listdir(boxes.inbox / "processed"))
+    assert kept[0] == R and kept[1].startswith(R) and kept[1].endswith(".dup")
+    assert (boxes.inbox / "processed" / R).read_bytes() == b"one"
+
+
+def test_collect_with_no_inbox_is_empty(boxes):
+    assert boxes.collect() == []
+
+
+def test_deliver_works_where_hard_links_are_not_supported(boxes):
+    with mock.patch.object(conn.os, "link", side_effect=OSError(errno.EPERM, "no hard links")):
+        boxes.deliver(P, b"first")
+        with pytest.raises(DeliveryError):
+            boxes.deliver(P, b"second")
+    assert sorted(os.listdir(boxes.outbox)) == [P] and (boxes.outbox / P).read_bytes() == b"first"

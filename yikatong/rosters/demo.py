@@ -1,0 +1,123 @@
+"""Demo batches: one taken through the whole review cycle to finance approval, one waiting on the
+department, one draft — built with the real services by the demo users. Idempotent."""
+import csv
+import datetime
+import io
+
+from django.utils import timezone
+
+from yikatong.core import calendar
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _policy(town):
+    from yikatong.funds.models import FundQuota
+    from yikatong.policies.selectors import payable_policies
+
+    year = timezone.localdate().year
+    funded = set(FundQuota.objects.filter(year=year, region_id=town.code[:6].ljust(12, "0")).values_list("policy_code", flat=True))
+    candidates = payable_policies(town.code, year).filter(disburser="township", line="mz", frequency="monthly")
+    return next((p for p in candidates if p.code in funded), None)
+
+
+def _roster_csv(town, n: int, offset: int) -> bytes:
+    from yikatong.registry.models import Person
+    from yikatong.registry.pii import vault
+
+    v = vault()
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["序号", "姓名", "身份证号码", "村(社区)", "银行账号", "发放金额(元)"])
+    people = (Person.objects.filter(village__parent=town, status="normal", accounts__status="active")
+              .select_related("village").order_by("pk").distinct()[offset:offset + n])
+    for i, p in enumerate(people, start=1):
+        acct = p.accounts.filter(status="active").first()
+        w.writerow([i, p.name, v.decrypt(p.id_enc), p.village.name, v.decrypt(acct.number_enc), "{amount}"])
+    return buf.getvalue()
+
+
+def _notice_window():
+    end = timezone.localdate() - datetime.timedelta(days=1)
+    while not calendar.is_workday(end):
+        end -= datetime.timedelta(days=1)
+    start, counted = end, 1
+    while counted < 7:
+        start -= datetime.timedelta(days=1)
+        counted += calendar.is_workday(start)
+    return start, end
+
+
+def _fix_after_comparison(batch, users, reason: str) -> None:
+    """As the finance office would: return the roster; the station removes the blocked rows and
+    sends it again."""
+    from . import services, transitions
+    from .guards import BLOCKING_COMPARE
+
+    transitions.apply(actor=users["czs"], batch_id=batch.pk, action="return", reason=reason)
+    for item in batch.items.filter(status="active"):
+        codes = {c.get("code") for c in item.compare}
+        if codes & BLOCKING_COMPARE:
+            services.remove_item(actor=users["zhan"], batch_id=batch.pk, item_id=item.pk,
+                                 reason="复核比对：" + "、".join(c["message"] for c in item.compare if c["code"] in BLOCKING_COMPARE))
+    transitions.apply(actor=users["zhan"], batch_id=batch.pk, action="send_compare")
+    transitions.apply(actor=users["czs"], batch_id=batch.pk, action="compare_pass")
+
+
+def build(county_code: str, *, size: int, stdout) -> None:
+    from yikatong.accounts.models import User
+    from yikatong.core.money import Money
+
+    from . import services, transitions
+    from .errors import TransitionRefused
+    from .importer.run import import_roster
+    from .models import Batch
+
+    users = {u.username: u for u in User.objects.filter(username__in=["zhan", "czs", "mz_shenhe", "mz_fzr", "czj_ks"])}
+    if len(users) < 5 or users["zhan"].region is None:
+        stdout.write("发放批次：缺少演示用户，跳过")
+        return
+    town = users["zhan"].region
+    if Batch.objects.filter(region=town).exists():
+        stdout.write("发放批次：已存在，未改动")
+        return
+    policy = _policy(town)
+    if policy is None:
+        stdout.write("发放批次：没有可发放且有资金指标的民政按月项目，跳过")
+        return
+    rate = policy.rate_fen if policy.rate_fen is not None else policy.tiers.order_by("rate_fen").first().rate_fen
+    amount = Money.from_fen(rate).yuan_str()
+    plan = [("2026-09", "approved"), ("2026-10", "dept_review"), ("2026-11", "draft")]
+    for k, (period, target) in enumerate(plan):
+        batch = services.create_batch(actor=users["zhan"], policy=policy, period=period, region=town)
+        data = _roster_csv(town, 12, k * 12).replace("{amount}", amount).encode("utf-8-sig")
+        import_roster(actor=users["zhan"], batch_id=batch.pk, data=data, filename=f"{town.name}{period}清册.csv",
+                      mode="valid_only")
+        if not Batch.objects.get(pk=batch.pk).item_count:
+            stdout.write("发放批次：演示人口太少，后续批次未生成")
+            return
+        if target == "draft":
+            continue
+        steps = [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit")]
+        if target == "approved":
+            steps.append(("mz_shenhe", "approve_notice"))
+        for user, action in steps:
+            try:
+                transitions.apply(actor=users[user], batch_id=batch.pk, action=action)
+            except TransitionRefused as exc:
+                if action != "compare_pass":
+                    raise
+                _fix_after_comparison(batch, users, str(exc))
+        if target != "approved":
+            continue
+        proof = services.add_attachment(actor=users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示照片.png", data=PNG)
+        start, end = _notice_window()
+        services.record_notice(actor=users["zhan"], batch_id=batch.pk, level="village", start=start, end=end,
+                               place=f"{town.name}各村村务公开栏", read_at_assembly=True, proof_id=proof.pk)
+        transitions.apply(actor=users["zhan"], batch_id=batch.pk, action="finish_notice")
+        if Batch.objects.get(pk=batch.pk).state == "notice_done":
+            transitions.apply(actor=users["czs"], batch_id=batch.pk, action="resubmit")
+        services.add_attachment(actor=users["mz_fzr"], batch_id=batch.pk, kind="summary", filename="汇总表签字盖章.png", data=PNG)
+        transitions.apply(actor=users["mz_fzr"], batch_id=batch.pk, action="dept_approve")
+        transitions.apply(actor=users["czj_ks"], batch_id=batch.pk, action="finance_approve")
+    stdout.write(f"发放批次：{policy.name} 3 个批次（已审核通过 / 待部门审核 / 草稿）")
