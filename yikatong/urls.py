@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("yikatong.registry.urls")),
     path("rosters/", include("yikatong.rosters.urls")),
     path("payments/", include("yikatong.payments.urls")),
+    path("checks/", include("yikatong.checks.urls")),
     path("banksim/", include("yikatong.banksim.urls")),
     path("public/", include("yikatong.web.public_urls")),
     path("api/", api.urls),
