@@ -21,7 +21,7 @@ class Problem:
     level: str = "error"  # "error" | "warning"
 
     def text(self) -> str:
-        return f"第{self.line}行 {self.message}"
+        return f"第{self.line}行 {self.message}" if self.line else self.message  # 0: the file as a whole
 
     def as_dict(self) -> dict:
         return {"line": self.line, "column": self.column, "value": self.value, "message": self.text(), "level": self.level}

@@ -42,7 +42,7 @@ def test_gb18030_csv_with_title_rows_totals_and_signatures(batch, rw):
                   totals=["合计", "2人", "", "", "", "", "1000.00"], trailer=["经办人：王五  审核人：赵六"],
                   encoding="gb18030")
     r = run(batch, rw, data)
-    assert r.imported and r.accepted == 2 and not messages(r, "error")
+    assert r.imported and r.accepted == 2 and r.rows == 2 and not messages(r, "error")  # title, totals, signatures ignored
 
 
 def test_xlsx_with_numbers_stored_as_numbers_and_text(batch, rw):
@@ -69,7 +69,7 @@ def test_missing_required_column_names_it(batch, rw):
     header = ["序号", "姓名", "身份证号码", "村(社区)", "联系电话", "银行账号", "备注"]
     r = run(batch, rw, to_csv(good_rows(1), header=header))
     assert not r.imported
-    assert any("发放金额" in m for m in messages(r, "error"))
+    assert messages(r, "error") == ["第1行像是表头，但缺少必填列：“发放金额(元)”（也可写作：发放金额、补贴金额、金额）"]
 
 
 def test_full_width_digits_and_spaces_are_normalised(batch, rw):
@@ -89,8 +89,7 @@ def test_wrong_id_length(batch, rw):
 def test_wrong_id_checksum(batch, rw):
     bad = id_number(1)[:-1] + ("0" if id_number(1)[-1] != "0" else "1")
     r = run(batch, rw, to_csv([row(1, id=bad)]))
-    (msg,) = messages(r, "error")
-    assert msg.startswith(f"第2行 身份证号码“{bad}”") and "校验位" in msg
+    assert messages(r, "error") == [f"第2行 身份证号码“{bad}”校验位不正确，请核对是否有数字录错"]
 
 
 def test_lower_case_x_is_accepted(batch, rw):
@@ -115,8 +114,7 @@ def test_bad_phone(batch, rw):
 def test_card_failing_luhn(batch, rw):
     bad = card(1)[:-1] + str((int(card(1)[-1]) + 1) % 10)
     r = run(batch, rw, to_csv([row(1, card=bad)]))
-    (msg,) = messages(r, "error")
-    assert msg.startswith(f"第2行 ") and bad in msg and "校验" in msg
+    assert messages(r, "error") == [f"第2行 银行卡号“{bad}”校验位不正确，请核对是否有数字录错"]
 
 
 def test_amount_with_three_decimals(batch, rw):
