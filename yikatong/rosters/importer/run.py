@@ -107,6 +107,36 @@ def attach_comparison(batch: Batch, drafts) -> None:
                                        "message": f"第{draft.line}行 复核比对：{f.message}"})
 
 
+ITEM_COLUMNS = (
+    "batch_id", "seq", "source_row", "item_ref", "name", "id_enc", "id_bidx", "id_masked", "is_org", "person_id",
+    "village_id", "household_no", "relation", "phone_enc", "phone_masked", "bank_name", "account_enc", "account_bidx",
+    "account_masked", "account_holder", "quantity", "standard_fen", "amount_fen", "memo", "status", "removed_reason",
+    "warnings", "compare",
+)
+
+
+def _item_rows(batch: Batch, drafts):
+    """Rows for COPY, in ITEM_COLUMNS order (what _items builds, as plain values)."""
+    v = vault()
+    for i, d in enumerate(drafts, start=1):
+        yield (
+            batch.pk, i, d.line, f"{batch.code}-{i:06d}", d.name, v.encrypt(d.id_number), v.id_index(d.id_number),
+            mask_id_number(d.id_number), d.is_org, getattr(d, "person_id", None), d.village_code or None,
+            d.household_no, d.relation, v.encrypt(d.phone), mask_phone(d.phone), d.bank_name, v.encrypt(d.account_no),
+            v.index(d.account_no), mask_card(d.account_no), d.account_holder, str(d.quantity), d.standard_fen,
+            d.amount_fen, d.memo, "active", "", json.dumps(d.warnings, ensure_ascii=False),
+            json.dumps(getattr(d, "compare", []), ensure_ascii=False),
+        )
+
+
+def _persist(batch: Batch, drafts) -> None:
+    """COPY (PostgreSQL) or executemany (SQLite) of new items: several times faster than the ORM."""
+    from yikatong.registry.bulk import copy_rows, lock_for_import
+
+    lock_for_import(BatchItem)
+    copy_rows(BatchItem, ITEM_COLUMNS, _item_rows(batch, drafts))
+
+
 def _items(batch: Batch, drafts) -> list[BatchItem]:
     v = vault()
     return [
@@ -171,7 +201,7 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
         elif do_import:
             before = {"items": locked.item_count, "total_fen": locked.total_fen}
             locked.items.all().delete()  # a draft's items are replaced; the file itself is kept in ImportRun
-            BatchItem.objects.bulk_create(_items(locked, drafts), batch_size=1000)
+            _persist(locked, drafts)
             total = sum(d.amount_fen for d in drafts)
             Batch.objects.filter(pk=locked.pk).update(item_count=len(drafts), total_fen=total)
             run.accepted, run.imported = len(drafts), True
