@@ -1,3 +1,52 @@
-from ninja import Router
+"""JSON API of the cross-checks (mounted at /api/checks/): findings in the actor's scope and their
+disposition. Authentication by the NinjaAPI (session or bearer token); role and region checked."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from . import selectors, services
 
 router = Router(tags=["大数据比对"])
+
+
+class FindingOut(Schema):
+    id: int
+    rule: str
+    rule_name: str
+    severity: str
+    state: str
+    batch: str | None
+    item_seq: int | None
+    message: str
+    reason: str
+
+
+class DisposeIn(Schema):
+    decision: str
+    reason: str = ""
+
+
+def _out(f) -> dict:
+    return {"id": f.pk, "rule": f.rule.code, "rule_name": f.rule.name, "severity": f.severity, "state": f.state,
+            "batch": f.batch.code if f.batch_id else None, "item_seq": f.item.seq if f.item_id else None,
+            "message": f.message, "reason": f.reason}
+
+
+@router.get("/findings", response=list[FindingOut], summary="疑点列表（本辖区，可按规则、级别、状态、批次筛选）")
+def findings(request, rule: str = "", severity: str = "", state: str = "open", batch_id: int | None = None):
+    qs = selectors.findings_for(request.user, rule=rule, severity=severity, state=state, batch_id=batch_id)
+    return [_out(f) for f in qs[:1000]]
+
+
+@router.post("/findings/{finding_id}/dispose", response=FindingOut, summary="处置疑点：confirmed 确认 / cleared 排除（须写理由）")
+def dispose(request, finding_id: int, payload: DisposeIn):
+    if not selectors.findings_for(request.user).filter(pk=finding_id).exists():
+        raise HttpError(404, "没有这个疑点，或不在您的辖区")
+    try:
+        f = services.dispose(actor=request.user, finding_id=finding_id, decision=payload.decision,
+                             reason=payload.reason)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(400, "；".join(exc.messages)) from exc
+    return _out(f)

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.findings, name="checks_findings"),
+    path("findings/<int:finding_id>/dispose/", views.finding_dispose, name="checks_finding_dispose"),
+]

@@ -147,3 +147,152 @@ class BatchNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_code}-{self.year}: {self.last_value}"
+
+
+class OrderState(models.TextChoices):
+    CREATED = "created", "已生成（待国库科支付）"
+    RELEASED = "released", "国库科已支付，待发送银行"
+    SENT = "sent", "已发送银行，待回盘"
+    ANSWERED = "answered", "银行已回盘"
+    REJECTED = "rejected", "银行整批拒收"
+
+
+class PaymentOrder(models.Model):
+    """支付申请/凭证: one batch paid through one agreement under one bank batch number.
+
+    A file-level rejection ends an order (state rejected); the batch is then paid by a new order
+    that `replaces` it, under a new batch number. At most one live (not rejected) order per batch.
+    """
+
+    batch = models.ForeignKey("rosters.Batch", on_delete=models.PROTECT, related_name="payment_orders",
+                              verbose_name="发放批次")
+    agreement = models.ForeignKey(BankAgreement, on_delete=models.PROTECT, related_name="orders", verbose_name="代发协议")
+    batch_no = models.CharField("银行批次号", max_length=30, unique=True)
+    state = models.CharField("状态", max_length=10, choices=OrderState.choices, default=OrderState.CREATED,
+                             db_index=True)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by",
+                                    verbose_name="重发自（被拒收的支付申请）")
+    item_count = models.PositiveIntegerField("笔数")
+    total_fen = models.BigIntegerField("金额（分）")
+    paid_count = models.PositiveIntegerField("成功笔数", default=0)
+    paid_fen = models.BigIntegerField("成功金额（分）", default=0)
+    failed_count = models.PositiveIntegerField("失败笔数", default=0)
+    failed_fen = models.BigIntegerField("失败退回金额（分）", default=0)
+    business_date = models.DateField("业务日期", null=True, blank=True)
+    rejection_code = models.CharField("拒收代码", max_length=3, blank=True)
+    rejection_text = models.CharField("拒收说明", max_length=300, blank=True)
+    payment_file = models.OneToOneField(BankFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                        verbose_name="代发文件")
+    answer_file = models.OneToOneField(BankFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name="回盘/拒收文件")
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    released_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField("国库支付时间", null=True, blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    answered_at = models.DateTimeField("回盘时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "支付申请"
+        constraints = [
+            models.UniqueConstraint(fields=["batch"], condition=~models.Q(state="rejected"),
+                                    name="paymentorder_one_live_per_batch"),
+            models.CheckConstraint(condition=models.Q(total_fen__gt=0), name="paymentorder_total_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_no}（{self.get_state_display()}）"
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", "待回盘"
+    PAID = "paid", "已发放"
+    FAILED = "failed", "发放失败"
+
+
+class PaymentOrderItem(models.Model):
+    """One line of the payment file. `origin` is the roster item first approved for this person
+    and period: a reissued item keeps the origin of the item it replaces, and an origin is paid
+    at most once (unique among paid lines)."""
+
+    order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="items")
+    seq = models.PositiveIntegerField("序号")
+    batch_item = models.ForeignKey("rosters.BatchItem", on_delete=models.PROTECT, related_name="payment_lines")
+    origin = models.ForeignKey("rosters.BatchItem", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="原始明细")
+    item_ref = models.CharField("明细编号", max_length=40)
+    amount_fen = models.BigIntegerField("金额（分）")
+    status = models.CharField("状态", max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    reason_code = models.CharField("失败原因代码", max_length=3, blank=True)
+    reason_text = models.CharField("失败说明", max_length=200, blank=True)
+    bank_txn_id = models.CharField("银行流水号", max_length=60, blank=True)
+    paid_at = models.DateTimeField("发放时间", null=True, blank=True)
+    do_not_repay = models.BooleanField("不得再次发放（E08 重复明细）", default=False)
+    written_off_reason = models.CharField("核销原因", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order_id", "seq"]
+        verbose_name = "支付明细"
+        constraints = [
+            models.UniqueConstraint(fields=["order", "seq"], name="paymentitem_unique_seq"),
+            models.UniqueConstraint(fields=["order", "item_ref"], name="paymentitem_unique_ref"),
+            models.UniqueConstraint(fields=["origin"], condition=models.Q(status="paid"),
+                                    name="paymentitem_origin_paid_once"),
+            models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="paymentitem_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_ref} {self.get_status_display()}"
+
+    @property
+    def reason(self):
+        from .exchange.codes import REASON_CODES
+
+        return REASON_CODES.get(self.reason_code)
+
+
+class Reissue(models.Model):
+    """A failed payment line carried into a reissue batch (补发) as a new roster item."""
+
+    source = models.OneToOneField(PaymentOrderItem, on_delete=models.PROTECT, related_name="reissue",
+                                  verbose_name="失败的支付明细")
+    new_item = models.OneToOneField("rosters.BatchItem", on_delete=models.PROTECT, related_name="reissue_of",
+                                    verbose_name="补发明细")
+    corrected = models.JSONField("更正的字段", default=list, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "补发明细"
+
+
+class SmsState(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败（将重试）"
+    GAVE_UP = "gave_up", "多次失败，已停止"
+
+
+class SmsNotice(models.Model):
+    """短信告知 of one paid line: the outbox table (the default backend's whole world).
+
+    The text names the province's policy, the amount, the date and only the last four digits of
+    the account; the phone number is stored encrypted."""
+
+    line = models.OneToOneField(PaymentOrderItem, on_delete=models.PROTECT, related_name="sms", verbose_name="支付明细")
+    phone_enc = models.TextField("手机号（密文）")
+    phone_masked = models.CharField("手机号（脱敏）", max_length=20)
+    text = models.CharField("短信内容", max_length=300)
+    state = models.CharField("状态", max_length=10, choices=SmsState.choices, default=SmsState.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    last_error = models.CharField("最近错误", max_length=200, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "短信告知"
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} {self.get_state_display()}"

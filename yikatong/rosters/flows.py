@@ -41,6 +41,9 @@ FINANCE_OFFICE = _roles(R.TOWNSHIP_FINANCE)
 DEPT = _roles(R.DEPT_REVIEWER, R.DEPT_HEAD)
 DEPT_HEAD = _roles(R.DEPT_HEAD)
 FINANCE = _roles(R.FINANCE_REVIEWER)
+TREASURY = _roles(R.TREASURY)
+# Steps taken by the system on a bank's answer: no user holds this role, so no screen offers them.
+SYSTEM = frozenset({"system"})
 
 STATES: dict[str, State] = {
     s.code: s
@@ -103,6 +106,16 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
         Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
                    ("no_open_blocking_findings", "quota_sufficient", "policy_payable")),
         Transition("finance_review", "return", "dept_approval", FINANCE, "退回主管部门", needs_reason=True, is_return=True),
+    ]
+    # The payment leg (yikatong.payments registers these guards). A reissue batch (补发) skips the
+    # notice: station corrects -> finance office re-compares -> department re-reviews -> finance re-checks.
+    t += [
+        Transition("dept_review", "approve_reissue", "finance_review", DEPT, "补发批次审核通过，提交财政复核",
+                   ("is_reissue",)),
+        Transition("approved", "pay", "paying", TREASURY, "国库科支付（发送代发银行）", ("payment_order_released",)),
+        Transition("paying", "result_paid", "paid", SYSTEM, "银行回盘：全部发放成功"),
+        Transition("paying", "result_partly_failed", "partly_failed", SYSTEM, "银行回盘：部分发放失败"),
+        Transition("partly_failed", "close", "closed", SYSTEM, "失败明细均已补发成功或核销", ("failures_settled",)),
     ]
     return t
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yikatong.funds",
     "yikatong.registry",
     "yikatong.rosters",
+    "yikatong.checks",
     "yikatong.payments",
     "yikatong.banksim",
     "yikatong.web",

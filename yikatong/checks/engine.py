@@ -1,0 +1,92 @@
+"""Runs a rule's SQL on the primary database and turns its rows into hits."""
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+
+from yikatong.registry.choices import AccountStatus, DatasetKind
+
+from . import sqlviews
+
+LABELS = {
+    "source": {"register": "底册登记", "reference": "共享死亡数据"},
+    "account_status": dict(AccountStatus.choices),
+    "dataset": dict(DatasetKind.choices),
+}
+
+
+@dataclass
+class Hit:
+    fingerprint: str
+    item_id: int | None
+    batch_id: int | None
+    id_bidx: str
+    message: str
+    evidence: dict
+
+
+def jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, (Decimal, float)):
+        d = Decimal(str(value)).normalize()
+        return int(d) if d == d.to_integral_value() else str(d)
+    if isinstance(value, bool):
+        return value
+    return value
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def fingerprint(rule_code: str, row: dict, key: tuple | list) -> str:
+    raw = "|".join([rule_code] + [str(row.get(k, "")) for k in key])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def to_hit(rule, row: dict) -> Hit:
+    row = {k: jsonable(v) for k, v in row.items()}
+    # SQLite returns a date column read through a view as text: normalise both to YYYY-MM-DD
+    for k, v in list(row.items()):
+        if isinstance(v, str) and len(v) >= 10 and k.endswith("_date"):
+            row[k] = v[:10]
+    shown = _Blank({k: ("—" if v is None else v) for k, v in row.items()})
+    for col, labels in LABELS.items():
+        if col in row:
+            shown[f"{col}_label"] = labels.get(row[col], row[col] or "")
+    evidence = {k: v for k, v in row.items() if k not in ("id_bidx",) and not k.endswith("_bidx")}
+    return Hit(
+        fingerprint=fingerprint(rule.code, row, rule.key_columns),
+        item_id=row.get("item_id"), batch_id=row.get("batch_id"), id_bidx=row.get("id_bidx") or "",
+        message=rule.message.format_map(shown)[:300], evidence=evidence,
+    )
+
+
+def rule_params(rule) -> dict:
+    from .rules import BY_CODE
+
+    builtin = BY_CODE.get(rule.code)
+    params = dict(builtin.params) if builtin else {}
+    params.update(rule.params or {})
+    return params
+
+
+def run_rule(rule, scope: list[tuple]) -> list[Hit]:
+    """The hits of `rule` over the batches in `scope` (sqlviews.scope_rows), best first."""
+    params = rule_params(rule)
+    sql = sqlviews.with_clause(scope, params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        cols = [c[0] for c in cur.description]
+        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    hits, seen = [], set()
+    for row in rows:
+        hit = to_hit(rule, row)
+        if hit.fingerprint not in seen:
+            seen.add(hit.fingerprint)
+            hits.append(hit)
+    return hits

@@ -1,0 +1,43 @@
+"""Background runs of the cross-checks with progress."""
+from yikatong.jobs.registry import job_handler
+
+from .services import run_for_batch
+
+
+@job_handler
+def batch_check_job(job, progress):
+    run = run_for_batch(actor=None, batch_id=job.params["batch_id"], progress=progress)
+    msg = f"比对完成：命中 {run.hits} 条，新增疑点 {run.created} 条，已消除 {run.closed} 条"
+    return msg, {"run_id": run.pk, "hits": run.hits, "created": run.created, "closed": run.closed}
+
+
+def enqueue_batch_check(*, actor, batch_id: int):
+    """Queue the incremental check of a batch (runs once the caller's transaction commits).
+    Call it right after a roster is submitted (send_compare / submit / resubmit)."""
+    from yikatong.jobs.services import enqueue
+
+    return enqueue(actor=actor, kind="yikatong.checks.jobs.batch_check_job", title="批次大数据比对",
+                   key=f"checks:batch:{batch_id}", params={"batch_id": batch_id})
+
+
+@job_handler
+def sweep_job(job, progress):
+    from .services import run_sweep
+
+    run = run_sweep(actor=None, year=job.params.get("year"), engine=job.params.get("engine", "duckdb"),
+                    progress=progress)
+    msg = f"全量比对完成：命中 {run.hits} 条，新增疑点 {run.created} 条，已消除 {run.closed} 条"
+    return msg, {"run_id": run.pk, "hits": run.hits, "created": run.created, "closed": run.closed}
+
+
+def enqueue_sweep(*, actor, year: str | None = None, engine: str = "duckdb"):
+    """Queue a full sweep (finance / supervisor)."""
+    from django.core.exceptions import PermissionDenied
+
+    from yikatong.accounts.roles import Role
+    from yikatong.jobs.services import enqueue
+
+    if actor is not None and not actor.has_role(Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN):
+        raise PermissionDenied("您不能运行全量比对")
+    return enqueue(actor=actor, kind="yikatong.checks.jobs.sweep_job", title=f"全量大数据比对 {year or ''}".strip(),
+                   key=f"checks:sweep:{year or 'all'}", params={"year": year, "engine": engine})

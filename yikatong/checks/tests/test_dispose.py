@@ -1,0 +1,142 @@
+"""Dispositions, the approval guard and the background job."""
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from yikatong.audit.models import AuditEvent
+from yikatong.checks import services
+from yikatong.checks.jobs import enqueue_batch_check
+from yikatong.checks.models import Finding, FindingState
+from yikatong.checks.selectors import findings_for, open_blocking_findings_count
+from yikatong.core.profiles import get_profile
+from yikatong.jobs.models import JobState
+from yikatong.rosters import services as roster_services
+from yikatong.rosters.errors import TransitionRefused
+from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.models import BatchItem
+from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
+from yikatong.rosters.tests.flow_helpers import PNG, do, notice_window
+
+from .conftest import add_item, clone_batch
+
+
+def _finding(code: str) -> Finding:
+    return Finding.objects.get(rule__code=code)
+
+
+@pytest.mark.django_db
+def test_confirmed_removes_the_item_from_an_editable_batch(planted, rw):
+    batch = planted["batch"]
+    services.run_for_batch(actor=None, batch_id=batch.pk)
+    f = _finding("AMOUNT_STANDARD")
+    out = services.dispose(actor=rw.users["zhan"], finding_id=f.pk, decision="confirmed", reason="核实金额填错")
+    assert out.state == FindingState.CONFIRMED and out.disposed_by == rw.users["zhan"] and out.disposed_at
+    item = BatchItem.objects.get(pk=f.item_id)
+    assert item.status == "removed" and "金额与标准不符" in item.removed_reason
+    assert AuditEvent.objects.filter(action="checks.finding_confirmed", object_id=str(f.pk)).exists()
+    # the removed item is no longer checked; the confirmed finding keeps its disposition
+    services.run_for_batch(actor=None, batch_id=batch.pk)
+    assert _finding("AMOUNT_STANDARD").state == FindingState.CONFIRMED
+    with pytest.raises(ValidationError):
+        services.dispose(actor=rw.users["zhan"], finding_id=f.pk, decision="cleared", reason="再处置")
+
+
+@pytest.mark.django_db
+def test_cleared_needs_a_reason_and_stays_cleared(planted, rw):
+    services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    f = _finding("STATE_PAID")
+    with pytest.raises(ValidationError):
+        services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="  ")
+    with pytest.raises(ValidationError):
+        services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="maybe", reason="x")
+    assert _finding("STATE_PAID").state == FindingState.OPEN
+    services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="已退休，退休金低于标准，附证明")
+    services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    f.refresh_from_db()
+    assert f.state == FindingState.CLEARED and f.reason.startswith("已退休")
+    assert Finding.objects.filter(rule__code="STATE_PAID").count() == 1
+
+
+@pytest.mark.django_db
+def test_dispose_is_denied_by_role_and_region_and_changes_nothing(planted, rw, make_user, regions):
+    services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    f = _finding("DUP_PAYMENT")
+    events = AuditEvent.objects.count()
+    for user in [rw.users["other_fin"], make_user("jj", "supervisor"), make_user("t2op", "township_operator",
+                                                                                 region=regions["town2"])]:
+        with pytest.raises(PermissionDenied):
+            services.dispose(actor=user, finding_id=f.pk, decision="cleared", reason="不是重复")
+        with pytest.raises(PermissionDenied):
+            services.run_for_batch(actor=user, batch_id=planted["batch"].pk)
+    f.refresh_from_db()
+    assert f.state == FindingState.OPEN and AuditEvent.objects.count() == events
+    assert findings_for(rw.users["other_fin"]).count() == 0
+    assert findings_for(rw.users["fin"], rule="DUP_PAYMENT").count() == 1
+    assert findings_for(rw.users["fin"], severity="block", state="open").count() == 4
+
+
+def _walk_to_dept_approval(batch, rw):
+    profile = get_profile(batch.profile_code)
+    u = rw.users
+    import_roster(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
+                  mode="all_or_nothing")
+    if profile.township_verify_working_days:
+        batch = do(batch, u["zhan"], "start_verify")
+        batch = do(batch, u["zhan"], "verified")
+    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
+                         ("mz_rev", "approve_notice")]:
+        batch = do(batch, u[user], action)
+    start, end = notice_window(max(profile.notice_min_working_days or 1, 1))
+    proof = roster_services.add_attachment(actor=u["zhan"], batch_id=batch.pk, kind="notice_photo",
+                                           filename="公示.png", data=PNG)
+    roster_services.record_notice(actor=u["zhan"], batch_id=batch.pk, level="village", start=start, end=end,
+                                  place="村委会公示栏", read_at_assembly=profile.notice_read_at_assembly,
+                                  proof_id=proof.pk)
+    batch = do(batch, u["zhan"], "finish_notice")
+    if profile.resubmit_after_notice:
+        batch = do(batch, u["czs"], "resubmit")
+    roster_services.add_attachment(actor=u["mz_head"], batch_id=batch.pk, kind="summary", filename="汇总表.png",
+                                   data=PNG)
+    assert batch.state == "dept_approval"
+    return batch
+
+
+@pytest.mark.django_db
+def test_approval_is_refused_while_a_blocking_finding_is_open(rw, batch, regions):
+    batch = _walk_to_dept_approval(batch, rw)
+    other = clone_batch(batch, regions["town2"], "T2")
+    add_item(other, 1, "对象1", id_number(1), card(98))  # paid twice for 2026-11
+    services.run_for_batch(actor=None, batch_id=batch.pk)
+    assert open_blocking_findings_count(batch) == 1
+    with pytest.raises(TransitionRefused, match="阻断级疑点"):
+        do(batch, rw.users["mz_head"], "dept_approve")
+    batch.refresh_from_db()
+    assert batch.state == "dept_approval"
+    f = _finding("DUP_PAYMENT")
+    # cleared with a reason by the reviewer: no longer blocks
+    services.dispose(actor=rw.users["mz_head"], finding_id=f.pk, decision="cleared", reason="另一批次已作废，附说明")
+    batch = do(batch, rw.users["mz_head"], "dept_approve")
+    assert batch.state == "finance_review"
+
+
+@pytest.mark.django_db
+def test_confirmed_on_a_submitted_batch_is_recorded_and_still_blocks(planted, rw):
+    batch = planted["batch"]
+    type(batch).objects.filter(pk=batch.pk).update(state="dept_approval")
+    services.run_for_batch(actor=None, batch_id=batch.pk)
+    f = _finding("DUP_PAYMENT")
+    out = services.dispose(actor=rw.users["mz_head"], finding_id=f.pk, decision="confirmed", reason="重复，退回剔除")
+    assert "退回" in out.outcome and BatchItem.objects.get(pk=f.item_id).status == "active"
+    assert open_blocking_findings_count(batch) == 4  # confirmed, item still in the batch
+    BatchItem.objects.filter(pk=f.item_id).update(status="removed")
+    assert open_blocking_findings_count(batch) == 3
+
+
+@pytest.mark.django_db
+def test_the_job_runs_the_batch_check_on_commit(planted, rw, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = enqueue_batch_check(actor=rw.users["zhan"], batch_id=planted["batch"].pk)
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.message
+    assert job.result["created"] == 10 and "比对完成" in job.message
+    assert Finding.objects.filter(batch=planted["batch"]).count() == 10

@@ -1,0 +1,40 @@
+"""Findings workbench (疑点工作台): filter by rule, severity, state, batch; dispose one finding."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .models import FindingState, Rule, Severity
+
+
+def findings(request):
+    f = {k: request.GET.get(k, "").strip() for k in ("rule", "severity", "state", "batch")}
+    if "state" not in request.GET:
+        f["state"] = FindingState.OPEN
+    batch_id = int(f["batch"]) if f["batch"].isdigit() else None
+    qs = selectors.findings_for(request.user, rule=f["rule"], severity=f["severity"], state=f["state"],
+                                batch_id=batch_id)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "checks/findings.html", {
+        "f": f, "page": page, "rules": Rule.objects.order_by("code"), "severities": Severity.choices,
+        "states": FindingState.choices, "may_dispose": request.user.has_role(*services.DISPOSE_ROLES),
+    })
+
+
+@require_POST
+def finding_dispose(request, finding_id: int):
+    finding = get_object_or_404(selectors.findings_for(request.user), pk=finding_id)
+    try:
+        out = services.dispose(actor=request.user, finding_id=finding.pk, decision=request.POST.get("decision", ""),
+                               reason=request.POST.get("reason", ""))
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, f"疑点已{out.get_state_display()}{('：' + out.outcome) if out.outcome else ''}")
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("checks_findings")

@@ -1,0 +1,152 @@
+"""Taking a bank's answer: a result file (R) or a file-level rejection (X).
+
+Order of checks: the file name, the order it answers (unknown batch refused), the MAC and the
+totals (parse_result_file), every line against the order (unknown item or amount refused); only
+then is the file archived. The same file again is a replay: nothing changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
+from yikatong.audit.services import record
+from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
+
+from .errors import IngestRefused
+from .exchange.errors import ResultFileError
+from .exchange.filenames import REJECTION, RESULT, parse_file_name
+from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
+from .exchange.services import store_bank_file
+from .flow import system_apply, try_close
+from .models import BankFile, ItemStatus, OrderState, PaymentOrder
+from .sms import queue_for_paid
+
+__all__ = ["ingest", "Ingested"]
+
+INGEST_ROLES = frozenset({Role.TREASURY, Role.FINANCE_REVIEWER, Role.SYSADMIN})
+
+
+@dataclass(frozen=True)
+class Ingested:
+    order: PaymentOrder
+    created: bool  # False: the same file was taken before, nothing changed
+
+
+def _check_actor(actor, order: PaymentOrder) -> None:
+    if actor is None:  # background collection from the inbox
+        return
+    if not actor.has_role(*INGEST_ROLES) or not region_in_scope(actor, order.batch.region_id):
+        raise PermissionDenied("您不能导入该批次的银行回盘")
+
+
+@transaction.atomic
+def ingest(*, actor, filename: str, data: bytes) -> Ingested:
+    parts = parse_file_name(filename)
+    if parts is None or parts.kind not in (RESULT, REJECTION):
+        raise IngestRefused(f"“{filename}”不是银行回盘或拒收文件名（YKT1_银行编码_批次号_R/X.txt）")
+    order = (PaymentOrder.objects.select_for_update().select_related("batch", "agreement__bank")
+             .filter(batch_no=parts.batch_no).first())
+    if order is None:
+        raise IngestRefused(f"拒绝接收：批次号 {parts.batch_no} 不是本系统发出的代发批次（文件 {filename}）")
+    _check_actor(actor, order)
+    bank = order.agreement.bank
+    if parts.bank_code != bank.code:
+        raise IngestRefused(f"拒绝接收：文件 {filename} 的银行编码与批次 {order.batch_no} 的代发银行 {bank.code} 不一致")
+    data = bytes(data)
+    stored = BankFile.objects.filter(kind=parts.kind, filename=filename).first()
+    if stored is not None and bytes(stored.content) == data:
+        return Ingested(order, False)  # replay: the same file taken twice changes nothing
+    try:
+        if parts.kind == RESULT:
+            parsed = parse_result_file(data, order.agreement.mac_key(), filename=filename)
+        else:
+            parsed = parse_rejection_file(data, filename=filename)
+    except ResultFileError as exc:
+        raise IngestRefused(f"拒绝接收 {filename}：{exc.message}（{exc.code}）") from None
+    if order.state != OrderState.SENT:
+        raise IngestRefused(f"拒绝接收 {filename}：批次 {order.batch_no} 当前为“{order.get_state_display()}”，"
+                            "不再接收回盘，请与银行核实")
+    if parts.kind == RESULT:
+        lines = _match(order, parsed)
+    bank_file, created = store_bank_file(actor=actor, bank=bank, filename=filename, content=data)
+    if not created:
+        return Ingested(order, False)
+    if parts.kind == REJECTION:
+        _rejected(actor, order, parsed, bank_file)
+    else:
+        _answered(actor, order, lines, bank_file)
+    order.refresh_from_db()
+    return Ingested(order, True)
+
+
+def _match(order: PaymentOrder, parsed) -> list:
+    """Pair every result line with the order line it answers; refuse anything that does not fit."""
+    if parsed.header.batch_no != order.batch_no:
+        raise IngestRefused(f"拒绝接收：回盘文件头的批次号 {parsed.header.batch_no} 与文件名不一致")
+    lines = order.items.select_for_update(of=("self",)).select_related("batch_item__batch__policy")
+    items = {i.item_ref: i for i in lines}
+    pairs, seen = [], set()
+    for line in parsed.lines:
+        item = items.get(line.item_ref)
+        where = f"回盘第 {line.seq} 条明细（明细编号 {line.item_ref}）"
+        if item is None:
+            raise IngestRefused(f"拒绝接收：{where}不在批次 {order.batch_no} 中")
+        if line.item_ref in seen:
+            raise IngestRefused(f"拒绝接收：{where}在回盘中重复出现")
+        if line.amount_fen != item.amount_fen:
+            raise IngestRefused(f"拒绝接收：{where}金额 {line.amount_fen} 分，与发出的 {item.amount_fen} 分不符")
+        seen.add(line.item_ref)
+        pairs.append((item, line))
+    if len(pairs) != len(items):
+        raise IngestRefused(f"拒绝接收：回盘 {len(pairs)} 笔，批次 {order.batch_no} 发出 {len(items)} 笔，明细不全")
+    return pairs
+
+
+def _answered(actor, order: PaymentOrder, pairs, bank_file) -> None:
+    paid_fen = failed_fen = paid_count = 0
+    now = timezone.now()
+    for item, line in pairs:
+        if line.status == PAID:
+            item.status, item.bank_txn_id = ItemStatus.PAID, line.bank_txn_id
+            item.paid_at = timezone.make_aware(line.done_at) if line.done_at and timezone.is_naive(line.done_at) \
+                else (line.done_at or now)
+            paid_fen += item.amount_fen
+            paid_count += 1
+        else:
+            item.status, item.reason_code, item.reason_text = ItemStatus.FAILED, line.reason_code, line.reason_text[:200]
+            item.do_not_repay = line.reason_code == "E08"
+            failed_fen += item.amount_fen
+        item.save(update_fields=["status", "bank_txn_id", "paid_at", "reason_code", "reason_text", "do_not_repay"])
+    failed_count = len(pairs) - paid_count
+    queue_for_paid([item for item, _ in pairs if item.status == ItemStatus.PAID])
+    PaymentOrder.objects.filter(pk=order.pk).update(
+        state=OrderState.ANSWERED, answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen,
+        failed_count=failed_count, failed_fen=failed_fen)
+    ref = batch_ref(order.batch)
+    if paid_fen:
+        record_paid_for_ref(actor=actor, ref=ref, amount_fen=paid_fen)
+    if failed_fen:
+        release_for_ref(actor=actor, ref=ref, amount_fen=failed_fen)
+    record(actor=actor, action="payments.order.answer", obj=order, before={"state": order.state}, after={
+        "state": OrderState.ANSWERED, "filename": bank_file.filename, "sha256": bank_file.sha256,
+        "paid_count": paid_count, "paid_fen": paid_fen, "failed_count": failed_count, "failed_fen": failed_fen})
+    action = "result_partly_failed" if failed_count else "result_paid"
+    batch = system_apply(actor=actor, batch_id=order.batch_id, action=action,
+                         reason=f"回盘 {bank_file.filename}：成功 {paid_count} 笔，失败 {failed_count} 笔")
+    if batch.parent_id is not None:
+        try_close(actor=actor, batch=batch)
+
+
+def _rejected(actor, order: PaymentOrder, rejection, bank_file) -> None:
+    if rejection.batch_no != order.batch_no:
+        raise IngestRefused(f"拒绝接收：拒收文件中的批次号 {rejection.batch_no} 与文件名不一致")
+    PaymentOrder.objects.filter(pk=order.pk).update(
+        state=OrderState.REJECTED, answer_file=bank_file, answered_at=timezone.now(),
+        rejection_code=rejection.code, rejection_text=rejection.text[:300])
+    record(actor=actor, action="payments.order.reject", obj=order, before={"state": order.state}, after={
+        "state": OrderState.REJECTED, "filename": bank_file.filename, "code": rejection.code, "text": rejection.text})

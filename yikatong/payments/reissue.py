@@ -1,0 +1,137 @@
+"""Failed items: correction, reissue (补发) and write-off.
+
+A reissue is a new roster batch (kind reissue, parent = the failed batch) holding only the failed
+items not yet reissued, corrected as the township says, under new item_refs. It starts as a draft
+and runs the short cycle (finance office re-compares, department re-reviews, finance re-checks).
+An E08 (duplicate) failure is never reissued: it is flagged and must be written off after the check.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from stdnum import luhn
+
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
+from yikatong.audit.services import record
+from yikatong.core.masking import mask_card
+from yikatong.registry.pii import normalize_account, vault
+from yikatong.rosters.models import Batch, BatchEvent, BatchItem, BatchKind
+
+from .errors import PaymentError
+from .exchange.fields import check_account, check_text
+from .flow import try_close
+from .models import ItemStatus, OrderState, PaymentOrderItem, Reissue
+from .selectors import unsettled_failures
+
+__all__ = ["create_reissue", "write_off"]
+
+
+def _reissue_code(batch: Batch) -> str:
+    root = batch
+    while root.parent_id is not None:
+        root = root.parent
+    n = Batch.objects.filter(code__startswith=f"{root.code}-BF").count() + 1
+    while Batch.objects.filter(code=f"{root.code}-BF{n:02d}").exists():
+        n += 1
+    return f"{root.code}-BF{n:02d}"
+
+
+def _corrected_fields(item: BatchItem, change: dict) -> tuple[dict, list[str]]:
+    """Field values of the new item after a correction: account (账号) and holder name (户名)."""
+    fields, changed = {}, []
+    account = change.get("account")
+    if account:
+        account = normalize_account(account)
+        problem = check_account(account) or (None if luhn.is_valid(account) else "校验位不正确")
+        if problem:
+            raise PaymentError(f"明细 {item.item_ref} 更正后的银行账号{problem}")
+        v = vault()
+        fields.update(account_enc=v.encrypt(account), account_bidx=v.index(account), account_masked=mask_card(account))
+        changed.append("account")
+    holder = change.get("account_holder")
+    if holder:
+        problem = check_text(holder)
+        if problem:
+            raise PaymentError(f"明细 {item.item_ref} 更正后的户名{problem}")
+        fields["account_holder"] = holder.strip()
+        changed.append("account_holder")
+    if change.get("bank_name"):
+        fields["bank_name"] = change["bank_name"].strip()[:60]
+        changed.append("bank_name")
+    return fields, changed
+
+
+_COPIED = ("name", "id_enc", "id_bidx", "id_masked", "is_org", "person_id", "village_id", "household_no", "relation",
+           "phone_enc", "phone_masked", "bank_name", "account_enc", "account_bidx", "account_masked", "account_holder",
+           "quantity", "standard_fen", "amount_fen", "warnings", "compare")
+
+
+@transaction.atomic
+def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None = None) -> Batch:
+    """A reissue batch (补发) of the batch's failed items not yet reissued nor written off.
+
+    `corrections` maps the failed line's item_ref to {"account", "account_holder", "bank_name"}.
+    E08 (duplicate) failures are never reissued."""
+    corrections = corrections or {}
+    batch = Batch.objects.select_for_update().select_related("policy", "region", "department").get(pk=batch_id)
+    if actor is None or not actor.has_role(Role.TOWNSHIP_OPERATOR) or not region_in_scope(actor, batch.region_id):
+        raise PermissionDenied("只有本辖区的乡镇经办站所可以更正失败明细并生成补发批次")
+    if batch.state != "partly_failed":
+        raise PaymentError(f"批次 {batch.code} 没有待补发的失败明细")
+    failed = [i for i in unsettled_failures(batch) if not i.do_not_repay and not hasattr(i, "reissue")]
+    failed = [i for i in PaymentOrderItem.objects.filter(pk__in=[f.pk for f in failed], reissue__isnull=True)
+              .select_related("batch_item").order_by("order_id", "seq")]
+    if not failed:
+        raise PaymentError(f"批次 {batch.code} 没有可补发的失败明细（重复明细 E08 不得补发，须核查后核销）")
+    unknown = set(corrections) - {i.item_ref for i in failed}
+    if unknown:
+        raise PaymentError(f"更正的明细 {'、'.join(sorted(unknown))} 不是本批次待补发的失败明细")
+    reissue = Batch.objects.create(
+        code=_reissue_code(batch), kind=BatchKind.REISSUE, parent=batch, policy=batch.policy, period=batch.period,
+        region=batch.region, department=batch.department, profile_code=batch.profile_code, state="draft",
+        state_since=timezone.now(), created_by=actor,
+    )
+    for seq, line in enumerate(failed, 1):
+        src = line.batch_item
+        fields = {name: getattr(src, name) for name in _COPIED}
+        changes, changed = _corrected_fields(src, corrections.get(line.item_ref, {}))
+        fields.update(changes)
+        new = BatchItem.objects.create(
+            batch=reissue, seq=seq, item_ref=f"{reissue.code}-{seq:06d}",
+            memo=f"补发：原明细 {line.item_ref}，{line.reason_code} {line.reason_text}"[:200], **fields)
+        Reissue.objects.create(source=line, new_item=new, corrected=changed, created_by=actor)
+    agg = reissue.items.aggregate(n=Count("id"), s=Sum("amount_fen"))
+    Batch.objects.filter(pk=reissue.pk).update(item_count=agg["n"], total_fen=agg["s"])
+    BatchEvent.objects.create(batch=reissue, action="create", label="生成补发批次", to_state="draft", actor=actor,
+                              reason=f"原批次 {batch.code} 的 {len(failed)} 笔失败明细")
+    record(actor=actor, action="payments.reissue.create", obj=reissue, after={
+        "parent": batch.code, "items": [line.item_ref for line in failed],
+        "corrected": {ref: sorted(c) for ref, c in corrections.items()}, "total_fen": agg["s"]})
+    reissue.refresh_from_db()
+    return reissue
+
+
+@transaction.atomic
+def write_off(*, actor, order_item_id: int, reason: str) -> PaymentOrderItem:
+    """核销: a failed line that will not be paid (e.g. E08 after checking, or the person died), with reason."""
+    line = PaymentOrderItem.objects.select_for_update().select_related("order__batch").get(pk=order_item_id)
+    batch = line.order.batch
+    if actor is None or not actor.has_role(Role.FINANCE_REVIEWER, Role.DEPT_HEAD) \
+            or not region_in_scope(actor, batch.region_id):
+        raise PermissionDenied("只有本辖区的财政业务科室或主管部门负责人可以核销失败明细")
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentError("核销须填写原因")
+    if line.status != ItemStatus.FAILED or line.order.state != OrderState.ANSWERED or line.written_off_reason:
+        raise PaymentError(f"明细 {line.item_ref} 不是待处理的失败明细")
+    if hasattr(line, "reissue"):
+        raise PaymentError(f"明细 {line.item_ref} 已补发，请在补发批次中处理")
+    line.written_off_reason = reason[:200]
+    line.save(update_fields=["written_off_reason"])
+    record(actor=actor, action="payments.item.write_off", obj=line,
+           after={"item_ref": line.item_ref, "reason_code": line.reason_code, "reason": line.written_off_reason})
+    try_close(actor=actor, batch=batch)
+    return line

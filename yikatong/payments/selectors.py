@@ -1,0 +1,61 @@
+"""Reads of payment orders. `unsettled_failures` is a system read used by the batch flow guard."""
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
+
+from .models import ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
+
+READERS = frozenset({Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR, Role.SYSADMIN})
+
+
+def orders_for(actor) -> QuerySet[PaymentOrder]:
+    """Orders of batches in the actor's region subtree, for finance, treasury and supervisors."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*READERS):
+        return PaymentOrder.objects.none()
+    prefix = actor.scope_prefix
+    qs = PaymentOrder.objects.select_related("batch", "batch__policy", "agreement__bank")
+    if actor.is_superuser and actor.organization_id is None:
+        return qs
+    return qs.filter(batch__region__code__startswith=prefix) if prefix is not None else qs.none()
+
+
+def can_read(actor, order: PaymentOrder) -> bool:
+    return actor is not None and actor.has_role(*READERS) and region_in_scope(actor, order.batch.region_id)
+
+
+def unsettled_failures(batch) -> list[PaymentOrderItem]:
+    """Failed lines of the batch's answered orders whose person is neither paid (here or in a
+    reissue) nor written off."""
+    paid_elsewhere = PaymentOrderItem.objects.filter(origin_id=OuterRef("origin_id"), status=ItemStatus.PAID)
+    return list(PaymentOrderItem.objects.filter(
+        order__batch=batch, order__state=OrderState.ANSWERED, status=ItemStatus.FAILED, written_off_reason="",
+    ).exclude(Exists(paid_elsewhere)))
+
+
+def failed_items(batch) -> QuerySet[PaymentOrderItem]:
+    """Failed lines of a batch with their reason (the usual fix comes from the spec's table)."""
+    return PaymentOrderItem.objects.filter(order__batch=batch, order__state=OrderState.ANSWERED,
+                                           status=ItemStatus.FAILED).select_related("batch_item")
+
+
+def answer_due(order: PaymentOrder):
+    """The day the bank's result is due: sent day + pay-within working days + report-within days
+    (from the agreement, which defaults from the local profile); None when the agreement sets no limit."""
+    import datetime
+
+    from django.utils import timezone
+
+    from yikatong.core import calendar
+
+    if order.sent_at is None:
+        return None
+    a = order.agreement
+    if a.pay_within_working_days is None and a.report_within_days is None:
+        return None
+    day = timezone.localdate(order.sent_at)
+    if a.pay_within_working_days:
+        day = calendar.add_working_days(day, a.pay_within_working_days)
+    return day + datetime.timedelta(days=a.report_within_days or 0)

@@ -1,0 +1,32 @@
+"""Every write of payments (one transaction, one audit event, explicit actor).
+
+    create_order(*, actor, batch_id, agreement_id=None)   finance: 支付申请, commits the quota
+    release(*, actor, order_id)                           treasury: 国库支付, batch approved -> paying
+    send(*, actor, order_id, connector=None)              treasury: payment file written, archived, delivered
+    resend(*, actor, order_id)                            after a rejection (X): new order, new batch_no
+    ingest(*, actor, filename, data)                      result (R) / rejection (X); replay changes nothing
+    collect(*, actor=None, connector=None)                ingest everything the bank left in the inbox
+    create_reissue(*, actor, batch_id, corrections=None)  township: 补发 batch of the failed items
+    write_off(*, actor, order_item_id, reason)            核销 a failed line (E08 after checking)
+Banks and agreements: yikatong.payments.exchange.services.
+"""
+from .ingest import Ingested, ingest
+from .orders import create_order, release, resend, send
+from .reissue import create_reissue, write_off
+
+__all__ = ["create_order", "release", "send", "resend", "ingest", "Ingested", "collect", "create_reissue", "write_off"]
+
+
+def collect(*, actor=None, connector=None) -> list[tuple[str, object]]:
+    """Take every answer file from the inbox; a refused file is reported, not raised (it stays archived
+    in the inbox's processed folder for the operator)."""
+    from .errors import IngestRefused
+    from .exchange.connector import OutboxConnector
+
+    report = []
+    for filename, data in (connector or OutboxConnector()).collect():
+        try:
+            report.append((filename, ingest(actor=actor, filename=filename, data=data)))
+        except IngestRefused as exc:
+            report.append((filename, exc))
+    return report

@@ -1,0 +1,194 @@
+"""Payment-order pages: list and detail for finance, treasury and supervisors; one service per POST."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yikatong.accounts.roles import Role
+from yikatong.rosters.errors import RosterError
+from yikatong.rosters.models import Batch
+
+from . import selectors, services
+from .errors import PaymentError
+from .exchange.codes import REASON_CODES
+from .exchange.connector import DeliveryError
+from .exchange.errors import PaymentDataError
+
+
+def _forbidden(request):
+    return render(request, "web/forbidden.html", status=403)
+
+
+def order_list(request):
+    if not request.user.has_role(*selectors.READERS):
+        return _forbidden(request)
+    orders = selectors.orders_for(request.user)
+    ready = []
+    if request.user.has_role(Role.FINANCE_REVIEWER):
+        prefix = request.user.scope_prefix or "-"
+        ready = Batch.objects.filter(state="approved", region__code__startswith=prefix).select_related("policy", "region")
+        ready = [b for b in ready if not b.payment_orders.exclude(state="rejected").exists()]
+    return render(request, "payments/order_list.html", {"orders": orders[:300], "ready": ready})
+
+
+def _order(request, pk):
+    order = get_object_or_404(selectors.orders_for(request.user), pk=pk)
+    return order
+
+
+def order_detail(request, pk):
+    order = _order(request, pk)
+    items = order.items.select_related("batch_item")
+    u = request.user
+    return render(request, "payments/order_detail.html", {
+        "order": order, "items": items, "reasons": REASON_CODES,
+        "can_release": u.has_role(Role.TREASURY) and order.state == "created",
+        "can_send": u.has_role(Role.TREASURY) and order.state == "released",
+        "can_download": u.has_role(Role.TREASURY) and order.payment_file_id is not None,
+        "can_resend": u.has_role(Role.FINANCE_REVIEWER, Role.TREASURY) and order.state == "rejected"
+        and not hasattr(order, "replaced_by"),
+    })
+
+
+def _run(request, call, success, then):
+    try:
+        result = call()
+    except PermissionDenied:
+        return _forbidden(request)
+    except (PaymentError, RosterError, PaymentDataError, DeliveryError, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect(then(None))
+    messages.success(request, success)
+    return redirect(then(result))
+
+
+@require_POST
+def order_create(request):
+    batch_id = request.POST.get("batch_id", "")
+    if not batch_id.isdigit():
+        messages.error(request, "请选择发放批次")
+        return redirect("payments_orders")
+    return _run(request, lambda: services.create_order(actor=request.user, batch_id=int(batch_id)), "已生成支付申请",
+                lambda o: "payments_orders" if o is None else f"/payments/{o.pk}/")
+
+
+@require_POST
+def order_release(request, pk):
+    order = _order(request, pk)
+    return _run(request, lambda: services.release(actor=request.user, order_id=order.pk), "国库支付已办理",
+                lambda _: f"/payments/{order.pk}/")
+
+
+@require_POST
+def order_send(request, pk):
+    order = _order(request, pk)
+    return _run(request, lambda: services.send(actor=request.user, order_id=order.pk), "代发文件已发送银行",
+                lambda _: f"/payments/{order.pk}/")
+
+
+@require_POST
+def order_resend(request, pk):
+    order = _order(request, pk)
+    return _run(request, lambda: services.resend(actor=request.user, order_id=order.pk),
+                "已按新批次号重新生成支付申请", lambda o: f"/payments/{(o or order).pk}/")
+
+
+def order_file(request, pk):
+    order = _order(request, pk)
+    if not request.user.has_role(Role.TREASURY) or order.payment_file_id is None:
+        return _forbidden(request)
+    f = order.payment_file
+    resp = HttpResponse(bytes(f.content), content_type="text/plain; charset=gb18030")
+    resp["Content-Disposition"] = f'attachment; filename="{f.filename}"'
+    return resp
+
+
+@require_POST
+def collect(request):
+    if not request.user.has_role(Role.TREASURY, Role.FINANCE_REVIEWER):
+        return _forbidden(request)
+    try:
+        report = services.collect(actor=request.user)
+    except PermissionDenied:
+        return _forbidden(request)
+    for name, outcome in report:
+        if isinstance(outcome, Exception):
+            messages.error(request, str(outcome))
+        else:
+            messages.success(request, f"{name}：{'已导入' if outcome.created else '此前已导入，未作改动'}")
+    if not report:
+        messages.info(request, "收件箱中没有新的银行文件")
+    return redirect("payments_orders")
+
+
+def reconciliation(request):
+    if not request.user.has_role(*selectors.READERS):
+        return _forbidden(request)
+    from django.utils import timezone
+
+    from .reconcile import statement
+
+    today = timezone.localdate()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    month_text = request.GET.get("month", str(today.month))
+    month = int(month_text) if month_text.isdigit() and 1 <= int(month_text) <= 12 else None
+    if not 2000 <= year <= 9999:
+        year = today.year
+    return render(request, "payments/reconciliation.html", {
+        "st": statement(selectors.orders_for(request.user), year=year, month=month), "year": year, "month": month})
+
+
+def sms_outbox(request):
+    if not request.user.has_role(*selectors.READERS):
+        return _forbidden(request)
+    from .models import SmsNotice
+
+    prefix = request.user.scope_prefix or "-"
+    notices = SmsNotice.objects.filter(line__order__batch__region__code__startswith=prefix).select_related("line")
+    return render(request, "payments/sms_outbox.html", {"notices": notices[:300]})
+
+
+FAILURE_READERS = frozenset({Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role.DEPT_REVIEWER, Role.DEPT_HEAD,
+                             Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR})
+
+
+def _batch_for_failures(request, batch_id):
+    from yikatong.accounts.scope import region_in_scope
+
+    batch = get_object_or_404(Batch.objects.select_related("policy", "region"), pk=batch_id)
+    if not request.user.has_role(*FAILURE_READERS) or not region_in_scope(request.user, batch.region_id):
+        raise PermissionDenied
+    return batch
+
+
+def batch_failures(request, batch_id):
+    """Failed items of a batch with reason and usual fix (spec table); the station corrects and reissues."""
+    try:
+        batch = _batch_for_failures(request, batch_id)
+    except PermissionDenied:
+        return _forbidden(request)
+    lines = selectors.failed_items(batch).select_related("order", "reissue__new_item__batch")
+    return render(request, "payments/failures.html", {
+        "batch": batch, "lines": lines, "reasons": REASON_CODES,
+        "can_reissue": request.user.has_role(Role.TOWNSHIP_OPERATOR) and batch.state == "partly_failed",
+    })
+
+
+@require_POST
+def batch_reissue(request, batch_id):
+    try:
+        batch = _batch_for_failures(request, batch_id)
+    except PermissionDenied:
+        return _forbidden(request)
+    corrections = {}
+    for line in selectors.failed_items(batch):
+        change = {k: request.POST.get(f"{k}_{line.pk}", "").strip() for k in ("account", "account_holder")}
+        change = {k: v for k, v in change.items() if v}
+        if change:
+            corrections[line.item_ref] = change
+    return _run(request, lambda: services.create_reissue(actor=request.user, batch_id=batch.pk,
+                                                         corrections=corrections),
+                "已生成补发批次，请提交财政所复核比对",
+                lambda b: reverse("payments_failures", args=[batch.pk]) if b is None else reverse("batch_detail", args=[b.pk]))
