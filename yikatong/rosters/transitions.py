@@ -1,5 +1,6 @@
 """The only way a batch changes state: `apply` runs one transition of the profile's table
 under a row lock, checks roles, scope and guards, and writes the timeline and the audit event."""
+from django.apps import apps
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,6 +16,8 @@ from .errors import TransitionRefused
 from .models import Batch, BatchEvent
 
 DEPARTMENT_ROLES = frozenset({Role.DEPT_REVIEWER, Role.DEPT_HEAD})
+# Steps after which the batch's items are cross-checked (大数据比对) in the background.
+CHECK_ON = frozenset({"send_compare", "submit", "resubmit"})
 
 
 def may_act(actor, batch: Batch, tr: flows.Transition) -> str | None:
@@ -62,6 +65,10 @@ def apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
         BatchEvent.objects.create(
             batch=batch, action=action, label=tr.label, from_state=before, to_state=tr.target, actor=actor, reason=reason
         )
+        if action in CHECK_ON and apps.is_installed("yikatong.checks"):
+            from yikatong.checks.jobs import enqueue_batch_check  # incremental cross-checks, queued on commit
+
+            enqueue_batch_check(actor=actor, batch_id=batch.pk)
         record(
             actor=actor, action=f"rosters.{action}", obj=batch,
             before={"state": before}, after={"state": tr.target, "reason": reason},
