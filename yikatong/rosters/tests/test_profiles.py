@@ -127,3 +127,17 @@ def test_finance_approval_checks_the_quota(batch, rw):
     with pytest.raises(TransitionRefused, match="资金指标余额不足"):
         walk_to_approved(batch, rw, "004")
     assert Batch.objects.get(pk=batch.pk).state == "finance_review"
+
+
+def test_sending_a_roster_for_comparison_runs_the_cross_checks(batch, rw, django_capture_on_commit_callbacks):
+    from yikatong.checks.models import RuleRun
+    from yikatong.rosters.importer.run import import_roster
+
+    from .files import good_rows, to_csv
+
+    import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)), filename="a.csv", mode="all_or_nothing")
+    assert not RuleRun.objects.filter(batch=batch).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        do(batch, rw.users["zhan"], "send_compare")
+    run = RuleRun.objects.get(batch=batch)
+    assert run.finished_at is not None
