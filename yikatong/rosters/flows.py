@@ -74,13 +74,13 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
     if profile.township_verify_working_days:
         # e.g. seed 001: the township verifies applicants on site within 3 working days
         t += [
-            Transition("draft", "start_verify", "verifying", OPERATOR, "提交入户核实", ("has_items", "no_item_errors")),
+            Transition("draft", "start_verify", "verifying", OPERATOR, "提交入户核实", ("has_items",)),
             Transition("verifying", "verified", "draft_verified", OPERATOR, "核实完成"),
             Transition("verifying", "return", "draft", OPERATOR, "退回修改", needs_reason=True, is_return=True),
         ]
         start = "draft_verified"
     t += [
-        Transition(start, "send_compare", "comparing", OPERATOR, "提交财政所复核比对", ("has_items", "no_item_errors")),
+        Transition(start, "send_compare", "comparing", OPERATOR, "提交财政所复核比对", ("has_items",)),
         Transition("comparing", "compare_pass", "compared", FINANCE_OFFICE, "比对通过", ("compared_all",)),
         Transition("comparing", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
         Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门", ("has_items",)),

@@ -36,12 +36,6 @@ def has_items(*, batch, **_):
     return None if _active(batch).exists() else f"批次 {batch.code} 没有有效明细，不能提交"
 
 
-@register("no_item_errors")
-def no_item_errors(*, batch, **_):
-    # Rows with errors never become items (the importer rejects them); nothing more to check.
-    return None
-
-
 @register("compared_all")
 def compared_all(*, batch, **_):
     items = _active(batch)

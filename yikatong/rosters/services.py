@@ -198,7 +198,7 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
     from yikatong.core.sheets import SheetRow
     from yikatong.registry.villages import VillageResolver
 
-    from .importer.run import _items, attach_comparison
+    from .importer.run import attach_comparison, item_values
     from .importer.rows import RowValidator
     from .importer.standard import standard_function
     from .models import BatchItem
@@ -215,9 +215,7 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
     if batch.items.filter(status="active", id_bidx=_vault().id_index(draft.id_number)).exists():
         raise ValidationError(f"{draft.name} 已在本批次中，同一对象只能发放一次")
     attach_comparison(batch, [draft])
-    (item,) = _items(batch, [draft])
-    item.seq, item.item_ref, item.source_row = seq, f"{batch.code}-{seq:06d}", None
-    item.save()
+    item = BatchItem.objects.create(**{**item_values(batch, seq, draft), "source_row": None})
     _refresh_totals(batch)
     record(actor=actor, action="rosters.item_add", obj=item, object_repr=f"{batch.code} 第{seq}条",
            after={"name": item.name, "id_number": draft.id_number, "amount_fen": item.amount_fen})

@@ -115,18 +115,31 @@ ITEM_COLUMNS = (
 )
 
 
+def item_values(batch: Batch, seq: int, d, v=None) -> dict:
+    """Column values of the item for draft `d` at position `seq` (ITEM_COLUMNS keys)."""
+    v = v or vault()
+    return {
+        "batch_id": batch.pk, "seq": seq, "source_row": d.line, "item_ref": f"{batch.code}-{seq:06d}", "name": d.name,
+        "id_enc": v.encrypt(d.id_number), "id_bidx": v.id_index(d.id_number), "id_masked": mask_id_number(d.id_number),
+        "is_org": d.is_org, "person_id": getattr(d, "person_id", None), "village_id": d.village_code or None,
+        "household_no": d.household_no, "relation": d.relation, "phone_enc": v.encrypt(d.phone),
+        "phone_masked": mask_phone(d.phone), "bank_name": d.bank_name, "account_enc": v.encrypt(d.account_no),
+        "account_bidx": v.index(d.account_no), "account_masked": mask_card(d.account_no),
+        "account_holder": d.account_holder, "quantity": d.quantity, "standard_fen": d.standard_fen,
+        "amount_fen": d.amount_fen, "memo": d.memo, "status": "active", "removed_reason": "",
+        "warnings": d.warnings, "compare": getattr(d, "compare", []),
+    }
+
+
 def _item_rows(batch: Batch, drafts):
-    """Rows for COPY, in ITEM_COLUMNS order (what _items builds, as plain values)."""
+    """Rows for COPY, in ITEM_COLUMNS order (database values: JSON as text, quantity as text)."""
     v = vault()
     for i, d in enumerate(drafts, start=1):
-        yield (
-            batch.pk, i, d.line, f"{batch.code}-{i:06d}", d.name, v.encrypt(d.id_number), v.id_index(d.id_number),
-            mask_id_number(d.id_number), d.is_org, getattr(d, "person_id", None), d.village_code or None,
-            d.household_no, d.relation, v.encrypt(d.phone), mask_phone(d.phone), d.bank_name, v.encrypt(d.account_no),
-            v.index(d.account_no), mask_card(d.account_no), d.account_holder, str(d.quantity), d.standard_fen,
-            d.amount_fen, d.memo, "active", "", json.dumps(d.warnings, ensure_ascii=False),
-            json.dumps(getattr(d, "compare", []), ensure_ascii=False),
-        )
+        values = item_values(batch, i, d, v)
+        values["quantity"] = str(values["quantity"])
+        values["warnings"] = json.dumps(values["warnings"], ensure_ascii=False)
+        values["compare"] = json.dumps(values["compare"], ensure_ascii=False)
+        yield tuple(values[c] for c in ITEM_COLUMNS)
 
 
 def _persist(batch: Batch, drafts) -> None:
@@ -135,23 +148,6 @@ def _persist(batch: Batch, drafts) -> None:
 
     lock_for_import(BatchItem)
     copy_rows(BatchItem, ITEM_COLUMNS, _item_rows(batch, drafts))
-
-
-def _items(batch: Batch, drafts) -> list[BatchItem]:
-    v = vault()
-    return [
-        BatchItem(
-            batch=batch, seq=i, source_row=d.line, item_ref=f"{batch.code}-{i:06d}", name=d.name,
-            id_enc=v.encrypt(d.id_number), id_bidx=v.id_index(d.id_number), id_masked=mask_id_number(d.id_number),
-            is_org=d.is_org, person_id=getattr(d, "person_id", None), village_id=d.village_code or None,
-            household_no=d.household_no, relation=d.relation, phone_enc=v.encrypt(d.phone),
-            phone_masked=mask_phone(d.phone), bank_name=d.bank_name, account_enc=v.encrypt(d.account_no),
-            account_bidx=v.index(d.account_no), account_masked=mask_card(d.account_no), account_holder=d.account_holder,
-            quantity=d.quantity, standard_fen=d.standard_fen, amount_fen=d.amount_fen, memo=d.memo,
-            warnings=d.warnings, compare=getattr(d, "compare", []),
-        )
-        for i, d in enumerate(drafts, start=1)
-    ]
 
 
 def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str) -> ImportRun:
