@@ -13,6 +13,7 @@ class FindingState(models.TextChoices):
     OPEN = "open", "待处置"
     CONFIRMED = "confirmed", "已确认"
     CLEARED = "cleared", "已排除"
+    TRANSFERRED = "transferred", "已移送线索"  # confirmed and handed to the supervisor as a clue (线索移送)
     CLOSED = "closed", "已消除"  # the cause is gone: a later run no longer finds it
 
 
@@ -70,7 +71,7 @@ class Finding(models.Model):
     batch = models.ForeignKey("rosters.Batch", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey("rosters.BatchItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     id_bidx = models.CharField(max_length=64, blank=True, db_index=True)
-    state = models.CharField("状态", max_length=10, choices=FindingState.choices, default=FindingState.OPEN)
+    state = models.CharField("状态", max_length=12, choices=FindingState.choices, default=FindingState.OPEN)
     severity = models.CharField("级别", max_length=5, choices=Severity.choices)
     message = models.CharField("疑点描述", max_length=300)
     evidence = models.JSONField("依据", default=dict, blank=True)
