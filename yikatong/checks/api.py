@@ -92,10 +92,9 @@ def _setting_out(s) -> dict:
 @router.get("/rules", response=list[RuleOut], summary="比对规则：默认值及本辖区适用的区划/政策设置（各版本）")
 def rules(request):
     from .engine import rule_params
-    from .views_rules import READ_ROLES
-    from .setting_services import SETTING_ROLES
+    from .setting_services import READ_ROLES
 
-    if not request.user.has_role(*READ_ROLES, *SETTING_ROLES):
+    if not request.user.has_role(*READ_ROLES):
         raise HttpError(403, "您的角色不能查看比对规则")
     history: dict[str, list] = {}
     for s in selectors.rule_settings_for(request.user):

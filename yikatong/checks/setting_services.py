@@ -17,6 +17,8 @@ from .models import Rule, RuleSetting
 FINANCE_ROLES = frozenset({Role.FINANCE_REVIEWER})
 DEPARTMENT_ROLES = frozenset({Role.DEPT_HEAD, Role.DEPT_REVIEWER})
 SETTING_ROLES = FINANCE_ROLES | DEPARTMENT_ROLES
+# who may read the rule catalogue and its settings history
+READ_ROLES = SETTING_ROLES | {Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role.SUPERVISOR}
 
 
 def owns_policy(actor, policy) -> bool:

@@ -5,19 +5,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yikatong.accounts.roles import Role
 from yikatong.policies.models import Policy
 from yikatong.regions.models import Region
 
-from . import selectors, services
+from . import selectors
 from .engine import rule_params
-from .setting_services import SETTING_ROLES, set_rule_setting
-
-READ_ROLES = services.DISPOSE_ROLES | {Role.SUPERVISOR}
+from .setting_services import READ_ROLES, SETTING_ROLES, set_rule_setting
 
 
 def _require_reader(user):
-    if not user.has_role(*READ_ROLES, *SETTING_ROLES):
+    if not user.has_role(*READ_ROLES):
         raise PermissionDenied("您的角色不能查看比对规则")
 
 
