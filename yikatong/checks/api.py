@@ -50,3 +50,70 @@ def dispose(request, finding_id: int, payload: DisposeIn):
     except ValidationError as exc:
         raise HttpError(400, "；".join(exc.messages)) from exc
     return _out(f)
+
+
+class RuleSettingOut(Schema):
+    id: int
+    rule: str
+    region: str | None
+    policy: str
+    enabled: bool
+    params: dict
+    version: int
+    changed_by: str
+    changed_at: str
+    reason: str
+
+
+class RuleOut(Schema):
+    code: str
+    name: str
+    severity: str
+    enabled: bool
+    version: int
+    defaults: dict
+    settings: list[RuleSettingOut]
+
+
+class RuleSettingIn(Schema):
+    region: str = ""
+    policy: str = ""
+    enabled: bool = True
+    params: dict = {}
+    reason: str = ""
+
+
+def _setting_out(s) -> dict:
+    return {"id": s.pk, "rule": s.rule.code, "region": s.region_id, "policy": s.policy_code, "enabled": s.enabled,
+            "params": s.params, "version": s.version, "changed_by": str(s.changed_by),
+            "changed_at": s.changed_at.isoformat(), "reason": s.reason}
+
+
+@router.get("/rules", response=list[RuleOut], summary="比对规则：默认值及本辖区适用的区划/政策设置（各版本）")
+def rules(request):
+    from .engine import rule_params
+    from .setting_services import READ_ROLES
+
+    if not request.user.has_role(*READ_ROLES):
+        raise HttpError(403, "您的角色不能查看比对规则")
+    history: dict[str, list] = {}
+    for s in selectors.rule_settings_for(request.user):
+        history.setdefault(s.rule.code, []).append(_setting_out(s))
+    return [{"code": r.code, "name": r.name, "severity": r.severity, "enabled": r.enabled, "version": r.version,
+             "defaults": rule_params(r), "settings": history.get(r.code, [])} for r in selectors.rule_catalogue()]
+
+
+@router.post("/rules/{code}/settings", response=RuleSettingOut,
+             summary="调整规则设置（财政业务科室或政策主管部门）：按区划和/或政策，形成新版本")
+def set_setting(request, code: str, payload: RuleSettingIn):
+    from .setting_services import set_rule_setting
+
+    try:
+        s = set_rule_setting(actor=request.user, rule_code=code, region_code=payload.region,
+                             policy_code=payload.policy, enabled=payload.enabled, params=payload.params,
+                             reason=payload.reason)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(400, "；".join(exc.messages)) from exc
+    return _setting_out(s)

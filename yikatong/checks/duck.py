@@ -12,10 +12,13 @@ from . import engine, sqlviews
 TABLES = {
     "rosters.BatchItem": ["id", "batch_id", "seq", "name", "id_bidx", "is_org", "person_id", "village_id",
                           "household_no", "account_bidx", "account_holder", "quantity", "standard_fen", "amount_fen",
-                          "status"],
+                          "status", "phone_bidx", "id_valid", "account_valid", "birth_date"],
     "rosters.Batch": ["id", "code", "kind", "parent_id", "period", "region_id", "policy_id"],
-    "policies.Policy": ["id", "code", "name", "rate_fen", "means_tested", "age_min", "age_max"],
-    "registry.Person": ["id", "id_bidx", "name", "birth_date", "household_id", "status", "status_since", "village_id"],
+    "policies.Policy": ["id", "code", "name", "rate_fen", "means_tested", "age_min", "age_max", "unit",
+                        "residence_required"],
+    "registry.Person": ["id", "id_bidx", "name", "birth_date", "household_id", "relation", "status", "status_since",
+                        "village_id"],
+    "regions.Region": ["code", "level"],
     "registry.BankAccount": ["id", "person_id", "number_bidx", "holder_name", "status", "is_current"],
     "registry.ReferenceRecord": ["id", "snapshot_id", "id_bidx", "related_id_bidx", "account_bidx", "event_date",
                                  "name"],
@@ -63,8 +66,8 @@ def extract(progress=None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_rule(con, rule, scope: list[tuple]) -> list[engine.Hit]:
-    params = engine.rule_params(rule)
+def run_rule(con, rule, scope: list[tuple], params: dict | None = None) -> list[engine.Hit]:
+    params = {**engine.rule_params(rule), **(params or {})}
     sql = sqlviews.with_clause(scope, params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
     used = set(_PARAM.findall(sql))
     cur = con.execute(_PARAM.sub(r"$\1", sql), {k: v for k, v in params.items() if k in used})

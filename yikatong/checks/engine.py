@@ -14,6 +14,8 @@ LABELS = {
     "source": {"register": "底册登记", "reference": "共享死亡数据"},
     "account_status": dict(AccountStatus.choices),
     "dataset": dict(DatasetKind.choices),
+    "mismatch": {"holder": "与对象姓名不一致", "owner": "底册中该账户属于他人"},
+    "residence": {"unregistered": "底册中没有该对象", "elsewhere": "底册登记的村（社区）不属于本乡镇"},
 }
 
 
@@ -75,9 +77,10 @@ def rule_params(rule) -> dict:
     return params
 
 
-def run_rule(rule, scope: list[tuple]) -> list[Hit]:
-    """The hits of `rule` over the batches in `scope` (sqlviews.scope_rows), best first."""
-    params = rule_params(rule)
+def run_rule(rule, scope: list[tuple], params: dict | None = None) -> list[Hit]:
+    """The hits of `rule` over the batches in `scope` (sqlviews.scope_rows), best first; `params`
+    (e.g. of a region's setting) override the rule's."""
+    params = {**rule_params(rule), **(params or {})}
     sql = sqlviews.with_clause(scope, params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
     with connection.cursor() as cur:
         cur.execute(sql, params)

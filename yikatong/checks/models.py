@@ -50,6 +50,7 @@ class RuleRun(models.Model):
     scope = models.CharField("范围", max_length=10, choices=RunScope.choices)
     batch = models.ForeignKey("rosters.Batch", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rules = models.JSONField("规则及版本", default=dict)
+    setting_versions = models.JSONField("使用的规则设置", default=dict, blank=True)  # code -> [{setting, version, ...}]
     engine = models.CharField("引擎", max_length=10, default="db")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -93,3 +94,34 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.code} {self.message}"
+
+
+class RuleSetting(models.Model):
+    """One version of a rule's setting for a region subtree and/or a policy (by its unified code).
+    Append-only: a change is a new row with the next version of its (rule, region, policy) key;
+    the latest version of the most specific match applies to a batch (settings.effective_setting)."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="settings", verbose_name="规则")
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="区划")
+    policy_code = models.CharField("政策代码", max_length=30, blank=True, default="")  # "": every policy
+    enabled = models.BooleanField("启用", default=True)
+    params = models.JSONField("参数", default=dict, blank=True)
+    version = models.PositiveIntegerField("版本")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="调整人")
+    changed_at = models.DateTimeField("调整时间")
+    reason = models.TextField("调整理由")
+
+    class Meta:
+        ordering = ["rule", "region", "policy_code", "-version"]
+        verbose_name = "规则设置"
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "region", "policy_code", "version"],
+                                    condition=models.Q(region__isnull=False), name="checks_rulesetting_version_uniq"),
+            models.UniqueConstraint(fields=["rule", "policy_code", "version"], condition=models.Q(region__isnull=True),
+                                    name="checks_rulesetting_version_noregion_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} {self.region or '全部区划'} {self.policy_code or '全部政策'} v{self.version}"

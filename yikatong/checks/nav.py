@@ -1,5 +1,6 @@
 from yikatong.web.navigation import NavItem, register
 
-register(NavItem("比对疑点", "checks_findings",
-                 frozenset({"township_operator", "township_finance", "dept_reviewer", "dept_head", "finance_reviewer",
-                            "supervisor"}), order=25))
+_READERS = frozenset({"township_operator", "township_finance", "dept_reviewer", "dept_head", "finance_reviewer",
+                      "supervisor"})
+register(NavItem("比对疑点", "checks_findings", _READERS, order=25),
+         NavItem("比对规则", "checks_rules", _READERS, order=26))

@@ -5,6 +5,7 @@ the SQL or the meaning changes: ensure_rules() then updates the stored rule."""
 from dataclasses import dataclass, field
 
 INACTIVE = "('unactivated', 'frozen', 'lost', 'closed')"
+HEAD = "户主"  # registry Person.relation of the household head
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,16 @@ BUILTIN: list[RuleDef] = [
     ),
     RuleDef(
         "AGE_LIMIT", "年龄不符合政策", "warn",
-        "按底册出生日期，对象在发放期间开始时的年龄低于政策最低年龄或高于最高年龄。",
+        "按底册出生日期（底册中没有的对象按身份证号码中的出生日期），对象在发放期间开始时的年龄低于政策最低年龄或高于最高年龄。",
         ("items", "persons"),
-        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, p.birth_date, s.age_min, s.age_max
-           FROM v_scope s JOIN v_persons p ON p.id_bidx = s.id_bidx
-           WHERE p.birth_date > s.latest_birth OR p.birth_date <= s.earliest_birth""",
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, COALESCE(p.birth_date, s.id_birth_date) AS birth_date,
+                  s.age_min, s.age_max
+           FROM v_scope s LEFT JOIN v_persons p ON p.id_bidx = s.id_bidx
+           WHERE COALESCE(p.birth_date, s.id_birth_date) > s.latest_birth
+              OR COALESCE(p.birth_date, s.id_birth_date) <= s.earliest_birth""",
         ("item_id",),
         "{name} 出生于 {birth_date}，年龄不在政策规定的范围内（{age_min}～{age_max} 岁）",
+        version=2,
     ),
     RuleDef(
         "ACCOUNT_INACTIVE", "账户未激活或冻结", "warn",
@@ -130,6 +134,107 @@ BUILTIN: list[RuleDef] = [
            WHERE s.means_tested = %(true)s""",
         ("item_id", "record_id"),
         "{name} 名下有{dataset_label}，领取“{policy_name}”须核实",
+    ),
+    RuleDef(
+        "ID_INVALID", "证件号码无效", "block",
+        "身份证号码（单位为统一社会信用代码）位数、出生日期或校验位不正确。号码加密存储，校验在明细写入时完成，"
+        "本规则读取其结果；导入时已拒收的无效号码不会进入清册，本规则发现经其他途径进入的明细。",
+        ("items",),
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.is_org
+           FROM v_scope s WHERE s.id_valid <> %(true)s""",
+        ("item_id",),
+        "{name} 的证件号码（身份证号码或统一社会信用代码）校验不通过",
+    ),
+    RuleDef(
+        "CARD_INVALID", "银行卡号无效", "block",
+        "个人收款账户应为16至19位、通过Luhn校验的银行卡（社保卡）号；单位账户不做Luhn校验，应为8至32位数字。",
+        ("items",),
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.is_org
+           FROM v_scope s WHERE s.account_valid <> %(true)s""",
+        ("item_id",),
+        "{name} 的银行账号位数或校验位不正确，银行无法入账",
+    ),
+    RuleDef(
+        "HOLDER_MISMATCH", "户名与领取对象不符", "warn",
+        "清册户名与对象姓名不一致，或底册中该账户属于他人；按户发放的政策允许发到户主的账户。",
+        ("items", "persons", "accounts"),
+        f"""SELECT s.item_id, s.batch_id, s.id_bidx, s.name, 'holder' AS mismatch, s.account_holder AS owner_name
+           FROM v_scope s LEFT JOIN v_persons ps ON ps.id_bidx = s.id_bidx
+           WHERE s.account_holder <> '' AND s.account_holder <> s.name
+             AND NOT (s.unit = 'household' AND EXISTS (
+                 SELECT 1 FROM v_persons h WHERE h.household_id = ps.household_id AND h.relation = '{HEAD}'
+                                             AND h.name = s.account_holder))
+           UNION ALL
+           SELECT s.item_id, s.batch_id, s.id_bidx, s.name, 'owner' AS mismatch, po.name AS owner_name
+           FROM v_scope s
+           JOIN v_accounts a ON a.account_bidx = s.account_bidx AND a.is_current = %(true)s
+           JOIN v_persons po ON po.person_id = a.person_id
+           LEFT JOIN v_persons ps ON ps.id_bidx = s.id_bidx
+           WHERE s.account_bidx <> '' AND po.id_bidx <> s.id_bidx
+             AND (s.unit <> 'household' OR po.relation <> '{HEAD}' OR po.household_id IS NULL
+                  OR ps.household_id IS NULL OR po.household_id <> ps.household_id)""",
+        ("item_id", "mismatch"),
+        "{name} 的收款账户户名为“{owner_name}”（{mismatch_label}）",
+    ),
+    RuleDef(
+        "EXCLUSIVE_POLICY", "同期享受互斥政策", "block",
+        "同一对象在重叠的发放期间同时领取互斥的政策（政策清单中的“互斥政策代码”）。",
+        ("items", "policies"),
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.period, s.policy_name, o.policy_name AS other_policy,
+                  o.item_id AS other_item_id, o.batch_code AS other_batch, o.seq AS other_seq, o.period AS other_period
+           FROM v_scope s
+           JOIN v_exclusive x ON x.policy_code = s.policy_code
+           JOIN v_items o ON o.id_bidx = s.id_bidx AND o.policy_code = x.other_code
+           JOIN v_periods sp ON sp.period = s.period
+           JOIN v_periods op ON op.period = o.period
+           WHERE op.period_start < sp.period_end AND sp.period_start < op.period_end""",
+        ("item_id", "other_item_id"),
+        "{name} 领取{period}“{policy_name}”的同时领取互斥的“{other_policy}”（{other_period}，批次 {other_batch} "
+        "第{other_seq}条）",
+    ),
+    RuleDef(
+        "NOT_RESIDENT", "不在本乡镇登记", "warn",
+        "须在本区划户籍/居住的政策，对象不在底册中，或底册登记的村（社区）不属于发放批次的乡镇。单位不检查。",
+        ("items", "persons"),
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, p.village_id AS register_village,
+                  CASE WHEN p.person_id IS NULL THEN 'unregistered' ELSE 'elsewhere' END AS residence
+           FROM v_scope s LEFT JOIN v_persons p ON p.id_bidx = s.id_bidx
+           WHERE s.residence_required = %(true)s AND s.is_org <> %(true)s
+             AND (p.person_id IS NULL
+                  OR SUBSTR(p.village_id, 1, LENGTH(s.township_prefix)) <> s.township_prefix)""",
+        ("item_id",),
+        "{name} 不在本乡镇登记：{residence_label}",
+    ),
+    RuleDef(
+        "SHARED_PHONE", "一个电话多人领取", "warn",
+        "同一联系电话登记在超过 max_per_phone 名不同对象的明细中（全部有效明细，不分期间）。",
+        ("items",),
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, c.beneficiaries
+           FROM v_scope s
+           JOIN (SELECT o.phone_bidx, COUNT(DISTINCT o.id_bidx) AS beneficiaries
+                 FROM v_items o
+                 WHERE o.phone_bidx IN (SELECT phone_bidx FROM v_scope WHERE phone_bidx <> '')
+                 GROUP BY o.phone_bidx) c ON c.phone_bidx = s.phone_bidx
+           WHERE c.beneficiaries > %(max_per_phone)s""",
+        ("item_id",),
+        "{name} 的联系电话同时登记为 {beneficiaries} 名对象的电话",
+        params={"max_per_phone": 3},
+    ),
+    RuleDef(
+        "AMOUNT_JUMP", "金额较上期骤增", "warn",
+        "同一对象同一政策的发放金额比上一期增长超过 max_increase_pct%。上一期：按月发放为上个月，按季为上一季度，"
+        "按年为上一年（期间格式 2026-11、2026Q4、2026）。",
+        ("items",),
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.period, s.amount_fen, o.period AS prev_period,
+                  o.amount_fen AS prev_amount_fen, o.item_id AS prev_item_id
+           FROM v_scope s
+           JOIN v_periods sp ON sp.period = s.period
+           JOIN v_periods op ON op.period_kind = sp.period_kind AND op.period_start = sp.prev_start
+           JOIN v_items o ON o.id_bidx = s.id_bidx AND o.policy_code = s.policy_code AND o.period = op.period
+           WHERE o.amount_fen > 0 AND (s.amount_fen - o.amount_fen) * 100 > %(max_increase_pct)s * o.amount_fen""",
+        ("item_id", "prev_item_id"),
+        "{name} {period}发放 {amount_fen} 分，较上期（{prev_period}）{prev_amount_fen} 分增长过多",
+        params={"max_increase_pct": 50},
     ),
 ]
 

@@ -26,3 +26,36 @@ def findings_for(actor, *, rule: str = "", severity: str = "", state: str = "", 
     if batch_id:
         qs = qs.filter(batch_id=batch_id)
     return qs
+
+
+def rule_settings_for(actor) -> QuerySet:
+    """Setting versions (history) visible to the actor: policy-wide ones (no region) and those of
+    regions in the actor's subtree or above it (they apply to the actor's batches)."""
+    from .models import RuleSetting
+
+    qs = RuleSetting.objects.select_related("rule", "region", "changed_by").order_by("rule__code", "-changed_at", "-pk")
+    if actor is None or not actor.is_authenticated:
+        return qs.none()
+    if actor.is_superuser and actor.organization_id is None:
+        return qs
+    prefix = actor.scope_prefix
+    if prefix is None:
+        return qs.none()
+    above = [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
+    ancestors = Q()
+    for p in above:
+        ancestors |= Q(region__code=p.ljust(12, "0"))
+    return qs.filter(Q(region__isnull=True) | Q(region__code__startswith=prefix) | ancestors)
+
+
+def rule_catalogue() -> list:
+    """The rules as stored, and the built-in ones not stored yet (as unsaved Rule objects)."""
+    from .models import Rule
+    from .rules import BUILTIN
+
+    stored = {r.code: r for r in Rule.objects.all()}
+    for d in BUILTIN:
+        stored.setdefault(d.code, Rule(code=d.code, name=d.name, description=d.description, severity=d.severity,
+                                       datasets=list(d.datasets), params=dict(d.params), sql=d.sql,
+                                       key_columns=list(d.key), message=d.message, version=d.version))
+    return [stored[c] for c in sorted(stored)]

@@ -8,7 +8,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 
-from . import engine, sqlviews
+from . import engine, rulesettings, sqlviews
 from .models import Finding, FindingState, Rule, RuleRun, RunScope
 from .rules import BUILTIN
 
@@ -64,14 +64,13 @@ def _apply_hits(rule: Rule, run: RuleRun, hits, *, batch_ids: set[int] | None, n
 
 def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_name: str = "db") -> RuleRun:
     rules = ensure_rules()
-    scope = sqlviews.scope_rows(batches)
     if engine_name == "duckdb":
         from . import duck
 
         con = duck.extract()
-        runner = lambda rule: duck.run_rule(con, rule, scope)  # noqa: E731
+        runner = lambda rule, scope, params: duck.run_rule(con, rule, scope, params)  # noqa: E731
     else:
-        runner = lambda rule: engine.run_rule(rule, scope)  # noqa: E731
+        runner = engine.run_rule
     with transaction.atomic():
         now = timezone.now()
         run = RuleRun.objects.create(scope=scope_kind, batch=batch, engine=engine_name, started_at=now,
@@ -79,17 +78,26 @@ def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_n
                                      started_by=actor if getattr(actor, "is_authenticated", False) else None)
         batch_ids = {b.pk for b in batches} if scope_kind == RunScope.BATCH else None
         totals = {"hits": 0, "created": 0, "reopened": 0, "closed": 0}
+        used_settings = {}
         for n, rule in enumerate(rules, 1):
-            counts = _apply_hits(rule, run, runner(rule), batch_ids=batch_ids, now=now)
-            for k in totals:
-                totals[k] += counts[k]
+            # one run per group of batches sharing the effective region / policy setting; disabled groups skipped
+            groups, used = rulesettings.groups_for(rule, batches)
+            if used:
+                used_settings[rule.code] = used
+            whole = len(groups) == 1 and len(groups[0][1]) == len(batches)
+            for params, group in groups:
+                ids = batch_ids if batch_ids is not None or whole else {b.pk for b in group}
+                counts = _apply_hits(rule, run, runner(rule, sqlviews.scope_rows(group), params), batch_ids=ids,
+                                     now=now)
+                for k in totals:
+                    totals[k] += counts[k]
             if progress:
                 progress(n, len(rules), f"规则 {rule.name}")
-        RuleRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **totals)
+        RuleRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), setting_versions=used_settings, **totals)
         run.refresh_from_db()
         record(actor=actor, action=f"checks.run_{scope_kind}", obj=run,
                object_repr=f"{run.get_scope_display()} {batch.code if batch else ''}".strip(),
-               after={"rules": run.rules, **totals})
+               after={"rules": run.rules, "settings": run.setting_versions, **totals})
     return run
 
 

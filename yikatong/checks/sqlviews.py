@@ -5,14 +5,24 @@ and the same text runs on SQLite, PostgreSQL (and DuckDB over extracts of the sa
   v_items      every active roster item, with its batch and policy (all data)
                item_id, batch_id, batch_code, batch_kind, parent_id, seq, name, id_bidx, is_org, person_id,
                village_id, household_no, account_bidx, account_holder, quantity, standard_fen, amount_fen,
-               period, township, policy_code, policy_name, rate_fen, means_tested, age_min, age_max
+               period, township, policy_code, policy_name, rate_fen, means_tested, age_min, age_max,
+               phone_bidx ('' when no phone), id_valid / account_valid (the ID number or USCC, the account number
+               passed validation when the item was written; NULL: not known), id_birth_date (birth date read
+               from a resident ID number, NULL for organisations), unit (the policy's unit: person, household…),
+               residence_required, township_prefix (the code prefix of the batch's region subtree)
   v_scope      the items being checked (one batch when a roster is submitted, everything in a sweep):
                v_items columns + period_start, latest_birth (born after it: younger than age_min at the start
                of the period), earliest_birth (born on or before it: older than age_max)
-  v_persons    register persons: person_id, id_bidx, name, birth_date, household_id, status, status_since, village_id
+  v_persons    register persons: person_id, id_bidx, name, birth_date, household_id, relation (与户主关系, '户主' for
+               the head), status, status_since, village_id
   v_accounts   register accounts: account_id, person_id, account_bidx, holder_name, status, is_current
   v_reference  rows of the current reference snapshots (共享比对数据): record_id, dataset, source_agency,
                id_bidx, related_id_bidx, account_bidx, event_date, name
+  v_periods    one row per period found in the batches: period, period_kind (month / quarter / year), period_start,
+               period_end (first day after it), prev_start (period_start of the previous period of the same kind:
+               the month, quarter or year before)
+  v_exclusive  pairs of mutually exclusive policy codes (Policy.exclusive_codes, both directions):
+               policy_code, other_code
 
 Parameters are named (%(name)s): `true` is the boolean true; rule parameters are passed by name.
 """
@@ -23,15 +33,19 @@ ITEMS = """v_items AS (
   SELECT i.id AS item_id, i.batch_id, b.code AS batch_code, b.kind AS batch_kind, b.parent_id, i.seq, i.name,
          i.id_bidx, i.is_org, i.person_id, i.village_id, i.household_no, i.account_bidx, i.account_holder,
          i.quantity, i.standard_fen, i.amount_fen, b.period, b.region_id AS township, p.code AS policy_code,
-         p.name AS policy_name, p.rate_fen, p.means_tested, p.age_min, p.age_max
+         p.name AS policy_name, p.rate_fen, p.means_tested, p.age_min, p.age_max, i.phone_bidx, i.id_valid,
+         i.account_valid, i.birth_date AS id_birth_date, p.unit, p.residence_required,
+         SUBSTR(b.region_id, 1, CASE rg.level WHEN 1 THEN 2 WHEN 2 THEN 4 WHEN 3 THEN 6 WHEN 4 THEN 9 ELSE 12 END)
+           AS township_prefix
   FROM rosters_batchitem i
   JOIN rosters_batch b ON b.id = i.batch_id
   JOIN policies_policy p ON p.id = b.policy_id
+  JOIN regions_region rg ON rg.code = b.region_id
   WHERE i.status = 'active'
 )"""
 
 PERSONS = """v_persons AS (
-  SELECT id AS person_id, id_bidx, name, birth_date, household_id, status, status_since, village_id
+  SELECT id AS person_id, id_bidx, name, birth_date, household_id, relation, status, status_since, village_id
   FROM registry_person
 )"""
 
@@ -100,4 +114,73 @@ def with_clause(scope: list[tuple], params: dict) -> str:
   FROM v_items v JOIN v_scope_batches s ON s.batch_id = v.batch_id
 )"""
     params.setdefault("true", True)
-    return "WITH " + ",\n".join([ITEMS, scope_batches, scope_cte, PERSONS, ACCOUNTS, REFERENCE]) + "\n"
+    return "WITH " + ",\n".join([ITEMS, scope_batches, scope_cte, PERSONS, ACCOUNTS, REFERENCE,
+                                  *lookup_ctes(params)]) + "\n"
+
+
+# ---- lookup views built from the data, as VALUES (identical text on every engine) ----------------
+
+
+def _period_key(period: str) -> tuple[str, int, int] | None:
+    """(kind, year, number in the year) of a period string, None if it does not parse."""
+    m = _PERIOD.match(str(period).strip())
+    if not m:
+        return None
+    year, month, quarter = int(m.group(1)), m.group(2), m.group(3)
+    if month:
+        return ("month", year, int(month)) if 1 <= int(month) <= 12 else None
+    if quarter:
+        return "quarter", year, int(quarter)
+    return "year", year, 1
+
+
+def _key_start(kind: str, year: int, n: int) -> dt.date:
+    return dt.date(year, n if kind == "month" else 3 * n - 2 if kind == "quarter" else 1, 1)
+
+
+def _shift(kind: str, year: int, n: int, step: int) -> tuple[int, int]:
+    per_year = {"month": 12, "quarter": 4, "year": 1}[kind]
+    index = year * per_year + (n - 1) + step
+    return index // per_year, index % per_year + 1
+
+
+def period_row(period: str) -> tuple[str, str, dt.date, dt.date, dt.date] | None:
+    """(period, kind, start, end (exclusive), start of the previous period of the same kind).
+    The previous period of 2026-01 is 2025-12, of 2026Q1 2025Q4, of 2026 2025."""
+    key = _period_key(period)
+    if key is None:
+        return None
+    kind, year, n = key
+    return (period, kind, _key_start(kind, year, n), _key_start(kind, *_shift(kind, year, n, 1)),
+            _key_start(kind, *_shift(kind, year, n, -1)))
+
+
+def _values(name: str, columns: list[str], rows: list[tuple], params: dict, tag: str, empty: tuple) -> str:
+    selects = []
+    for n, row in enumerate(rows):
+        params.update({f"{tag}{n}_{c}": v for c, v in enumerate(row)})
+        selects.append("SELECT " + ", ".join(f"%({tag}{n}_{c})s AS {col}" for c, col in enumerate(columns)))
+    if not selects:
+        params.update({f"{tag}_{c}": v for c, v in enumerate(empty)})
+        selects.append("SELECT " + ", ".join(f"%({tag}_{c})s AS {col}" for c, col in enumerate(columns))
+                       + " WHERE 1 = 0")
+    return f"{name} AS (\n  " + "\n  UNION ALL ".join(selects) + "\n)"
+
+
+def lookup_ctes(params: dict) -> list[str]:
+    """v_periods and v_exclusive, from the periods of the batches and the policies' exclusive codes."""
+    from yikatong.policies.models import Policy
+    from yikatong.rosters.models import Batch
+
+    periods = sorted(set(Batch.objects.order_by().values_list("period", flat=True).distinct()))
+    period_rows = [r for r in map(period_row, periods) if r is not None]
+    pairs = set()
+    for code, exclusive in Policy.objects.order_by().values_list("code", "exclusive_codes"):
+        for other in exclusive or []:
+            if other and str(other) != code:
+                pairs |= {(code, str(other)), (str(other), code)}
+    return [
+        _values("v_periods", ["period", "period_kind", "period_start", "period_end", "prev_start"], period_rows,
+                params, "vp", ("", "", MIN_DATE, MIN_DATE, MIN_DATE)),
+        _values("v_exclusive", ["policy_code", "other_code"], sorted(pairs), params, "vx", ("", "")),
+    ]

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rules
 
 urlpatterns = [
     path("", views.findings, name="checks_findings"),
     path("findings/<int:finding_id>/dispose/", views.finding_dispose, name="checks_finding_dispose"),
+    path("rules/", views_rules.rules, name="checks_rules"),
+    path("rules/settings/", views_rules.rule_setting_set, name="checks_rule_setting_set"),
 ]

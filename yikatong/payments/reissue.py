@@ -49,7 +49,8 @@ def _corrected_fields(item: BatchItem, change: dict) -> tuple[dict, list[str]]:
         if problem:
             raise PaymentError(f"明细 {item.item_ref} 更正后的银行账号{problem}")
         v = vault()
-        fields.update(account_enc=v.encrypt(account), account_bidx=v.index(account), account_masked=mask_card(account))
+        fields.update(account_enc=v.encrypt(account), account_bidx=v.index(account), account_masked=mask_card(account),
+                      account_valid=True)  # checked just above
         changed.append("account")
     holder = change.get("account_holder")
     if holder:
@@ -66,7 +67,8 @@ def _corrected_fields(item: BatchItem, change: dict) -> tuple[dict, list[str]]:
 
 _COPIED = ("name", "id_enc", "id_bidx", "id_masked", "is_org", "person_id", "village_id", "household_no", "relation",
            "phone_enc", "phone_masked", "bank_name", "account_enc", "account_bidx", "account_masked", "account_holder",
-           "quantity", "standard_fen", "amount_fen", "warnings", "compare")
+           "quantity", "standard_fen", "amount_fen", "warnings", "compare", "id_valid", "account_valid", "birth_date",
+           "phone_bidx")
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from yikatong.rosters.models import BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
 from yikatong.rosters.tests.flow_helpers import PNG, do, notice_window
 
-from .conftest import add_item, clone_batch
+from .conftest import BLOCKING, TRUTH, add_item, clone_batch
 
 
 def _finding(code: str) -> Finding:
@@ -71,7 +71,7 @@ def test_dispose_is_denied_by_role_and_region_and_changes_nothing(planted, rw, m
     assert f.state == FindingState.OPEN and AuditEvent.objects.count() == events
     assert findings_for(rw.users["other_fin"]).count() == 0
     assert findings_for(rw.users["fin"], rule="DUP_PAYMENT").count() == 1
-    assert findings_for(rw.users["fin"], severity="block", state="open").count() == 4
+    assert findings_for(rw.users["fin"], severity="block", state="open").count() == BLOCKING
 
 
 def _walk_to_dept_approval(batch, rw):
@@ -126,9 +126,9 @@ def test_confirmed_on_a_submitted_batch_is_recorded_and_still_blocks(planted, rw
     f = _finding("DUP_PAYMENT")
     out = services.dispose(actor=rw.users["mz_head"], finding_id=f.pk, decision="confirmed", reason="重复，退回剔除")
     assert "退回" in out.outcome and BatchItem.objects.get(pk=f.item_id).status == "active"
-    assert open_blocking_findings_count(batch) == 4  # confirmed, item still in the batch
+    assert open_blocking_findings_count(batch) == BLOCKING  # confirmed, item still in the batch
     BatchItem.objects.filter(pk=f.item_id).update(status="removed")
-    assert open_blocking_findings_count(batch) == 3
+    assert open_blocking_findings_count(batch) == BLOCKING - 1
 
 
 @pytest.mark.django_db
@@ -138,5 +138,6 @@ def test_the_job_runs_the_batch_check_on_commit(planted, rw, django_capture_on_c
     assert len(callbacks) == 1
     job.refresh_from_db()
     assert job.state == JobState.DONE, job.message
-    assert job.result["created"] == 10 and "比对完成" in job.message
-    assert Finding.objects.filter(batch=planted["batch"]).count() == 10
+    planted_count = sum(len(seqs) for seqs in TRUTH.values())
+    assert job.result["created"] == planted_count and "比对完成" in job.message
+    assert Finding.objects.filter(batch=planted["batch"]).count() == planted_count

@@ -44,3 +44,22 @@ def test_sweep_job(planted, rw, django_capture_on_commit_callbacks):
     job.refresh_from_db()
     assert job.state == "done", job.message
     assert job.result["created"] == Finding.objects.count() > 0
+
+
+def test_duckdb_sweep_applies_region_settings_like_the_database(planted, rw, regions):
+    from yikatong.checks.setting_services import set_rule_setting
+
+    town1 = regions["town1"].code
+    set_rule_setting(actor=rw.users["fin"], rule_code="DUP_PAYMENT", region_code=town1, policy_code="", enabled=False,
+                     params={}, reason="本镇另行核查")
+    set_rule_setting(actor=rw.users["fin"], rule_code="SHARED_PHONE", region_code=town1, policy_code="DB01",
+                     enabled=True, params={"max_per_phone": 2}, reason="从严")
+    run = services.run_sweep(actor=rw.users["fin"], engine="duckdb")
+    snapshot = set(Finding.objects.values_list("rule__code", "fingerprint", "state", "batch_id"))
+    assert not any(code == "DUP_PAYMENT" and batch == planted["batch"].pk for code, _, _, batch in snapshot)
+    assert {Finding.objects.get(fingerprint=fp).item.seq for code, fp, _, batch in snapshot
+            if code == "SHARED_PHONE" and batch == planted["batch"].pk} == set(range(23, 30))
+    again = services.run_sweep(actor=rw.users["fin"], engine="db")
+    assert again.created == again.closed == again.reopened == 0
+    assert set(Finding.objects.values_list("rule__code", "fingerprint", "state", "batch_id")) == snapshot
+    assert run.setting_versions.keys() == {"DUP_PAYMENT", "SHARED_PHONE"}

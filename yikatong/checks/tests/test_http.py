@@ -5,6 +5,8 @@ from conftest import PASSWORD
 from yikatong.checks import services
 from yikatong.checks.models import Finding, FindingState
 
+from .conftest import BLOCKING
+
 pytestmark = pytest.mark.django_db
 
 
@@ -73,7 +75,8 @@ def test_api_lists_in_scope_and_disposes(client, checked, rw):
     client.logout()
     login(client, rw.users["fin"])
     rows = client.get("/api/checks/findings?severity=block").json()
-    assert len(rows) == 4 and {r["rule"] for r in rows} == {"DUP_PAYMENT", "DECEASED", "AMOUNT_STANDARD"}
+    assert len(rows) == BLOCKING and {r["rule"] for r in rows} == {
+        "DUP_PAYMENT", "DECEASED", "AMOUNT_STANDARD", "ID_INVALID", "CARD_INVALID", "EXCLUSIVE_POLICY"}
     bad = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": ""},
                       content_type="application/json")
     assert bad.status_code == 400 and Finding.objects.get(pk=f.pk).state == "open"

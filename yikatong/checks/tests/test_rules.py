@@ -10,7 +10,7 @@ from yikatong.checks.rules import BUILTIN
 from yikatong.checks.selectors import open_blocking_findings_count
 from yikatong.rosters.models import BatchItem
 
-from .conftest import TRUTH
+from .conftest import BLOCKING, TRUTH
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +79,10 @@ def test_disabled_rule_and_parameters(planted, rw):
 
 def test_sweep_checks_every_batch_and_then_the_batch_run_adds_nothing(planted, rw):
     run = services.run_sweep(actor=rw.users["fin"], year="2026")
-    other_seqs = {f.item.seq for f in Finding.objects.filter(batch=planted["other"])}
-    assert other_seqs == {1, 2}  # the duplicate and the borrowed card, seen from the other side
+    # the other side of the duplicate and the borrowed card, and the other township paying 1..3, who are
+    # registered in town1 (2 not at all), 2 and 3 into cards registered to others (对象3, 对象5)
+    assert found(planted["other"]) == {"DUP_PAYMENT": {1}, "SHARED_ACCOUNT": {2}, "NOT_RESIDENT": {1, 2, 3},
+                                       "HOLDER_MISMATCH": {2, 3}}
     assert found(planted["batch"]) == TRUTH and run.scope == "sweep"
     assert services.run_for_batch(actor=None, batch_id=planted["batch"].pk).created == 0
 
@@ -88,6 +90,6 @@ def test_sweep_checks_every_batch_and_then_the_batch_run_adds_nothing(planted, r
 def test_blocking_count_ignores_removed_items(planted, rw):
     batch = planted["batch"]
     services.run_for_batch(actor=None, batch_id=batch.pk)
-    assert open_blocking_findings_count(batch) == 4  # duplicate, 2 deceased, amount
+    assert open_blocking_findings_count(batch) == BLOCKING  # duplicate, 2 deceased, amount, ID, card, exclusive
     BatchItem.objects.filter(pk=planted["items"][8].pk).update(status="removed")
-    assert open_blocking_findings_count(batch) == 3
+    assert open_blocking_findings_count(batch) == BLOCKING - 1

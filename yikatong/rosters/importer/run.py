@@ -19,6 +19,7 @@ from yikatong.registry.villages import VillageResolver
 from ..errors import RosterError
 from ..models import Batch, BatchItem, ImportMode, ImportRun
 from . import spec as S
+from .flags import account_valid, id_flags
 from .rows import Problem, RowValidator
 from .standard import standard_function
 
@@ -111,13 +112,14 @@ ITEM_COLUMNS = (
     "batch_id", "seq", "source_row", "item_ref", "name", "id_enc", "id_bidx", "id_masked", "is_org", "person_id",
     "village_id", "household_no", "relation", "phone_enc", "phone_masked", "bank_name", "account_enc", "account_bidx",
     "account_masked", "account_holder", "quantity", "standard_fen", "amount_fen", "memo", "status", "removed_reason",
-    "warnings", "compare",
+    "warnings", "compare", "id_valid", "account_valid", "birth_date", "phone_bidx",
 )
 
 
 def item_values(batch: Batch, seq: int, d, v=None) -> dict:
     """Column values of the item for draft `d` at position `seq` (ITEM_COLUMNS keys)."""
     v = v or vault()
+    id_valid, birth_date = id_flags(d.id_number, is_org=d.is_org)
     return {
         "batch_id": batch.pk, "seq": seq, "source_row": d.line, "item_ref": f"{batch.code}-{seq:06d}", "name": d.name,
         "id_enc": v.encrypt(d.id_number), "id_bidx": v.id_index(d.id_number), "id_masked": mask_id_number(d.id_number),
@@ -128,6 +130,8 @@ def item_values(batch: Batch, seq: int, d, v=None) -> dict:
         "account_holder": d.account_holder, "quantity": d.quantity, "standard_fen": d.standard_fen,
         "amount_fen": d.amount_fen, "memo": d.memo, "status": "active", "removed_reason": "",
         "warnings": d.warnings, "compare": getattr(d, "compare", []),
+        "id_valid": id_valid, "account_valid": account_valid(d.account_no, is_org=d.is_org), "birth_date": birth_date,
+        "phone_bidx": v.index(d.phone),
     }
 
 

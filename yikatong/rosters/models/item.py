@@ -39,6 +39,12 @@ class BatchItem(models.Model):
     removed_reason = models.CharField("剔除原因", max_length=200, blank=True)
     warnings = models.JSONField("提示", default=list, blank=True)
     compare = models.JSONField("复核比对结果", default=list, blank=True)
+    # computed from the plaintext when the item is written (importer/flags.py), read by the cross-checks;
+    # None: written before the flags existed and not backfilled
+    id_valid = models.BooleanField("证件号码有效", null=True, blank=True)
+    account_valid = models.BooleanField("银行账号有效", null=True, blank=True)
+    birth_date = models.DateField("出生日期(据身份证号码)", null=True, blank=True)
+    phone_bidx = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["batch_id", "seq"]
