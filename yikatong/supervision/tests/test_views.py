@@ -181,3 +181,18 @@ def test_the_workbench_transfers_and_the_batch_page_lists_findings(client, check
     assert f"线索编号 {clue.case_no}" in resp.content.decode()
     page = client.get(f"/rosters/{batch.pk}/").content.decode().split('data-testid="batch-findings"')[1]
     assert "已移送线索" in page
+
+
+def test_the_api_transfers_and_reports_the_case_number(client, checked, people):
+    f = Finding.objects.get(rule__code="ASSETS")
+    login(client, people["czs"])
+    bad = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "transferred", "reason": ""},
+                      content_type="application/json")
+    assert bad.status_code == 400 and not Clue.objects.exists()
+    ok = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "transferred", "reason": "名下有车辆"},
+                     content_type="application/json")
+    clue = Clue.objects.get(finding=f)
+    assert ok.status_code == 200 and ok.json()["state"] == "transferred" and ok.json()["case_no"] == clue.case_no
+    rows = client.get("/api/checks/findings?state=transferred").json()
+    assert [(r["id"], r["case_no"]) for r in rows] == [(f.pk, clue.case_no)]
+    assert all(r["case_no"] is None for r in client.get("/api/checks/findings?state=open").json())
