@@ -15,6 +15,7 @@ urlpatterns = [
     path("rosters/", include("yikatong.rosters.urls")),
     path("payments/", include("yikatong.payments.urls")),
     path("checks/", include("yikatong.checks.urls")),
+    path("supervision/", include("yikatong.supervision.urls")),
     path("banksim/", include("yikatong.banksim.urls")),
     path("public/", include("yikatong.web.public_urls")),
     path("api/", api.urls),

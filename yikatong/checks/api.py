@@ -19,17 +19,24 @@ class FindingOut(Schema):
     item_seq: int | None
     message: str
     reason: str
+    case_no: str | None = None  # the clue's case number once transferred (线索移送)
 
 
 class DisposeIn(Schema):
     decision: str
     reason: str = ""
+    evidence_text: str = ""  # files are uploaded through the workbench form
 
 
 def _out(f) -> dict:
     return {"id": f.pk, "rule": f.rule.code, "rule_name": f.rule.name, "severity": f.severity, "state": f.state,
             "batch": f.batch.code if f.batch_id else None, "item_seq": f.item.seq if f.item_id else None,
-            "message": f.message, "reason": f.reason}
+            "message": f.message, "reason": f.reason, "case_no": _case_no(f)}
+
+
+def _case_no(f) -> str | None:
+    clue = getattr(f, "clue", None) if f.state == "transferred" else None  # reverse one-to-one of supervision.Clue
+    return clue.case_no if clue else None
 
 
 @router.get("/findings", response=list[FindingOut], summary="疑点列表（本辖区，可按规则、级别、状态、批次筛选）")
@@ -38,13 +45,13 @@ def findings(request, rule: str = "", severity: str = "", state: str = "open", b
     return [_out(f) for f in qs[:1000]]
 
 
-@router.post("/findings/{finding_id}/dispose", response=FindingOut, summary="处置疑点：confirmed 确认 / cleared 排除（须写理由）")
+@router.post("/findings/{finding_id}/dispose", response=FindingOut, summary="处置疑点：confirmed 确认 / transferred 移送线索（须写理由）/ cleared 排除（须写理由和依据说明）")
 def dispose(request, finding_id: int, payload: DisposeIn):
     if not selectors.findings_for(request.user).filter(pk=finding_id).exists():
         raise HttpError(404, "没有这个疑点，或不在您的辖区")
     try:
         f = services.dispose(actor=request.user, finding_id=finding_id, decision=payload.decision,
-                             reason=payload.reason)
+                             reason=payload.reason, evidence_text=payload.evidence_text)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     except ValidationError as exc:

@@ -125,3 +125,25 @@ class RuleSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.code} {self.region or '全部区划'} {self.policy_code or '全部政策'} v{self.version}"
+
+
+class FindingEvidence(models.Model):
+    """Evidence (依据) given with a disposition: an uploaded file (kept encrypted in the database,
+    never under public media) or a written note. Never changed or deleted once stored."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence_items")
+    text = models.TextField("依据说明", blank=True)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    content_enc = models.BinaryField("文件(密文)", blank=True, default=b"")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "处置依据"
+
+    def __str__(self) -> str:
+        return self.filename or self.text[:40]

@@ -8,10 +8,11 @@ from .models import Finding, FindingState, Severity
 
 def open_blocking_findings_count(batch) -> int:
     """Blocking findings of the batch not yet dealt with (the approval guard): open ones on active
-    items, and confirmed ones whose item is still in the batch (it must be returned and removed)."""
+    items, and confirmed or transferred ones whose item is still in the batch (it must be returned
+    and removed)."""
     return Finding.objects.filter(batch=batch, severity=Severity.BLOCK).filter(
         Q(state=FindingState.OPEN, item__isnull=True)
-        | Q(state__in=[FindingState.OPEN, FindingState.CONFIRMED], item__status="active")
+        | Q(state__in=[FindingState.OPEN, FindingState.CONFIRMED, FindingState.TRANSFERRED], item__status="active")
     ).count()
 
 

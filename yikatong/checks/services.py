@@ -127,20 +127,37 @@ def run_sweep(*, actor, year: str | None = None, engine: str = "db", progress=No
     return _run(actor=actor, batches=list(qs), scope_kind=RunScope.SWEEP, progress=progress, engine_name=engine)
 
 
-def dispose(*, actor, finding_id: int, decision: str, reason: str) -> Finding:
-    """A named reviewer decides on an open finding: confirmed (the item is removed from the batch
-    while the batch is editable, else the decision is recorded for the return) or cleared (reason
-    required)."""
+DECISIONS = (FindingState.CONFIRMED, FindingState.CLEARED, FindingState.TRANSFERRED)
+
+
+def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text: str = "",
+            evidence_files=()) -> Finding:
+    """A named reviewer decides on an open finding:
+    - confirmed: the item is removed from the batch while the batch is editable (else the decision
+      is recorded for the return);
+    - transferred (线索移送): confirmed as for `confirmed`, and handed to the supervisor as a clue
+      (supervision.Clue with a case number) in the same transaction; reason required;
+    - cleared: reason and evidence (a note and/or files, see checks.evidence) required.
+    `evidence_files` are checks.evidence.Upload(filename, data). One audit event."""
     from yikatong.rosters import services as roster_services
     from yikatong.rosters.importer.run import EDITABLE_STATES
 
+    from . import evidence
+
     reason = (reason or "").strip()
-    if decision not in (FindingState.CONFIRMED, FindingState.CLEARED):
-        raise ValidationError("处置结论只能是“确认”或“排除”")
+    evidence_text = (evidence_text or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationError("处置结论只能是“确认”“移送线索”或“排除”")
     if decision == FindingState.CLEARED and not reason:
         raise ValidationError("排除疑点必须填写理由和依据")
+    if decision == FindingState.CLEARED and not (evidence_text or evidence_files):
+        raise ValidationError("排除疑点必须提供依据：上传依据文件或填写依据说明")
+    if decision == FindingState.TRANSFERRED and not reason:
+        raise ValidationError("移送线索必须填写移送理由")
+    files = evidence.check(evidence_files)
     with transaction.atomic():
-        f = Finding.objects.select_for_update(of=("self",)).select_related("rule", "batch", "item").get(pk=finding_id)
+        f = Finding.objects.select_for_update(of=("self",)).select_related("rule", "batch__region", "item").get(
+            pk=finding_id)
         if not actor.has_role(*DISPOSE_ROLES):
             raise PermissionDenied("您的角色不能处置疑点")
         if f.batch is not None and not region_in_scope(actor, f.batch.region_id):
@@ -148,7 +165,7 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str) -> Finding:
         if f.state != FindingState.OPEN:
             raise ValidationError(f"该疑点当前为“{f.get_state_display()}”，不能再处置")
         outcome = ""
-        if decision == FindingState.CONFIRMED and f.item is not None:
+        if decision in (FindingState.CONFIRMED, FindingState.TRANSFERRED) and f.item is not None:
             if f.item.status != "active":
                 outcome = "明细已剔除"
             elif f.batch.state in EDITABLE_STATES and actor.has_role(Role.TOWNSHIP_OPERATOR):
@@ -158,10 +175,21 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str) -> Finding:
             else:
                 outcome = "批次已上报或无剔除权限，须退回经办站所剔除"
         now = timezone.now()
+        stored = evidence.store(finding=f, actor=actor, text=evidence_text, files=files, now=now)
+        after = {"state": decision, "reason": reason, "outcome": outcome}
+        if stored:
+            after["evidence"] = evidence.summary(stored)
+        case_no = ""
+        if decision == FindingState.TRANSFERRED:
+            from yikatong.supervision.transfer import open_clue
+
+            case_no = open_clue(actor=actor, finding=f, reason=reason, now=now).case_no
+            after["case_no"] = case_no
         Finding.objects.filter(pk=f.pk).update(state=decision, disposed_by=actor, disposed_at=now,
                                                reason=reason or "确认疑点属实")
         record(actor=actor, action=f"checks.finding_{decision}", obj=f, object_repr=f"{f.rule.code} #{f.pk}",
-               before={"state": FindingState.OPEN}, after={"state": decision, "reason": reason, "outcome": outcome})
+               before={"state": FindingState.OPEN}, after=after)
     f.refresh_from_db()
     f.outcome = outcome
+    f.case_no = case_no
     return f

@@ -77,8 +77,20 @@ def batch_detail(request, batch_id: int):
         "objections": notice.objections.all() if notice else [], "attachments": batch.attachments.all(),
         "import_form": ImportForm(), "notice_form": NoticeForm(), "objection_form": ObjectionForm(),
         "attachment_form": AttachmentForm(), "manual_fields": list(enumerate(MANUAL_FIELDS)),
+        "findings": _findings(request.user, batch),
     }
     return render(request, "rosters/detail.html", ctx)
+
+
+def _findings(user, batch):
+    """The batch's cross-check findings (疑点) other than those whose cause is gone."""
+    from django.apps import apps
+
+    if not apps.is_installed("yikatong.checks"):
+        return None
+    from yikatong.checks.selectors import findings_for
+
+    return list(findings_for(user, batch_id=batch.pk).exclude(state="closed").order_by("state", "severity", "pk")[:200])
 
 
 @require_POST

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "yikatong.registry",
     "yikatong.rosters",
     "yikatong.checks",
+    "yikatong.supervision",
     "yikatong.payments",
     "yikatong.banksim",
     "yikatong.web",

@@ -37,7 +37,8 @@ def test_confirmed_removes_the_item_from_an_editable_batch(planted, rw):
     services.run_for_batch(actor=None, batch_id=batch.pk)
     assert _finding("AMOUNT_STANDARD").state == FindingState.CONFIRMED
     with pytest.raises(ValidationError):
-        services.dispose(actor=rw.users["zhan"], finding_id=f.pk, decision="cleared", reason="再处置")
+        services.dispose(actor=rw.users["zhan"], finding_id=f.pk, decision="cleared", reason="再处置",
+                         evidence_text="说明")
 
 
 @pytest.mark.django_db
@@ -49,10 +50,15 @@ def test_cleared_needs_a_reason_and_stays_cleared(planted, rw):
     with pytest.raises(ValidationError):
         services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="maybe", reason="x")
     assert _finding("STATE_PAID").state == FindingState.OPEN
-    services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="已退休，退休金低于标准，附证明")
+    with pytest.raises(ValidationError, match="必须提供依据"):  # a reason alone is not enough
+        services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="已退休")
+    assert _finding("STATE_PAID").state == FindingState.OPEN and not f.evidence_items.exists()
+    services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="已退休，退休金低于标准，附证明",
+                     evidence_text="人社局退休证明 洪人社〔2026〕12号")
     services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
     f.refresh_from_db()
     assert f.state == FindingState.CLEARED and f.reason.startswith("已退休")
+    assert [e.text for e in f.evidence_items.all()] == ["人社局退休证明 洪人社〔2026〕12号"]
     assert Finding.objects.filter(rule__code="STATE_PAID").count() == 1
 
 
@@ -64,7 +70,8 @@ def test_dispose_is_denied_by_role_and_region_and_changes_nothing(planted, rw, m
     for user in [rw.users["other_fin"], make_user("jj", "supervisor"), make_user("t2op", "township_operator",
                                                                                  region=regions["town2"])]:
         with pytest.raises(PermissionDenied):
-            services.dispose(actor=user, finding_id=f.pk, decision="cleared", reason="不是重复")
+            services.dispose(actor=user, finding_id=f.pk, decision="cleared", reason="不是重复",
+                             evidence_text="核对记录")
         with pytest.raises(PermissionDenied):
             services.run_for_batch(actor=user, batch_id=planted["batch"].pk)
     f.refresh_from_db()
@@ -113,7 +120,8 @@ def test_approval_is_refused_while_a_blocking_finding_is_open(rw, batch, regions
     assert batch.state == "dept_approval"
     f = _finding("DUP_PAYMENT")
     # cleared with a reason by the reviewer: no longer blocks
-    services.dispose(actor=rw.users["mz_head"], finding_id=f.pk, decision="cleared", reason="另一批次已作废，附说明")
+    services.dispose(actor=rw.users["mz_head"], finding_id=f.pk, decision="cleared", reason="另一批次已作废，附说明",
+                     evidence_text="作废通知")
     batch = do(batch, rw.users["mz_head"], "dept_approve")
     assert batch.state == "finance_review"
 

@@ -1,5 +1,6 @@
 """The findings workbench: anonymous / wrong region / wrong role / right role, nothing changed when refused."""
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import PASSWORD
 from yikatong.checks import services
@@ -23,7 +24,7 @@ def checked(planted, rw):
 def test_anonymous_is_sent_to_login(client, checked):
     f = Finding.objects.first()
     assert client.get("/checks/").status_code == 302
-    resp = client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": "x"})
+    resp = client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": "x", "evidence_text": "y"})
     assert resp.status_code == 302 and resp["Location"].startswith("/login/")
     assert Finding.objects.get(pk=f.pk).state == FindingState.OPEN
 
@@ -42,14 +43,14 @@ def test_wrong_region_sees_nothing_and_cannot_dispose(client, checked, rw):
     f = Finding.objects.get(rule__code="DUP_PAYMENT")
     login(client, rw.users["other_fin"])
     assert "没有符合条件的疑点" in client.get("/checks/").content.decode()
-    resp = client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": "x"})
+    resp = client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": "x", "evidence_text": "y"})
     assert resp.status_code == 404 and Finding.objects.get(pk=f.pk).state == FindingState.OPEN
 
 
 def test_wrong_role_is_refused(client, checked, rw):
     f = Finding.objects.get(rule__code="DUP_PAYMENT")
     login(client, rw.users["cun"])  # village clerk
-    client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": "x"})
+    client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": "x", "evidence_text": "y"})
     assert Finding.objects.get(pk=f.pk).state == FindingState.OPEN
 
 
@@ -59,10 +60,15 @@ def test_right_role_disposes_through_the_form(client, checked, rw):
     resp = client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": ""}, follow=True)
     assert "必须填写理由" in resp.content.decode() and Finding.objects.get(pk=f.pk).state == FindingState.OPEN
     resp = client.post(f"/checks/findings/{f.pk}/dispose/",
-                       {"decision": "cleared", "reason": "已退休", "next": "/checks/?state=cleared"})
+                       {"decision": "cleared", "reason": "已退休", "next": "/checks/?state=cleared"}, follow=True)
+    assert "必须提供依据" in resp.content.decode() and Finding.objects.get(pk=f.pk).state == FindingState.OPEN
+    resp = client.post(f"/checks/findings/{f.pk}/dispose/",
+                       {"decision": "cleared", "reason": "已退休", "next": "/checks/?state=cleared",
+                        "evidence": SimpleUploadedFile("退休证.pdf", b"%PDF-1.4 retirement")})
     assert resp.status_code == 302 and resp["Location"] == "/checks/?state=cleared"
     f.refresh_from_db()
     assert f.state == FindingState.CLEARED and f.disposed_by == rw.users["czs"]
+    assert [(e.filename, e.size) for e in f.evidence_items.all()] == [("退休证.pdf", 19)]
 
 
 def test_api_lists_in_scope_and_disposes(client, checked, rw):
@@ -70,7 +76,7 @@ def test_api_lists_in_scope_and_disposes(client, checked, rw):
     assert client.get("/api/checks/findings").status_code == 401
     login(client, rw.users["other_fin"])
     assert client.get("/api/checks/findings").json() == []
-    assert client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": "x"},
+    assert client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": "x", "evidence_text": "y"},
                        content_type="application/json").status_code == 404
     client.logout()
     login(client, rw.users["fin"])
@@ -80,6 +86,7 @@ def test_api_lists_in_scope_and_disposes(client, checked, rw):
     bad = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": ""},
                       content_type="application/json")
     assert bad.status_code == 400 and Finding.objects.get(pk=f.pk).state == "open"
-    ok = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": "亲属关系已解除"},
+    ok = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": "亲属关系已解除",
+                                                                         "evidence_text": "离婚证明"},
                      content_type="application/json")
     assert ok.status_code == 200 and ok.json()["state"] == "cleared"

@@ -1,0 +1,78 @@
+"""Supervision (监督检查): clues transferred from findings (线索移送) and their follow-up log."""
+from django.conf import settings
+from django.db import models
+
+
+class ClueState(models.TextChoices):
+    TRANSFERRED = "transferred", "已移送"
+    INVESTIGATING = "investigating", "核查中"
+    CONCLUDED = "concluded", "已办结"
+
+
+class Conclusion(models.TextChoices):
+    SUBSTANTIATED = "substantiated", "属实"
+    UNSUBSTANTIATED = "unsubstantiated", "不属实"
+
+
+class ClueNumberSequence(models.Model):
+    """The last case number handed out per county and year; numbers are never reused."""
+
+    county_code = models.CharField("县级区划代码", max_length=6)
+    year = models.PositiveSmallIntegerField("年度")
+    last_value = models.PositiveIntegerField("已用到", default=0)
+
+    class Meta:
+        verbose_name = "线索编号序列"
+        constraints = [models.UniqueConstraint(fields=["county_code", "year"], name="cluenumber_unique_county_year")]
+
+    def __str__(self) -> str:
+        return f"{self.county_code}-{self.year}: {self.last_value}"
+
+
+class Clue(models.Model):
+    """One clue per finding, e.g. case number XS-141024-2026-000001."""
+
+    case_no = models.CharField("线索编号", max_length=30, unique=True)
+    finding = models.OneToOneField("checks.Finding", on_delete=models.PROTECT, related_name="clue")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划")
+    state = models.CharField("状态", max_length=15, choices=ClueState.choices, default=ClueState.TRANSFERRED)
+    reason = models.TextField("移送理由")
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transferred_at = models.DateTimeField("移送时间")
+    conclusion = models.CharField("核查结论", max_length=15, choices=Conclusion.choices, blank=True)
+    conclusion_text = models.TextField("结论说明", blank=True)
+    concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    concluded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-transferred_at", "-pk"]
+        verbose_name = "移送线索"
+        indexes = [models.Index(fields=["state", "transferred_at"], name="supervision_clue_state")]
+
+    def __str__(self) -> str:
+        return self.case_no
+
+
+class EntryKind(models.TextChoices):
+    TRANSFER = "transfer", "移送"
+    START = "start", "开始核查"
+    NOTE = "note", "跟进记录"
+    CONCLUDE = "conclude", "办结"
+
+
+class ClueEntry(models.Model):
+    """The follow-up log of a clue: who did what when. Append-only."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField("类型", max_length=10, choices=EntryKind.choices)
+    text = models.TextField("内容", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "线索跟进记录"
+
+    def __str__(self) -> str:
+        return f"{self.clue.case_no} {self.get_kind_display()}"

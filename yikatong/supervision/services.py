@@ -1,0 +1,103 @@
+"""Writes of supervision: the follow-up of a clue by the supervisor (start investigation, notes,
+conclusion) and the audited downloads of case files and evidence. Keyword-only, explicit actor,
+one transaction, one audit event each. The clue itself is opened by checks.services.dispose."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import in_scope, region_in_scope
+from yikatong.audit.services import record
+
+from .models import Clue, ClueEntry, ClueState, Conclusion, EntryKind
+
+FOLLOW_UP_ROLES = frozenset({Role.SUPERVISOR})
+# The one table of follow-up transitions: action -> (states it may start from, state after)
+TRANSITIONS = {
+    EntryKind.START: ({ClueState.TRANSFERRED}, ClueState.INVESTIGATING),
+    EntryKind.NOTE: ({ClueState.TRANSFERRED, ClueState.INVESTIGATING}, None),
+    EntryKind.CONCLUDE: ({ClueState.INVESTIGATING}, ClueState.CONCLUDED),
+}
+
+
+def _locked(actor, clue_id: int) -> Clue:
+    clue = Clue.objects.select_for_update().get(pk=clue_id)
+    if not actor.has_role(*FOLLOW_UP_ROLES):
+        raise PermissionDenied("只有审计/纪检/监管人员可以跟进线索")
+    if not region_in_scope(actor, clue.region_id):
+        raise PermissionDenied(f"线索 {clue.case_no} 不在您的辖区内")
+    return clue
+
+
+def _follow(*, actor, clue_id: int, kind: str, text: str, **changes) -> Clue:
+    text = (text or "").strip()
+    with transaction.atomic():
+        clue = _locked(actor, clue_id)
+        sources, target = TRANSITIONS[kind]
+        if clue.state not in sources:
+            raise ValidationError(f"线索 {clue.case_no} 当前为“{clue.get_state_display()}”，不能{EntryKind(kind).label}")
+        before = {"state": clue.state}
+        now = timezone.now()
+        if target:
+            changes["state"] = target
+        if changes:
+            Clue.objects.filter(pk=clue.pk).update(**changes)
+        ClueEntry.objects.create(clue=clue, kind=kind, text=text, actor=actor, at=now)
+        after = {"state": target or clue.state, "text": text[:500]}
+        if "conclusion" in changes:
+            after["conclusion"] = changes["conclusion"]
+        record(actor=actor, action=f"supervision.clue_{kind}", obj=clue, object_repr=clue.case_no, before=before,
+               after=after)
+    clue.refresh_from_db()
+    return clue
+
+
+def start_investigation(*, actor, clue_id: int, text: str = "") -> Clue:
+    """移送 → 核查中."""
+    return _follow(actor=actor, clue_id=clue_id, kind=EntryKind.START, text=text or "开始核查")
+
+
+def add_note(*, actor, clue_id: int, text: str) -> Clue:
+    """A follow-up entry (who / when / what) while the clue is open."""
+    if not (text or "").strip():
+        raise ValidationError("跟进记录不能为空")
+    return _follow(actor=actor, clue_id=clue_id, kind=EntryKind.NOTE, text=text)
+
+
+def conclude(*, actor, clue_id: int, conclusion: str, text: str) -> Clue:
+    """核查中 → 已办结 with a conclusion: 属实 / 不属实, and its explanation."""
+    if conclusion not in Conclusion.values:
+        raise ValidationError("核查结论只能是“属实”或“不属实”")
+    if not (text or "").strip():
+        raise ValidationError("办结必须填写结论说明")
+    return _follow(actor=actor, clue_id=clue_id, kind=EntryKind.CONCLUDE, text=text, conclusion=conclusion,
+                   conclusion_text=text.strip(), concluded_by=actor, concluded_at=timezone.now())
+
+
+def download_case_file(*, actor, clue_id: int) -> tuple[str, bytes]:
+    """The case file (案卷) of a clue as a zip: 案卷.xlsx plus the evidence files. Audited."""
+    from .casefile import build
+
+    with transaction.atomic():
+        clue = _locked(actor, clue_id)
+        name, data, files = build(clue)
+        record(actor=actor, action="supervision.casefile_download", obj=clue, object_repr=clue.case_no,
+               after={"files": files, "size": len(data)})
+    return name, data
+
+
+def download_evidence(*, actor, evidence_id: int):
+    """One evidence file of a finding in the supervisor's region (e.g. to audit a clearing). Audited."""
+    from yikatong.checks.evidence import content_of
+    from yikatong.checks.models import FindingEvidence
+
+    with transaction.atomic():
+        if not actor.has_role(*FOLLOW_UP_ROLES):
+            raise PermissionDenied("只有审计/纪检/监管人员可以下载处置依据")
+        qs = in_scope(FindingEvidence.objects.select_related("finding"), actor, "finding__batch__region")
+        item = qs.exclude(filename="").get(pk=evidence_id)
+        data = content_of(item)
+        record(actor=actor, action="supervision.evidence_download", obj=item.finding,
+               object_repr=f"疑点 #{item.finding_id} 依据 {item.filename}",
+               after={"filename": item.filename, "sha256": item.sha256})
+    return item, data

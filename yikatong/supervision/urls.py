@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.findings, name="supervision_findings"),
+    path("export/", views.findings_export, name="supervision_findings_export"),
+    path("trends/", views.trends, name="supervision_trends"),
+    path("trends/export/", views.trends_export, name="supervision_trends_export"),
+    path("clues/", views.clues, name="supervision_clues"),
+    path("clues/export/", views.clues_export, name="supervision_clues_export"),
+    path("clues/<int:pk>/", views.clue_detail, name="supervision_clue"),
+    path("clues/<int:pk>/start/", views.clue_start, name="supervision_clue_start"),
+    path("clues/<int:pk>/note/", views.clue_note, name="supervision_clue_note"),
+    path("clues/<int:pk>/conclude/", views.clue_conclude, name="supervision_clue_conclude"),
+    path("clues/<int:pk>/casefile/", views.casefile, name="supervision_casefile"),
+    path("evidence/<int:pk>/", views.evidence, name="supervision_evidence"),
+]

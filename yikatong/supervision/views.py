@@ -1,0 +1,160 @@
+"""Supervision pages (监督检查): findings statistics, trends, clues and their follow-up. Thin:
+check the role, call one selector or service, render. Readers: supervisors and finance."""
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from yikatong.accounts.roles import Role
+from yikatong.checks.models import FindingState, Rule, Severity
+
+from . import exports, selectors, services
+from .models import ClueState, Conclusion
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _forbidden(request):
+    return render(request, "web/forbidden.html", status=403)
+
+
+def _download(data: bytes, name: str, content_type: str = XLSX) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+def _year(request) -> str:
+    y = request.GET.get("year", "").strip()
+    return y if y.isdigit() and len(y) == 4 else ""
+
+
+def _by(request) -> str:
+    by = request.GET.get("by", "rule")
+    return by if by in selectors.DIMENSIONS else "rule"
+
+
+def findings(request):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    by, year = _by(request), _year(request)
+    return render(request, "supervision/findings.html", {
+        "by": by, "year": year, "dimensions": {k: v[0] for k, v in selectors.DIMENSIONS.items()},
+        "rows": selectors.findings_by(request.user, by, year=year), "states": FindingState.choices,
+        "severities": Severity.choices,
+    })
+
+
+def findings_export(request):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    by, year = _by(request), _year(request)
+    return _download(exports.findings_xlsx(request.user, by, year=year),
+                     f"疑点统计-按{selectors.DIMENSIONS[by][0]}{year}.xlsx")
+
+
+def trends(request):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    year = _year(request)
+    rows = selectors.trends(request.user, year=year)
+    peak = max([max(r["raised"], r["disposed"]) for r in rows] or [1])
+    return render(request, "supervision/trends.html", {"rows": rows, "year": year, "peak": peak})
+
+
+def trends_export(request):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    year = _year(request)
+    return _download(exports.trends_xlsx(request.user, year=year), f"疑点趋势{year}.xlsx")
+
+
+def _clue_filters(request) -> dict:
+    return {k: request.GET.get(k, "").strip() for k in ("state", "rule", "township", "q")}
+
+
+def clues(request):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    f = _clue_filters(request)
+    return render(request, "supervision/clues.html", {
+        "f": f, "clues": selectors.clues_for(request.user, **f)[:500], "states": ClueState.choices,
+        "rules": Rule.objects.order_by("code"),
+    })
+
+
+def clues_export(request):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    return _download(exports.clues_xlsx(request.user, **_clue_filters(request)), "移送线索清单.xlsx")
+
+
+def clue_detail(request, pk: int):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
+    return render(request, "supervision/clue.html", {
+        "clue": clue, "entries": clue.entries.select_related("actor"),
+        "evidence": clue.finding.evidence_items.select_related("uploaded_by"),
+        "may_follow": request.user.has_role(*services.FOLLOW_UP_ROLES), "conclusions": Conclusion.choices,
+    })
+
+
+def _follow(request, pk: int, call, success: str):
+    if not selectors.may_read(request.user):
+        return _forbidden(request)
+    clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
+    try:
+        call(clue.pk)
+    except PermissionDenied:
+        return _forbidden(request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("supervision_clue", pk=clue.pk)
+
+
+@require_POST
+def clue_start(request, pk: int):
+    return _follow(request, pk, lambda cid: services.start_investigation(
+        actor=request.user, clue_id=cid, text=request.POST.get("text", "")), "已开始核查")
+
+
+@require_POST
+def clue_note(request, pk: int):
+    return _follow(request, pk, lambda cid: services.add_note(
+        actor=request.user, clue_id=cid, text=request.POST.get("text", "")), "已添加跟进记录")
+
+
+@require_POST
+def clue_conclude(request, pk: int):
+    return _follow(request, pk, lambda cid: services.conclude(
+        actor=request.user, clue_id=cid, conclusion=request.POST.get("conclusion", ""),
+        text=request.POST.get("text", "")), "线索已办结")
+
+
+def casefile(request, pk: int):
+    if not request.user.has_role(Role.SUPERVISOR):
+        return _forbidden(request)
+    clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
+    try:
+        name, data = services.download_case_file(actor=request.user, clue_id=clue.pk)
+    except PermissionDenied:
+        return _forbidden(request)
+    return _download(data, name, "application/zip")
+
+
+def evidence(request, pk: int):
+    if not request.user.has_role(Role.SUPERVISOR):
+        return _forbidden(request)
+    try:
+        item, data = services.download_evidence(actor=request.user, evidence_id=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    except PermissionDenied:
+        return _forbidden(request)
+    return _download(data, item.filename, item.content_type)
