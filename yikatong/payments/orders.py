@@ -170,6 +170,8 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     _require(actor, {Role.FINANCE_REVIEWER, Role.TREASURY}, old.batch.region_id, "重新生成支付申请")
     if old.state != OrderState.REJECTED:
         raise PaymentError(f"支付申请 {old.batch_no} 未被银行拒收，不能重发")
+    if old.rejection_confirmed_at is None:  # an X file has no MAC: it may be forged
+        raise PaymentError(f"支付申请 {old.batch_no} 的整批拒收尚未由财政业务科室与银行核实，不能重发")
     if PaymentOrder.objects.filter(replaces=old).exists():
         raise PaymentError(f"支付申请 {old.batch_no} 已重新生成过")
     batch = Batch.objects.select_for_update().get(pk=old.batch_id)

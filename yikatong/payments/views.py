@@ -100,7 +100,7 @@ def order_file(request, pk):
     if not request.user.has_role(Role.TREASURY) or order.payment_file_id is None:
         return _forbidden(request)
     f = order.payment_file
-    resp = HttpResponse(bytes(f.content), content_type="text/plain; charset=gb18030")
+    resp = HttpResponse(f.data(), content_type="text/plain; charset=gb18030")
     resp["Content-Disposition"] = f'attachment; filename="{f.filename}"'
     return resp
 

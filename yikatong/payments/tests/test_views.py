@@ -40,7 +40,7 @@ def test_whole_cycle_through_the_pages(client, pw, approved):
     order.refresh_from_db()
     assert order.state == OrderState.SENT
     download = client.get(reverse("payments_order_file", args=[order.pk]))
-    assert download.status_code == 200 and bytes(download.content) == bytes(order.payment_file.content)
+    assert download.status_code == 200 and bytes(download.content) == order.payment_file.data()
     bank_run(options=SimOptions(fail_seq={2: "E02"}))
     client.post(reverse("payments_collect"))
     order.refresh_from_db()
