@@ -18,6 +18,7 @@ from yikatong.registry.pii import vault
 from yikatong.rosters import transitions
 from yikatong.rosters.models import Batch
 
+from . import bans
 from .errors import PaymentError
 from .exchange.codes import ID_CARD, USCC
 from .exchange.connector import BankConnector, OutboxConnector
@@ -71,6 +72,7 @@ def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: Payme
     total = sum(i.amount_fen for i in items)
     if total != batch.total_fen or len(items) != batch.item_count:
         raise PaymentError(f"批次 {batch.code} 的明细合计与批次汇总不符，请核查")
+    bans.assert_allowed(batch, items)  # seed 004: own account only, no cash, no onward transfer
     batch_no = next_batch_no(actor=actor, county_code=_county(batch), year=timezone.localdate().year)
     order = PaymentOrder.objects.create(batch=batch, agreement=agreement, batch_no=batch_no, item_count=len(items),
                                         total_fen=total, created_by=actor, replaces=replaces)
@@ -174,7 +176,7 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
         raise PaymentError(f"支付申请 {old.batch_no} 的整批拒收尚未由财政业务科室与银行核实，不能重发")
     if PaymentOrder.objects.filter(replaces=old).exists():
         raise PaymentError(f"支付申请 {old.batch_no} 已重新生成过")
-    batch = Batch.objects.select_for_update().get(pk=old.batch_id)
+    batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,
            after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code})
