@@ -57,6 +57,18 @@ def _agreement_for(batch: Batch, agreement_id: int | None) -> BankAgreement:
     return found[0]
 
 
+def _refuse_cleared(batch: Batch) -> None:
+    """A quota cleared at year end (清算) has had its balance recovered: nothing more is drawn on it."""
+    from yikatong.funds.selectors import quotas_for_batch
+
+    from .models import Clearing
+
+    cleared = Clearing.objects.filter(quota__in=quotas_for_batch(batch)).select_related("quota").first()
+    if cleared is not None:
+        raise PaymentError(f"批次 {batch.code} 的资金指标 {cleared.quota.doc_number} 已办理 {cleared.year} 年终清算，"
+                           "结余已收回，不能再生成支付申请")
+
+
 def origin_of(batch_item) -> int:
     """The roster item first approved for this person and period (a reissued item's origin)."""
     from .models import Reissue
@@ -93,6 +105,7 @@ def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
         raise PaymentError(f"批次 {batch.code} 尚未通过财政审核（或已在支付中），不能生成支付申请")
     if PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED).exists():
         raise PaymentError(f"批次 {batch.code} 已有支付申请")
+    _refuse_cleared(batch)
     agreement = _agreement_for(batch, agreement_id)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
     commit_for_batch(actor=actor, batch=batch)

@@ -120,7 +120,7 @@ def test_todo_lists_orders_and_flags_an_overdue_bank(pw, approved):
     (item,) = [t for t in todos_for(u["fin"]) if "待银行回盘" in t.title]
     assert item.due is not None and not item.overdue  # profile 000: 3 working days + 2 days
     PaymentOrder.objects.filter(pk=order.pk).update(sent_at=timezone.now() - datetime.timedelta(days=30))
-    (item,) = [t for t in todos_for(u["gk"]) if "待银行回盘" in t.title]
+    (item,) = [t for t in todos_for(u["gk"]) if "银行逾期未回盘" in t.title]
     assert item.overdue
 
 
