@@ -292,3 +292,14 @@ def test_bank_sees_only_its_own_batches(pw, approved, regions):
     assert not deadlines.waiting_for_bank(stranger).exists()
     assert deadlines.waiting_for_bank(_bank_user(pw)).count() == 1
     assert not [t for t in todos_for(stranger) if order.batch_no in t.title]
+
+
+def test_key_rotation_reseals_bank_files(pw, approved, settings):
+    from yikatong.registry.rotation import rotate_key
+
+    order, _, _ = pay_round(approved, pw)
+    plain = {f.pk: f.data() for f in BankFile.objects.all()}
+    old_key = settings.YKT_DATA_KEY
+    settings.YKT_DATA_KEY = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleTA="
+    rotate_key(old_key=old_key)
+    assert {f.pk: f.data() for f in BankFile.objects.all()} == plain
