@@ -11,6 +11,15 @@ def payment_order_released(*, batch, **_):
     return "请在“资金支付”中由国库科对本批次的支付申请办理支付"
 
 
+@register("payment_bans")
+def payment_bans(*, batch, **_):
+    """Seed 004 bans shown at finance's review, before an order is ever created (enforced again there)."""
+    from . import bans
+
+    found = bans.breaches(batch)
+    return bans.message(batch, found) if found else None
+
+
 @register("is_reissue")
 def is_reissue(*, batch, **_):
     return None if batch.kind == "reissue" else "只有补发批次可以不经公示直接提交财政复核"

@@ -59,7 +59,7 @@ def ingest(*, actor, filename: str, data: bytes) -> Ingested:
         raise IngestRefused(f"拒绝接收：文件 {filename} 的银行编码与批次 {order.batch_no} 的代发银行 {bank.code} 不一致")
     data = bytes(data)
     stored = BankFile.objects.filter(kind=parts.kind, filename=filename).first()
-    if stored is not None and bytes(stored.content) == data:
+    if stored is not None and stored.data() == data:
         return Ingested(order, False)  # replay: the same file taken twice changes nothing
     try:
         if parts.kind == RESULT:

@@ -111,7 +111,9 @@ class BankFile(models.Model):
     bank = models.ForeignKey(AgentBank, on_delete=models.PROTECT, related_name="files", verbose_name="代发银行")
     batch_no = models.CharField("批次号", max_length=30, db_index=True)
     filename = models.CharField("文件名", max_length=100)
-    content = models.BinaryField("文件内容")
+    # Encrypted at rest (registry Vault, AES-GCM); read it only through `data()`. `sha256` and
+    # `size` are of the plaintext, so digests still verify against what was sent or received.
+    content = models.BinaryField("文件内容（密文）")
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("字节数")
     created_at = models.DateTimeField("时间", auto_now_add=True)
@@ -130,6 +132,12 @@ class BankFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    def data(self) -> bytes:
+        """The file's bytes as sent or received: the one reader of `content`."""
+        from .exchange.storage import open_content
+
+        return open_content(self.content)
 
 
 class BatchNumberSequence(models.Model):
@@ -181,6 +189,11 @@ class PaymentOrder(models.Model):
     business_date = models.DateField("业务日期", null=True, blank=True)
     rejection_code = models.CharField("拒收代码", max_length=3, blank=True)
     rejection_text = models.CharField("拒收说明", max_length=300, blank=True)
+    # A rejection file carries no MAC (spec): before a resend a finance user confirms it with the bank.
+    rejection_confirmed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                               related_name="+", verbose_name="拒收核实人")
+    rejection_confirmed_at = models.DateTimeField("拒收核实时间", null=True, blank=True)
+    rejection_confirm_note = models.CharField("拒收核实说明", max_length=200, blank=True)
     payment_file = models.OneToOneField(BankFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                         verbose_name="代发文件")
     answer_file = models.OneToOneField(BankFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -296,3 +309,35 @@ class SmsNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone_masked} {self.get_state_display()}"
+
+
+class Clearing(models.Model):
+    """年终清算 of one quota and year (seed 004 §四): the unspent balance recovered to the treasury.
+
+    Figures in fen as they stood when cleared: received − passed down − paid = recovered (nothing
+    may be in flight). One clearing per quota and year, never repeated."""
+
+    quota = models.ForeignKey("funds.FundQuota", on_delete=models.PROTECT, related_name="+", verbose_name="资金指标")
+    year = models.PositiveSmallIntegerField("清算年度")
+    received_fen = models.BigIntegerField("指标金额（分）")
+    passed_down_fen = models.BigIntegerField("已分配下级（分）")
+    paid_fen = models.BigIntegerField("已支付（分）")
+    recovered_fen = models.BigIntegerField("结余收回（分）")
+    note = models.CharField("说明", max_length=200, blank=True)
+    cleared_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="清算人")
+    cleared_at = models.DateTimeField("清算时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "quota_id"]
+        verbose_name = "年终清算"
+        constraints = [
+            models.UniqueConstraint(fields=["quota", "year"], name="clearing_once_per_quota_year"),
+            models.CheckConstraint(
+                condition=models.Q(recovered_fen=models.F("received_fen") - models.F("passed_down_fen")
+                                   - models.F("paid_fen")) & models.Q(recovered_fen__gte=0),
+                name="clearing_figures_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年清算 · 指标 {self.quota_id}"

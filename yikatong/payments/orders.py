@@ -18,6 +18,7 @@ from yikatong.registry.pii import vault
 from yikatong.rosters import transitions
 from yikatong.rosters.models import Batch
 
+from . import bans
 from .errors import PaymentError
 from .exchange.codes import ID_CARD, USCC
 from .exchange.connector import BankConnector, OutboxConnector
@@ -56,6 +57,18 @@ def _agreement_for(batch: Batch, agreement_id: int | None) -> BankAgreement:
     return found[0]
 
 
+def _refuse_cleared(batch: Batch) -> None:
+    """A quota cleared at year end (清算) has had its balance recovered: nothing more is drawn on it."""
+    from yikatong.funds.selectors import quotas_for_batch
+
+    from .models import Clearing
+
+    cleared = Clearing.objects.filter(quota__in=quotas_for_batch(batch)).select_related("quota").first()
+    if cleared is not None:
+        raise PaymentError(f"批次 {batch.code} 的资金指标 {cleared.quota.doc_number} 已办理 {cleared.year} 年终清算，"
+                           "结余已收回，不能再生成支付申请")
+
+
 def origin_of(batch_item) -> int:
     """The roster item first approved for this person and period (a reissued item's origin)."""
     from .models import Reissue
@@ -71,6 +84,7 @@ def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: Payme
     total = sum(i.amount_fen for i in items)
     if total != batch.total_fen or len(items) != batch.item_count:
         raise PaymentError(f"批次 {batch.code} 的明细合计与批次汇总不符，请核查")
+    bans.assert_allowed(batch, items)  # seed 004: own account only, no cash, no onward transfer
     batch_no = next_batch_no(actor=actor, county_code=_county(batch), year=timezone.localdate().year)
     order = PaymentOrder.objects.create(batch=batch, agreement=agreement, batch_no=batch_no, item_count=len(items),
                                         total_fen=total, created_by=actor, replaces=replaces)
@@ -91,6 +105,7 @@ def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
         raise PaymentError(f"批次 {batch.code} 尚未通过财政审核（或已在支付中），不能生成支付申请")
     if PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED).exists():
         raise PaymentError(f"批次 {batch.code} 已有支付申请")
+    _refuse_cleared(batch)
     agreement = _agreement_for(batch, agreement_id)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
     commit_for_batch(actor=actor, batch=batch)
@@ -170,9 +185,11 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     _require(actor, {Role.FINANCE_REVIEWER, Role.TREASURY}, old.batch.region_id, "重新生成支付申请")
     if old.state != OrderState.REJECTED:
         raise PaymentError(f"支付申请 {old.batch_no} 未被银行拒收，不能重发")
+    if old.rejection_confirmed_at is None:  # an X file has no MAC: it may be forged
+        raise PaymentError(f"支付申请 {old.batch_no} 的整批拒收尚未由财政业务科室与银行核实，不能重发")
     if PaymentOrder.objects.filter(replaces=old).exists():
         raise PaymentError(f"支付申请 {old.batch_no} 已重新生成过")
-    batch = Batch.objects.select_for_update().get(pk=old.batch_id)
+    batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,
            after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code})

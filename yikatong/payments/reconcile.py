@@ -80,7 +80,7 @@ def _check_against_bank(order: PaymentOrder, mismatches: list[str]) -> None:
     if (sums[ItemStatus.PAID], sums[ItemStatus.FAILED]) != (order.paid_fen, order.failed_fen):
         mismatches.append(f"{order.batch_no}：明细合计与支付申请记录不符")
     try:
-        parsed = parse_result_file(bytes(order.answer_file.content), order.agreement.mac_key(),
+        parsed = parse_result_file(order.answer_file.data(), order.agreement.mac_key(),
                                    filename=order.answer_file.filename)
     except ResultFileError as exc:
         mismatches.append(f"{order.batch_no}：银行回盘文件复核失败（{exc}）")

@@ -42,20 +42,8 @@ def failed_items(batch) -> QuerySet[PaymentOrderItem]:
 
 
 def answer_due(order: PaymentOrder):
-    """The day the bank's result is due: sent day + pay-within working days + report-within days
-    (from the agreement, which defaults from the local profile); None when the agreement sets no limit."""
-    import datetime
+    """The day the bank's result is due (payments.deadlines): pay-within working days after the
+    business day, then report-within days; None when the agreement sets no limit."""
+    from .deadlines import answer_due as due
 
-    from django.utils import timezone
-
-    from yikatong.core import calendar
-
-    if order.sent_at is None:
-        return None
-    a = order.agreement
-    if a.pay_within_working_days is None and a.report_within_days is None:
-        return None
-    day = timezone.localdate(order.sent_at)
-    if a.pay_within_working_days:
-        day = calendar.add_working_days(day, a.pay_within_working_days)
-    return day + datetime.timedelta(days=a.report_within_days or 0)
+    return due(order)

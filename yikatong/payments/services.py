@@ -3,18 +3,23 @@
     create_order(*, actor, batch_id, agreement_id=None)   finance: 支付申请, commits the quota
     release(*, actor, order_id)                           treasury: 国库支付, batch approved -> paying
     send(*, actor, order_id, connector=None)              treasury: payment file written, archived, delivered
-    resend(*, actor, order_id)                            after a rejection (X): new order, new batch_no
+    confirm_rejection(*, actor, order_id, note)           finance: the X file was checked with the bank
+    resend(*, actor, order_id)                            after a confirmed rejection (X): new order, new batch_no
     ingest(*, actor, filename, data)                      result (R) / rejection (X); replay changes nothing
     collect(*, actor=None, connector=None)                ingest everything the bank left in the inbox
     create_reissue(*, actor, batch_id, corrections=None)  township: 补发 batch of the failed items
-    write_off(*, actor, order_item_id, reason)            核销 a failed line (E08 after checking)
+    write_off(*, actor, order_item_id, reason)            核销 a failed line (E08 after checking); may close the batch
+    clear_quota(*, actor, quota_id, note="")              finance: 年终清算 of a quota, balance recovered
 Banks and agreements: yikatong.payments.exchange.services.
 """
 from .ingest import Ingested, ingest
 from .orders import create_order, release, resend, send
 from .reissue import create_reissue, write_off
+from .clearing import clear_quota
+from .rejections import confirm_rejection
 
-__all__ = ["create_order", "release", "send", "resend", "ingest", "Ingested", "collect", "create_reissue", "write_off"]
+__all__ = ["create_order", "release", "send", "resend", "ingest", "Ingested", "collect", "create_reissue", "write_off",
+           "confirm_rejection", "clear_quota"]
 
 
 def collect(*, actor=None, connector=None) -> list[tuple[str, object]]:

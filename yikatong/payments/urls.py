@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settle
 
 urlpatterns = [
     path("", views.order_list, name="payments_orders"),
@@ -15,4 +15,10 @@ urlpatterns = [
     path("<int:pk>/send/", views.order_send, name="payments_order_send"),
     path("<int:pk>/resend/", views.order_resend, name="payments_order_resend"),
     path("<int:pk>/file/", views.order_file, name="payments_order_file"),
+    path("<int:pk>/confirm-rejection/", views_settle.order_confirm_rejection, name="payments_order_confirm_rejection"),
+    path("item/<int:pk>/write-off/", views_settle.item_write_off, name="payments_write_off"),
+    path("batch/<int:batch_id>/notice/", views_settle.batch_notice, name="payments_notice"),
+    path("clearing/", views_settle.clearing_list, name="payments_clearing"),
+    path("clearing/<int:quota_id>/clear/", views_settle.clearing_clear, name="payments_clear"),
+    path("bank/", views_settle.bank_orders, name="payments_bank_orders"),
 ]

@@ -48,7 +48,9 @@ def order_detail(request, pk):
         "can_send": u.has_role(Role.TREASURY) and order.state == "released",
         "can_download": u.has_role(Role.TREASURY) and order.payment_file_id is not None,
         "can_resend": u.has_role(Role.FINANCE_REVIEWER, Role.TREASURY) and order.state == "rejected"
-        and not hasattr(order, "replaced_by"),
+        and not hasattr(order, "replaced_by") and order.rejection_confirmed_at is not None,
+        "can_confirm_rejection": u.has_role(Role.FINANCE_REVIEWER) and order.state == "rejected"
+        and order.rejection_confirmed_at is None,
     })
 
 
@@ -100,7 +102,7 @@ def order_file(request, pk):
     if not request.user.has_role(Role.TREASURY) or order.payment_file_id is None:
         return _forbidden(request)
     f = order.payment_file
-    resp = HttpResponse(bytes(f.content), content_type="text/plain; charset=gb18030")
+    resp = HttpResponse(f.data(), content_type="text/plain; charset=gb18030")
     resp["Content-Disposition"] = f'attachment; filename="{f.filename}"'
     return resp
 
@@ -136,8 +138,18 @@ def reconciliation(request):
     month = int(month_text) if month_text.isdigit() and 1 <= int(month_text) <= 12 else None
     if not 2000 <= year <= 9999:
         year = today.year
+    year_end = None
+    if month is None:  # the year-end statement also shows the clearing of the year's quotas (清算)
+        from .clearing import rows_for
+
+        rows = rows_for(request.user, year)
+        year_end = {"quotas": len(rows), "cleared": sum(1 for r in rows if r.clearing),
+                    "recovered_fen": sum(r.clearing.recovered_fen for r in rows if r.clearing),
+                    "unspent_fen": sum(r.unspent_fen for r in rows if not r.clearing),
+                    "in_flight_fen": sum(r.in_flight_fen for r in rows)}
     return render(request, "payments/reconciliation.html", {
-        "st": statement(selectors.orders_for(request.user), year=year, month=month), "year": year, "month": month})
+        "st": statement(selectors.orders_for(request.user), year=year, month=month), "year": year, "month": month,
+        "year_end": year_end})
 
 
 def sms_outbox(request):
@@ -173,6 +185,7 @@ def batch_failures(request, batch_id):
     return render(request, "payments/failures.html", {
         "batch": batch, "lines": lines, "reasons": REASON_CODES,
         "can_reissue": request.user.has_role(Role.TOWNSHIP_OPERATOR) and batch.state == "partly_failed",
+        "can_write_off": request.user.has_role(Role.FINANCE_REVIEWER, Role.DEPT_HEAD),
     })
 
 

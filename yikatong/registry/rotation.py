@@ -104,15 +104,19 @@ def rotate_key(*, old_key: str, new_key: str | None = None) -> dict[str, int]:
             return {column: enc} if enc != row[column] else None
         return convert
 
-    def upload(row):
-        blob = bytes(row["upload_enc"] or b"")
-        if not blob:
-            return None
-        try:
-            data = r.old.decrypt_bytes(blob, purpose=b"registry-upload")
-        except Exception:
-            return None  # already under the new key
-        return {"upload_enc": r.new.encrypt_bytes(data, purpose=b"registry-upload")}
+    def sealed(column, purpose):
+        def convert(row):
+            blob = bytes(row[column] or b"")
+            if not blob:
+                return None
+            try:
+                data = r.old.decrypt_bytes(blob, purpose=purpose)
+            except Exception:
+                return None  # already under the new key
+            return {column: r.new.encrypt_bytes(data, purpose=purpose)}
+        return convert
+
+    upload = sealed("upload_enc", b"registry-upload")
 
     with transaction.atomic():
         r.table("registry_person", ["id_enc", "phone_enc"], person)
@@ -122,6 +126,10 @@ def rotate_key(*, old_key: str, new_key: str | None = None) -> dict[str, int]:
         r.table("registry_personevent", ["before_enc"], single("before_enc", "变动记录"))
         r.table("registry_registerimport", ["errors_enc"], single("errors_enc", "导入记录"))
         r.table("registry_registerimport", ["upload_enc"], upload)
+        # Bank files (payments) are sealed with the same key.
+        from yikatong.payments.exchange.storage import PURPOSE as BANK_FILE
+
+        r.table("payments_bankfile", ["content"], sealed("content", BANK_FILE))
         # The same key protects users' TOTP secrets (accounts app): rotate them too, or
         # two-factor logins would break.
         r.table(get_user_model()._meta.db_table, ["totp_secret"], single("totp_secret", "用户"))

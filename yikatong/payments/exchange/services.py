@@ -25,6 +25,7 @@ from ..models import AgentBank, BankAgreement, BankFile, BatchNumberSequence, Di
 from .fields import check_account, check_text
 from .filenames import check_bank_code, parse_file_name
 from .mac import ALGORITHMS, preferred_alg
+from .storage import seal_content
 
 __all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
 
@@ -168,7 +169,7 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) ->
         with transaction.atomic():
             bank_file = BankFile.objects.create(
                 direction=direction, kind=parts.kind, bank=bank, batch_no=parts.batch_no, filename=filename,
-                content=content, sha256=digest, size=len(content),
+                content=seal_content(content), sha256=digest, size=len(content),
             )
     except IntegrityError:  # a concurrent caller stored it first
         existing = BankFile.objects.filter(kind=parts.kind, filename=filename, sha256=digest).first()

@@ -91,7 +91,7 @@ def test_store_keeps_bytes_and_digest_and_detects_replays(bank):
     stored, created = services.store_bank_file(actor=None, bank=bank, filename=name, content=data)
     assert created and stored.direction == "out" and stored.kind == "P" and stored.batch_no == "141024-2026-000001"
     stored.refresh_from_db()
-    assert bytes(stored.content) == data and stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.data() == data and stored.sha256 == hashlib.sha256(data).hexdigest()
     assert stored.size == len(data)
     again, created = services.store_bank_file(actor=None, bank=bank, filename=name, content=data)
     assert again.pk == stored.pk and not created

@@ -57,7 +57,7 @@ def test_payment_file_is_written_per_spec_and_never_sent_twice(pw, approved):
     assert Batch.objects.get(pk=approved.pk).state == "paying"
     order = services.send(actor=u["gk"], order_id=order.pk)
     data = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    assert bytes(order.payment_file.content) == data
+    assert order.payment_file.data() == data
     assert order.payment_file.filename == f"YKT1_ABC01_{order.batch_no}_P.txt"
     parsed = parse_payment_file(data, KEY, filename=order.payment_file.filename)
     items = list(approved.items.order_by("seq"))
@@ -173,6 +173,9 @@ def test_rejection_leaves_order_resendable_under_a_new_batch_no(pw, approved):
     before = _snapshot()
     assert not services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).created
     assert _snapshot() == before
+    with pytest.raises(PaymentError, match="尚未由财政业务科室与银行核实"):  # X files carry no MAC
+        services.resend(actor=u["fin"], order_id=order.pk)
+    services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="已致电银行确认")
     new = services.resend(actor=u["fin"], order_id=order.pk)
     assert new.batch_no != order.batch_no and new.replaces_id == order.pk
     with pytest.raises(PaymentError):

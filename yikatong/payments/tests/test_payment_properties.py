@@ -107,6 +107,7 @@ def test_random_results_rejections_corrections_and_replays(pw, approved, steps):
                     assert rejected.state == OrderState.REJECTED
                     if replay:
                         assert not services.ingest(actor=u["gk"], filename=name, data=data).created
+                    services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="已与银行核实")
                     order = services.resend(actor=u["fin"], order_id=order.pk)
                 refs = list(order.items.order_by("seq").values_list("item_ref", flat=True))
                 fail = {ref: code for ref, code in zip(refs, outcomes) if code}

@@ -40,7 +40,7 @@ def test_whole_cycle_through_the_pages(client, pw, approved):
     order.refresh_from_db()
     assert order.state == OrderState.SENT
     download = client.get(reverse("payments_order_file", args=[order.pk]))
-    assert download.status_code == 200 and bytes(download.content) == bytes(order.payment_file.content)
+    assert download.status_code == 200 and bytes(download.content) == order.payment_file.data()
     bank_run(options=SimOptions(fail_seq={2: "E02"}))
     client.post(reverse("payments_collect"))
     order.refresh_from_db()
@@ -120,7 +120,7 @@ def test_todo_lists_orders_and_flags_an_overdue_bank(pw, approved):
     (item,) = [t for t in todos_for(u["fin"]) if "待银行回盘" in t.title]
     assert item.due is not None and not item.overdue  # profile 000: 3 working days + 2 days
     PaymentOrder.objects.filter(pk=order.pk).update(sent_at=timezone.now() - datetime.timedelta(days=30))
-    (item,) = [t for t in todos_for(u["gk"]) if "待银行回盘" in t.title]
+    (item,) = [t for t in todos_for(u["gk"]) if "银行逾期未回盘" in t.title]
     assert item.overdue
 
 

@@ -1,0 +1,46 @@
+"""Confirming a file-level rejection (X) with the bank before the batch is resent.
+
+A rejection file carries no MAC (specs/bank-exchange.md), so anyone able to drop a file in the
+inbox could forge one and make Yikatong resend a batch the bank may in fact be paying. A finance
+user therefore confirms the rejection with the bank by telephone or letter (已与银行核实拒收)
+before `orders.resend` is allowed.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
+from yikatong.audit.services import record
+
+from .errors import PaymentError
+from .models import OrderState, PaymentOrder
+
+__all__ = ["confirm_rejection"]
+
+
+@transaction.atomic
+def confirm_rejection(*, actor, order_id: int, note: str) -> PaymentOrder:
+    """Record that a finance user checked the rejection with the bank; `note` says how and with whom."""
+    order = PaymentOrder.objects.select_for_update().select_related("batch").get(pk=order_id)
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.FINANCE_REVIEWER):
+        raise PermissionDenied("只有财政业务科室可以核实银行拒收")
+    if not region_in_scope(actor, order.batch.region_id):
+        raise PermissionDenied("该批次不在您的辖区内，不能核实银行拒收")
+    note = (note or "").strip()
+    if not note:
+        raise PaymentError(f"支付申请 {order.batch_no}：请填写核实方式（如致电银行的经办人和时间）")
+    if order.state != OrderState.REJECTED:
+        raise PaymentError(f"支付申请 {order.batch_no} 未被银行拒收，无需核实")
+    if order.rejection_confirmed_at is not None:
+        raise PaymentError(f"支付申请 {order.batch_no} 的拒收已于 "
+                           f"{timezone.localtime(order.rejection_confirmed_at):%Y-%m-%d %H:%M} 核实过")
+    now = timezone.now()
+    PaymentOrder.objects.filter(pk=order.pk).update(
+        rejection_confirmed_by=actor, rejection_confirmed_at=now, rejection_confirm_note=note[:200])
+    record(actor=actor, action="payments.order.confirm_rejection", obj=order, before={"confirmed": False},
+           after={"confirmed": True, "rejection_code": order.rejection_code, "note": note[:200]})
+    order.refresh_from_db()
+    return order
