@@ -37,6 +37,34 @@ def _adapter():
     return adapt
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES) if ("\\" in value or "\t" in value or "\n" in value or "\r" in value) \
+            else value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy(cur, sql: str, rows: Iterable[tuple]) -> int:
+    """COPY in PostgreSQL's text format, formatted here a chunk at a time (one write per chunk)."""
+    n = 0
+    with cur.cursor.copy(sql) as copy:
+        for chunk in _chunks(rows, 20_000):
+            copy.write("".join(["\t".join(map(_text, row)) + "\n" for row in chunk]).encode("utf-8"))
+            n += len(chunk)
+    return n
+
+
 def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple]) -> int:
     _require_atomic()
     table = model._meta.db_table
@@ -44,11 +72,7 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple]) -> int:
     n = 0
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    n += 1
-            return n
+            return _copy(cur, f'COPY "{table}" ({names}) FROM STDIN', rows)
         marks = ", ".join(["%s"] * len(columns))
         adapt = _adapter()
         for chunk in _chunks(rows):
@@ -69,10 +93,7 @@ def update_rows(model, columns: Sequence[str], rows: Iterable[tuple]) -> int:
             cols = ", ".join(f'"{c}"' for c in ("id", *columns))
             cur.execute(f'DROP TABLE IF EXISTS "{tmp}"')
             cur.execute(f'CREATE TEMP TABLE "{tmp}" ON COMMIT DROP AS SELECT {cols} FROM "{table}" WITH NO DATA')
-            with cur.cursor.copy(f'COPY "{tmp}" ({cols}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    n += 1
+            n = _copy(cur, f'COPY "{tmp}" ({cols}) FROM STDIN', rows)
             sets = ", ".join(f'"{c}" = t."{c}"' for c in columns)
             cur.execute(f'ANALYZE "{tmp}"')
             cur.execute(f'UPDATE "{table}" SET {sets} FROM "{tmp}" t WHERE "{table}".id = t.id')
