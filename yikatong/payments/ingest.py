@@ -17,13 +17,13 @@ from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
 
+from .bulk import update_rows
 from .errors import IngestRefused
 from .exchange.errors import ResultFileError
 from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.services import store_bank_file
 from .flow import system_apply, try_close
-from .bulk import update_rows
 from .models import BankFile, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 from .sms import queue_for_order
 

@@ -11,7 +11,8 @@ from yikatong.core.money import Money
 from yikatong.regions.models import Region
 from yikatong.registry.pii import vault
 
-from .models import SmsNotice, SmsState
+from .bulk import insert_rows
+from .models import ItemStatus, PaymentOrderItem, SmsNotice, SmsState
 
 MAX_ATTEMPTS = 5
 
@@ -48,14 +49,11 @@ def queue_for_order(order) -> int:
     """Queue one notice per paid line of the order that has a phone number (inside the ingest
     transaction). Set-based: lines are read in chunks of plain values and the notices inserted
     by COPY / executemany, so a million-line order needs no model instances."""
-    from .bulk import insert_rows
-    from .models import ItemStatus, PaymentOrderItem
-
     batch = order.batch
     code = batch.region_id[:2].ljust(12, "0")
     province = Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
     policy_name, decrypt, now = batch.policy.name, vault().decrypt, timezone.now()
-    days, amounts = {}, {}
+    days, texts = {}, {}
 
     def notice(row):
         _, pk, amount, paid_at, phone_enc, phone_masked, account_masked, account_enc = row
@@ -66,9 +64,9 @@ def queue_for_order(order) -> int:
         if not last4.isdigit():  # the mask keeps the last four digits; decrypt only if it does not
             last4 = decrypt(account_enc)[-4:]
         key = (amount, day, last4)
-        text = amounts.get(key) if len(amounts) < 100_000 else None
+        text = texts.get(key) if len(texts) < 100_000 else None
         if text is None:
-            text = amounts[key] = notice_text(province=province, policy_name=policy_name, amount_fen=amount, day=day,
+            text = texts[key] = notice_text(province=province, policy_name=policy_name, amount_fen=amount, day=day,
                                               account_last4=last4)
         return (pk, phone_enc, phone_masked, text, "queued", 0, "", now)
 
