@@ -17,14 +17,15 @@ from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
 
+from .bulk import update_rows
 from .errors import IngestRefused
 from .exchange.errors import ResultFileError
 from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.services import store_bank_file
 from .flow import system_apply, try_close
-from .models import BankFile, ItemStatus, OrderState, PaymentOrder
-from .sms import queue_for_paid
+from .models import BankFile, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
+from .sms import queue_for_order
 
 __all__ = ["ingest", "Ingested"]
 
@@ -72,58 +73,86 @@ def ingest(*, actor, filename: str, data: bytes) -> Ingested:
         raise IngestRefused(f"拒绝接收 {filename}：批次 {order.batch_no} 当前为“{order.get_state_display()}”，"
                             "不再接收回盘，请与银行核实")
     if parts.kind == RESULT:
-        lines = _match(order, parsed)
+        ids = _match(order, parsed)
     bank_file, created = store_bank_file(actor=actor, bank=bank, filename=filename, content=data)
     if not created:
         return Ingested(order, False)
     if parts.kind == REJECTION:
         _rejected(actor, order, parsed, bank_file)
     else:
-        _answered(actor, order, lines, bank_file)
+        _answered(actor, order, parsed, ids, bank_file)
     order.refresh_from_db()
     return Ingested(order, True)
 
 
-def _match(order: PaymentOrder, parsed) -> list:
-    """Pair every result line with the order line it answers; refuse anything that does not fit."""
+def _match(order: PaymentOrder, parsed) -> list[int]:
+    """The id of the order line each result line answers (ids[i] answers parsed.lines[i]); refuse
+    anything that does not fit. The order row is locked by the caller, which serialises every
+    writer of its lines. Fast path: the bank answers in the order it was sent, so the lines are
+    compared position by position while streaming the order's lines; otherwise by item_ref."""
     if parsed.header.batch_no != order.batch_no:
         raise IngestRefused(f"拒绝接收：回盘文件头的批次号 {parsed.header.batch_no} 与文件名不一致")
-    lines = order.items.select_for_update(of=("self",)).select_related("batch_item__batch__policy")
-    items = {i.item_ref: i for i in lines}
-    pairs, seen = [], set()
-    for line in parsed.lines:
+    lines = parsed.lines
+    rows = order.items.order_by("seq").values_list("pk", "item_ref", "amount_fen")
+    if len(lines) == order.item_count:
+        ids = []
+        append = ids.append
+        for line, (pk, ref, amount) in zip(lines, rows.iterator(chunk_size=20_000)):
+            if line.item_ref != ref:
+                break
+            if line.amount_fen != amount:
+                _refuse_amount(order, line, amount)
+            append(pk)
+        if len(ids) == len(lines):
+            return ids
+    items = {ref: (pk, amount) for pk, ref, amount in rows.iterator(chunk_size=20_000)}
+    ids, seen = [], set()
+    for line in lines:
         item = items.get(line.item_ref)
         where = f"回盘第 {line.seq} 条明细（明细编号 {line.item_ref}）"
         if item is None:
             raise IngestRefused(f"拒绝接收：{where}不在批次 {order.batch_no} 中")
         if line.item_ref in seen:
             raise IngestRefused(f"拒绝接收：{where}在回盘中重复出现")
-        if line.amount_fen != item.amount_fen:
-            raise IngestRefused(f"拒绝接收：{where}金额 {line.amount_fen} 分，与发出的 {item.amount_fen} 分不符")
+        if line.amount_fen != item[1]:
+            _refuse_amount(order, line, item[1])
         seen.add(line.item_ref)
-        pairs.append((item, line))
-    if len(pairs) != len(items):
-        raise IngestRefused(f"拒绝接收：回盘 {len(pairs)} 笔，批次 {order.batch_no} 发出 {len(items)} 笔，明细不全")
-    return pairs
+        ids.append(item[0])
+    if len(ids) != len(items):
+        raise IngestRefused(f"拒绝接收：回盘 {len(ids)} 笔，批次 {order.batch_no} 发出 {len(items)} 笔，明细不全")
+    return ids
 
 
-def _answered(actor, order: PaymentOrder, pairs, bank_file) -> None:
-    paid_fen = failed_fen = paid_count = 0
-    now = timezone.now()
-    for item, line in pairs:
+def _refuse_amount(order: PaymentOrder, line, sent_fen: int):
+    where = f"回盘第 {line.seq} 条明细（明细编号 {line.item_ref}）"
+    raise IngestRefused(f"拒绝接收：{where}金额 {line.amount_fen} 分，与发出的 {sent_fen} 分不符")
+
+
+_UPDATED = ("status", "bank_txn_id", "paid_at", "reason_code", "reason_text", "do_not_repay")
+
+
+def _line_updates(parsed, ids: list[int], now):
+    """(id, *_UPDATED) per line; the bank's naive done_at taken in local time (converted once per value)."""
+    aware: dict = {}
+    paid, failed = str(ItemStatus.PAID), str(ItemStatus.FAILED)
+    for pk, line in zip(ids, parsed.lines):
         if line.status == PAID:
-            item.status, item.bank_txn_id = ItemStatus.PAID, line.bank_txn_id
-            item.paid_at = timezone.make_aware(line.done_at) if line.done_at and timezone.is_naive(line.done_at) \
-                else (line.done_at or now)
-            paid_fen += item.amount_fen
-            paid_count += 1
+            at = line.done_at
+            if at is None:
+                at = now
+            elif timezone.is_naive(at):
+                at = aware.get(line.done_at) or aware.setdefault(line.done_at, timezone.make_aware(line.done_at))
+            yield pk, paid, line.bank_txn_id, at, "", "", False
         else:
-            item.status, item.reason_code, item.reason_text = ItemStatus.FAILED, line.reason_code, line.reason_text[:200]
-            item.do_not_repay = line.reason_code == "E08"
-            failed_fen += item.amount_fen
-        item.save(update_fields=["status", "bank_txn_id", "paid_at", "reason_code", "reason_text", "do_not_repay"])
-    failed_count = len(pairs) - paid_count
-    queue_for_paid([item for item, _ in pairs if item.status == ItemStatus.PAID])
+            yield pk, failed, "", None, line.reason_code, line.reason_text[:200], line.reason_code == "E08"
+
+
+def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> None:
+    now = timezone.now()
+    paid_count, paid_fen = parsed.ok_count, parsed.ok_fen  # checked against the lines by parse_result_file
+    failed_count, failed_fen = parsed.fail_count, parsed.fail_fen
+    update_rows(PaymentOrderItem, _UPDATED, _line_updates(parsed, ids, now))
+    queue_for_order(order)
     PaymentOrder.objects.filter(pk=order.pk).update(
         state=OrderState.ANSWERED, answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen,
         failed_count=failed_count, failed_fen=failed_fen)

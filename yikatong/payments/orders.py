@@ -6,8 +6,8 @@ Every call is one transaction with one audit event; the actor is checked against
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
@@ -77,22 +77,48 @@ def origin_of(batch_item) -> int:
     return link.source.origin_id if link is not None else batch_item.pk
 
 
+def _insert_lines(order: PaymentOrder, batch: Batch) -> None:
+    """One payment line per active roster item, in roster order, in one INSERT … SELECT (a batch may hold a
+    million items: no model instances). A reissued item's origin is its source line's origin (origin_of)."""
+    from yikatong.rosters.models import BatchItem
+
+    from .models import Reissue
+
+    fixed = {"order_id": "%s", "seq": "ROW_NUMBER() OVER (ORDER BY bi.seq)", "batch_item_id": "bi.id",
+             "origin_id": "COALESCE(src.origin_id, bi.id)", "item_ref": "bi.item_ref", "amount_fen": "bi.amount_fen"}
+    names, exprs, params = [], [], []
+    for f in PaymentOrderItem._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        names.append(f'"{f.column}"')
+        if f.attname in fixed:
+            exprs.append(fixed[f.attname])
+            if f.attname == "order_id":
+                params.append(order.pk)
+        else:  # every other column takes its model default (status pending, empty texts, NULL times)
+            exprs.append("%s")
+            value = f.get_db_prep_save(f.get_default(), connection)
+            params.append(str(value) if isinstance(value, str) else value)  # a TextChoices member as plain str
+    sql = (f'INSERT INTO "{PaymentOrderItem._meta.db_table}" ({", ".join(names)}) '
+           f'SELECT {", ".join(exprs)} FROM "{BatchItem._meta.db_table}" bi '
+           f'LEFT JOIN "{Reissue._meta.db_table}" r ON r.new_item_id = bi.id '
+           f'LEFT JOIN "{PaymentOrderItem._meta.db_table}" src ON src.id = r.source_id '
+           f"WHERE bi.batch_id = %s AND bi.status = %s ORDER BY bi.seq")
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, batch.pk, "active"])
+
+
 def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: PaymentOrder | None) -> PaymentOrder:
-    items = list(batch.items.filter(status="active").order_by("seq"))
-    if not items:
+    agg = batch.items.filter(status="active").aggregate(n=Count("id"), s=Sum("amount_fen"))
+    if not agg["n"]:
         raise PaymentError(f"批次 {batch.code} 没有有效明细")
-    total = sum(i.amount_fen for i in items)
-    if total != batch.total_fen or len(items) != batch.item_count:
+    if agg["s"] != batch.total_fen or agg["n"] != batch.item_count:
         raise PaymentError(f"批次 {batch.code} 的明细合计与批次汇总不符，请核查")
     bans.assert_allowed(batch, items)  # seed 004: own account only, no cash, no onward transfer
     batch_no = next_batch_no(actor=actor, county_code=_county(batch), year=timezone.localdate().year)
-    order = PaymentOrder.objects.create(batch=batch, agreement=agreement, batch_no=batch_no, item_count=len(items),
-                                        total_fen=total, created_by=actor, replaces=replaces)
-    PaymentOrderItem.objects.bulk_create([
-        PaymentOrderItem(order=order, seq=n, batch_item=item, origin_id=origin_of(item), item_ref=item.item_ref,
-                         amount_fen=item.amount_fen)
-        for n, item in enumerate(items, 1)
-    ])
+    order = PaymentOrder.objects.create(batch=batch, agreement=agreement, batch_no=batch_no, item_count=agg["n"],
+                                        total_fen=agg["s"], created_by=actor, replaces=replaces)
+    _insert_lines(order, batch)
     return order
 
 
@@ -139,13 +165,14 @@ def release(*, actor, order_id: int) -> PaymentOrder:
 
 
 def _lines(order: PaymentOrder):
-    v = vault()
-    for line in order.items.select_related("batch_item").order_by("seq"):
-        item = line.batch_item
-        yield PaymentLine(
-            item_ref=line.item_ref, account_no=v.decrypt(item.account_enc), account_name=item.account_holder or item.name,
-            id_type=USCC if item.is_org else ID_CARD, id_no=v.decrypt(item.id_enc), amount_fen=line.amount_fen, memo="",
-        )
+    """The order's lines as PaymentLines, streamed from the database in seq order (no model instances)."""
+    decrypt = vault().decrypt
+    rows = order.items.order_by("seq").values_list(
+        "item_ref", "amount_fen", "batch_item__account_enc", "batch_item__account_holder", "batch_item__name",
+        "batch_item__is_org", "batch_item__id_enc").iterator(chunk_size=10_000)
+    for ref, amount, account_enc, holder, name, is_org, id_enc in rows:
+        yield PaymentLine(ref, decrypt(account_enc), holder or name, USCC if is_org else ID_CARD, decrypt(id_enc),
+                          amount, "")
 
 
 @transaction.atomic

@@ -11,7 +11,8 @@ from yikatong.core.money import Money
 from yikatong.regions.models import Region
 from yikatong.registry.pii import vault
 
-from .models import SmsNotice, SmsState
+from .bulk import insert_rows
+from .models import ItemStatus, PaymentOrderItem, SmsNotice, SmsState
 
 MAX_ATTEMPTS = 5
 
@@ -40,25 +41,44 @@ def notice_text(*, province: str, policy_name: str, amount_fen: int, day, accoun
             f"发放至尾号{account_last4}的账户，请注意查收。")
 
 
-def queue_for_paid(lines) -> int:
-    """Queue one notice per paid line that has a phone number (inside the ingest transaction)."""
-    v = vault()
-    notices = []
-    province_names: dict[str, str] = {}
-    for line in lines:
-        item = line.batch_item
-        if not item.phone_enc:
-            continue
-        code = item.batch.region_id[:2].ljust(12, "0")
-        if code not in province_names:
-            province_names[code] = Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
-        account = v.decrypt(item.account_enc)
-        day = timezone.localdate(line.paid_at) if line.paid_at else timezone.localdate()
-        notices.append(SmsNotice(line=line, phone_enc=item.phone_enc, phone_masked=item.phone_masked,
-                                 text=notice_text(province=province_names[code], policy_name=item.batch.policy.name,
-                                                  amount_fen=line.amount_fen, day=day, account_last4=account[-4:])))
-    SmsNotice.objects.bulk_create(notices)
-    return len(notices)
+_QUEUE_CHUNK = 20_000
+_NOTICE_COLUMNS = ("line_id", "phone_enc", "phone_masked", "text", "state", "attempts", "last_error", "created_at")
+
+
+def queue_for_order(order) -> int:
+    """Queue one notice per paid line of the order that has a phone number (inside the ingest
+    transaction). Set-based: lines are read in chunks of plain values and the notices inserted
+    by COPY / executemany, so a million-line order needs no model instances."""
+    batch = order.batch
+    code = batch.region_id[:2].ljust(12, "0")
+    province = Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
+    policy_name, decrypt, now = batch.policy.name, vault().decrypt, timezone.now()
+    days, texts = {}, {}
+
+    def notice(row):
+        _, pk, amount, paid_at, phone_enc, phone_masked, account_masked, account_enc = row
+        day = days.get(paid_at)
+        if day is None:
+            day = days[paid_at] = timezone.localdate(paid_at) if paid_at else timezone.localdate()
+        last4 = account_masked[-4:]
+        if not last4.isdigit():  # the mask keeps the last four digits; decrypt only if it does not
+            last4 = decrypt(account_enc)[-4:]
+        key = (amount, day, last4)
+        text = texts.get(key) if len(texts) < 100_000 else None
+        if text is None:
+            text = texts[key] = notice_text(province=province, policy_name=policy_name, amount_fen=amount, day=day,
+                                              account_last4=last4)
+        return (pk, phone_enc, phone_masked, text, "queued", 0, "", now)
+
+    lines = (PaymentOrderItem.objects.filter(order=order, status=ItemStatus.PAID).exclude(batch_item__phone_enc="")
+             .order_by("seq").values_list("seq", "pk", "amount_fen", "paid_at", "batch_item__phone_enc",
+                                          "batch_item__phone_masked", "batch_item__account_masked",
+                                          "batch_item__account_enc"))
+    queued, last = 0, 0
+    while chunk := list(lines.filter(seq__gt=last)[:_QUEUE_CHUNK]):
+        last = chunk[-1][0]
+        queued += insert_rows(SmsNotice, _NOTICE_COLUMNS, map(notice, chunk))
+    return queued
 
 
 def deliver_pending(*, sender: SmsBackend | None = None, limit: int = 500) -> tuple[int, int]:

@@ -28,12 +28,13 @@ def _roster_csv(town, n: int, offset: int) -> bytes:
     v = vault()
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["序号", "姓名", "身份证号码", "村(社区)", "银行账号", "发放金额(元)"])
+    w.writerow(["序号", "姓名", "身份证号码", "村(社区)", "银行账号", "手机号码", "发放金额(元)"])
     people = (Person.objects.filter(village__parent=town, status="normal", accounts__status="active")
               .select_related("village").order_by("pk").distinct()[offset:offset + n])
     for i, p in enumerate(people, start=1):
         acct = p.accounts.filter(status="active").first()
-        w.writerow([i, p.name, v.decrypt(p.id_enc), p.village.name, v.decrypt(acct.number_enc), "{amount}"])
+        w.writerow([i, p.name, v.decrypt(p.id_enc), p.village.name, v.decrypt(acct.number_enc),
+                    v.decrypt(p.phone_enc) if p.phone_enc else "", "{amount}"])
     return buf.getvalue()
 
 

@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "yikatong.funds.demo.build",
     "yikatong.registry.demo.build",
     "yikatong.rosters.demo.build",
+    "yikatong.payments.demo.build",
 ]
 
 
