@@ -114,7 +114,7 @@ def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: Payme
         raise PaymentError(f"批次 {batch.code} 没有有效明细")
     if agg["s"] != batch.total_fen or agg["n"] != batch.item_count:
         raise PaymentError(f"批次 {batch.code} 的明细合计与批次汇总不符，请核查")
-    bans.assert_allowed(batch, items)  # seed 004: own account only, no cash, no onward transfer
+    bans.assert_allowed(batch)  # seed 004: own account only, no cash, no onward transfer
     batch_no = next_batch_no(actor=actor, county_code=_county(batch), year=timezone.localdate().year)
     order = PaymentOrder.objects.create(batch=batch, agreement=agreement, batch_no=batch_no, item_count=agg["n"],
                                         total_fen=agg["s"], created_by=actor, replaces=replaces)
