@@ -1,0 +1,7 @@
+"""Columns of payments that depend on the data key (see registry/keyed.py)."""
+from yikatong.registry.keyed import Text
+
+COLUMNS = {
+    "payments.BankAgreement": (Text("payer_account_encrypted"), Text("mac_key_encrypted")),  # core.crypto
+    "payments.SmsNotice": (Text("phone_enc"),),
+}
