@@ -136,6 +136,9 @@ class _Rotator:
                     changed[c.column] = ""
             for c in cols:
                 if isinstance(c, Index):
+                    if not plain[c.of] and row[c.column]:
+                        raise RotationError(f"{_where(model, row['pk'], c.column)} 有盲索引却没有对应的密文 {c.of}，"
+                                            "无法重算，已全部撤销")
                     value = getattr(new, c.fn)(plain[c.of]) if plain[c.of] else ""
                     if value != (row[c.column] or ""):
                         changed[c.column] = value
