@@ -10,11 +10,13 @@ from yikatong.checks.evidence import EVIDENCE_PURPOSE
 from yikatong.checks.models import Finding, FindingEvidence
 from yikatong.registry.pii import Vault, vault
 from yikatong.registry import rotation
+from yikatong.registry.compare import compare_rows
+from yikatong.registry.models import Person
 from yikatong.registry.rotation import RotationError, rotate_key
 from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot
 from yikatong.rosters.importer.run import IMPORT_PURPOSE
 from yikatong.rosters.models import BatchItem, ImportRun
-from yikatong.rosters.tests.files import id_number
+from yikatong.rosters.tests.files import card, id_number
 
 from .conftest import PHONE_SHARED
 
@@ -43,6 +45,9 @@ def test_rotation_covers_rosters_and_checks_and_findings_stay_the_same(checked, 
     for name, size in [("CHUNK", 7), ("FILE_CHUNK", 1), ("LOOKUP", 3)]:  # many chunks: their seams are tested
         monkeypatch.setattr(rotation, name, size)
     old_key, before = checked, _findings()
+    compare_in = [{"name": f"对象{n}", "id_number": id_number(n), "account_no": card(n)} for n in (1, 3, 10, 61)]
+    compared = [(r.codes, r.person_id) for r in compare_rows(compare_in)]
+    assert compared[0] == (["matched"], Person.objects.get(name="对象1").pk)
     fingerprints = dict(Finding.objects.values_list("pk", "fingerprint"))
     assert {code for _, code, *_ in before} >= {"SHARED_ACCOUNT", "DUP_PAYMENT", "SHARED_PHONE", "CADRE"}
     settings.YKT_DATA_KEY = NEW_KEY
@@ -59,6 +64,7 @@ def test_rotation_covers_rosters_and_checks_and_findings_stay_the_same(checked, 
     assert hashlib.sha256(new.decrypt_bytes(bytes(run.content_enc), purpose=IMPORT_PURPOSE)).hexdigest() == run.sha256
     ev = FindingEvidence.objects.get()
     assert new.decrypt_bytes(bytes(ev.content_enc), purpose=EVIDENCE_PURPOSE) == FILE
+    assert [(r.codes, r.person_id) for r in compare_rows(compare_in)] == compared  # roster compare
     # the next cross-check run joins on the new indexes: the same findings, none new, none closed
     again = services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
     assert (again.created, again.closed, again.reopened) == (0, 0, 0)
