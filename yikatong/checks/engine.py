@@ -77,15 +77,21 @@ def rule_params(rule) -> dict:
     return params
 
 
-def run_rule(rule, scope: list[tuple], params: dict | None = None) -> list[Hit]:
-    """The hits of `rule` over the batches in `scope` (sqlviews.scope_rows), best first; `params`
+def rule_rows(rule, scope: list[tuple], params: dict | None = None) -> list[dict]:
+    """The rows `rule`'s SQL returns over the batches in `scope` (sqlviews.scope_rows); `params`
     (e.g. of a region's setting) override the rule's."""
     params = {**rule_params(rule), **(params or {})}
     sql = sqlviews.with_clause(scope, params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
     with connection.cursor() as cur:
         cur.execute(sql, params)
         cols = [c[0] for c in cur.description]
-        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def run_rule(rule, scope: list[tuple], params: dict | None = None) -> list[Hit]:
+    """The hits of `rule` over the batches in `scope` (sqlviews.scope_rows), best first; `params`
+    (e.g. of a region's setting) override the rule's."""
+    rows = rule_rows(rule, scope, params)
     hits, seen = [], set()
     for row in rows:
         hit = to_hit(rule, row)

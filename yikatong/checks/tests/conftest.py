@@ -96,7 +96,9 @@ def reference(region, dataset: str, rows: list[dict], *, current=True) -> Refere
                                             region=region, row_count=len(rows), is_current=current)
     for r in rows:
         ReferenceRecord.objects.create(snapshot=snap, id_bidx=v.id_index(r["id"]), id_enc=v.encrypt(r["id"]),
-                                       name=r.get("name", ""), related_id_bidx=r.get("related", ""),
+                                       name=r.get("name", ""),
+                                       related_id_bidx=v.id_index(r["related"]) if r.get("related") else "",
+                                       related_id_enc=v.encrypt(r.get("related", "")),
                                        event_date=r.get("date"))
     return snap
 
@@ -131,7 +133,7 @@ def planted(rw, batch, regions):
                                  {"id": id_number(14), "date": dt.date(2026, 12, 2)}])  # 14 dies later: clean
     reference(county, "state_paid", [{"id": id_number(11)}])
     reference(county, "state_paid", [{"id": id_number(14)}], current=False)  # superseded snapshot: clean
-    reference(county, "cadres", [{"id": id_number(12), "related": vault().id_index(id_number(60))}])
+    reference(county, "cadres", [{"id": id_number(12), "related": id_number(60)}])
     reference(county, "vehicles", [{"id": id_number(13)}])
     _plant_more(rw, batch, regions)
     return {"batch": batch, "other": other, "items": {i.seq: i for i in batch.items.all()}}

@@ -24,6 +24,7 @@ from .rows import Problem, RowValidator
 from .standard import standard_function
 
 EDITABLE_STATES = frozenset({"draft", "draft_verified"})
+IMPORT_PURPOSE = b"roster-import"  # associated data of ImportRun.content_enc
 _COUNT_IN_TEXT = re.compile(r"(\d+)\s*[人户条笔个]")
 
 
@@ -163,7 +164,7 @@ def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str)
         raise RosterError(f"批次 {batch.code} 已上报，不能再导入或修改")
     return ImportRun.objects.create(
         batch=batch, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-        content_enc=vault().encrypt_bytes(data, purpose=b"roster-import"), mode=mode, created_by=actor,
+        content_enc=vault().encrypt_bytes(data, purpose=IMPORT_PURPOSE), mode=mode, created_by=actor,
         message="排队等待校验",
     )
 
@@ -175,7 +176,7 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
     if run.processed_at is not None:
         return run
     batch, actor = run.batch, run.created_by
-    data = vault().decrypt_bytes(bytes(run.content_enc), purpose=b"roster-import")
+    data = vault().decrypt_bytes(bytes(run.content_enc), purpose=IMPORT_PURPOSE)
     try:
         drafts, problems, rows = parse_and_validate(batch, data, run.filename, progress)
     except SheetError as exc:

@@ -1,0 +1,10 @@
+"""Columns of payments that depend on the data key (see registry/keyed.py)."""
+from yikatong.registry.keyed import Bytes, Text
+
+from .exchange.storage import PURPOSE as BANK_FILE
+
+COLUMNS = {
+    "payments.BankAgreement": (Text("payer_account_encrypted"), Text("mac_key_encrypted")),  # core.crypto
+    "payments.SmsNotice": (Text("phone_enc"),),
+    "payments.BankFile": (Bytes("content", purpose=BANK_FILE),),  # exchange/storage.py
+}

@@ -1,0 +1,13 @@
+"""Columns of rosters that depend on the data key (see registry/keyed.py)."""
+from yikatong.registry.keyed import ID, Bytes, Index, Text
+
+from .importer.run import IMPORT_PURPOSE
+
+COLUMNS = {
+    "rosters.BatchItem": (
+        Text("id_enc"), Index("id_bidx", of="id_enc", fn=ID),
+        Text("phone_enc"), Index("phone_bidx", of="phone_enc"),
+        Text("account_enc"), Index("account_bidx", of="account_enc"),
+    ),
+    "rosters.ImportRun": (Bytes("content_enc", purpose=IMPORT_PURPOSE), Text("problems_enc")),
+}
