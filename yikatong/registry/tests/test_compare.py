@@ -1,6 +1,5 @@
 """复核比对: every status on a fixture built to contain them; batched, fast."""
 import datetime as dt
-import time
 
 import pytest
 from django.db import connection
@@ -100,12 +99,10 @@ def test_queries_do_not_grow_with_rows(people):
     assert count(50) == count(800)
 
 
-def test_ten_thousand_rows_in_under_two_seconds(do_import, clerk, villages):
+def test_ten_thousand_rows_against_a_partial_register(do_import, clerk, villages):
+    """Correctness at roster size; the < 2 s target is measured in benchmarks/bench_registry.py."""
     pop = [m for hh in Population("141024", [villages["v1"].code, villages["v2"].code], seed=5).households(10000) for m in hh]
     do_import(csv_file([register_row(i, m) for i, m in enumerate(pop[:3000], 1)]), actor=clerk)
     rows = [CompareRow(m.name, m.id_number, m.card, m.village) for m in pop]
-    started = time.perf_counter()
     results = compare_rows(rows)
-    seconds = time.perf_counter() - started
     assert len(results) == 10000 and sum(r.codes == ["not_in_register"] for r in results) == 7000
-    assert seconds < 2.0, f"{seconds:.2f} s"
