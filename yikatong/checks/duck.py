@@ -2,9 +2,12 @@
 an in-memory DuckDB (columnar), and the same rule SQL runs there (named parameters %(x)s → $x).
 No extension is loaded: the machine may be offline."""
 import re
+import tempfile
+from pathlib import Path
 
 import duckdb
 from django.apps import apps
+from django.db import connection
 
 from . import engine, sqlviews
 
@@ -40,39 +43,71 @@ def _column_type(model, column: str) -> str:
     return _TYPES.get(kind, "VARCHAR")
 
 
-def extract(progress=None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB holding the extracted columns, tables named as in the primary database."""
-    con = duckdb.connect(":memory:")
-    for n, (label, columns) in enumerate(TABLES.items(), 1):
-        model = apps.get_model(label)
-        table = model._meta.db_table
-        cols = ", ".join(f"{c} {_column_type(model, c)}" for c in columns)
-        con.execute(f"CREATE TABLE {table} ({cols})")
-        attnames = [next(f.attname for f in model._meta.concrete_fields if f.column == c) for c in columns]
-        marks = ", ".join("?" for _ in columns)
-        chunk = []
-        for row in model.objects.order_by().values_list(*attnames).iterator(chunk_size=CHUNK):
-            chunk.append(row)
-            if len(chunk) >= CHUNK:
-                con.executemany(f"INSERT INTO {table} VALUES ({marks})", chunk)
-                chunk = []
-        if chunk:
+def _create(con, model, columns: list[str]) -> tuple[str, dict[str, str]]:
+    table = model._meta.db_table
+    types = {c: _column_type(model, c) for c in columns}
+    con.execute(f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in types.items())})")
+    return table, types
+
+
+def _load_rows(con, model, table: str, columns: list[str]) -> None:
+    """The simple path (SQLite, test-sized data): rows through the ORM, executemany into DuckDB."""
+    attnames = [next(f.attname for f in model._meta.concrete_fields if f.column == c) for c in columns]
+    marks = ", ".join("?" for _ in columns)
+    chunk = []
+    for row in model.objects.order_by().values_list(*attnames).iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
             con.executemany(f"INSERT INTO {table} VALUES ({marks})", chunk)
-        if progress:
-            progress(n, len(TABLES), f"抽取 {table}")
+            chunk = []
+    if chunk:
+        con.executemany(f"INSERT INTO {table} VALUES ({marks})", chunk)
+
+
+def _load_copy(con, table: str, types: dict[str, str], workdir: Path) -> None:
+    """PostgreSQL: COPY (SELECT <columns>) TO STDOUT as CSV into a file, read by DuckDB's CSV reader
+    with the declared types (no sniffing). In PostgreSQL's CSV an unquoted empty field is NULL and
+    "" is the empty string, hence nullstr='' and allow_quoted_nulls=false."""
+    path = workdir / f"{table}.csv"
+    select = f"SELECT {', '.join(types)} FROM {table}"
+    with connection.cursor() as cur, path.open("wb") as f:
+        with cur.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT csv)") as copy:
+            for data in copy:
+                f.write(data)
+    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
+    con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, columns={columns}, header=false, "
+                "auto_detect=false, delim=',', quote='\"', escape='\"', nullstr='', allow_quoted_nulls=false)",
+                [str(path)])
+    path.unlink()
+
+
+def extract(progress=None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB holding the columns of TABLES, tables named as in the primary database."""
+    con = duckdb.connect(":memory:")
+    with tempfile.TemporaryDirectory(prefix="ykt-duck-") as tmp:
+        for n, (label, columns) in enumerate(TABLES.items(), 1):
+            model = apps.get_model(label)
+            table, types = _create(con, model, columns)
+            if connection.vendor == "postgresql":
+                _load_copy(con, table, types, Path(tmp))
+            else:
+                _load_rows(con, model, table, columns)
+            if progress:
+                progress(n, len(TABLES), f"抽取 {table}")
     return con
 
 
-def run_rule(con, rule, scope: list[tuple]) -> list[engine.Hit]:
+def load_scope(con, scope: list[tuple]) -> None:
+    sqlviews.load_scope(con, scope, "duckdb")
+
+
+def run_rule(con, rule, scope: list[tuple] | None, *, scope_loaded: bool = False) -> list[engine.Hit]:
+    """The hits of `rule` in the extract `con`; `scope` as for engine.run_rule."""
+    if not scope_loaded:
+        load_scope(con, scope)
     params = engine.rule_params(rule)
-    sql = sqlviews.with_clause(scope, params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
+    sql = sqlviews.with_clause(params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
     used = set(_PARAM.findall(sql))
     cur = con.execute(_PARAM.sub(r"$\1", sql), {k: v for k, v in params.items() if k in used})
     cols = [c[0] for c in cur.description]
-    hits, seen = [], set()
-    for r in cur.fetchall():
-        hit = engine.to_hit(rule, dict(zip(cols, r)))
-        if hit.fingerprint not in seen:
-            seen.add(hit.fingerprint)
-            hits.append(hit)
-    return hits
+    return engine.to_hits(rule, cols, cur.fetchall())

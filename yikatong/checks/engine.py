@@ -75,18 +75,32 @@ def rule_params(rule) -> dict:
     return params
 
 
-def run_rule(rule, scope: list[tuple]) -> list[Hit]:
-    """The hits of `rule` over the batches in `scope` (sqlviews.scope_rows), best first."""
-    params = rule_params(rule)
-    sql = sqlviews.with_clause(scope, params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
+def load_scope(scope: list[tuple]) -> None:
+    """Fill the scope table of this connection (sqlviews.load_scope) once for several run_rule calls."""
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        cols = [c[0] for c in cur.description]
-        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        sqlviews.load_scope(cur, scope, connection.vendor)
+
+
+def to_hits(rule, cols: list[str], rows) -> list[Hit]:
+    """Hits of the result rows, the first of each fingerprint kept."""
     hits, seen = [], set()
-    for row in rows:
-        hit = to_hit(rule, row)
+    for r in rows:
+        hit = to_hit(rule, dict(zip(cols, r)))
         if hit.fingerprint not in seen:
             seen.add(hit.fingerprint)
             hits.append(hit)
     return hits
+
+
+def run_rule(rule, scope: list[tuple] | None, *, scope_loaded: bool = False) -> list[Hit]:
+    """The hits of `rule` over the batches in `scope` (sqlviews.scope_rows), best first. With
+    `scope_loaded` the scope table already holds them (load_scope) and `scope` is not read."""
+    if not scope_loaded:
+        load_scope(scope)
+    params = rule_params(rule)
+    sql = sqlviews.with_clause(params) + "SELECT * FROM (\n" + rule.sql + "\n) hits ORDER BY item_id"
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        cols = [c[0] for c in cur.description]
+        rows = cur.fetchall()
+    return to_hits(rule, cols, rows)

@@ -8,7 +8,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 
-from . import engine, sqlviews
+from . import engine, findings_sql, sqlviews
 from .models import Finding, FindingState, Rule, RuleRun, RunScope
 from .rules import BUILTIN
 
@@ -33,33 +33,9 @@ def ensure_rules() -> list[Rule]:
 
 
 def _apply_hits(rule: Rule, run: RuleRun, hits, *, batch_ids: set[int] | None, now) -> dict:
-    """Create / reopen findings for `hits`; close the open findings of the scope not hit again."""
-    counts = {"hits": len(hits), "created": 0, "reopened": 0, "closed": 0}
-    by_fp = {h.fingerprint: h for h in hits}
-    existing = {f.fingerprint: f for f in Finding.objects.filter(rule=rule, fingerprint__in=list(by_fp))}
-    new = []
-    for fp, h in by_fp.items():
-        f = existing.get(fp)
-        if f is None:
-            new.append(Finding(rule=rule, fingerprint=fp, batch_id=h.batch_id, item_id=h.item_id, id_bidx=h.id_bidx,
-                               severity=rule.severity, message=h.message, evidence=h.evidence,
-                               rule_version=rule.version, first_run=run, last_run=run, first_seen_at=now,
-                               last_seen_at=now))
-        elif f.state == FindingState.CLOSED:
-            Finding.objects.filter(pk=f.pk, state=FindingState.CLOSED).update(
-                state=FindingState.OPEN, message=h.message, evidence=h.evidence, severity=rule.severity,
-                rule_version=rule.version, last_run=run, last_seen_at=now)
-            counts["reopened"] += 1
-        else:  # open stays open (refreshed); confirmed / cleared keep their disposition
-            Finding.objects.filter(pk=f.pk).update(last_run=run, last_seen_at=now, message=h.message,
-                                                   evidence=h.evidence)
-    Finding.objects.bulk_create(new)
-    counts["created"] = len(new)
-    stale = Finding.objects.filter(rule=rule, state=FindingState.OPEN).exclude(fingerprint__in=list(by_fp))
-    if batch_ids is not None:
-        stale = stale.filter(batch_id__in=batch_ids)
-    counts["closed"] = stale.update(state=FindingState.CLOSED, last_run=run, last_seen_at=now)
-    return counts
+    """Create / reopen findings for `hits`; close the open findings of the scope not hit again
+    (set-based: findings_sql)."""
+    return findings_sql.apply_hits(rule, run, hits, batch_ids=batch_ids, now=now)
 
 
 def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_name: str = "db") -> RuleRun:
@@ -69,9 +45,11 @@ def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_n
         from . import duck
 
         con = duck.extract()
-        runner = lambda rule: duck.run_rule(con, rule, scope)  # noqa: E731
+        duck.load_scope(con, scope)
+        runner = lambda rule: duck.run_rule(con, rule, None, scope_loaded=True)  # noqa: E731
     else:
-        runner = lambda rule: engine.run_rule(rule, scope)  # noqa: E731
+        engine.load_scope(scope)
+        runner = lambda rule: engine.run_rule(rule, None, scope_loaded=True)  # noqa: E731
     with transaction.atomic():
         now = timezone.now()
         run = RuleRun.objects.create(scope=scope_kind, batch=batch, engine=engine_name, started_at=now,

@@ -7,7 +7,8 @@ and the same text runs on SQLite, PostgreSQL (and DuckDB over extracts of the sa
                village_id, household_no, account_bidx, account_holder, quantity, standard_fen, amount_fen,
                period, township, policy_code, policy_name, rate_fen, means_tested, age_min, age_max
   v_scope      the items being checked (one batch when a roster is submitted, everything in a sweep):
-               v_items columns + period_start, latest_birth (born after it: younger than age_min at the start
+               v_items joined with the scope table (load_scope: one row per batch in scope, a temporary
+               table of the connection), with period_start, latest_birth (born after it: younger than age_min at the start
                of the period), earliest_birth (born on or before it: older than age_max)
   v_persons    register persons: person_id, id_bidx, name, birth_date, household_id, status, status_since, village_id
   v_accounts   register accounts: account_id, person_id, account_bidx, holder_name, status, is_current
@@ -83,21 +84,40 @@ def scope_rows(batches) -> list[tuple[int, dt.date, dt.date, dt.date]]:
     return out
 
 
-def with_clause(scope: list[tuple], params: dict) -> str:
-    """The WITH clause for `scope`; adds the scope values to `params`."""
-    selects = []
-    for n, (batch_id, start, latest, earliest) in enumerate(scope):
-        params.update({f"sb{n}": batch_id, f"sp{n}": start, f"sl{n}": latest, f"se{n}": earliest})
-        selects.append(f"SELECT %(sb{n})s AS batch_id, %(sp{n})s AS period_start, %(sl{n})s AS latest_birth, "
-                       f"%(se{n})s AS earliest_birth")
-    if not selects:  # nothing in scope: an empty table of the right shape
-        params.update({"sb_": -1, "sp_": MIN_DATE})
-        selects.append("SELECT %(sb_)s AS batch_id, %(sp_)s AS period_start, %(sp_)s AS latest_birth, "
-                       "%(sp_)s AS earliest_birth")
-    scope_batches = "v_scope_batches AS (\n  " + "\n  UNION ALL ".join(selects) + "\n)"
-    scope_cte = """v_scope AS (
+SCOPE_TABLE = "ykt_check_scope"
+SCOPE_COLUMNS = "batch_id BIGINT, period_start DATE, latest_birth DATE, earliest_birth DATE"
+SCOPE_CHUNK = 5_000
+
+SCOPE = f"""v_scope AS (
   SELECT v.*, s.period_start, s.latest_birth, s.earliest_birth
-  FROM v_items v JOIN v_scope_batches s ON s.batch_id = v.batch_id
+  FROM v_items v JOIN {SCOPE_TABLE} s ON s.batch_id = v.batch_id
 )"""
+
+
+def scope_statements(vendor: str) -> tuple[str, str, str]:
+    """(create, clear, insert) statements of the scope table: a temporary table of the connection
+    (so concurrent runs never see each other's scope), one row per batch in scope. Filled once per
+    run instead of one SELECT per batch in the statement, which grew with the sweep. `vendor` is
+    Django's connection.vendor or "duckdb" (qmark placeholders)."""
+    mark = "?" if vendor == "duckdb" else "%s"  # Django's cursors take %s on every backend
+    create = f"CREATE TEMP TABLE IF NOT EXISTS {SCOPE_TABLE} ({SCOPE_COLUMNS})"
+    clear = f"DELETE FROM {SCOPE_TABLE}"
+    insert = f"INSERT INTO {SCOPE_TABLE} VALUES ({mark}, {mark}, {mark}, {mark})"
+    return create, clear, insert
+
+
+def load_scope(cursor, scope: list[tuple], vendor: str) -> None:
+    """Replace the scope table's rows with `scope` (sqlviews.scope_rows) on a DB-API cursor."""
+    create, clear, insert = scope_statements(vendor)
+    cursor.execute(create)
+    cursor.execute(clear)
+    for n in range(0, len(scope), SCOPE_CHUNK):
+        cursor.executemany(insert, [tuple(r) for r in scope[n:n + SCOPE_CHUNK]])
+    if vendor == "postgresql":  # temporary tables are never analysed by autovacuum: give the planner the row count
+        cursor.execute(f"ANALYZE {SCOPE_TABLE}")
+
+
+def with_clause(params: dict) -> str:
+    """The WITH clause of the views; v_scope reads the scope table (load_scope first)."""
     params.setdefault("true", True)
-    return "WITH " + ",\n".join([ITEMS, scope_batches, scope_cte, PERSONS, ACCOUNTS, REFERENCE]) + "\n"
+    return "WITH " + ",\n".join([ITEMS, SCOPE, PERSONS, ACCOUNTS, REFERENCE]) + "\n"
