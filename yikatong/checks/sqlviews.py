@@ -86,7 +86,7 @@ def scope_rows(batches) -> list[tuple[int, dt.date, dt.date, dt.date]]:
 
 SCOPE_TABLE = "ykt_check_scope"
 SCOPE_COLUMNS = "batch_id BIGINT, period_start DATE, latest_birth DATE, earliest_birth DATE"
-SCOPE_CHUNK = 5_000
+SCOPE_CHUNK = 500  # rows per INSERT: 2,000 parameters, under every backend's limit
 
 SCOPE = f"""v_scope AS (
   SELECT v.*, s.period_start, s.latest_birth, s.earliest_birth
@@ -94,25 +94,19 @@ SCOPE = f"""v_scope AS (
 )"""
 
 
-def scope_statements(vendor: str) -> tuple[str, str, str]:
-    """(create, clear, insert) statements of the scope table: a temporary table of the connection
-    (so concurrent runs never see each other's scope), one row per batch in scope. Filled once per
-    run instead of one SELECT per batch in the statement, which grew with the sweep. `vendor` is
-    Django's connection.vendor or "duckdb" (qmark placeholders)."""
-    mark = "?" if vendor == "duckdb" else "%s"  # Django's cursors take %s on every backend
-    create = f"CREATE TEMP TABLE IF NOT EXISTS {SCOPE_TABLE} ({SCOPE_COLUMNS})"
-    clear = f"DELETE FROM {SCOPE_TABLE}"
-    insert = f"INSERT INTO {SCOPE_TABLE} VALUES ({mark}, {mark}, {mark}, {mark})"
-    return create, clear, insert
-
-
 def load_scope(cursor, scope: list[tuple], vendor: str) -> None:
-    """Replace the scope table's rows with `scope` (sqlviews.scope_rows) on a DB-API cursor."""
-    create, clear, insert = scope_statements(vendor)
-    cursor.execute(create)
-    cursor.execute(clear)
+    """Replace the rows of the scope table with `scope` (scope_rows) on a DB-API cursor: Django's
+    (`vendor` = connection.vendor, %s placeholders) or a DuckDB connection (`vendor` "duckdb", ?).
+    The table is a temporary table of the connection, so concurrent runs never see each other's
+    scope; it is filled once per run instead of one SELECT per batch in every rule's statement."""
+    mark = "?" if vendor == "duckdb" else "%s"
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SCOPE_TABLE} ({SCOPE_COLUMNS})")
+    cursor.execute(f"DELETE FROM {SCOPE_TABLE}")
+    row = f"({mark}, {mark}, {mark}, {mark})"
     for n in range(0, len(scope), SCOPE_CHUNK):
-        cursor.executemany(insert, [tuple(r) for r in scope[n:n + SCOPE_CHUNK]])
+        chunk = scope[n:n + SCOPE_CHUNK]
+        cursor.execute(f"INSERT INTO {SCOPE_TABLE} VALUES " + ", ".join([row] * len(chunk)),
+                       [v for r in chunk for v in r])
     if vendor == "postgresql":  # temporary tables are never analysed by autovacuum: give the planner the row count
         cursor.execute(f"ANALYZE {SCOPE_TABLE}")
 
