@@ -56,7 +56,7 @@ out = {"seconds": time.perf_counter() - t, "hits": run.hits, "created": run.crea
 t = time.perf_counter()
 again = services.run_sweep(actor=None, engine="duckdb")
 out.update(again_seconds=time.perf_counter() - t, again_created=again.created, again_closed=again.closed)
-print(json.dumps(out))
+print("RESULT " + json.dumps(out))
 """
 
 INCREMENTAL = r"""
@@ -68,7 +68,7 @@ batch_id = int(sys.argv[1])
 Finding.objects.filter(batch_id=batch_id).delete()
 t = time.perf_counter()
 run = services.run_for_batch(actor=None, batch_id=batch_id)
-print(json.dumps({"seconds": time.perf_counter() - t, "hits": run.hits, "created": run.created}))
+print("RESULT " + json.dumps({"seconds": time.perf_counter() - t, "hits": run.hits, "created": run.created}))
 """
 
 BASELINE = r"""
@@ -127,7 +127,7 @@ Q = {
 rows, t = {}, time.perf_counter()
 for code, sql in Q.items():
     rows[code] = len(con.execute(sql).fetchall())
-print(json.dumps({"seconds": time.perf_counter() - t, "load_seconds": load, "rows": rows}))
+print("RESULT " + json.dumps({"seconds": time.perf_counter() - t, "load_seconds": load, "rows": rows}))
 """
 
 
@@ -152,7 +152,7 @@ def _run_snippet(snippet: str, argv: list[str], env: dict) -> tuple[float, float
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"snippet failed ({proc.returncode}):\n{err[-3000:]}")
-    return seconds, _RSS.pop(proc.pid, 0) / 1024, json.loads(out.strip().splitlines()[-1])
+    return seconds, _RSS.pop(proc.pid, 0) / 1024, json.loads(next(l for l in reversed(out.splitlines()) if l.startswith("RESULT "))[7:])
 
 
 def _prepare(url: str, scale: float, env: dict) -> dict:

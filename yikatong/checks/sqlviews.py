@@ -111,7 +111,14 @@ def load_scope(cursor, scope: list[tuple], vendor: str) -> None:
         cursor.execute(f"ANALYZE {SCOPE_TABLE}")
 
 
+def _inline(cte: str) -> str:
+    """`name AS NOT MATERIALIZED (…)`: PostgreSQL would otherwise compute a view read twice (v_items:
+    by v_scope and by the rule) in full before filtering it, 10^7 rows for a 10^4-item roster. The
+    hint is understood by SQLite (≥ 3.35), PostgreSQL (≥ 12) and DuckDB alike."""
+    return cte.replace(" AS (", " AS NOT MATERIALIZED (", 1)
+
+
 def with_clause(params: dict) -> str:
     """The WITH clause of the views; v_scope reads the scope table (load_scope first)."""
     params.setdefault("true", True)
-    return "WITH " + ",\n".join([ITEMS, SCOPE, PERSONS, ACCOUNTS, REFERENCE]) + "\n"
+    return "WITH " + ",\n".join(_inline(c) for c in [ITEMS, SCOPE, PERSONS, ACCOUNTS, REFERENCE]) + "\n"
