@@ -83,7 +83,8 @@ def _load_copy(con, table: str, types: dict[str, str], workdir: Path) -> None:
 
 def extract(progress=None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding the columns of TABLES, tables named as in the primary database."""
-    con = duckdb.connect(":memory:", config={"enable_progress_bar": False})
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
     with tempfile.TemporaryDirectory(prefix="ykt-duck-") as tmp:
         for n, (label, columns) in enumerate(TABLES.items(), 1):
             model = apps.get_model(label)
