@@ -1,8 +1,12 @@
 """Full sweeps in DuckDB: the columns the views read are extracted from the primary database into
 an in-memory DuckDB (columnar), and the same rule SQL runs there (named parameters %(x)s → $x).
 No extension is loaded: the machine may be offline."""
+import errno
+import os
 import re
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -64,21 +68,80 @@ def _load_rows(con, model, table: str, columns: list[str]) -> None:
         con.executemany(f"INSERT INTO {table} VALUES ({marks})", chunk)
 
 
-def _load_copy(con, table: str, types: dict[str, str], workdir: Path) -> None:
-    """PostgreSQL: COPY (SELECT <columns>) TO STDOUT as CSV into a file, read by DuckDB's CSV reader
-    with the declared types (no sniffing). In PostgreSQL's CSV an unquoted empty field is NULL and
-    "" is the empty string, hence nullstr='' and allow_quoted_nulls=false."""
-    path = workdir / f"{table}.csv"
-    select = f"SELECT {', '.join(types)} FROM {table}"
-    with connection.cursor() as cur, path.open("wb") as f:
-        with cur.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT csv)") as copy:
-            for data in copy:
-                f.write(data)
+def _read_csv(table: str, types: dict[str, str]) -> str:
+    """INSERT from a CSV file written by PostgreSQL's COPY … (FORMAT csv): declared types, no sniffing;
+    an unquoted empty field is NULL and "" the empty string (nullstr='', allow_quoted_nulls=false)."""
     columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
-    con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, columns={columns}, header=false, "
-                "auto_detect=false, delim=',', quote='\"', escape='\"', nullstr='', allow_quoted_nulls=false)",
-                [str(path)])
-    path.unlink()
+    return (f"INSERT INTO {table} SELECT * FROM read_csv(?, columns={columns}, header=false, auto_detect=false, "
+            "delim=',', quote='\"', escape='\"', nullstr='', allow_quoted_nulls=false)")
+
+
+def _copy_out(table: str, types: dict[str, str], out) -> None:
+    with connection.cursor() as cur:
+        with cur.cursor.copy(f"COPY (SELECT {', '.join(types)} FROM {table}) TO STDOUT (FORMAT csv)") as copy:
+            for data in copy:
+                out.write(data)
+
+
+def _open_writer(path: Path, reader: threading.Thread) -> int:
+    """The write end of the FIFO, once DuckDB has opened its read end (or fail if the reader died)."""
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO or not reader.is_alive():
+                raise
+            time.sleep(0.005)
+            continue
+        os.set_blocking(fd, True)
+        return fd
+
+
+def _load_copy(con, table: str, types: dict[str, str], workdir: Path) -> None:
+    """PostgreSQL: COPY (SELECT <columns>) TO STDOUT streamed through a named pipe into DuckDB's CSV
+    reader, which runs in a thread on a cursor of its own, so PostgreSQL's output and DuckDB's parsing
+    overlap and nothing is written to disk. The COPY stays on this thread's Django connection (same
+    transaction and snapshot as the rest of the run). Without mkfifo: through a temporary file."""
+    path = workdir / f"{table}.csv"
+    if not hasattr(os, "mkfifo"):
+        with path.open("wb") as f:
+            _copy_out(table, types, f)
+        con.execute(_read_csv(table, types), [str(path)])
+        path.unlink()
+        return
+    os.mkfifo(path)
+    failed: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            cur = con.cursor()
+            try:
+                cur.execute(_read_csv(table, types), [str(path)])
+            finally:
+                cur.close()
+        except BaseException as exc:  # re-raised on the caller's thread
+            failed.append(exc)
+
+    reader = threading.Thread(target=read, name=f"duck-read-{table}", daemon=True)
+    reader.start()
+    try:
+        try:
+            fd = _open_writer(path, reader)
+        except OSError:
+            if failed:
+                raise failed[0]
+            raise
+        try:
+            with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+                _copy_out(table, types, f)
+        except BrokenPipeError:  # DuckDB stopped reading: its error says why
+            if not failed:
+                raise
+    finally:
+        reader.join()
+        path.unlink()
+    if failed:
+        raise failed[0]
 
 
 def extract(progress=None) -> duckdb.DuckDBPyConnection:

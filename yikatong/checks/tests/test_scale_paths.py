@@ -104,3 +104,13 @@ def test_rerun_keeps_dispositions_reopens_closed_and_closes_fixed(planted, rw):
     assert closed.evidence and isinstance(closed.evidence, dict)
     again = services.run_sweep(actor=fin, engine="db")
     assert (again.created, again.reopened, again.closed) == (0, 0, 0)
+
+
+def test_a_failing_duckdb_reader_raises_instead_of_hanging(planted, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY stream through a named pipe is the PostgreSQL path")
+    import duckdb
+
+    monkeypatch.setattr(duck, "_read_csv", lambda table, types: "INSERT INTO no_such_table SELECT 1 WHERE ? IS NULL")
+    with pytest.raises(duckdb.Error):
+        duck.extract()
