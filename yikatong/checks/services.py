@@ -48,9 +48,10 @@ def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_n
         duck.load_scope(con, scope)
         runner = lambda rule: duck.run_rule(con, rule, None, scope_loaded=True)  # noqa: E731
     else:
-        engine.load_scope(scope)
         runner = lambda rule: engine.run_rule(rule, None, scope_loaded=True)  # noqa: E731
     with transaction.atomic():
+        if engine_name != "duckdb":  # the scope table (temporary) is filled in the transaction that reads it
+            engine.load_scope(scope)
         now = timezone.now()
         run = RuleRun.objects.create(scope=scope_kind, batch=batch, engine=engine_name, started_at=now,
                                      rules={r.code: r.version for r in rules},
