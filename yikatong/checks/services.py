@@ -8,7 +8,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 
-from . import engine, rulesettings, sqlviews
+from . import engine, findings_sql, rulesettings, sqlviews
 from .models import Finding, FindingState, Rule, RuleRun, RunScope
 from .rules import BUILTIN
 
@@ -33,45 +33,35 @@ def ensure_rules() -> list[Rule]:
 
 
 def _apply_hits(rule: Rule, run: RuleRun, hits, *, batch_ids: set[int] | None, now) -> dict:
-    """Create / reopen findings for `hits`; close the open findings of the scope not hit again."""
-    counts = {"hits": len(hits), "created": 0, "reopened": 0, "closed": 0}
-    by_fp = {h.fingerprint: h for h in hits}
-    existing = {f.fingerprint: f for f in Finding.objects.filter(rule=rule, fingerprint__in=list(by_fp))}
-    new = []
-    for fp, h in by_fp.items():
-        f = existing.get(fp)
-        if f is None:
-            new.append(Finding(rule=rule, fingerprint=fp, batch_id=h.batch_id, item_id=h.item_id, id_bidx=h.id_bidx,
-                               severity=rule.severity, message=h.message, evidence=h.evidence,
-                               rule_version=rule.version, first_run=run, last_run=run, first_seen_at=now,
-                               last_seen_at=now))
-        elif f.state == FindingState.CLOSED:
-            Finding.objects.filter(pk=f.pk, state=FindingState.CLOSED).update(
-                state=FindingState.OPEN, message=h.message, evidence=h.evidence, severity=rule.severity,
-                rule_version=rule.version, last_run=run, last_seen_at=now)
-            counts["reopened"] += 1
-        else:  # open stays open (refreshed); confirmed / cleared keep their disposition
-            Finding.objects.filter(pk=f.pk).update(last_run=run, last_seen_at=now, message=h.message,
-                                                   evidence=h.evidence)
-    Finding.objects.bulk_create(new)
-    counts["created"] = len(new)
-    stale = Finding.objects.filter(rule=rule, state=FindingState.OPEN).exclude(fingerprint__in=list(by_fp))
-    if batch_ids is not None:
-        stale = stale.filter(batch_id__in=batch_ids)
-    counts["closed"] = stale.update(state=FindingState.CLOSED, last_run=run, last_seen_at=now)
-    return counts
+    """Create / reopen findings for `hits`; close the open findings of the scope not hit again
+    (set-based: findings_sql)."""
+    return findings_sql.apply_hits(rule, run, hits, batch_ids=batch_ids, now=now)
 
 
 def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_name: str = "db") -> RuleRun:
     rules = ensure_rules()
+    scope = sqlviews.scope_rows(batches)
     if engine_name == "duckdb":
         from . import duck
 
         con = duck.extract()
-        runner = lambda rule, scope, params: duck.run_rule(con, rule, scope, params)  # noqa: E731
+        duck.load_scope(con, scope)
+        run_rule = lambda rule, sc, params, loaded: duck.run_rule(con, rule, sc, params, scope_loaded=loaded)  # noqa: E731
     else:
-        runner = engine.run_rule
+        run_rule = lambda rule, sc, params, loaded: engine.run_rule(rule, sc, params, scope_loaded=loaded)  # noqa: E731
+    full_loaded = True  # the scope table holds every batch in scope (a settings group replaces it with its own)
+
+    def runner(rule, group, params, whole):
+        nonlocal full_loaded
+        if whole:
+            loaded, full_loaded = full_loaded, True
+            return run_rule(rule, scope, params, loaded)
+        full_loaded = False
+        return run_rule(rule, sqlviews.scope_rows(group), params, False)
+
     with transaction.atomic():
+        if engine_name != "duckdb":  # the scope table (temporary) is filled in the transaction that reads it
+            engine.load_scope(scope)
         now = timezone.now()
         run = RuleRun.objects.create(scope=scope_kind, batch=batch, engine=engine_name, started_at=now,
                                      rules={r.code: r.version for r in rules},
@@ -87,8 +77,7 @@ def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_n
             whole = len(groups) == 1 and len(groups[0][1]) == len(batches)
             for params, group in groups:
                 ids = batch_ids if batch_ids is not None or whole else {b.pk for b in group}
-                counts = _apply_hits(rule, run, runner(rule, sqlviews.scope_rows(group), params), batch_ids=ids,
-                                     now=now)
+                counts = _apply_hits(rule, run, runner(rule, group, params, whole), batch_ids=ids, now=now)
                 for k in totals:
                     totals[k] += counts[k]
             if progress:

@@ -50,6 +50,14 @@ class BatchItem(models.Model):
         ordering = ["batch_id", "seq"]
         verbose_name = "发放明细"
         constraints = [models.UniqueConstraint(fields=["batch", "seq"], name="rosters_item_seq_per_batch")]
+        # The cross-checks look a roster's items up among all items by person and by account
+        # (checks/rules.py DUP_PAYMENT, SHARED_ACCOUNT); covering indexes (INCLUDE, PostgreSQL) let
+        # that be an index-only scan: a 10,000-item roster against 10^7 items in well under a second.
+        indexes = [
+            models.Index(fields=["id_bidx"], include=["batch", "id", "seq", "status"], name="rosters_item_person_cover"),
+            models.Index(fields=["account_bidx"], include=["batch", "id", "id_bidx", "seq", "status", "household_no",
+                                                           "village", "name"], name="rosters_item_account_cover"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.seq} {self.name}"
