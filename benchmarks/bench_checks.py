@@ -87,9 +87,21 @@ con.execute('''CREATE VIEW bi AS
   SELECT i.id AS item_id, i.batch_id, i.seq, i.name, i.id_bidx, i.account_bidx, i.household_no, i.village_id,
          i.quantity, i.standard_fen, i.amount_fen, b.code AS batch_code, b.parent_id, b.period, p.code AS policy_code,
          p.name AS policy_name, p.rate_fen, p.means_tested, p.age_min, p.age_max,
-         CAST(strptime(b.period || '-01', '%Y-%m-%d') AS DATE) AS period_start
+         CAST(strptime(b.period || '-01', '%Y-%m-%d') AS DATE) AS period_start,
+         i.phone_bidx, i.id_valid, i.account_valid, i.birth_date AS id_birth_date, i.account_holder, i.is_org,
+         p.unit, p.residence_required,
+         substr(b.region_id, 1, CASE rg.level WHEN 1 THEN 2 WHEN 2 THEN 4 WHEN 3 THEN 6 WHEN 4 THEN 9 ELSE 12 END)
+           AS township
   FROM rosters_batchitem i JOIN rosters_batch b ON b.id = i.batch_id JOIN policies_policy p ON p.id = b.policy_id
+  JOIN regions_region rg ON rg.code = b.region_id
   WHERE i.status = 'active' ''')
+# the policies' exclusive pairs, as the rules' v_exclusive lookup
+from yikatong.policies.models import Policy
+pairs = sorted({pair for code, ex in Policy.objects.values_list("code", "exclusive_codes") for o in (ex or [])
+                if o and o != code for pair in ((code, o), (o, code))})
+con.execute("CREATE TABLE excl (policy_code VARCHAR, other_code VARCHAR)")
+if pairs:
+    con.executemany("INSERT INTO excl VALUES (?, ?)", pairs)
 con.execute('''CREATE VIEW rr AS
   SELECT r.id AS record_id, s.dataset, s.source_agency, r.id_bidx, r.related_id_bidx, r.event_date
   FROM registry_referencerecord r JOIN registry_referencesnapshot s ON s.id = r.snapshot_id WHERE s.is_current''')
@@ -114,10 +126,10 @@ Q = {
  "AMOUNT_STANDARD": '''SELECT item_id, batch_id, id_bidx, name, amount_fen, standard_fen, rate_fen, quantity FROM bi
    WHERE (standard_fen IS NOT NULL AND abs(amount_fen - standard_fen * quantity) > 0)
       OR (rate_fen IS NOT NULL AND amount_fen > rate_fen * quantity)''',
- "AGE_LIMIT": '''SELECT s.item_id, s.batch_id, s.id_bidx, s.name, p.birth_date, s.age_min, s.age_max
-   FROM bi s JOIN registry_person p ON p.id_bidx = s.id_bidx
-   WHERE (s.age_min IS NOT NULL AND p.birth_date > s.period_start - to_years(s.age_min))
-      OR (s.age_max IS NOT NULL AND p.birth_date <= s.period_start - to_years(s.age_max + 1))''',
+ "AGE_LIMIT": '''SELECT s.item_id, s.batch_id, s.id_bidx, s.name, COALESCE(p.birth_date, s.id_birth_date), s.age_min
+   FROM bi s LEFT JOIN registry_person p ON p.id_bidx = s.id_bidx
+   WHERE (s.age_min IS NOT NULL AND COALESCE(p.birth_date, s.id_birth_date) > s.period_start - to_years(s.age_min))
+      OR (s.age_max IS NOT NULL AND COALESCE(p.birth_date, s.id_birth_date) <= s.period_start - to_years(s.age_max + 1))''',
  "ACCOUNT_INACTIVE": '''SELECT s.item_id, s.batch_id, s.id_bidx, s.name, a.id, a.status
    FROM bi s JOIN registry_bankaccount a ON a.number_bidx = s.account_bidx
    WHERE s.account_bidx <> '' AND a.is_current AND a.status IN ('unactivated', 'frozen', 'lost', 'closed')''',
@@ -128,6 +140,27 @@ Q = {
  "ASSETS": '''SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.policy_name, r.record_id, r.dataset
    FROM bi s JOIN rr r ON r.id_bidx = s.id_bidx AND r.dataset IN ('vehicles', 'real_estate', 'business')
    WHERE s.means_tested''',
+ "ID_INVALID": "SELECT item_id, batch_id, id_bidx, name FROM bi WHERE NOT id_valid",
+ "CARD_INVALID": "SELECT item_id, batch_id, id_bidx, name FROM bi WHERE NOT account_valid",
+ "HOLDER_MISMATCH": '''SELECT s.item_id, 'holder' FROM bi s LEFT JOIN registry_person ps ON ps.id_bidx = s.id_bidx
+   WHERE s.account_holder <> '' AND s.account_holder <> s.name
+     AND NOT (s.unit = 'household' AND EXISTS (SELECT 1 FROM registry_person h WHERE h.household_id = ps.household_id
+                                              AND h.relation = '户主' AND h.name = s.account_holder))
+   UNION ALL
+   SELECT s.item_id, 'owner' FROM bi s JOIN registry_bankaccount a ON a.number_bidx = s.account_bidx AND a.is_current
+   JOIN registry_person po ON po.id = a.person_id LEFT JOIN registry_person ps ON ps.id_bidx = s.id_bidx
+   WHERE s.account_bidx <> '' AND po.id_bidx <> s.id_bidx
+     AND (s.unit <> 'household' OR po.relation <> '户主' OR po.household_id IS NULL OR ps.household_id IS NULL
+          OR po.household_id <> ps.household_id)''',
+ "EXCLUSIVE_POLICY": '''SELECT s.item_id, o.item_id FROM bi s JOIN excl x ON x.policy_code = s.policy_code
+   JOIN bi o ON o.id_bidx = s.id_bidx AND o.policy_code = x.other_code AND o.period = s.period''',
+ "NOT_RESIDENT": '''SELECT s.item_id, p.village_id FROM bi s LEFT JOIN registry_person p ON p.id_bidx = s.id_bidx
+   WHERE s.residence_required AND NOT s.is_org AND (p.id IS NULL OR NOT starts_with(p.village_id, s.township))''',
+ "SHARED_PHONE": '''SELECT s.item_id, c.n FROM bi s JOIN (SELECT phone_bidx, count(DISTINCT id_bidx) AS n FROM bi
+   WHERE phone_bidx <> '' GROUP BY 1) c ON c.phone_bidx = s.phone_bidx WHERE c.n > 3''',
+ "AMOUNT_JUMP": '''SELECT s.item_id, o.item_id FROM bi s JOIN bi o ON o.id_bidx = s.id_bidx
+   AND o.policy_code = s.policy_code AND o.period_start = s.period_start - INTERVAL 1 MONTH
+   WHERE o.amount_fen > 0 AND (s.amount_fen - o.amount_fen) * 100 > 50 * o.amount_fen''',
 }
 rows, t = {}, time.perf_counter()
 for code, sql in Q.items():
@@ -217,7 +250,8 @@ def run() -> dict:
         "resweep_seconds": round(sweep["again_seconds"], 2), "resweep_created": sweep["again_created"],
         "resweep_closed": sweep["again_closed"],
         "baseline_seconds": round(base["seconds"], 2), "baseline_load_seconds": round(base["load_seconds"], 2),
-        "baseline_rows": sum(base["rows"].values()), "baseline_peak_rss_mb": round(base_rss),
+        "baseline_rows": sum(base["rows"].values()), "baseline_rows_by_rule": base["rows"],
+        "baseline_peak_rss_mb": round(base_rss),
         "ratio_vs_baseline": round(ratio, 2) if ratio else None,
         "incremental_items": sizes["nd"], "incremental_seconds": round(inc["second"]["seconds"], 2),
         "incremental_first_seconds": round(inc["first"]["seconds"], 2),

@@ -144,12 +144,13 @@ def generate(conn, scale: float, log=print) -> dict:
     item_cols = ("batch_id, seq, item_ref, name, id_enc, id_bidx, id_masked, is_org, household_no, relation, "
                  "phone_enc, phone_masked, bank_name, account_enc, account_bidx, account_masked, account_holder, "
                  "quantity, standard_fen, amount_fen, memo, status, removed_reason, warnings, compare, person_id, "
-                 "village_id")
+                 "village_id, phone_bidx, id_valid, account_valid")
 
     def items(batch: str, seq: str, ref: str, account: str, amount: str) -> str:
         return (f"SELECT {batch}, {seq}, {ref}, '对象' || p, 'x', bench_bidx('P', p), '', false, '', '', '', '', '', "
                 f"'x', {account}, '', '对象' || p, 1, bp.rate, {amount}, '', 'active', '', '[]', '{{}}', "
-                f"{pbase} + p, v.code ")
+                f"{pbase} + p, v.code, CASE WHEN p % 3000 = 13 THEN bench_bidx('T', 13) ELSE bench_bidx('T', p) END, "
+                f"p % 5000 <> 17, p % 5000 <> 19 ")
 
     paid = f"""FROM bench_policy bp CROSS JOIN generate_series(0, {MONTHS - 1}) m
                JOIN generate_series(1, {nben}) p ON p BETWEEN bp.lo AND bp.hi
