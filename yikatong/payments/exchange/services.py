@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
-import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from django.db import IntegrityError, transaction
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
+from yikatong.core.serials import take_next
 from yikatong.audit.services import record
 from yikatong.core import crypto
 from yikatong.core.profiles import current_profile
@@ -29,7 +29,6 @@ from .storage import seal_content
 
 __all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
 
-_COUNTY_RE = re.compile(r"[0-9]{6}")
 _MAX_SERIAL = 999_999_999  # BATCH_NO_RE allows up to 9 digits
 
 
@@ -117,24 +116,11 @@ def next_batch_no(*, actor, county_code: str, year: int) -> str:
     The sequence row is locked (select_for_update) for the rest of the caller's transaction,
     so concurrent callers queue. If that transaction rolls back, the number was never used.
     """
-    if not isinstance(county_code, str) or not _COUNTY_RE.fullmatch(county_code):
-        raise ValueError(f"县级区划代码“{county_code}”应为 6 位数字")
     if type(year) is not int or not 2000 <= year <= 9999:
         raise ValueError(f"年度“{year}”不正确")
-    rows = BatchNumberSequence.objects.select_for_update()
-    seq = rows.filter(county_code=county_code, year=year).first()
-    if seq is None:
-        try:
-            with transaction.atomic():  # savepoint: another caller may create the row first
-                BatchNumberSequence.objects.create(county_code=county_code, year=year)
-        except IntegrityError:
-            pass
-        seq = rows.get(county_code=county_code, year=year)
-    if seq.last_value >= _MAX_SERIAL:
-        raise ValueError(f"{county_code} {year} 年的批次号已用尽")
-    seq.last_value += 1
-    seq.save(update_fields=["last_value"])
-    batch_no = f"{county_code}-{year}-{seq.last_value:06d}"
+    seq, serial = take_next(BatchNumberSequence, county_code=county_code, year=year, what="批次号",
+                            max_serial=_MAX_SERIAL)
+    batch_no = f"{county_code}-{year}-{serial:06d}"
     record(actor=actor, action="payments.batch_no.allocate", obj=seq, after={"batch_no": batch_no})
     return batch_no
 
