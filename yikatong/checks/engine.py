@@ -104,6 +104,10 @@ def _execute(rule, scope: list[tuple] | None, params: dict | None, scope_loaded:
             # the costs of a rule over 10^7 items trigger JIT compilation (≈ 1.7 s a statement), which
             # an index-driven roster check never earns back
             cur.execute("SET LOCAL jit = off")
+            # a rule joining two views reads ~10 relations: above the default limits (8) the planner stops
+            # reordering joins and seq-scans 10^7 items instead of probing the indexes from the scope
+            cur.execute("SET LOCAL join_collapse_limit = 20")
+            cur.execute("SET LOCAL from_collapse_limit = 20")
         cur.execute(sql, params)
         cols = [c[0] for c in cur.description]
         return cols, cur.fetchall()

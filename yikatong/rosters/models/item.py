@@ -44,7 +44,7 @@ class BatchItem(models.Model):
     id_valid = models.BooleanField("证件号码有效", null=True, blank=True)
     account_valid = models.BooleanField("银行账号有效", null=True, blank=True)
     birth_date = models.DateField("出生日期(据身份证号码)", null=True, blank=True)
-    phone_bidx = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    phone_bidx = models.CharField(max_length=64, blank=True, default="")  # indexed by rosters_item_phone_cover
 
     class Meta:
         ordering = ["batch_id", "seq"]
@@ -57,6 +57,8 @@ class BatchItem(models.Model):
             models.Index(fields=["id_bidx"], include=["batch", "id", "seq", "status"], name="rosters_item_person_cover"),
             models.Index(fields=["account_bidx"], include=["batch", "id", "id_bidx", "seq", "status", "household_no",
                                                            "village", "name"], name="rosters_item_account_cover"),
+            # one phone for many beneficiaries: index-only counting of a roster's phones over all items
+            models.Index(fields=["phone_bidx"], include=["batch", "id_bidx", "status"], name="rosters_item_phone_cover"),
         ]
 
     def __str__(self) -> str:
