@@ -71,6 +71,7 @@ def _pay(order, users, fail_seq: dict[int, str]):
     from yikatong.payments.exchange.connector import PROCESSED
 
     from . import services
+    from .sms import queue_for_order
 
     treasury = users["guoku"]
     services.release(actor=treasury, order_id=order.pk)
@@ -82,7 +83,9 @@ def _pay(order, users, fail_seq: dict[int, str]):
                                   options=SimOptions(fail_seq=fail_seq))
     (outbox / PROCESSED).mkdir(exist_ok=True)
     os.replace(path, outbox / PROCESSED / path.name)
-    return services.ingest(actor=treasury, filename=answer.filename, data=answer.data).order
+    order = services.ingest(actor=treasury, filename=answer.filename, data=answer.data).order
+    queue_for_order(order)  # the demo shows the notices at once; the job queued by the ingest then adds none
+    return order
 
 
 def _walk_reissue(reissue, users):

@@ -25,7 +25,7 @@ from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.services import store_bank_file
 from .flow import system_apply, try_close
 from .models import BankFile, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
-from .sms import queue_for_order
+from .sms import enqueue_notices
 
 __all__ = ["ingest", "Ingested"]
 
@@ -152,7 +152,7 @@ def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> 
     paid_count, paid_fen = parsed.ok_count, parsed.ok_fen  # checked against the lines by parse_result_file
     failed_count, failed_fen = parsed.fail_count, parsed.fail_fen
     update_rows(PaymentOrderItem, _UPDATED, _line_updates(parsed, ids, now))
-    queue_for_order(order)
+    enqueue_notices(actor=actor, order_id=order.pk)  # after commit, as a job: the answer is complete without them
     PaymentOrder.objects.filter(pk=order.pk).update(
         state=OrderState.ANSWERED, answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen,
         failed_count=failed_count, failed_fen=failed_fen)
