@@ -81,7 +81,7 @@ def _fixture(n: int, work: Path) -> dict:
     batch = rosters.create_batch(actor=users["zhan"], policy=policy, period="2026-12", region=town)
     v = vault()
     columns = ("batch_id", "seq", "item_ref", "name", "id_enc", "id_bidx", "id_masked", "is_org", "household_no",
-               "relation", "phone_enc", "phone_masked", "bank_name", "account_enc", "account_bidx", "account_masked",
+               "relation", "phone_enc", "phone_bidx", "phone_masked", "bank_name", "account_enc", "account_bidx", "account_masked",
                "account_holder", "quantity", "amount_fen", "memo", "status", "removed_reason", "warnings", "compare")
 
     def rows():
@@ -91,7 +91,7 @@ def _fixture(n: int, work: Path) -> dict:
             card += calc_check_digit(card)
             phone = f"139{i:08d}"
             yield (batch.pk, i, f"{batch.code}-{i:07d}", NAMES[i % len(NAMES)], v.encrypt(idn), v.id_index(idn),
-                   mask_id_number(idn), False, "", "", v.encrypt(phone), mask_phone(phone), "", v.encrypt(card),
+                   mask_id_number(idn), False, "", "", v.encrypt(phone), v.index(phone), mask_phone(phone), "", v.encrypt(card),
                    v.index(card), mask_card(card), "", 1, amount, "", "active", "", "[]", "[]")
 
     with transaction.atomic():
