@@ -17,7 +17,7 @@ from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
 
-from .bulk import update_rows
+from .bulk import copy_text, update_rows
 from .errors import IngestRefused
 from .exchange.errors import ResultFileError
 from .exchange.filenames import REJECTION, RESULT, parse_file_name
@@ -147,11 +147,29 @@ def _line_updates(parsed, ids: list[int], now):
             yield pk, failed, "", None, line.reason_code, line.reason_text[:200], line.reason_code == "E08"
 
 
+def _copy_line():
+    """A COPY text formatter for the rows of _line_updates: only the bank's texts need escaping."""
+    stamps: dict = {}
+
+    def line(row) -> str:
+        pk, status, txn, at, code, reason, do_not_repay = row
+        if at is None:
+            stamp = "\\N"
+        elif (stamp := stamps.get(at)) is None:
+            if len(stamps) > 4096:
+                stamps.clear()
+            stamp = stamps[at] = at.isoformat()
+        return (f"{pk}\t{status}\t{copy_text(txn)}\t{stamp}\t{copy_text(code)}\t{copy_text(reason)}\t"
+                f"{'t' if do_not_repay else 'f'}\n")
+
+    return line
+
+
 def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> None:
     now = timezone.now()
     paid_count, paid_fen = parsed.ok_count, parsed.ok_fen  # checked against the lines by parse_result_file
     failed_count, failed_fen = parsed.fail_count, parsed.fail_fen
-    update_rows(PaymentOrderItem, _UPDATED, _line_updates(parsed, ids, now))
+    update_rows(PaymentOrderItem, _UPDATED, _line_updates(parsed, ids, now), copy_line=_copy_line())
     _record_paid_origins(order, bank_file)
     enqueue_notices(actor=actor, order_id=order.pk)  # after commit, as a job: the answer is complete without them
     PaymentOrder.objects.filter(pk=order.pk).update(

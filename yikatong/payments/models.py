@@ -270,10 +270,12 @@ class PaidOrigin(models.Model):
     the database refuses a second paid line for the same person and period (DESIGN §6.2). Kept
     apart from the line table so that table carries no index on the status the ingest writes."""
 
+    # No foreign-key constraints: both ids are copied from a line row (whose own constraints hold
+    # them), and a million deferred checks would double the ingest's commit.
     origin = models.OneToOneField("rosters.BatchItem", on_delete=models.PROTECT, primary_key=True, related_name="+",
-                                  verbose_name="原始明细")
-    line = models.ForeignKey(PaymentOrderItem, on_delete=models.PROTECT, db_index=False, related_name="+",
-                             verbose_name="支付明细")
+                                  db_constraint=False, verbose_name="原始明细")
+    line = models.ForeignKey(PaymentOrderItem, on_delete=models.PROTECT, db_index=False, db_constraint=False,
+                             related_name="+", verbose_name="支付明细")
 
     class Meta:
         verbose_name = "已发放原始明细"

@@ -27,8 +27,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PaidOrigin',
             fields=[
-                ('origin', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='+', serialize=False, to='rosters.batchitem', verbose_name='原始明细')),
-                ('line', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.paymentorderitem', verbose_name='支付明细')),
+                ('origin', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='+', serialize=False, to='rosters.batchitem', verbose_name='原始明细')),
+                ('line', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.paymentorderitem', verbose_name='支付明细')),
             ],
             options={
                 'verbose_name': '已发放原始明细',
