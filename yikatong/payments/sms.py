@@ -66,9 +66,12 @@ def enqueue_notices(*, actor, order_id: int):
 
 
 def queue_for_order(order) -> int:
-    """Queue one notice per paid line of the order that has a phone number and no notice yet (so a
-    rerun adds nothing). Set-based: lines are read in chunks of plain values and the notices
-    inserted by COPY / executemany, so a million-line order needs no model instances."""
+    """Queue one notice per paid line of the order that has a phone number. Called in one
+    transaction by the notices job, so an order has all its notices or none: a rerun adds nothing.
+    Set-based: lines are read in chunks of plain values and the notices inserted by COPY /
+    executemany, so a million-line order needs no model instances."""
+    if SmsNotice.objects.filter(line__order=order).exists():
+        return 0
     batch = order.batch
     code = batch.region_id[:2].ljust(12, "0")
     province = Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
@@ -91,7 +94,6 @@ def queue_for_order(order) -> int:
         return (pk, phone_enc, phone_masked, text, "queued", 0, "", now)
 
     lines = (PaymentOrderItem.objects.filter(order=order, status=ItemStatus.PAID).exclude(batch_item__phone_enc="")
-             .filter(sms__isnull=True)
              .order_by("seq").values_list("seq", "pk", "amount_fen", "paid_at", "batch_item__phone_enc",
                                           "batch_item__phone_masked", "batch_item__account_masked",
                                           "batch_item__account_enc"))
