@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
@@ -17,15 +17,15 @@ from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
 
-from .bulk import update_rows
+from .bulk import copy_text, update_rows
 from .errors import IngestRefused
 from .exchange.errors import ResultFileError
 from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.services import store_bank_file
 from .flow import system_apply, try_close
-from .models import BankFile, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
-from .sms import queue_for_order
+from .models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder, PaymentOrderItem
+from .sms import enqueue_notices
 
 __all__ = ["ingest", "Ingested"]
 
@@ -147,12 +147,31 @@ def _line_updates(parsed, ids: list[int], now):
             yield pk, failed, "", None, line.reason_code, line.reason_text[:200], line.reason_code == "E08"
 
 
+def _copy_line():
+    """A COPY text formatter for the rows of _line_updates: only the bank's texts need escaping."""
+    stamps: dict = {}
+
+    def line(row) -> str:
+        pk, status, txn, at, code, reason, do_not_repay = row
+        if at is None:
+            stamp = "\\N"
+        elif (stamp := stamps.get(at)) is None:
+            if len(stamps) > 4096:
+                stamps.clear()
+            stamp = stamps[at] = at.isoformat()
+        return (f"{pk}\t{status}\t{copy_text(txn)}\t{stamp}\t{copy_text(code)}\t{copy_text(reason)}\t"
+                f"{'t' if do_not_repay else 'f'}\n")
+
+    return line
+
+
 def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> None:
     now = timezone.now()
     paid_count, paid_fen = parsed.ok_count, parsed.ok_fen  # checked against the lines by parse_result_file
     failed_count, failed_fen = parsed.fail_count, parsed.fail_fen
-    update_rows(PaymentOrderItem, _UPDATED, _line_updates(parsed, ids, now))
-    queue_for_order(order)
+    update_rows(PaymentOrderItem, _UPDATED, _line_updates(parsed, ids, now), copy_line=_copy_line())
+    _record_paid_origins(order, bank_file)
+    enqueue_notices(actor=actor, order_id=order.pk)  # after commit, as a job: the answer is complete without them
     PaymentOrder.objects.filter(pk=order.pk).update(
         state=OrderState.ANSWERED, answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen,
         failed_count=failed_count, failed_fen=failed_fen)
@@ -169,6 +188,18 @@ def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> 
                          reason=f"回盘 {bank_file.filename}：成功 {paid_count} 笔，失败 {failed_count} 笔")
     if batch.parent_id is not None:
         try_close(actor=actor, batch=batch)
+
+
+def _record_paid_origins(order: PaymentOrder, bank_file) -> None:
+    """One PaidOrigin per paid line, set-based; its primary key (the origin) refuses a person paid twice."""
+    lines, paid = PaymentOrderItem._meta.db_table, PaidOrigin._meta.db_table
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f'INSERT INTO "{paid}" (origin_id, line_id) SELECT origin_id, id FROM "{lines}" '
+                        "WHERE order_id = %s AND status = %s", [order.pk, str(ItemStatus.PAID)])
+    except IntegrityError:
+        raise IngestRefused(f"拒绝接收 {bank_file.filename}：回盘中有明细的原始发放对象已在其他批次发放成功"
+                            f"（同一人同一期只能发放一次），批次 {order.batch_no} 未作改动，请与银行核实") from None
 
 
 def _rejected(actor, order: PaymentOrder, rejection, bank_file) -> None:

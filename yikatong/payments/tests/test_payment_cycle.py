@@ -200,3 +200,31 @@ def test_e08_duplicate_is_never_reissued_and_is_written_off(pw, approved):
     services.write_off(actor=u["fin"], order_item_id=line.pk, reason="经核查，银行已于上一批次发放")
     approved.refresh_from_db()
     assert approved.state == "closed"
+
+
+@pytest.mark.django_db
+def test_an_origin_already_paid_refuses_the_answer_and_the_database_enforces_it(pw, approved):
+    """Paid once (DESIGN §6.2) is held by PaidOrigin's primary key: an answer paying an origin that
+    already has a paid line is refused as a whole, and a second PaidOrigin row never fits."""
+    from django.db import IntegrityError, transaction
+
+    from yikatong.payments.models import PaidOrigin
+
+    u = pw.users
+    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    services.release(actor=u["gk"], order_id=order.pk)
+    order = services.send(actor=u["gk"], order_id=order.pk)
+    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
+    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent, options=SimOptions())
+    line = order.items.order_by("seq").first()
+    PaidOrigin.objects.create(origin_id=line.origin_id, line=line)  # as if paid through another line
+    before = _snapshot()
+    with pytest.raises(IngestRefused, match="只能发放一次"):
+        services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    assert _snapshot() == before and PaidOrigin.objects.count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaidOrigin.objects.create(origin_id=line.origin_id, line=order.items.order_by("seq").last())
+    PaidOrigin.objects.all().delete()
+    assert services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).created
+    paid = order.items.filter(status=ItemStatus.PAID)
+    assert sorted(PaidOrigin.objects.values_list("line_id", flat=True)) == sorted(paid.values_list("pk", flat=True))

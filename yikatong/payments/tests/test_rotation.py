@@ -20,11 +20,12 @@ NEW_KEY = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleTA="
 PHONE = "13812345678"
 
 
-def test_rotation_reencrypts_sms_phones_and_agreement_secrets(pw, batch, settings):
+def test_rotation_reencrypts_sms_phones_and_agreement_secrets(pw, batch, settings, django_capture_on_commit_callbacks):
     walk_to_approved(batch, pw, "000")
     item = batch.items.order_by("seq").first()
     type(item).objects.filter(pk=item.pk).update(phone_enc=vault().encrypt(PHONE), phone_bidx=vault().index(PHONE))
-    pay_round(batch, pw, SimOptions())
+    with django_capture_on_commit_callbacks(execute=True):  # the notices are queued by a job after commit
+        pay_round(batch, pw, SimOptions())
     assert SmsNotice.objects.count() == 1
     old_key = settings.YKT_DATA_KEY
     settings.YKT_DATA_KEY = NEW_KEY

@@ -2,6 +2,7 @@
 import pytest
 
 from yikatong.banksim.options import SimOptions
+from yikatong.jobs.models import Job
 from yikatong.payments import services, sms
 from yikatong.payments.models import SmsNotice, SmsState
 from yikatong.registry.pii import vault
@@ -23,13 +24,21 @@ class Flaky(sms.SmsBackend):
 
 
 @pytest.mark.django_db
-def test_paid_lines_get_a_notice_without_full_numbers_and_failures_are_retried(pw, batch):
+def test_paid_lines_get_a_notice_without_full_numbers_and_failures_are_retried(
+        pw, batch, django_capture_on_commit_callbacks):
     walk_to_approved(batch, pw, "000")
     batch.refresh_from_db()
     items = list(batch.items.order_by("seq"))
     for item in items[:2]:
         type(item).objects.filter(pk=item.pk).update(phone_enc=vault().encrypt(PHONE), phone_masked="138****5678")
-    order, name, data = pay_round(batch, pw, SimOptions(fail_seq={2: "E04"}))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        order, name, data = pay_round(batch, pw, SimOptions(fail_seq={2: "E04"}))
+    assert order.state == "answered" and not SmsNotice.objects.exists()  # queued as a job once the ingest commits
+    job = Job.objects.get(key=f"payments:sms:{order.pk}")
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.state == "done" and job.result == {"queued": 1}
     notice = SmsNotice.objects.get()  # item 1 paid with a phone; item 2 failed; item 3 has no phone
     account = vault().decrypt(items[0].account_enc)
     assert notice.line.item_ref == items[0].item_ref
@@ -37,6 +46,7 @@ def test_paid_lines_get_a_notice_without_full_numbers_and_failures_are_retried(p
     assert "山西省" in notice.text and batch.policy.name in notice.text and "¥500.00" in notice.text
     assert not services.ingest(actor=None, filename=name, data=data).created
     assert SmsNotice.objects.count() == 1
+    assert sms.queue_for_order(order) == 0  # the job run twice adds nothing
     assert sms.deliver_pending(sender=Flaky(True)) == (0, 1)
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (SmsState.FAILED, 1)
