@@ -14,6 +14,8 @@ from itertools import islice
 
 from django.db import connection, transaction
 
+from yikatong.core.copyformat import copy_value
+
 CHUNK = 5000
 
 
@@ -37,22 +39,7 @@ def _adapter():
     return adapt
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES) if ("\\" in value or "\t" in value or "\n" in value or "\r" in value) \
-            else value
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)
+_text = copy_value
 
 
 def copy_text(value) -> str:

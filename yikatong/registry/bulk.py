@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
+from yikatong.core.copyformat import copy_value
+
 BATCH = 2000
 
 
@@ -88,21 +90,7 @@ def _copy_sql(model, columns) -> str:
     return f'COPY "{model._meta.db_table}" ({names}) FROM STDIN'
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+_text = copy_value
 
 
 def copy_text(ids: list[int], rows: Iterable[tuple]) -> bytes:
