@@ -4,16 +4,22 @@ from django.db.models import QuerySet
 from .models import User
 
 
+def scope_prefix(actor: User | None) -> str | None:
+    """The region code prefix of what the actor sees: "" for everything (a superuser with no
+    organization), None for nothing (anonymous, or no region)."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    if actor.is_superuser and actor.organization_id is None:
+        return ""
+    return actor.scope_prefix
+
+
 def in_scope(qs: QuerySet, actor: User, region_field: str = "region") -> QuerySet:
     """Filter `qs` to rows whose region (code) lies in the actor's subtree; nothing if no scope."""
-    if actor is None or not actor.is_authenticated:
-        return qs.none()
-    if actor.is_superuser and actor.organization_id is None:
-        return qs
-    prefix = actor.scope_prefix
+    prefix = scope_prefix(actor)
     if prefix is None:
         return qs.none()
-    return qs.filter(**{f"{region_field}__code__startswith": prefix})
+    return qs.filter(**{f"{region_field}__code__startswith": prefix}) if prefix else qs
 
 
 def region_in_scope(actor: User, region_code: str) -> bool:

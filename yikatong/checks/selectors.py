@@ -1,7 +1,7 @@
 """Reads of the cross-checks, filtered by the actor's scope."""
 from django.db.models import Q, QuerySet
 
-from yikatong.accounts.scope import in_scope
+from yikatong.accounts.scope import in_scope, scope_prefix
 
 from .models import Finding, FindingState, Severity
 
@@ -35,13 +35,11 @@ def rule_settings_for(actor) -> QuerySet:
     from .models import RuleSetting
 
     qs = RuleSetting.objects.select_related("rule", "region", "changed_by").order_by("rule__code", "-changed_at", "-pk")
-    if actor is None or not actor.is_authenticated:
-        return qs.none()
-    if actor.is_superuser and actor.organization_id is None:
-        return qs
-    prefix = actor.scope_prefix
+    prefix = scope_prefix(actor)
     if prefix is None:
         return qs.none()
+    if not prefix:
+        return qs
     above = [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
     ancestors = Q()
     for p in above:
