@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from yikatong.core.masking import mask_card, mask_name
+from yikatong.core.masking import mask_name
+from yikatong.registry.fields import chunks as _in_chunks
 
 from .errors import PaymentError
 
@@ -43,17 +44,11 @@ def _looks_like_unit(name: str) -> bool:
     return len(name) > 4 and name.endswith(_UNIT_SUFFIXES)
 
 
-def _chunks(values, size=2000):
-    values = list(values)
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
-
-
 def _registered_accounts(bidxs):
     from yikatong.registry.models import BankAccount
 
     owners = defaultdict(list)
-    for chunk in _chunks({b for b in bidxs if b}):
+    for chunk in _in_chunks({b for b in bidxs if b}):
         for row in BankAccount.objects.filter(number_bidx__in=chunk).values("number_bidx", "person_id", "org_id", "kind"):
             owners[row["number_bidx"]].append(row)
     return owners
@@ -67,14 +62,14 @@ def _people(items):
 
     by_bidx = {}
     missing = {i.id_bidx for i in items if i.person_id is None and not i.is_org and i.id_bidx}
-    for chunk in _chunks(missing):
+    for chunk in _in_chunks(missing):
         by_bidx.update(Person.objects.filter(id_bidx__in=chunk).values_list("id_bidx", "pk"))
     person_of = {i.pk: i.person_id or by_bidx.get(i.id_bidx) for i in items}
     households = {}
-    for chunk in _chunks({p for p in person_of.values() if p}):
+    for chunk in _in_chunks({p for p in person_of.values() if p}):
         households.update(Person.objects.filter(pk__in=chunk, household__isnull=False).values_list("pk", "household_id"))
     heads = {}
-    for chunk in _chunks(set(households.values())):
+    for chunk in _in_chunks(set(households.values())):
         for hh, pk, name in Person.objects.filter(household_id__in=chunk, relation=HEAD).order_by("pk").values_list(
                 "household_id", "pk", "name"):
             heads.setdefault(hh, (pk, name))
@@ -89,10 +84,16 @@ def _roster_heads(items):
     return {(i.village_id, i.household_no): i.name for i in items if i.household_no and i.relation == HEAD}
 
 
+_READ = ("id", "seq", "name", "is_org", "person_id", "id_bidx", "village_id", "household_no", "relation",
+         "account_enc", "account_bidx", "account_masked", "account_holder")
+
+
 def breaches(batch, items=None) -> list[Breach]:
     """Every line of the batch that breaks a ban; empty when the batch may be paid."""
     policy = batch.policy
-    items = list(items if items is not None else batch.items.filter(status="active").order_by("seq"))
+    if items is None:  # only the columns the bans read: an order may hold a million lines
+        items = batch.items.filter(status="active").order_by("seq").only(*_READ)
+    items = list(items)
     pays_units = policy.carrier == "org_account"
     per_household = policy.unit == "household"
     found: list[Breach] = []
