@@ -22,7 +22,7 @@ def system_apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batc
         raise TransitionRefused(f"批次 {batch.code} 当前为“{flows.state_label(batch.state)}”，不能由系统执行“{action}”")
     problems = [m for g in tr.guards if (m := guards.check(g, batch=batch, profile=profile, actor=actor))]
     if problems:
-        raise TransitionRefused("；".join(problems))
+        raise TransitionRefused(problems[0].code, "；".join(m.message for m in problems))
     before = batch.state
     Batch.objects.filter(pk=batch.pk, state=before).update(
         state=tr.target, state_since=timezone.now(), due_date=None, version=F("version") + 1)

@@ -1,6 +1,11 @@
-class RosterError(Exception):
-    """A refused roster operation; the message is Chinese and names the batch/row."""
+from yikatong.core.refusals import Refusal
+
+
+class RosterError(Refusal):
+    """A refused roster operation; `code` is stable, the message is Chinese and names the batch/row."""
+
+    default_code = "ROSTER_REFUSED"
 
 
 class TransitionRefused(RosterError):
-    pass
+    default_code = "TRANSITION_REFUSED"

@@ -29,6 +29,7 @@ class Transition:
     label: str
     guards: tuple[str, ...] = ()
     needs_reason: bool = False
+    effects: tuple[str, ...] = ()  # named writes made after the state update, same transaction (guards.register_effect)
     is_return: bool = False
 
 

@@ -1,5 +1,11 @@
-"""Guards of the transition table, by name. Each returns None when it holds, or a Chinese
-message saying why the step is refused. Other apps register theirs with `register`."""
+"""Guards of the transition table, by name. Each returns None when it holds, or a
+`core.refusals.Problem` (code + Chinese message) saying why the step is refused; a bare string is
+taken as the message of code ``GUARD_<NAME>``. Other apps register theirs with `register`.
+
+Effects are named writes a transition makes in its own transaction after its guards held and
+its state was written (e.g. claiming the (policy, period, person) slots of an approved batch);
+other apps register theirs with `register_effect`. An effect may refuse (return a Problem), which
+rolls the whole transition back."""
 from collections.abc import Callable
 
 from django.apps import apps
@@ -7,9 +13,11 @@ from django.utils import timezone
 
 from yikatong.core import calendar
 from yikatong.core.profiles import LocalProfile
+from yikatong.core.refusals import Problem
 
-Guard = Callable[..., str | None]
+Guard = Callable[..., "Problem | str | None"]
 _GUARDS: dict[str, Guard] = {}
+_EFFECTS: dict[str, Guard] = {}
 
 # Comparison statuses that stop a roster at the finance office (the rest are warnings for review).
 BLOCKING_COMPARE = frozenset({"deceased", "invalid_uscc", "invalid_id"})
@@ -23,8 +31,27 @@ def register(name: str):
     return deco
 
 
-def check(name: str, *, batch, profile: LocalProfile, actor) -> str | None:
-    return _GUARDS[name](batch=batch, profile=profile, actor=actor)
+def register_effect(name: str):
+    def deco(fn: Guard) -> Guard:
+        _EFFECTS[name] = fn
+        return fn
+
+    return deco
+
+
+def _problem(name: str, answer) -> Problem | None:
+    if answer is None or isinstance(answer, Problem):
+        return answer
+    return Problem(f"GUARD_{name.upper()}", str(answer))
+
+
+def check(name: str, *, batch, profile: LocalProfile, actor) -> Problem | None:
+    """None if guard `name` holds for `batch` now, else the Problem."""
+    return _problem(name, _GUARDS[name](batch=batch, profile=profile, actor=actor))
+
+
+def run_effect(name: str, *, batch, profile: LocalProfile, actor) -> Problem | None:
+    return _problem(name, _EFFECTS[name](batch=batch, profile=profile, actor=actor))
 
 
 def _active(batch):

@@ -54,7 +54,7 @@ def apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
             raise TransitionRefused("退回必须填写理由")
         problems = [m for g in tr.guards if (m := guards.check(g, batch=batch, profile=profile, actor=actor))]
         if problems:
-            raise TransitionRefused("；".join(problems))
+            raise TransitionRefused(problems[0].code, "；".join(m.message for m in problems))
         before = batch.state
         updated = Batch.objects.filter(pk=batch.pk, state=before, version=batch.version).update(
             state=tr.target, state_since=timezone.now(), due_date=due_date_for(profile, tr.target),
@@ -62,6 +62,10 @@ def apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
         )
         if updated != 1:  # belt and braces: the row lock already serialises writers
             raise TransitionRefused(f"批次 {batch.code} 已被他人处理，请刷新后重试")
+        for name in tr.effects:
+            problem = guards.run_effect(name, batch=batch, profile=profile, actor=actor)
+            if problem:
+                raise TransitionRefused(problem.code, problem.message)
         BatchEvent.objects.create(
             batch=batch, action=action, label=tr.label, from_state=before, to_state=tr.target, actor=actor, reason=reason
         )

@@ -1,0 +1,74 @@
+"""Refusals with stable codes.
+
+Every refusal the system gives a user carries a stable, upper-case code (e.g. ``DUPLICATE_PAYMENT``)
+that tests, the API and the audit trail key on; the Chinese message shown to people is looked up
+by that code in a catalogue each app registers (``register_messages``) and formatted with named
+parameters. A refusal whose message is given directly (legacy call sites) keeps the class's
+default code.
+
+    raise Refusal("NOTICE_BACKDATED", start="2026-11-01", entered="2026-11-05")
+"""
+from __future__ import annotations
+
+import string
+
+_MESSAGES: dict[str, str] = {}
+
+
+def register_messages(messages: dict[str, str]) -> None:
+    """Add an app's catalogue of code -> Chinese message template. A code is registered once."""
+    for code, template in messages.items():
+        if code in _MESSAGES and _MESSAGES[code] != template:
+            raise ValueError(f"refusal code {code} registered twice with different messages")
+        _MESSAGES[code] = template
+
+
+def message_for(code: str, **params) -> str:
+    template = _MESSAGES.get(code)
+    if template is None:
+        return code
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        # a missing parameter must never turn a refusal into a server error
+        fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        return template.format(**{f: params.get(f, "") for f in fields})
+
+
+def is_code(text: str) -> bool:
+    return bool(text) and text.replace("_", "").isalnum() and text.isascii() and text.upper() == text
+
+
+class Refusal(Exception):
+    """A refused operation: ``code`` is stable, ``message`` is Chinese and names the object."""
+
+    default_code = "REFUSED"
+
+    def __init__(self, code_or_message: str = "", message: str | None = None, **params):
+        if is_code(code_or_message):
+            self.code = code_or_message
+            self.message = message if message is not None else message_for(code_or_message, **params)
+        else:  # legacy: the message itself
+            self.code = self.default_code
+            self.message = code_or_message if message is None else message
+        self.params = params
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Problem:
+    """A guard's answer when it does not hold: a code and the Chinese message."""
+
+    __slots__ = ("code", "message")
+
+    def __init__(self, code: str, message: str | None = None, **params):
+        self.code = code
+        self.message = message if message is not None else message_for(code, **params)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"Problem({self.code!r}, {self.message!r})"
