@@ -109,8 +109,9 @@ def test_approval_is_refused_while_a_blocking_finding_is_open(rw, batch, regions
     add_item(other, 1, "对象1", id_number(1), card(98))  # paid twice for 2026-11
     services.run_for_batch(actor=None, batch_id=batch.pk)
     assert open_blocking_findings_count(batch) == 1
-    with pytest.raises(TransitionRefused, match="阻断级疑点"):
+    with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["mz_head"], "dept_approve")
+    assert exc.value.code == "BLOCKING_FINDINGS_OPEN"
     batch.refresh_from_db()
     assert batch.state == "dept_approval"
     f = _finding("DUP_PAYMENT")
