@@ -87,7 +87,8 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
                    ("summary_attached", "objections_resolved", "no_open_blocking_findings")),
         Transition("dept_approval", "return", "dept_review", DEPT_HEAD, "退回重审", needs_reason=True, is_return=True),
         Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
-                   ("no_open_blocking_findings", "quota_sufficient", "policy_payable", "payment_bans")),
+                   ("objections_resolved", "no_open_blocking_findings", "quota_sufficient", "policy_payable",
+                    "payment_bans")),
         Transition("finance_review", "return", "dept_approval", FINANCE, "退回主管部门", needs_reason=True, is_return=True),
     ]
     # The payment leg (yikatong.payments registers these guards). A reissue batch (补发) skips the

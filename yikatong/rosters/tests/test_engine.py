@@ -164,3 +164,20 @@ def test_out_of_scope_actor_is_refused_with_its_code(batch, rw, regions):
     with pytest.raises(TransitionRefused) as exc:
         do(batch, outsider, "send_compare")
     assert exc.value.code == "OUT_OF_SCOPE"
+
+
+def test_every_refusal_code_raised_by_the_engine_guards_and_notices_has_a_message():
+    import re
+
+    import yikatong.payments.flow  # noqa: F401  (registers the payment codes)
+    from yikatong.core.refusals import message_for
+
+    files = ["core/statemachine.py", "rosters/guards.py", "rosters/services.py", "rosters/transitions.py",
+             "payments/guards.py", "payments/flow.py", "payments/orders.py"]
+    codes = set()
+    for f in files:
+        text = (PACKAGE / f).read_text(encoding="utf-8")
+        codes |= set(re.findall(r'(?:Problem|Error|Refused|refuse)\(\s*"([A-Z][A-Z0-9_]+)"', text))
+    assert {"NOTICE_BACKDATED", "NOTICE_PHONE_REQUIRED", "OBJECTIONS_OPEN", "CONCURRENT_CHANGE"} <= codes
+    missing = sorted(c for c in codes if message_for(c) == c)
+    assert missing == []
