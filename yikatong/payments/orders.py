@@ -129,9 +129,9 @@ def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=batch_id)
     _require(actor, {Role.FINANCE_REVIEWER}, batch.region_id, "生成支付申请")
     if batch.state != BatchState.APPROVED:
-        raise PaymentError(f"批次 {batch.code} 尚未通过财政审核（或已在支付中），不能生成支付申请")
+        raise PaymentError("ORDER_BATCH_NOT_APPROVED", batch=batch.code)
     if PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED).exists():
-        raise PaymentError(f"批次 {batch.code} 已有支付申请")
+        raise PaymentError("ORDER_EXISTS", batch=batch.code)
     _refuse_cleared(batch)
     agreement = _agreement_for(batch, agreement_id)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
@@ -191,7 +191,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
     )
     bank_file, created = store_bank_file(actor=actor, bank=agreement.bank, filename=filename, content=data)
     if not created:
-        raise PaymentError(f"代发文件 {filename} 已发送过，不得重复发送")
+        raise PaymentError("PAYMENT_FILE_SENT", filename=filename)
     order = apply_order(actor=actor, order_id=order.pk, action="send",
                         fields={"payment_file": bank_file, "business_date": today, "sent_at": timezone.now()},
                         audit_after={"filename": filename, "sha256": bank_file.sha256})
@@ -205,11 +205,11 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     old = _lock(order_id)
     _require(actor, {Role.FINANCE_REVIEWER, Role.TREASURY}, old.batch.region_id, "重新生成支付申请")
     if old.state != OrderState.REJECTED:
-        raise PaymentError(f"支付申请 {old.batch_no} 未被银行拒收，不能重发")
+        raise PaymentError("ORDER_NOT_REJECTED", batch_no=old.batch_no)
     if old.rejection_confirmed_at is None:  # an X file has no MAC: it may be forged
-        raise PaymentError(f"支付申请 {old.batch_no} 的整批拒收尚未由财政业务科室与银行核实，不能重发")
+        raise PaymentError("REJECTION_UNCONFIRMED", batch_no=old.batch_no)
     if PaymentOrder.objects.filter(replaces=old).exists():
-        raise PaymentError(f"支付申请 {old.batch_no} 已重新生成过")
+        raise PaymentError("ORDER_ALREADY_REPLACED", batch_no=old.batch_no)
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,

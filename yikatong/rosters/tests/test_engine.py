@@ -173,7 +173,7 @@ def test_every_refusal_code_raised_by_the_engine_guards_and_notices_has_a_messag
     from yikatong.core.refusals import message_for
 
     files = ["core/statemachine.py", "rosters/guards.py", "rosters/services.py", "rosters/transitions.py",
-             "payments/guards.py", "payments/flow.py", "payments/orders.py"]
+             "payments/guards.py", "payments/flow.py", "payments/orders.py", "payments/rejections.py"]
     codes = set()
     for f in files:
         text = (PACKAGE / f).read_text(encoding="utf-8")
