@@ -78,3 +78,40 @@ def test_a_full_round_goes_through_the_engine(pw, approved):
                    .order_by("seq").values_list("action", flat=True))
     assert actions[-3:] == ["payments.order.release", "payments.order.send", "payments.order.answer"]
     assert Batch.objects.get(pk=approved.pk).state == BatchState.PAID
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_treasury_releases_at_the_same_moment_exactly_one_wins(pw, batch):
+    import threading
+
+    from django.db import connection
+
+    from yikatong.rosters.models import BatchEvent
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock races are exercised on PostgreSQL; SQLite serialises all writers")
+    walk_to_approved(batch, pw, "000")
+    u = pw.users
+    gk2 = pw.user("gk2", "czj", "treasury")
+    order = services.create_order(actor=u["fin"], batch_id=batch.pk)
+    results, barrier = [], threading.Barrier(2)
+
+    def release(user):
+        try:
+            barrier.wait()
+            services.release(actor=user, order_id=order.pk)
+            results.append("ok")
+        except PaymentError as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=release, args=(user,)) for user in (u["gk"], gk2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["TRANSITION_NOT_ALLOWED", "ok"], results
+    assert AuditEvent.objects.filter(action="payments.order.release", object_id=str(order.pk)).count() == 1
+    assert BatchEvent.objects.filter(batch_id=batch.pk, action="pay").count() == 1
+    assert Batch.objects.get(pk=batch.pk).state == BatchState.PAYING
