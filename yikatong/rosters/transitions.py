@@ -96,4 +96,5 @@ def apply(*, actor, batch_id: int, action: str, reason: str = "", system: bool =
 
 def actions_for(actor, batch: Batch) -> list[flows.Transition]:
     """Transitions the actor could try now (guards are checked when applied)."""
-    return [tr for tr in BATCHES.available(batch) if not tr.is_system and authorize(actor=actor, obj=batch, tr=tr) is None]
+    return [tr for tr in BATCHES.available(batch)
+            if not tr.is_system and authorize(actor=actor, obj=batch, tr=tr) is None]

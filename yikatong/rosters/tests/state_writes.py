@@ -96,7 +96,8 @@ def scan_source(source: str, path: str = "<string>") -> list[tuple[str, int, str
                         found.append((path, node.lineno, f".{func.attr}(state=…) not in the initial state"))
                     if key == "defaults" and v is not None and "state" in _strings(v):
                         found.append((path, node.lineno, f".{func.attr}(defaults={{'state': …}})"))
-            if func.attr == "save" and about and "update_fields" in kwargs and "state" in _strings(kwargs["update_fields"]):
+            fields = kwargs.get("update_fields")
+            if func.attr == "save" and about and fields is not None and "state" in _strings(fields):
                 found.append((path, node.lineno, ".save(update_fields=[…'state'…])"))
             if func.attr == "bulk_update" and about and "state" in _strings(node):
                 found.append((path, node.lineno, ".bulk_update(…'state'…)"))
