@@ -43,9 +43,16 @@ def _chain(node) -> tuple[str | None, list[str]]:
             return None, attrs
 
 
+QUERY_ATTRS = {"objects", "filter", "exclude", "all", "select_for_update", "select_related", "prefetch_related",
+               "only", "defer", "order_by", "using", "distinct", "annotate", "none", "get", "first", "last"}
+
+
 def _about_batch_or_order(root: str | None, attrs: list[str]) -> bool:
-    names = {root or "", *attrs}
-    if names & MODELS or names & RELATED_ATTRS:
+    """Whether the chain reaches a batch or a payment order (not a row under it: batch.findings…)."""
+    subject = next((a for a in attrs if a not in QUERY_ATTRS), None)  # the nearest manager/attribute
+    if subject is not None:
+        return subject in MODELS or subject in RELATED_ATTRS
+    if root in MODELS:
         return True
     return bool(root) and any(w in root.lower() for w in ("batch", "order", "reissue"))
 

@@ -31,6 +31,9 @@ def test_no_module_but_the_engine_writes_a_batch_or_order_state():
     "batch.state = 'approved'",
     "order.state = OrderState.SENT",
     "self.batch.state = 'paid'",
+    "item.batch.state = 'paid'",
+    "Batch.objects.select_for_update().filter(pk=1).update(state='paid')",
+    "qs_batches = 1; batches_qs.update(state='paid')",
     "setattr(batch, 'state', 'paid')",
     "batch.save(update_fields=['state', 'version'])",
     "Batch.objects.create(code='x', state='approved')",
@@ -51,6 +54,9 @@ def test_the_scan_catches_each_kind_of_state_write(snippet):
     "job.state = JobState.DONE",
     "Finding.objects.filter(pk=1).update(state='cleared')",
     "Batch.objects.filter(pk=1).update(state_since=now)",
+    "batch.findings.filter(severity='block').update(state='cleared')",
+    "batch.claim.state = 'released'",
+    "order.items.update(status='paid')",
 ])
 def test_the_scan_allows_creation_in_the_initial_state_and_other_models(snippet):
     assert scan_source(snippet) == []
