@@ -57,6 +57,9 @@ class Batch(models.Model):
         ordering = ["-created_at"]
         verbose_name = "发放批次"
         indexes = [models.Index(fields=["policy", "period"], name="rosters_batch_policy_period")]
+        constraints = [  # the database refuses a state the cycle does not declare
+            models.CheckConstraint(condition=models.Q(state__in=BatchState.values), name="rosters_batch_state_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.region.name} {self.period}"

@@ -187,3 +187,12 @@ def test_every_refusal_code_raised_by_the_engine_guards_and_notices_has_a_messag
     assert {"NOTICE_BACKDATED", "NOTICE_PHONE_REQUIRED", "OBJECTIONS_OPEN", "CONCURRENT_CHANGE"} <= codes
     missing = sorted(c for c in codes if message_for(c) == c)
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_an_undeclared_batch_state(batch):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Batch.objects.filter(pk=batch.pk).update(state="paid_twice")
+    assert Batch.objects.get(pk=batch.pk).state == BatchState.DRAFT
