@@ -161,7 +161,7 @@ def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone:
 def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item_id: int | None = None) -> Objection:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch.region_id, "登记异议")
-    notice = batch.notices.order_by("-start").first()
+    notice = batch.notices.order_by("-recorded_at", "-pk").first()  # the notice most recently put up
     if notice is None:
         raise RosterError("NOTICE_MISSING_FOR_OBJECTION")
     if not content.strip():

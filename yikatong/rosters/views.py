@@ -15,7 +15,7 @@ from .errors import RosterError
 from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
 from .importer.run import EDITABLE_STATES, load_problems, stage_import
 from .guards import notice_entered_on
-from .models import BatchState, ImportRun
+from .models import BatchState, ImportRun, Objection
 
 FAILURES = (RosterError, PermissionDenied, ValidationError)
 
@@ -80,7 +80,7 @@ def batch_detail(request, batch_id: int):
         "last_import": last_import, "notice": notice, "notices": notices,
         "notice_entered": notice_entered_on(batch) if batch.state == BatchState.NOTICE else None,
         "notice_min_days": get_profile(batch.profile_code).notice_min_working_days,
-        "objections": notice.objections.all() if notice else [], "attachments": batch.attachments.all(),
+        "objections": Objection.objects.filter(notice__batch=batch).order_by("recorded_at"), "attachments": batch.attachments.all(),
         "import_form": ImportForm(), "notice_form": NoticeForm(), "objection_form": ObjectionForm(),
         "attachment_form": AttachmentForm(), "manual_fields": list(enumerate(MANUAL_FIELDS)),
         "findings": _findings(request.user, batch),

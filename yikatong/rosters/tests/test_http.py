@@ -112,3 +112,17 @@ def test_notice_form_refuses_a_backdated_start_and_computes_the_end(client, batc
     notice = Notice.objects.get()
     assert notice.end == notice_end(today, 5) and notice.working_days == 5 and notice.phone == PHONE
     assert f"监督电话 {PHONE}" in page and notice.proof_id is not None
+
+
+def test_every_objection_of_the_batch_is_shown_with_its_resolve_form(client, batch, rw):
+    from yikatong.core.profiles import get_profile
+    from yikatong.rosters import services
+
+    from .flow_helpers import record_notices
+
+    Batch.objects.filter(pk=batch.pk).update(state="notice", profile_code="000")
+    record_notices(batch, rw.users["zhan"], get_profile("000"))  # village and township, same start
+    obj = services.record_objection(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出")
+    page = login(client, rw.users["zhan"]).get(reverse("batch_detail", args=[batch.pk])).content.decode()
+    assert page.count('data-testid="notice"') == 2
+    assert "对象2已外出" in page and reverse("objection_resolve", args=[batch.pk, obj.pk]) in page
