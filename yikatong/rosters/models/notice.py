@@ -26,6 +26,9 @@ class Notice(models.Model):
     class Meta:
         ordering = ["start"]
         verbose_name = "公示"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="rosters_notice_end_after_start"),
+        ]
 
 
 class Objection(models.Model):
