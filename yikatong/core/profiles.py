@@ -26,6 +26,10 @@ class LocalProfile:
     notice_min_working_days: int | None
     notice_before_import: bool = False
     notice_read_at_assembly: bool = False  # the list is also read out at villagers' assemblies
+    # levels that must each hold a notice before approval (seed 000: the village notice of the
+    # applicants and the township notice of the reviewed roster, ≥ N working days each); empty: one
+    # notice at either level suffices
+    notice_levels: tuple[str, ...] = ()
     post_payment_notice_working_days: int | None = None
     # bank
     bank_pay_within_working_days: int | None = None
@@ -65,8 +69,8 @@ _CHAIN_DEFAULT = (
 PROFILES: dict[str, LocalProfile] = {
     "000": LocalProfile(
         code="000", name="新疆维吾尔自治区（通用流程）", seed="000",
-        notice_min_working_days=5, bank_pay_within_working_days=3, bank_report_within_days=2,
-        post_payment_notice_working_days=None, finance_office_compares_before_review=True,
+        notice_min_working_days=5, notice_levels=("village", "township"), bank_pay_within_working_days=3,
+        bank_report_within_days=2, post_payment_notice_working_days=None, finance_office_compares_before_review=True,
         change_request_chain=_CHAIN_DEFAULT,
         notes=("失败资金原渠道退回", "发放后在乡镇及网上公示"),
     ),

@@ -157,4 +157,4 @@ def message(batch, found: list[Breach]) -> str:
 def assert_allowed(batch, items=None) -> None:
     found = breaches(batch, items)
     if found:
-        raise PaymentError(message(batch, found))
+        raise PaymentError("PAYMENT_BANNED", message(batch, found))

@@ -1,38 +1,65 @@
-"""Batch transitions of the payment leg taken by the system on a bank answer (roles "system").
+"""State machines of the payment leg, on the shared engine (core.statemachine).
 
-Same table as every other step (rosters.flows), same timeline and audit event; only the role
-check is replaced by the check that the transition belongs to the system.
+* Payment orders (支付申请): their own declared table, `ORDERS`; `apply_order` is the only writer
+  of PaymentOrder.state (orders.release/send by the treasury, ingest on the bank's answer).
+* Batches: the system transitions on a bank's answer (result_paid, result_partly_failed, close)
+  are rows of the batch table (rosters.flows) run by rosters.transitions.apply with system=True —
+  the same conditional UPDATE, timeline and audit event as every other step.
 """
-from django.db.models import F
-from django.utils import timezone
-
+from yikatong.accounts.roles import Role
+from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.profiles import get_profile
-from yikatong.rosters import flows, guards
-from yikatong.rosters.errors import TransitionRefused
-from yikatong.rosters.models import Batch, BatchEvent
+from yikatong.core.refusals import Problem
+from yikatong.core.statemachine import SYSTEM, Machine, Transition
+from yikatong.core.statemachine import apply as apply_transition
+from yikatong.rosters import guards, transitions
+from yikatong.rosters.models import Batch
+
+from . import refusal_codes  # noqa: F401
+from .errors import PaymentError
+from .models import OrderState, PaymentOrder
+
+O = OrderState
+TREASURY = frozenset({str(Role.TREASURY)})
+
+ORDER_TRANSITIONS = (
+    Transition(O.CREATED, "release", O.RELEASED, TREASURY, "国库科支付", event="payments.order.release"),
+    Transition(O.RELEASED, "send", O.SENT, TREASURY, "发送代发文件", event="payments.order.send"),
+    Transition(O.SENT, "answer", O.ANSWERED, SYSTEM, "接收银行回盘", event="payments.order.answer"),
+    Transition(O.SENT, "reject", O.REJECTED, SYSTEM, "银行整批拒收", event="payments.order.reject"),
+)
+
+
+def _describe(order: PaymentOrder) -> str:
+    return f"支付申请 {order.batch_no} "
+
+
+def _authorize(*, actor, obj: PaymentOrder, tr: Transition) -> Problem | None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*tr.roles):
+        return Problem("ROLE_NOT_ALLOWED", label=tr.label)
+    if not region_in_scope(actor, obj.batch.region_id):
+        return Problem("OUT_OF_SCOPE", obj=_describe(obj))
+    return None
+
+
+ORDERS = Machine(
+    name="payment_order", model=PaymentOrder, table=lambda order: list(ORDER_TRANSITIONS), refusal=PaymentError,
+    audit=record, audit_prefix="payments.order", describe=_describe, state_label=lambda s: O(s).label,
+    authorize=_authorize, lock_related=("batch",),
+)
+
+
+def apply_order(*, actor, order_id: int, action: str, system: bool = False, fields: dict | None = None,
+                audit_after: dict | None = None) -> PaymentOrder:
+    """Run `action` on the payment order; `fields` are the columns written with the state."""
+    return apply_transition(ORDERS, actor=actor, pk=order_id, action=action, system=system, fields=fields,
+                            audit_after=audit_after)
 
 
 def system_apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
-    """Run a system transition inside the caller's transaction. `actor` (may be None) is recorded."""
-    batch = Batch.objects.select_for_update().get(pk=batch_id)
-    profile = get_profile(batch.profile_code)
-    tr = flows.find(profile, batch.state, action)
-    if tr is None or tr.roles != flows.SYSTEM:
-        raise TransitionRefused(f"批次 {batch.code} 当前为“{flows.state_label(batch.state)}”，不能由系统执行“{action}”")
-    problems = [m for g in tr.guards if (m := guards.check(g, batch=batch, profile=profile, actor=actor))]
-    if problems:
-        raise TransitionRefused(problems[0].code, "；".join(m.message for m in problems))
-    before = batch.state
-    Batch.objects.filter(pk=batch.pk, state=before).update(
-        state=tr.target, state_since=timezone.now(), due_date=None, version=F("version") + 1)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    BatchEvent.objects.create(batch=batch, action=action, label=tr.label, from_state=before, to_state=tr.target,
-                              actor=user, reason=reason)
-    record(actor=actor, action=f"rosters.{action}", obj=batch, before={"state": before},
-           after={"state": tr.target, "reason": reason})
-    batch.refresh_from_db()
-    return batch
+    """A batch transition taken by the system on a bank answer (the actor, possibly None, is recorded)."""
+    return transitions.apply(actor=actor, batch_id=batch_id, action=action, reason=reason, system=True)
 
 
 def try_close(*, actor, batch: Batch) -> bool:

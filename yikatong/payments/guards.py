@@ -1,5 +1,9 @@
-"""Guards of the payment leg of the batch transition table (rosters.flows), registered on start-up."""
+"""Guards of the payment leg of the batch transition table (rosters.flows), registered on start-up.
+Each answers None or a Problem with a stable code (payments.refusal_codes)."""
+from yikatong.core.refusals import Problem
 from yikatong.rosters.guards import register
+
+from . import refusal_codes  # noqa: F401  (registers the codes below)
 
 
 @register("payment_order_released")
@@ -8,7 +12,7 @@ def payment_order_released(*, batch, **_):
 
     if PaymentOrder.objects.filter(batch=batch, state=OrderState.RELEASED).exists():
         return None
-    return "请在“资金支付”中由国库科对本批次的支付申请办理支付"
+    return Problem("ORDER_NOT_RELEASED")
 
 
 @register("payment_bans")
@@ -17,12 +21,12 @@ def payment_bans(*, batch, **_):
     from . import bans
 
     found = bans.breaches(batch)
-    return bans.message(batch, found) if found else None
+    return Problem("PAYMENT_BANNED", detail=bans.message(batch, found)) if found else None
 
 
 @register("is_reissue")
 def is_reissue(*, batch, **_):
-    return None if batch.kind == "reissue" else "只有补发批次可以不经公示直接提交财政复核"
+    return None if batch.kind == "reissue" else Problem("NOT_REISSUE")
 
 
 @register("failures_settled")
@@ -30,4 +34,4 @@ def failures_settled(*, batch, **_):
     from .selectors import unsettled_failures
 
     n = len(unsettled_failures(batch))
-    return None if not n else f"还有 {n} 笔发放失败的明细既未补发成功也未核销"
+    return None if not n else Problem("FAILURES_UNSETTLED", count=n)

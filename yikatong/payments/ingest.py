@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
-from yikatong.audit.services import record
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
 
 from .bulk import copy_text, update_rows
@@ -23,7 +22,7 @@ from .exchange.errors import ResultFileError
 from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.services import store_bank_file
-from .flow import system_apply, try_close
+from .flow import apply_order, system_apply, try_close
 from .models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder, PaymentOrderItem
 from .sms import enqueue_notices
 
@@ -172,17 +171,16 @@ def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> 
     update_rows(PaymentOrderItem, _UPDATED, _line_updates(parsed, ids, now), copy_line=_copy_line())
     _record_paid_origins(order, bank_file)
     enqueue_notices(actor=actor, order_id=order.pk)  # after commit, as a job: the answer is complete without them
-    PaymentOrder.objects.filter(pk=order.pk).update(
-        state=OrderState.ANSWERED, answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen,
-        failed_count=failed_count, failed_fen=failed_fen)
+    apply_order(actor=actor, order_id=order.pk, action="answer", system=True, fields=dict(
+        answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen, failed_count=failed_count,
+        failed_fen=failed_fen), audit_after={
+        "filename": bank_file.filename, "sha256": bank_file.sha256, "paid_count": paid_count, "paid_fen": paid_fen,
+        "failed_count": failed_count, "failed_fen": failed_fen})
     ref = batch_ref(order.batch)
     if paid_fen:
         record_paid_for_ref(actor=actor, ref=ref, amount_fen=paid_fen)
     if failed_fen:
         release_for_ref(actor=actor, ref=ref, amount_fen=failed_fen)
-    record(actor=actor, action="payments.order.answer", obj=order, before={"state": order.state}, after={
-        "state": OrderState.ANSWERED, "filename": bank_file.filename, "sha256": bank_file.sha256,
-        "paid_count": paid_count, "paid_fen": paid_fen, "failed_count": failed_count, "failed_fen": failed_fen})
     action = "result_partly_failed" if failed_count else "result_paid"
     batch = system_apply(actor=actor, batch_id=order.batch_id, action=action,
                          reason=f"回盘 {bank_file.filename}：成功 {paid_count} 笔，失败 {failed_count} 笔")
@@ -205,8 +203,7 @@ def _record_paid_origins(order: PaymentOrder, bank_file) -> None:
 def _rejected(actor, order: PaymentOrder, rejection, bank_file) -> None:
     if rejection.batch_no != order.batch_no:
         raise IngestRefused(f"拒绝接收：拒收文件中的批次号 {rejection.batch_no} 与文件名不一致")
-    PaymentOrder.objects.filter(pk=order.pk).update(
-        state=OrderState.REJECTED, answer_file=bank_file, answered_at=timezone.now(),
-        rejection_code=rejection.code, rejection_text=rejection.text[:300])
-    record(actor=actor, action="payments.order.reject", obj=order, before={"state": order.state}, after={
-        "state": OrderState.REJECTED, "filename": bank_file.filename, "code": rejection.code, "text": rejection.text})
+    apply_order(actor=actor, order_id=order.pk, action="reject", system=True, fields=dict(
+        answer_file=bank_file, answered_at=timezone.now(), rejection_code=rejection.code,
+        rejection_text=rejection.text[:300]), audit_after={
+        "filename": bank_file.filename, "code": rejection.code, "text": rejection.text})

@@ -16,7 +16,7 @@ from yikatong.audit.services import record
 from yikatong.funds.services import commit_for_batch
 from yikatong.registry.pii import vault
 from yikatong.rosters import transitions
-from yikatong.rosters.models import Batch
+from yikatong.rosters.models import Batch, BatchState
 
 from . import bans
 from .errors import PaymentError
@@ -24,6 +24,7 @@ from .exchange.codes import ID_CARD, USCC
 from .exchange.connector import BankConnector, OutboxConnector
 from .exchange.paymentfile import PaymentLine, write_payment_file
 from .exchange.services import next_batch_no, store_bank_file
+from .flow import ORDERS, apply_order
 from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
 
 __all__ = ["create_order", "release", "send", "resend", "origin_of"]
@@ -127,10 +128,10 @@ def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
     """支付申请 for a batch finance has approved; commits the batch total on its quotas."""
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=batch_id)
     _require(actor, {Role.FINANCE_REVIEWER}, batch.region_id, "生成支付申请")
-    if batch.state != "approved":
-        raise PaymentError(f"批次 {batch.code} 尚未通过财政审核（或已在支付中），不能生成支付申请")
+    if batch.state != BatchState.APPROVED:
+        raise PaymentError("ORDER_BATCH_NOT_APPROVED", batch=batch.code)
     if PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED).exists():
-        raise PaymentError(f"批次 {batch.code} 已有支付申请")
+        raise PaymentError("ORDER_EXISTS", batch=batch.code)
     _refuse_cleared(batch)
     agreement = _agreement_for(batch, agreement_id)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
@@ -150,16 +151,13 @@ def release(*, actor, order_id: int) -> PaymentOrder:
     """国库科支付: the treasury releases the money; the batch moves approved -> paying."""
     order = _lock(order_id)
     _require(actor, {Role.TREASURY}, order.batch.region_id, "办理国库支付")
-    if order.state != OrderState.CREATED:
-        raise PaymentError(f"支付申请 {order.batch_no} 当前为“{order.get_state_display()}”，不能再办理支付")
-    PaymentOrder.objects.filter(pk=order.pk).update(state=OrderState.RELEASED, released_by=actor,
-                                                    released_at=timezone.now())
-    if order.batch.state == "approved":
-        transitions.apply(actor=actor, batch_id=order.batch_id, action="pay")
-    elif order.replaces_id is None or order.batch.state != "paying":
-        raise PaymentError(f"批次 {order.batch.code} 当前状态不能支付")
-    record(actor=actor, action="payments.order.release", obj=order, before={"state": order.state},
-           after={"state": OrderState.RELEASED})
+    order = apply_order(actor=actor, order_id=order.pk, action="release",
+                        fields={"released_by": actor, "released_at": timezone.now()})
+    batch = order.batch
+    if batch.state == BatchState.APPROVED:
+        transitions.apply(actor=actor, batch_id=batch.pk, action="pay")
+    elif order.replaces_id is None or batch.state != BatchState.PAYING:
+        raise PaymentError("ORDER_BATCH_NOT_PAYABLE", batch=batch.code, state=batch.get_state_display())
     order.refresh_from_db()
     return order
 
@@ -183,9 +181,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
     recorded; a batch number whose file was stored is never written again."""
     order = _lock(order_id)
     _require(actor, {Role.TREASURY}, order.batch.region_id, "发送代发文件")
-    if order.state != OrderState.RELEASED:
-        raise PaymentError(f"支付申请 {order.batch_no} 当前为“{order.get_state_display()}”，不能发送"
-                           "（同一批次号的文件只发送一次）")
+    ORDERS.require(order, "send")  # a batch number's file is written and sent once
     agreement, batch = order.agreement, order.batch
     today = timezone.localdate()
     filename, data = write_payment_file(
@@ -195,13 +191,11 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
     )
     bank_file, created = store_bank_file(actor=actor, bank=agreement.bank, filename=filename, content=data)
     if not created:
-        raise PaymentError(f"代发文件 {filename} 已发送过，不得重复发送")
-    (connector or OutboxConnector()).deliver(filename, data)
-    PaymentOrder.objects.filter(pk=order.pk).update(state=OrderState.SENT, payment_file=bank_file, business_date=today,
-                                                    sent_at=timezone.now())
-    record(actor=actor, action="payments.order.send", obj=order, before={"state": order.state},
-           after={"state": OrderState.SENT, "filename": filename, "sha256": bank_file.sha256})
-    order.refresh_from_db()
+        raise PaymentError("PAYMENT_FILE_SENT", filename=filename)
+    order = apply_order(actor=actor, order_id=order.pk, action="send",
+                        fields={"payment_file": bank_file, "business_date": today, "sent_at": timezone.now()},
+                        audit_after={"filename": filename, "sha256": bank_file.sha256})
+    (connector or OutboxConnector()).deliver(filename, data)  # last: a refused step delivers nothing
     return order
 
 
@@ -211,11 +205,11 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     old = _lock(order_id)
     _require(actor, {Role.FINANCE_REVIEWER, Role.TREASURY}, old.batch.region_id, "重新生成支付申请")
     if old.state != OrderState.REJECTED:
-        raise PaymentError(f"支付申请 {old.batch_no} 未被银行拒收，不能重发")
+        raise PaymentError("ORDER_NOT_REJECTED", batch_no=old.batch_no)
     if old.rejection_confirmed_at is None:  # an X file has no MAC: it may be forged
-        raise PaymentError(f"支付申请 {old.batch_no} 的整批拒收尚未由财政业务科室与银行核实，不能重发")
+        raise PaymentError("REJECTION_UNCONFIRMED", batch_no=old.batch_no)
     if PaymentOrder.objects.filter(replaces=old).exists():
-        raise PaymentError(f"支付申请 {old.batch_no} 已重新生成过")
+        raise PaymentError("ORDER_ALREADY_REPLACED", batch_no=old.batch_no)
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,

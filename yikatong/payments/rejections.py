@@ -15,6 +15,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 
+from . import refusal_codes  # noqa: F401  (registers the codes below)
 from .errors import PaymentError
 from .models import OrderState, PaymentOrder
 
@@ -31,12 +32,12 @@ def confirm_rejection(*, actor, order_id: int, note: str) -> PaymentOrder:
         raise PermissionDenied("该批次不在您的辖区内，不能核实银行拒收")
     note = (note or "").strip()
     if not note:
-        raise PaymentError(f"支付申请 {order.batch_no}：请填写核实方式（如致电银行的经办人和时间）")
+        raise PaymentError("REJECTION_NOTE_REQUIRED", batch_no=order.batch_no)
     if order.state != OrderState.REJECTED:
-        raise PaymentError(f"支付申请 {order.batch_no} 未被银行拒收，无需核实")
+        raise PaymentError("REJECTION_NOT_TO_CONFIRM", batch_no=order.batch_no)
     if order.rejection_confirmed_at is not None:
-        raise PaymentError(f"支付申请 {order.batch_no} 的拒收已于 "
-                           f"{timezone.localtime(order.rejection_confirmed_at):%Y-%m-%d %H:%M} 核实过")
+        raise PaymentError("REJECTION_CONFIRMED", batch_no=order.batch_no,
+                           at=f"{timezone.localtime(order.rejection_confirmed_at):%Y-%m-%d %H:%M}")
     now = timezone.now()
     PaymentOrder.objects.filter(pk=order.pk).update(
         rejection_confirmed_by=actor, rejection_confirmed_at=now, rejection_confirm_note=note[:200])

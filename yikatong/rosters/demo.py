@@ -7,6 +7,7 @@ import io
 from django.utils import timezone
 
 from yikatong.core import calendar
+from yikatong.core.profiles import get_profile
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -106,15 +107,21 @@ def build(county_code: str, *, size: int, stdout) -> None:
             try:
                 transitions.apply(actor=users[user], batch_id=batch.pk, action=action)
             except TransitionRefused as exc:
-                if action != "compare_pass":
+                if action != "compare_pass" or exc.code != "COMPARE_BLOCKED":
                     raise
                 _fix_after_comparison(batch, users, str(exc))
         if target != "approved":
             continue
         proof = services.add_attachment(actor=users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示照片.png", data=PNG)
-        start, end = _notice_window()
-        services.record_notice(actor=users["zhan"], batch_id=batch.pk, level="village", start=start, end=end,
-                               place=f"{town.name}各村村务公开栏", read_at_assembly=True, proof_id=proof.pk)
+        start, _ = _notice_window()
+        # demo history: the batch entered its notice step on the first day of a notice that is over
+        Batch.objects.filter(pk=batch.pk).update(
+            state_since=timezone.make_aware(datetime.datetime.combine(start, datetime.time(9, 0))))
+        profile = get_profile(Batch.objects.get(pk=batch.pk).profile_code)
+        for level in profile.notice_levels or ("village",):
+            place = f"{town.name}各村村务公开栏" if level == "village" else f"{town.name}政务公开栏"
+            services.record_notice(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
+                                   place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk)
         transitions.apply(actor=users["zhan"], batch_id=batch.pk, action="finish_notice")
         if Batch.objects.get(pk=batch.pk).state == "notice_done":
             transitions.apply(actor=users["czs"], batch_id=batch.pk, action="resubmit")

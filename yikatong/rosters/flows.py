@@ -8,8 +8,14 @@ from dataclasses import dataclass
 
 from yikatong.accounts.roles import Role
 from yikatong.core.profiles import LocalProfile
+from yikatong.core.statemachine import SYSTEM, Transition
+
+from .models.batch import BatchState
 
 R = Role
+S = BatchState
+
+__all__ = ["STATES", "SYSTEM", "State", "Transition", "transitions_for", "find", "available", "state_label"]
 
 
 @dataclass(frozen=True)
@@ -18,19 +24,6 @@ class State:
     label: str
     holders: frozenset[str]  # roles whose to-do list shows a batch in this state
     due_working_days: int | None = None  # deadline of the step, in working days from entry
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    action: str
-    target: str
-    roles: frozenset[str]
-    label: str
-    guards: tuple[str, ...] = ()
-    needs_reason: bool = False
-    effects: tuple[str, ...] = ()  # named writes made after the state update, same transaction (guards.register_effect)
-    is_return: bool = False
 
 
 def _roles(*roles) -> frozenset[str]:
@@ -43,28 +36,16 @@ DEPT = _roles(R.DEPT_REVIEWER, R.DEPT_HEAD)
 DEPT_HEAD = _roles(R.DEPT_HEAD)
 FINANCE = _roles(R.FINANCE_REVIEWER)
 TREASURY = _roles(R.TREASURY)
-# Steps taken by the system on a bank's answer: no user holds this role, so no screen offers them.
-SYSTEM = frozenset({"system"})
-
+# Steps taken by the system on a bank's answer use core.statemachine.SYSTEM: no user holds this
+# role, so no screen offers them.
+_HOLDERS = {
+    S.DRAFT: OPERATOR, S.VERIFYING: OPERATOR, S.DRAFT_VERIFIED: OPERATOR, S.COMPARING: FINANCE_OFFICE,
+    S.COMPARED: OPERATOR, S.DEPT_REVIEW: DEPT, S.NOTICE: OPERATOR, S.NOTICE_DONE: FINANCE_OFFICE,
+    S.DEPT_APPROVAL: DEPT_HEAD, S.FINANCE_REVIEW: FINANCE, S.PARTLY_FAILED: OPERATOR,
+}
+_DUE = {S.COMPARING: 2, S.DEPT_REVIEW: 5, S.DEPT_APPROVAL: 3, S.FINANCE_REVIEW: 3}
 STATES: dict[str, State] = {
-    s.code: s
-    for s in [
-        State("draft", "草稿（经办站所编制）", OPERATOR),
-        State("verifying", "乡镇入户核实", OPERATOR),
-        State("draft_verified", "核实完成，待提交比对", OPERATOR),
-        State("comparing", "财政所复核比对", FINANCE_OFFICE, 2),
-        State("compared", "比对通过，待上报主管部门", OPERATOR),
-        State("dept_review", "主管部门审核", DEPT, 5),
-        State("notice", "公示中", OPERATOR),
-        State("notice_done", "公示结束，待财政所导入再次上报", FINANCE_OFFICE),
-        State("dept_approval", "主管部门审批（汇总表）", DEPT_HEAD, 3),
-        State("finance_review", "财政程序性复核", FINANCE, 3),
-        State("approved", "财政审核通过，待支付", frozenset()),
-        State("paying", "支付中", frozenset()),
-        State("paid", "已发放", frozenset()),
-        State("partly_failed", "部分发放失败", OPERATOR),
-        State("closed", "已办结", frozenset()),
-    ]
+    s.value: State(s.value, s.label, _HOLDERS.get(s, frozenset()), _DUE.get(s)) for s in BatchState
 }
 
 
@@ -97,15 +78,17 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
     if profile.resubmit_after_notice:
         # seed 002 step 6: after the notice the finance office imports the roster and re-submits it
         t += [
-            Transition("notice_done", "resubmit", "dept_approval", FINANCE_OFFICE, "导入系统并再次上报主管部门", ("compared_all",)),
+            Transition("notice_done", "resubmit", "dept_approval", FINANCE_OFFICE, "导入系统并再次上报主管部门",
+                       ("compared_all", "objections_resolved")),
             Transition("notice_done", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
         ]
     t += [
         Transition("dept_approval", "dept_approve", "finance_review", DEPT_HEAD, "审批通过，提交财政",
-                   ("summary_attached", "no_open_blocking_findings")),
+                   ("summary_attached", "objections_resolved", "no_open_blocking_findings")),
         Transition("dept_approval", "return", "dept_review", DEPT_HEAD, "退回重审", needs_reason=True, is_return=True),
         Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
-                   ("no_open_blocking_findings", "quota_sufficient", "policy_payable", "payment_bans")),
+                   ("objections_resolved", "no_open_blocking_findings", "quota_sufficient", "policy_payable",
+                    "payment_bans")),
         Transition("finance_review", "return", "dept_approval", FINANCE, "退回主管部门", needs_reason=True, is_return=True),
     ]
     # The payment leg (yikatong.payments registers these guards). A reissue batch (补发) skips the

@@ -18,9 +18,12 @@ class ImportForm(forms.Form):
 
 class NoticeForm(forms.Form):
     level = forms.ChoiceField(label="公示层级", choices=NoticeLevel.choices[:2])
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="不能早于批次进入公示环节的日期")
+    working_days = forms.IntegerField(label="公示工作日数", min_value=1, max_value=60, required=False,
+                                      help_text="不填按本地规定的最少工作日；结束日期按工作日历自动计算")
     place = forms.CharField(label="公示地点", max_length=200)
+    phone = forms.CharField(label="监督电话", max_length=20)
     read_at_assembly = forms.BooleanField(label="已在群众大会上宣读", required=False)
     proof = forms.FileField(label="公示照片/证明（PDF、JPG、PNG）", required=False)
 

@@ -6,14 +6,18 @@ Effects are named writes a transition makes in its own transaction after its gua
 its state was written (e.g. claiming the (policy, period, person) slots of an approved batch);
 other apps register theirs with `register_effect`. An effect may refuse (return a Problem), which
 rolls the whole transition back."""
+import datetime
 from collections.abc import Callable
 
 from django.apps import apps
 from django.utils import timezone
 
 from yikatong.core import calendar
+from yikatong.core.money import Money
 from yikatong.core.profiles import LocalProfile
 from yikatong.core.refusals import Problem
+
+from . import refusal_codes  # noqa: F401  (registers the codes below)
 
 Guard = Callable[..., "Problem | str | None"]
 _GUARDS: dict[str, Guard] = {}
@@ -60,7 +64,7 @@ def _active(batch):
 
 @register("has_items")
 def has_items(*, batch, **_):
-    return None if _active(batch).exists() else f"批次 {batch.code} 没有有效明细，不能提交"
+    return None if _active(batch).exists() else Problem("NO_ACTIVE_ITEMS", batch=batch.code)
 
 
 @register("compared_all")
@@ -68,12 +72,17 @@ def compared_all(*, batch, **_):
     items = _active(batch)
     missing = items.filter(compare=[]).count()
     if missing:
-        return f"还有 {missing} 条明细未做复核比对"
+        return Problem("COMPARE_MISSING", count=missing)
     blocked = [i for i in items.only("seq", "name", "compare") if BLOCKING_COMPARE & {c.get("code") for c in i.compare}]
     if blocked:
         names = "、".join(f"第{i.seq}条{i.name}" for i in blocked[:5])
-        return f"{len(blocked)} 条明细比对不通过（已死亡或单位代码无效），请剔除或更正：{names}"
+        return Problem("COMPARE_BLOCKED", count=len(blocked), names=names)
     return None
+
+
+# ---- notices (公示) ---------------------------------------------------------------------------------
+
+NOTICE_LEVELS = ("village", "township")  # the levels held before approval (post-payment is apart)
 
 
 def notice_working_days(start, end) -> int:
@@ -81,29 +90,78 @@ def notice_working_days(start, end) -> int:
     return calendar.working_days_between(start, end) + (1 if calendar.is_workday(start) else 0)
 
 
+def notice_end(start, working_days: int):
+    """The last day of a notice of `working_days` working days starting on `start` (start counts if
+    it is a working day): the end is computed by the calendar, never typed."""
+    if working_days < 1:
+        raise ValueError("a notice lasts at least one working day")
+    return calendar.add_working_days(start, working_days - (1 if calendar.is_workday(start) else 0))
+
+
+def notice_entered_on(batch):
+    """The day the batch entered its current notice step (notices may not start earlier)."""
+    return timezone.localtime(batch.state_since).date()
+
+
+def current_notices(batch):
+    """The notices recorded since the batch last entered the notice step (a batch returned and
+    noticed again starts a new round; the old notices stay, as history)."""
+    return batch.notices.filter(recorded_at__gte=batch.state_since, level__in=NOTICE_LEVELS).order_by("level", "start")
+
+
+def required_levels(profile: LocalProfile) -> tuple[str, ...]:
+    return tuple(profile.notice_levels)
+
+
+def _level_label(level: str) -> str:
+    from .models.notice import NoticeLevel
+
+    return NoticeLevel(level).label if level in NoticeLevel.values else level
+
+
 @register("notice_recorded")
 def notice_recorded(*, batch, profile, **_):
-    notice = batch.notices.order_by("-start").first()
-    if notice is None:
-        return "尚未登记公示情况（公示时间、地点和照片）"
-    if notice.proof_id is None:
-        return "公示情况缺少公示照片或证明材料"
-    if profile.notice_read_at_assembly and not notice.read_at_assembly:
-        return "按本地规定，公示名单须在群众大会上宣读，请登记宣读情况"
+    """Every notice the profile requires is recorded for this round, none backdated, each with its
+    supervision phone and proof (and read at an assembly where the profile says so)."""
+    notices = list(current_notices(batch))
+    if not notices:
+        return Problem("NOTICE_NOT_RECORDED")
+    required = required_levels(profile)
+    missing = [lvl for lvl in required if lvl not in {n.level for n in notices}]
+    if missing:
+        return Problem("NOTICE_LEVEL_MISSING", levels="和".join(_level_label(x) for x in required),
+                       missing="、".join(_level_label(x) for x in missing))
+    entered = notice_entered_on(batch)
+    for n in notices:
+        label = _level_label(n.level)
+        if n.start < entered:
+            return Problem("NOTICE_BACKDATED", start=f"{n.start:%Y-%m-%d}", entered=f"{entered:%Y-%m-%d}")
+        if not (n.phone or "").strip():
+            return Problem("NOTICE_PHONE_REQUIRED")
+        if n.proof_id is None:
+            return Problem("NOTICE_PROOF_MISSING", level=label)
+        if profile.notice_read_at_assembly and not n.read_at_assembly:
+            return Problem("NOTICE_NOT_READ_AT_ASSEMBLY", level=label)
     return None
 
 
 @register("notice_long_enough")
 def notice_long_enough(*, batch, profile, **_):
-    notice = batch.notices.order_by("-start").first()
-    if notice is None:
-        return "尚未登记公示情况"
+    """Each notice of the round is over (today is after its last day) and lasted the profile's
+    minimum of working days, counted again now by the calendar (the stored count is not trusted)."""
+    notices = list(current_notices(batch))
+    if not notices:
+        return Problem("NOTICE_NOT_RECORDED")
     today = timezone.localdate()
-    if today < notice.end:
-        return f"公示期至 {notice.end:%Y-%m-%d} 结束，期满后方可确认"
     minimum = profile.notice_min_working_days or 0
-    if notice.working_days < minimum:
-        return f"公示时间 {notice.working_days} 个工作日，少于规定的 {minimum} 个工作日"
+    for n in notices:
+        label = _level_label(n.level)
+        if today <= n.end:
+            after = n.end + datetime.timedelta(days=1)
+            return Problem("NOTICE_NOT_OVER", level=label, end=f"{n.end:%Y-%m-%d}", after=f"{after:%Y-%m-%d}")
+        days = notice_working_days(n.start, n.end)
+        if days < minimum:
+            return Problem("NOTICE_TOO_SHORT", level=label, days=days, minimum=minimum)
     return None
 
 
@@ -112,12 +170,14 @@ def objections_resolved(*, batch, **_):
     from .models import Objection
 
     open_count = Objection.objects.filter(notice__batch=batch, resolved_at__isnull=True).count()
-    return None if not open_count else f"还有 {open_count} 条公示异议未处理"
+    return None if not open_count else Problem("OBJECTIONS_OPEN", count=open_count)
 
+
+# ---- approval ---------------------------------------------------------------------------------------
 
 @register("summary_attached")
 def summary_attached(*, batch, **_):
-    return None if batch.attachments.filter(kind="summary").exists() else "请先上传签字盖章的汇总表扫描件"
+    return None if batch.attachments.filter(kind="summary").exists() else Problem("SUMMARY_MISSING")
 
 
 @register("no_open_blocking_findings")
@@ -127,7 +187,7 @@ def no_open_blocking_findings(*, batch, **_):
     from yikatong.checks.selectors import open_blocking_findings_count
 
     n = open_blocking_findings_count(batch)
-    return None if not n else f"还有 {n} 条阻断级疑点未处置，不能审批"
+    return None if not n else Problem("BLOCKING_FINDINGS_OPEN", count=n)
 
 
 @register("quota_sufficient")
@@ -136,8 +196,13 @@ def quota_sufficient(*, batch, **_):
 
     available = available_for_batch(batch)
     if available < batch.total_fen:
-        return f"资金指标余额不足：本批次 {batch.total_fen / 100:,.2f} 元，可用 {available / 100:,.2f} 元"
+        return Problem("QUOTA_INSUFFICIENT", total=_yuan(batch.total_fen), available=_yuan(available))
     return None
+
+
+def _yuan(fen: int) -> str:
+    """An amount for a message: 元 with two decimals and thousands separators (1,234.50)."""
+    return Money.from_fen(fen).format().replace("¥", "")
 
 
 @register("policy_payable")
@@ -149,5 +214,5 @@ def policy_payable(*, batch, **_):
     try:
         assert_payable(batch.policy, region_code=batch.region_id, period=batch.period)
     except ValidationError as exc:
-        return "；".join(exc.messages)
+        return Problem("POLICY_NOT_PAYABLE", detail="；".join(exc.messages))
     return None

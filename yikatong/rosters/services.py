@@ -1,6 +1,7 @@
 """Writes on batches: create, manual items, notices, objections, attachments. State changes
 go through transitions.apply; imports through importer.run.import_roster."""
 import hashlib
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -9,12 +10,12 @@ from django.utils import timezone
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
-from yikatong.core.profiles import current_profile
+from yikatong.core.profiles import current_profile, get_profile
 
 from .errors import RosterError
-from .guards import notice_working_days
+from .guards import NOTICE_LEVELS, current_notices, notice_end, notice_entered_on, notice_working_days
 from .importer.run import EDITABLE_STATES
-from .models import Attachment, Batch, BatchEvent, Notice, Objection
+from .models import Attachment, Batch, BatchEvent, BatchState, Notice, Objection
 from .models.attachment import AttachmentKind
 from .models.notice import NoticeLevel
 
@@ -62,7 +63,7 @@ def create_batch(*, actor, policy, period: str, region) -> Batch:
             with transaction.atomic():
                 batch = Batch.objects.create(
                     code=code, policy=policy, period=period, region=region, department=department,
-                    profile_code=profile.code, state="draft", state_since=timezone.now(), created_by=actor,
+                    profile_code=profile.code, state=BatchState.DRAFT, state_since=timezone.now(), created_by=actor,
                 )
                 BatchEvent.objects.create(batch=batch, action="create", label="新建批次", to_state="draft", actor=actor)
                 record(actor=actor, action="rosters.create", obj=batch,
@@ -104,29 +105,55 @@ def _refresh_totals(batch: Batch) -> None:
     Batch.objects.filter(pk=batch.pk).update(item_count=agg["n"] or 0, total_fen=agg["s"] or 0)
 
 
+PHONE_RE = re.compile(r"^[0-9][0-9-]{5,18}[0-9]$")
+
+
 @transaction.atomic
-def record_notice(*, actor, batch_id: int, level: str, start, end, place: str, read_at_assembly: bool = False,
-                  proof_id: int | None = None) -> Notice:
+def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone: str, working_days: int | None = None,
+                  read_at_assembly: bool = False, proof_id: int | None = None) -> Notice:
+    """Register a notice (公示) of a batch in its notice step. It cannot be faked: the start may not
+    be before the day the batch entered the step (no backdating), the end is computed from the
+    working days by the calendar (at least the profile's minimum), a supervision phone (监督电话) is
+    required, and one notice per level per round."""
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch.region_id, "登记公示")
-    if batch.state != "notice":
-        raise RosterError(f"批次 {batch.code} 不在公示阶段")
-    if level not in NoticeLevel.values:
-        raise ValidationError("公示层级不正确")
-    if end < start:
-        raise ValidationError("公示结束日期不能早于开始日期")
-    if not place.strip():
-        raise ValidationError("请填写公示地点")
+    if batch.state != BatchState.NOTICE:
+        raise RosterError("NOT_IN_NOTICE", batch=batch.code)
+    if level not in NOTICE_LEVELS:
+        raise RosterError("NOTICE_LEVEL_INVALID")
+    entered = notice_entered_on(batch)
+    if start < entered:
+        raise RosterError("NOTICE_BACKDATED", start=f"{start:%Y-%m-%d}", entered=f"{entered:%Y-%m-%d}")
+    profile = get_profile(batch.profile_code)
+    minimum = profile.notice_min_working_days or 1
+    days = minimum if working_days is None else working_days
+    if type(days) is not int or not 1 <= days <= 60:
+        raise RosterError("NOTICE_DAYS_INVALID")
+    label = NoticeLevel(level).label
+    if days < minimum:
+        raise RosterError("NOTICE_TOO_SHORT", level=label, days=days, minimum=minimum)
+    place, phone = (place or "").strip(), (phone or "").strip()
+    if not place:
+        raise RosterError("NOTICE_PLACE_REQUIRED")
+    if not phone:
+        raise RosterError("NOTICE_PHONE_REQUIRED")
+    if not PHONE_RE.match(phone):
+        raise RosterError("NOTICE_PHONE_INVALID", phone=phone[:30])
+    if current_notices(batch).filter(level=level).exists():
+        raise RosterError("NOTICE_LEVEL_RECORDED", level=label)
     if proof_id is not None and not batch.attachments.filter(pk=proof_id).exists():
-        raise ValidationError("公示证明材料不属于本批次")
+        raise RosterError("NOTICE_PROOF_FOREIGN")
+    end = notice_end(start, days)
     notice = Notice.objects.create(
-        batch=batch, level=level, start=start, end=end, place=place.strip()[:200], read_at_assembly=read_at_assembly,
+        batch=batch, level=level, start=start, end=end, place=place[:200], phone=phone, read_at_assembly=read_at_assembly,
         working_days=notice_working_days(start, end), proof_id=proof_id, recorded_by=actor,
     )
-    BatchEvent.objects.create(batch=batch, action="record_notice", label="登记公示",
-                              reason=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}，{notice.working_days}个工作日，{notice.place}", actor=actor)
+    BatchEvent.objects.create(batch=batch, action="record_notice", label=f"登记{label}", actor=actor,
+                              reason=f"{start:%Y-%m-%d}至{end:%Y-%m-%d}，{notice.working_days}个工作日，{notice.place}，"
+                                     f"监督电话{phone}")
     record(actor=actor, action="rosters.notice_record", obj=batch,
-           after={"start": str(start), "end": str(end), "working_days": notice.working_days, "place": notice.place})
+           after={"level": level, "start": str(start), "end": str(end), "working_days": notice.working_days,
+                  "place": notice.place, "phone": phone})
     return notice
 
 
@@ -134,9 +161,9 @@ def record_notice(*, actor, batch_id: int, level: str, start, end, place: str, r
 def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item_id: int | None = None) -> Objection:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch.region_id, "登记异议")
-    notice = batch.notices.order_by("-start").first()
+    notice = batch.notices.order_by("-recorded_at", "-pk").first()  # the notice most recently put up
     if notice is None:
-        raise RosterError("请先登记公示，再登记异议")
+        raise RosterError("NOTICE_MISSING_FOR_OBJECTION")
     if not content.strip():
         raise ValidationError("请填写异议内容")
     obj = Objection.objects.create(notice=notice, raised_by=raised_by.strip()[:50] or "匿名", content=content.strip(),

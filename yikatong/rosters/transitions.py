@@ -1,8 +1,11 @@
-"""The only way a batch changes state: `apply` runs one transition of the profile's table
-under a row lock, checks roles, scope and guards, and writes the timeline and the audit event."""
+"""The only way a batch (roster or reissue) changes state: `apply` runs one transition of the
+profile's table (rosters.flows) through the shared engine (core.statemachine): row lock, roles,
+scope and department, reason, guards, a conditional UPDATE on the current state and version whose
+row count is checked, effects, the timeline and one audit event — all in one transaction.
+
+Transitions taken by the system on a bank's answer (roles ``SYSTEM``) go through the same `apply`
+with ``system=True``; no screen can run them."""
 from django.apps import apps
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
@@ -10,8 +13,11 @@ from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core import calendar
 from yikatong.core.profiles import get_profile
+from yikatong.core.refusals import Problem
+from yikatong.core.statemachine import Machine
+from yikatong.core.statemachine import apply as apply_transition
 
-from . import flows, guards
+from . import flows, guards, refusal_codes  # noqa: F401  (refusal_codes registers the messages)
 from .errors import TransitionRefused
 from .models import Batch, BatchEvent
 
@@ -20,16 +26,27 @@ DEPARTMENT_ROLES = frozenset({Role.DEPT_REVIEWER, Role.DEPT_HEAD})
 CHECK_ON = frozenset({"send_compare", "submit", "resubmit"})
 
 
+def describe(batch: Batch) -> str:
+    return f"批次 {batch.code} "
+
+
+def authorize(*, actor, obj: Batch, tr: flows.Transition) -> Problem | None:
+    """None if `actor` may run `tr` on batch `obj`, else the Problem (ROLE_NOT_ALLOWED, OUT_OF_SCOPE,
+    WRONG_DEPARTMENT)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*tr.roles):
+        return Problem("ROLE_NOT_ALLOWED", label=tr.label)
+    if not region_in_scope(actor, obj.region_id):
+        return Problem("OUT_OF_SCOPE", obj=describe(obj))
+    acting_roles = actor.role_set & tr.roles
+    if acting_roles and acting_roles <= DEPARTMENT_ROLES and actor.organization_id != obj.department_id:
+        return Problem("WRONG_DEPARTMENT", obj=describe(obj), department=obj.department.name)
+    return None
+
+
 def may_act(actor, batch: Batch, tr: flows.Transition) -> str | None:
     """None if `actor` may run `tr` on `batch`, else the reason (Chinese)."""
-    if not actor.has_role(*tr.roles):
-        return f"您的角色不能执行“{tr.label}”"
-    if not region_in_scope(actor, batch.region_id):
-        return f"批次 {batch.code} 不在您的辖区内"
-    acting_roles = actor.role_set & tr.roles
-    if acting_roles and acting_roles <= DEPARTMENT_ROLES and actor.organization_id != batch.department_id:
-        return f"批次 {batch.code} 由{batch.department.name}审核，您不是该部门人员"
-    return None
+    problem = authorize(actor=actor, obj=batch, tr=tr) if not tr.is_system else Problem("SYSTEM_ONLY", label=tr.label)
+    return None if problem is None else problem.message
 
 
 def due_date_for(profile, state: str, today=None):
@@ -39,49 +56,45 @@ def due_date_for(profile, state: str, today=None):
     return calendar.add_working_days(today or timezone.localdate(), days)
 
 
-def apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        batch = Batch.objects.select_for_update().select_related("department").get(pk=batch_id)
-        profile = get_profile(batch.profile_code)
-        tr = flows.find(profile, batch.state, action)
-        if tr is None:
-            raise TransitionRefused(f"批次 {batch.code} 当前为“{flows.state_label(batch.state)}”，不能执行该操作（可能已被他人处理）")
-        refusal = may_act(actor, batch, tr)
-        if refusal:
-            raise TransitionRefused(refusal)
-        if tr.needs_reason and not reason:
-            raise TransitionRefused("退回必须填写理由")
-        problems = [m for g in tr.guards if (m := guards.check(g, batch=batch, profile=profile, actor=actor))]
-        if problems:
-            raise TransitionRefused(problems[0].code, "；".join(m.message for m in problems))
-        before = batch.state
-        updated = Batch.objects.filter(pk=batch.pk, state=before, version=batch.version).update(
-            state=tr.target, state_since=timezone.now(), due_date=due_date_for(profile, tr.target),
-            version=F("version") + 1,
-        )
-        if updated != 1:  # belt and braces: the row lock already serialises writers
-            raise TransitionRefused(f"批次 {batch.code} 已被他人处理，请刷新后重试")
-        for name in tr.effects:
-            problem = guards.run_effect(name, batch=batch, profile=profile, actor=actor)
-            if problem:
-                raise TransitionRefused(problem.code, problem.message)
-        BatchEvent.objects.create(
-            batch=batch, action=action, label=tr.label, from_state=before, to_state=tr.target, actor=actor, reason=reason
-        )
-        if action in CHECK_ON and apps.is_installed("yikatong.checks"):
-            from yikatong.checks.jobs import enqueue_batch_check  # incremental cross-checks, queued on commit
+def _table(batch: Batch):
+    return flows.transitions_for(get_profile(batch.profile_code))
 
-            enqueue_batch_check(actor=actor, batch_id=batch.pk)
-        record(
-            actor=actor, action=f"rosters.{action}", obj=batch,
-            before={"state": before}, after={"state": tr.target, "reason": reason},
-        )
-    batch.refresh_from_db()
-    return batch
+
+def _guard(*, name, obj, actor):
+    return guards.check(name, batch=obj, profile=get_profile(obj.profile_code), actor=actor)
+
+
+def _effect(*, name, obj, actor):
+    return guards.run_effect(name, batch=obj, profile=get_profile(obj.profile_code), actor=actor)
+
+
+def _fields(*, obj, tr):
+    return {"state_since": timezone.now(), "due_date": due_date_for(get_profile(obj.profile_code), tr.target)}
+
+
+def _after(*, obj, tr, before, actor, reason):
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    BatchEvent.objects.create(batch=obj, action=tr.action, label=tr.label, from_state=before, to_state=tr.target,
+                              actor=user, reason=reason)
+    if tr.action in CHECK_ON and apps.is_installed("yikatong.checks"):
+        from yikatong.checks.jobs import enqueue_batch_check  # incremental cross-checks, queued on commit
+
+        enqueue_batch_check(actor=actor, batch_id=obj.pk)
+
+
+BATCHES = Machine(
+    name="batch", model=Batch, table=_table, refusal=TransitionRefused, audit=record, audit_prefix="rosters",
+    describe=describe, state_label=flows.state_label, authorize=authorize, guard=_guard, effect=_effect,
+    fields=_fields, after=_after, version_field="version", lock_related=("department",),
+)
+
+
+def apply(*, actor, batch_id: int, action: str, reason: str = "", system: bool = False) -> Batch:
+    """Run `action` on the batch now. `system=True` only from code answering a bank."""
+    return apply_transition(BATCHES, actor=actor, pk=batch_id, action=action, reason=reason, system=system)
 
 
 def actions_for(actor, batch: Batch) -> list[flows.Transition]:
     """Transitions the actor could try now (guards are checked when applied)."""
-    profile = get_profile(batch.profile_code)
-    return [tr for tr in flows.available(profile, batch.state) if may_act(actor, batch, tr) is None]
+    return [tr for tr in BATCHES.available(batch)
+            if not tr.is_system and authorize(actor=actor, obj=batch, tr=tr) is None]

@@ -1,10 +1,12 @@
 """Batch pages: list, create, detail (timeline, items, actions), import, notice, attachments."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from yikatong.core.profiles import get_profile
 from yikatong.jobs import services as job_services
 from yikatong.regions.models import Region
 
@@ -12,7 +14,8 @@ from . import flows, selectors, services, transitions
 from .errors import RosterError
 from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
 from .importer.run import EDITABLE_STATES, load_problems, stage_import
-from .models import ImportRun
+from .guards import notice_entered_on
+from .models import BatchState, ImportRun, Objection
 
 FAILURES = (RosterError, PermissionDenied, ValidationError)
 
@@ -69,12 +72,15 @@ def batch_detail(request, batch_id: int):
     items = batch.items.select_related("village").order_by("seq")
     last_import = batch.imports.first()
     notice = batch.notices.order_by("-start").first()
+    notices = list(batch.notices.select_related("proof").order_by("-recorded_at"))
     ctx = {
         "batch": batch, "items": items[:500], "item_more": max(0, items.count() - 500),
         "state_label": flows.state_label(batch.state), "events": batch.events.select_related("actor"),
         "actions": transitions.actions_for(request.user, batch), "editable": batch.state in EDITABLE_STATES,
-        "last_import": last_import, "notice": notice,
-        "objections": notice.objections.all() if notice else [], "attachments": batch.attachments.all(),
+        "last_import": last_import, "notice": notice, "notices": notices,
+        "notice_entered": notice_entered_on(batch) if batch.state == BatchState.NOTICE else None,
+        "notice_min_days": get_profile(batch.profile_code).notice_min_working_days,
+        "objections": Objection.objects.filter(notice__batch=batch).order_by("recorded_at"), "attachments": batch.attachments.all(),
         "import_form": ImportForm(), "notice_form": NoticeForm(), "objection_form": ObjectionForm(),
         "attachment_form": AttachmentForm(), "manual_fields": list(enumerate(MANUAL_FIELDS)),
         "findings": _findings(request.user, batch),
@@ -166,17 +172,23 @@ def notice_record(request, batch_id: int):
         return redirect("batch_detail", batch_id=batch.pk)
     d = form.cleaned_data
     try:
-        proof_id = None
-        if d.get("proof"):
-            proof_id = services.add_attachment(actor=request.user, batch_id=batch.pk, kind="notice_photo",
-                                               filename=d["proof"].name, data=d["proof"].read()).pk
-        services.record_notice(actor=request.user, batch_id=batch.pk, level=d["level"], start=d["start"], end=d["end"],
-                               place=d["place"], read_at_assembly=d["read_at_assembly"], proof_id=proof_id)
+        with transaction.atomic():  # a refused notice leaves no orphan photo behind
+            _record_notice(request, batch, d)
     except FAILURES as exc:
         messages.error(request, _msg(exc))
     else:
         messages.success(request, "公示情况已登记。")
     return redirect("batch_detail", batch_id=batch.pk)
+
+
+def _record_notice(request, batch, d) -> None:
+    proof_id = None
+    if d.get("proof"):
+        proof_id = services.add_attachment(actor=request.user, batch_id=batch.pk, kind="notice_photo",
+                                           filename=d["proof"].name, data=d["proof"].read()).pk
+    services.record_notice(actor=request.user, batch_id=batch.pk, level=d["level"], start=d["start"],
+                           working_days=d["working_days"], place=d["place"], phone=d["phone"],
+                           read_at_assembly=d["read_at_assembly"], proof_id=proof_id)
 
 
 @require_POST

@@ -14,7 +14,7 @@ from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-from yikatong.rosters.tests.flow_helpers import PNG, do, notice_window
+from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices
 
 from .conftest import BLOCKING, TRUTH, add_item, clone_batch
 
@@ -92,12 +92,7 @@ def _walk_to_dept_approval(batch, rw):
     for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
                          ("mz_rev", "approve_notice")]:
         batch = do(batch, u[user], action)
-    start, end = notice_window(max(profile.notice_min_working_days or 1, 1))
-    proof = roster_services.add_attachment(actor=u["zhan"], batch_id=batch.pk, kind="notice_photo",
-                                           filename="公示.png", data=PNG)
-    roster_services.record_notice(actor=u["zhan"], batch_id=batch.pk, level="village", start=start, end=end,
-                                  place="村委会公示栏", read_at_assembly=profile.notice_read_at_assembly,
-                                  proof_id=proof.pk)
+    record_notices(batch, u["zhan"], profile)
     batch = do(batch, u["zhan"], "finish_notice")
     if profile.resubmit_after_notice:
         batch = do(batch, u["czs"], "resubmit")
@@ -114,8 +109,9 @@ def test_approval_is_refused_while_a_blocking_finding_is_open(rw, batch, regions
     add_item(other, 1, "对象1", id_number(1), card(98))  # paid twice for 2026-11
     services.run_for_batch(actor=None, batch_id=batch.pk)
     assert open_blocking_findings_count(batch) == 1
-    with pytest.raises(TransitionRefused, match="阻断级疑点"):
+    with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["mz_head"], "dept_approve")
+    assert exc.value.code == "BLOCKING_FINDINGS_OPEN"
     batch.refresh_from_db()
     assert batch.state == "dept_approval"
     f = _finding("DUP_PAYMENT")

@@ -162,8 +162,9 @@ def test_bans_shown_at_finance_review(pw, batch):
     Batch.objects.filter(pk=batch.pk).update(state="finance_review")
     one = _items(batch)[0]
     BatchItem.objects.filter(pk=one.pk).update(account_enc="", account_bidx="", account_masked="")
-    with pytest.raises(TransitionRefused, match="严禁以现金发放"):
+    with pytest.raises(TransitionRefused) as exc:
         do(batch, pw.users["fin"], "finance_approve")
+    assert exc.value.code == "PAYMENT_BANNED" and "严禁以现金发放" in exc.value.message
     assert Batch.objects.get(pk=batch.pk).state == "finance_review"
     _set_account(one, card(99))
     assert do(batch, pw.users["fin"], "finance_approve").state == "approved"

@@ -47,12 +47,14 @@ def test_payment_file_is_written_per_spec_and_never_sent_twice(pw, approved):
     assert FundCommitment.objects.get(ref=f"batch:{approved.code}").committed_fen == approved.total_fen
     with pytest.raises(PaymentError):
         services.create_order(actor=u["fin"], batch_id=approved.pk)
-    with pytest.raises(TransitionRefused):  # the batch cannot be paid around the order
+    with pytest.raises(TransitionRefused) as exc:  # the batch cannot be paid around the order
         do(approved, u["gk"], "pay")
+    assert exc.value.code == "ORDER_NOT_RELEASED"
     with pytest.raises(PermissionDenied):
         services.release(actor=u["fin"], order_id=order.pk)
-    with pytest.raises(PaymentError):
+    with pytest.raises(PaymentError) as exc:
         services.send(actor=u["gk"], order_id=order.pk)  # not released yet
+    assert exc.value.code == "TRANSITION_NOT_ALLOWED"
     services.release(actor=u["gk"], order_id=order.pk)
     assert Batch.objects.get(pk=approved.pk).state == "paying"
     order = services.send(actor=u["gk"], order_id=order.pk)

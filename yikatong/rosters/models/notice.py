@@ -16,7 +16,8 @@ class Notice(models.Model):
     end = models.DateField("结束日期")
     place = models.CharField("公示地点", max_length=200)
     read_at_assembly = models.BooleanField("已在群众大会上宣读", default=False)
-    working_days = models.PositiveSmallIntegerField("公示工作日数")
+    working_days = models.PositiveSmallIntegerField("公示工作日数")  # the end is computed from it by the calendar
+    phone = models.CharField("监督电话", max_length=20, blank=True)  # required for every notice recorded since issue 12
     proof = models.ForeignKey("rosters.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name="公示照片/证明")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -25,6 +26,9 @@ class Notice(models.Model):
     class Meta:
         ordering = ["start"]
         verbose_name = "公示"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="rosters_notice_end_after_start"),
+        ]
 
 
 class Objection(models.Model):

@@ -28,6 +28,33 @@ def notice_window(days: int) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
+PHONE = "0357-6221234"  # the supervision phone (监督电话) shown on a notice
+
+
+def entered_notice_on(batch, day: datetime.date) -> None:
+    """Test time travel: the batch entered its notice step on `day` (a notice may not start earlier)."""
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
+    Batch.objects.filter(pk=batch.pk).update(state_since=at)
+
+
+def record_notices(batch, user, profile, days: int | None = None):
+    """Every notice the profile requires (village and/or township), of `days` working days (default the
+    profile's minimum) ended yesterday or earlier, with proof and supervision phone; the batch is
+    taken to have entered the notice step on the first day."""
+    days = days or max(profile.notice_min_working_days or 1, 1)
+    start, end = notice_window(days)
+    entered_notice_on(batch, start)
+    notices = []
+    for level in profile.notice_levels or ("village",):
+        proof = services.add_attachment(actor=user, batch_id=batch.pk, kind="notice_photo", filename=f"{level}.png",
+                                        data=PNG)
+        notices.append(services.record_notice(
+            actor=user, batch_id=batch.pk, level=level, start=start, working_days=days, place="村委会公示栏",
+            phone=PHONE, read_at_assembly=profile.notice_read_at_assembly, proof_id=proof.pk))
+    assert all(n.end == end for n in notices)
+    return notices
+
+
 def do(batch, user, action, reason=""):
     return transitions.apply(actor=user, batch_id=batch.pk, action=action, reason=reason)
 
@@ -49,10 +76,7 @@ def walk_to_approved(batch, rw, profile_code: str) -> list[str]:
     for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"), ("mz_rev", "approve_notice")]:
         batch = do(batch, u[user], action)
         seen.append(batch.state)
-    start, end = notice_window(max(profile.notice_min_working_days or 1, 1))
-    proof = services.add_attachment(actor=u["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示.png", data=PNG)
-    services.record_notice(actor=u["zhan"], batch_id=batch.pk, level="village", start=start, end=end, place="村委会公示栏",
-                           read_at_assembly=profile.notice_read_at_assembly, proof_id=proof.pk)
+    record_notices(batch, u["zhan"], profile)
     batch = do(batch, u["zhan"], "finish_notice")
     seen.append(batch.state)
     if profile.resubmit_after_notice:

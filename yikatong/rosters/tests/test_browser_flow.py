@@ -6,7 +6,7 @@ from conftest import PASSWORD
 from yikatong.web.tests.test_browser import chromium
 
 from .files import card, good_rows, id_number, to_csv
-from .flow_helpers import PNG, notice_window
+from .flow_helpers import PHONE, PNG, entered_notice_on, notice_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_roster_goes_from_import_to_finance_approval_in_a_browser(live_server, b
     bad = good_rows(3)
     bad[1][2] = "14102419900101001"  # 17 digits: the clerk mistyped
     fixed = good_rows(3)
-    start, end = notice_window(5)
+    start, _ = notice_window(5)
     with chromium() as browser:
         page = browser.new_page()
         _login(page, base, "zhan")
@@ -70,9 +70,10 @@ def test_roster_goes_from_import_to_finance_approval_in_a_browser(live_server, b
 
         _login(page, base, "zhan")
         page.goto(url)
+        entered_notice_on(batch, start)  # time travel: the notice step began when the notice did
         page.fill("form[action$='/notice/'] input[name=start]", start.isoformat())
-        page.fill("form[action$='/notice/'] input[name=end]", end.isoformat())
         page.fill("form[action$='/notice/'] input[name=place]", "第一村委会公示栏")
+        page.fill("form[action$='/notice/'] input[name=phone]", PHONE)
         page.set_input_files("form[action$='/notice/'] input[name=proof]",
                              files=[{"name": "公示.png", "mimeType": "image/png", "buffer": PNG}])
         page.click("form[action$='/notice/'] button")

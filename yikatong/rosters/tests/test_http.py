@@ -83,3 +83,46 @@ def test_profile_page_shows_the_transition_table(client, rw):
     login(client, rw.users["fin"])
     page = client.get(reverse("rosters_profile")).content.decode()
     assert "山西省洪洞县" in page and "程序性复核通过" in page and "quota_sufficient" in page
+
+
+def test_notice_form_refuses_a_backdated_start_and_computes_the_end(client, batch, rw):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from yikatong.rosters.guards import notice_end
+    from yikatong.rosters.models import Attachment, Notice
+
+    from .flow_helpers import PHONE, PNG
+
+    Batch.objects.filter(pk=batch.pk).update(state="notice")
+    login(client, rw.users["zhan"])
+    today = timezone.localdate()
+    url = reverse("notice_record", args=[batch.pk])
+    form = {"level": "village", "start": (today - datetime.timedelta(days=3)).isoformat(), "place": "村委会公示栏",
+            "phone": PHONE, "proof": SimpleUploadedFile("公示.png", PNG, content_type="image/png")}
+    page = client.post(url, form, follow=True).content.decode()
+    assert "公示不能倒签" in page
+    assert not Notice.objects.exists() and not Attachment.objects.exists()  # the photo went with the refusal
+    form.update(start=today.isoformat(), phone="", proof=SimpleUploadedFile("公示.png", PNG, content_type="image/png"))
+    assert "监督电话" in client.post(url, form, follow=True).content.decode() and not Notice.objects.exists()
+    form.update(phone=PHONE, end="2000-01-01", proof=SimpleUploadedFile("公示.png", PNG, content_type="image/png"))
+    page = client.post(url, form, follow=True).content.decode()
+    notice = Notice.objects.get()
+    assert notice.end == notice_end(today, 5) and notice.working_days == 5 and notice.phone == PHONE
+    assert f"监督电话 {PHONE}" in page and notice.proof_id is not None
+
+
+def test_every_objection_of_the_batch_is_shown_with_its_resolve_form(client, batch, rw):
+    from yikatong.core.profiles import get_profile
+    from yikatong.rosters import services
+
+    from .flow_helpers import record_notices
+
+    Batch.objects.filter(pk=batch.pk).update(state="notice", profile_code="000")
+    record_notices(batch, rw.users["zhan"], get_profile("000"))  # village and township, same start
+    obj = services.record_objection(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出")
+    page = login(client, rw.users["zhan"]).get(reverse("batch_detail", args=[batch.pk])).content.decode()
+    assert page.count('data-testid="notice"') == 2
+    assert "对象2已外出" in page and reverse("objection_resolve", args=[batch.pk, obj.pk]) in page
