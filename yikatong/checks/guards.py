@@ -1,0 +1,57 @@
+"""The cross-check guard of every money-moving transition (DESIGN §6.9, issue 12 point 2).
+
+`checks_current` runs the batch's incremental check synchronously, inside the transition's own
+transaction, on the data as it is at that moment (checks.services.run_for_batch, as the system),
+then refuses while a blocking finding of the batch is not dealt with. So a batch whose check never
+ran, whose check job is stuck "running" or whose items changed since its last run cannot pass: the
+guard never trusts an earlier run. Named in rosters.flows on submit / resubmit, dept_approve,
+approve_reissue, finance_approve and pay.
+
+The refusal rolls the transition back, and with it the findings the inline run wrote: the message
+therefore names the blocking items itself (row, masked ID, rule), and the background check queued on
+submission (or "运行比对") stores them for disposal."""
+from django.db.models import Q
+
+from yikatong.core.refusals import Problem, register_messages
+from yikatong.rosters.guards import register
+
+from .models import Finding, FindingState, Severity
+
+register_messages({
+    "BLOCKING_FINDINGS_OPEN": "批次 {batch} 按当前数据比对，还有 {count} 条阻断级疑点未处置，不能{action}：{items}",
+})
+
+SHOWN = 5
+
+
+def blocking_findings(batch):
+    """Blocking findings of the batch not dealt with: open ones, and confirmed or transferred ones
+    whose item is still active (it must be taken out of the batch first)."""
+    return Finding.objects.filter(batch=batch, severity=Severity.BLOCK).filter(
+        Q(state=FindingState.OPEN, item__isnull=True)
+        | Q(state__in=[FindingState.OPEN, FindingState.CONFIRMED, FindingState.TRANSFERRED], item__status="active")
+    )
+
+
+def describe(findings, count: int) -> str:
+    shown = []
+    for f in findings.select_related("rule", "item").order_by("item__seq", "rule__code", "pk")[:SHOWN]:
+        where = f"第{f.item.seq}条 {f.item.id_masked}" if f.item is not None else "批次"
+        shown.append(f"{where}（{f.rule.name}）")
+    text = "、".join(shown)
+    return text + (f" 等 {count} 条" if count > SHOWN else "")
+
+
+@register("checks_current")
+def checks_current(*, batch, actor=None, action: str = "", **_):
+    """None when the batch, checked now, has no blocking finding left; else BLOCKING_FINDINGS_OPEN."""
+    from .selectors import open_blocking_findings_count
+    from .services import run_for_batch
+
+    run_for_batch(actor=None, batch_id=batch.pk)  # the system runs it: no role or scope check on the actor
+    findings = blocking_findings(batch)
+    count = max(open_blocking_findings_count(batch), findings.count())
+    if not count:
+        return None
+    return Problem("BLOCKING_FINDINGS_OPEN", batch=batch.code, count=count, action=action or "继续办理",
+                   items=describe(findings, count))
