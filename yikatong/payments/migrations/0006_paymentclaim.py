@@ -35,7 +35,8 @@ def backfill(apps, schema_editor):
         cur.execute(f"UPDATE payments_paymentclaim SET item_id = ({newest}) WHERE ({newest}) IS NOT NULL")
         cur.execute("UPDATE payments_paymentclaim SET batch_id = (SELECT i.batch_id FROM rosters_batchitem i "
                     "WHERE i.id = payments_paymentclaim.item_id)")
-    print(f"\n  PaymentClaim: {claimed} claims written for approved / in-flight / paid batches")
+    if claimed:
+        print(f"\n  PaymentClaim: {claimed} claims written for approved / in-flight / paid batches")
     if duplicates:
         shown = ", ".join(f"item {item_id} (batch {code})" for item_id, code in duplicates[:50])
         print(f"  PaymentClaim: {len(duplicates)} items repeat a (policy, period, person) already claimed by an "
