@@ -1,15 +1,19 @@
-"""The cross-check guard of every money-moving transition (DESIGN §6.9, issue 12 point 2).
+"""The cross-check guards of the money-moving transitions (DESIGN §6.9, issue 12 point 2).
 
-`checks_current` runs the batch's incremental check synchronously, inside the transition's own
-transaction, on the data as it is at that moment (checks.services.run_for_batch, as the system),
-then refuses while a blocking finding of the batch is not dealt with. So a batch whose check never
-ran, whose check job is stuck "running" or whose items changed since its last run cannot pass: the
-guard never trusts an earlier run. Named in rosters.flows on submit / resubmit, dept_approve,
-approve_reissue, finance_approve and pay.
+Both run the batch's incremental check synchronously, inside the transition's own transaction, on
+the data as it is at that moment (checks.services.run_for_batch, as the system): a batch whose check
+never ran, whose check job is stuck "running" or whose items changed since its last run is checked
+again there and then; no guard trusts an earlier run.
 
-The refusal rolls the transition back, and with it the findings the inline run wrote: the message
-therefore names the blocking items itself (row, masked ID, rule), and the background check queued on
-submission (or "运行比对") stores them for disposal."""
+- `checks_run` (submit, resubmit: the roster goes to the department, no money moves yet) stores the
+  findings with the submission and lets it pass, so the department can dispose of them in its review
+  (refusing here would leave findings nobody may dispose of: the operator only edits rosters).
+- `checks_current` (dept_approve, approve_reissue, finance_approve, pay) refuses
+  (BLOCKING_FINDINGS_OPEN) while a blocking finding of the batch is not dealt with.
+
+A refusal rolls the transition back, and with it whatever the inline run wrote: the message therefore
+names the blocking items itself (row, masked ID, rule); a finding first found by the refused run is
+stored by the next check of the batch ("运行比对", or the background check) for disposal."""
 from django.db.models import Q
 
 from yikatong.core.refusals import Problem, register_messages
@@ -40,6 +44,15 @@ def describe(findings, count: int) -> str:
         shown.append(f"{where}（{f.rule.name}）")
     text = "、".join(shown)
     return text + (f" 等 {count} 条" if count > SHOWN else "")
+
+
+@register("checks_run")
+def checks_run(*, batch, **_):
+    """Check the batch now and store its findings; never refuses (see the module docstring)."""
+    from .services import run_for_batch
+
+    run_for_batch(actor=None, batch_id=batch.pk)
+    return None
 
 
 @register("checks_current")

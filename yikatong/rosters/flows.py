@@ -84,7 +84,7 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
         Transition(start, "send_compare", "comparing", OPERATOR, "提交财政所复核比对", ("has_items",)),
         Transition("comparing", "compare_pass", "compared", FINANCE_OFFICE, "比对通过", ("compared_all",)),
         Transition("comparing", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
-        Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门", ("has_items", "checks_current")),
+        Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门", ("has_items", "checks_run")),
         Transition("dept_review", "approve_notice", "notice", DEPT, "审核通过，组织公示"),
         Transition("dept_review", "return", "draft", DEPT, "退回经办站所", needs_reason=True, is_return=True),
         Transition(
@@ -98,7 +98,7 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
         # seed 002 step 6: after the notice the finance office imports the roster and re-submits it
         t += [
             Transition("notice_done", "resubmit", "dept_approval", FINANCE_OFFICE, "导入系统并再次上报主管部门",
-                       ("compared_all", "checks_current")),
+                       ("compared_all", "checks_run")),
             Transition("notice_done", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
         ]
     t += [
@@ -115,7 +115,8 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
     t += [
         Transition("dept_review", "approve_reissue", "finance_review", DEPT, "补发批次审核通过，提交财政复核",
                    ("is_reissue", "checks_current")),
-        Transition("approved", "pay", "paying", TREASURY, "国库科支付（发送代发银行）", ("payment_order_released", "checks_current")),
+        Transition("approved", "pay", "paying", TREASURY, "国库科支付（发送代发银行）",
+                   ("payment_order_released", "checks_current")),
         Transition("paying", "result_paid", "paid", SYSTEM, "银行回盘：全部发放成功"),
         Transition("paying", "result_partly_failed", "partly_failed", SYSTEM, "银行回盘：部分发放失败"),
         Transition("partly_failed", "close", "closed", SYSTEM, "失败明细均已补发成功或核销", ("failures_settled",)),

@@ -99,16 +99,21 @@ def test_items_changed_after_a_clean_check_are_checked_again(rw, batch, regions)
 
 
 @pytest.mark.django_db
-def test_a_second_roster_with_approved_people_is_stopped_at_submission(rw, batch, regions):
+def test_a_second_roster_with_approved_people_is_checked_at_submission_and_stopped_at_approval(rw, batch, regions):
     walk_to_approved(batch, rw, "000")
     assert PaymentClaim.objects.filter(batch=batch).count() == 3
     second = clone_batch(batch, regions["town1"], "B")
     for seq in (1, 2, 3):
         add_item(second, seq, f"对象{seq}", id_number(seq), card(seq))
     _to(second, "compared")
+    second = do(second, rw.users["zhan"], "submit")  # checked inside the submission, findings stored for review
+    assert second.state == "dept_review"
+    dups = Finding.objects.filter(batch=second, rule__code="DUP_PAYMENT", state="open")
+    assert sorted(dups.values_list("item__seq", flat=True)) == [1, 2, 3]
+    _to(second, "finance_review")
     with pytest.raises(TransitionRefused) as exc:
-        do(second, rw.users["zhan"], "submit")
+        do(second, rw.users["fin"], "finance_approve")
     assert exc.value.code == "BLOCKING_FINDINGS_OPEN" and "3 条" in exc.value.message
-    # the approved batch is the legitimate holder: checking it again finds nothing against it
+    # the approved batch is the legitimate holder of the slots: checking it again finds nothing against it
     services.run_for_batch(actor=None, batch_id=batch.pk)
     assert not Finding.objects.filter(batch=batch, rule__code="DUP_PAYMENT", state="open").exists()

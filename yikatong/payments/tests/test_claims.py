@@ -50,7 +50,8 @@ def test_a_reissue_takes_over_its_origins_claim_along_the_chain(pw, approved):
     refs = list(approved.items.order_by("seq").values_list("item_ref", flat=True))
     origin = approved.items.get(seq=2)
     pay_round(approved, pw, SimOptions(fail_ref={refs[1]: "E01"}))
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=approved.pk, corrections={refs[1]: {"account": card(77)}})
+    reissue = services.create_reissue(actor=u["zhan"], batch_id=approved.pk,
+                                      corrections={refs[1]: {"account": card(77)}})
     reissue = walk_reissue_to_approved(reissue, pw)
     new = reissue.items.get()
     claim = PaymentClaim.objects.get(origin=origin)
