@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='referencerecord',
             name='status',
-            field=models.CharField(blank=True, default='', max_length=20, verbose_name='状态代码'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=20, verbose_name='状态代码'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
