@@ -13,7 +13,8 @@ again there and then; no guard trusts an earlier run.
 
 A refusal rolls the transition back, and with it whatever the inline run wrote: the message therefore
 names the blocking items itself (row, masked ID, rule); a finding first found by the refused run is
-stored by the next check of the batch ("运行比对", or the background check) for disposal."""
+stored by the next check of the batch: the caller of the transition calls `store_findings_after_refusal`
+once the refused transaction is over."""
 from django.db.models import Q
 
 from yikatong.core.refusals import Problem, register_messages
@@ -44,6 +45,15 @@ def describe(findings, count: int) -> str:
         shown.append(f"{where}（{f.rule.name}）")
     text = "、".join(shown)
     return text + (f" 等 {count} 条" if count > SHOWN else "")
+
+
+def store_findings_after_refusal(batch_id: int) -> None:
+    """After a BLOCKING_FINDINGS_OPEN refusal (the transition's transaction rolled back, and with it the
+    findings its inline check wrote): check the batch again in a transaction of its own so the findings
+    are stored and can be disposed of. Call it outside the refused transaction."""
+    from .services import run_for_batch
+
+    run_for_batch(actor=None, batch_id=batch_id)
 
 
 @register("checks_run")

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from yikatong.checks import services
+from yikatong.checks.guards import store_findings_after_refusal
 from yikatong.checks.models import Finding, Rule, RuleRun
 from yikatong.jobs.models import Job, JobState
 from yikatong.payments import claims
@@ -92,6 +93,10 @@ def test_items_changed_after_a_clean_check_are_checked_again(rw, batch, regions)
     with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["fin"], "finance_approve")
     assert exc.value.code == "BLOCKING_FINDINGS_OPEN" and "第4条" in exc.value.message
+    # the refusal rolled back the findings of the inline run; stored again once it is over
+    assert not Finding.objects.filter(batch=batch, item=bad).exists()
+    store_findings_after_refusal(batch.pk)
+    assert Finding.objects.get(batch=batch, item=bad).rule.code == "CARD_INVALID"
     BatchItem.objects.filter(pk=bad.pk).update(status="removed")
     batch = do(batch, rw.users["fin"], "finance_approve")
     assert batch.state == "approved"
