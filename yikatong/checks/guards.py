@@ -31,16 +31,22 @@ SHOWN = 5
 
 def blocking_findings(batch):
     """Blocking findings of the batch not dealt with: open ones, and confirmed or transferred ones
-    whose item is still active (it must be taken out of the batch first)."""
+    whose item is still active (it must be taken out of the batch first). The same set as
+    selectors.open_blocking_findings_count, written with the batch's active items as a subquery: the
+    join on the item (item__status) makes PostgreSQL merge-join the whole item table (0.4 s at 10^6
+    items, seconds at 10^7) inside every money-moving transition."""
+    from yikatong.rosters.models import BatchItem
+
+    active = BatchItem.objects.filter(batch_id=batch.pk, status="active").values("id")
     return Finding.objects.filter(batch=batch, severity=Severity.BLOCK).filter(
         Q(state=FindingState.OPEN, item__isnull=True)
-        | Q(state__in=[FindingState.OPEN, FindingState.CONFIRMED, FindingState.TRANSFERRED], item__status="active")
+        | Q(state__in=[FindingState.OPEN, FindingState.CONFIRMED, FindingState.TRANSFERRED], item_id__in=active)
     )
 
 
 def describe(findings, count: int) -> str:
     shown = []
-    for f in findings.select_related("rule", "item").order_by("item__seq", "rule__code", "pk")[:SHOWN]:
+    for f in findings.select_related("rule", "item").order_by("item_id", "rule_id", "pk")[:SHOWN]:
         where = f"第{f.item.seq}条 {f.item.id_masked}" if f.item is not None else "批次"
         shown.append(f"{where}（{f.rule.name}）")
     text = "、".join(shown)
@@ -68,12 +74,11 @@ def checks_run(*, batch, **_):
 @register("checks_current")
 def checks_current(*, batch, actor=None, action: str = "", **_):
     """None when the batch, checked now, has no blocking finding left; else BLOCKING_FINDINGS_OPEN."""
-    from .selectors import open_blocking_findings_count
     from .services import run_for_batch
 
     run_for_batch(actor=None, batch_id=batch.pk)  # the system runs it: no role or scope check on the actor
     findings = blocking_findings(batch)
-    count = max(open_blocking_findings_count(batch), findings.count())
+    count = findings.count()
     if not count:
         return None
     return Problem("BLOCKING_FINDINGS_OPEN", batch=batch.code, count=count, action=action or "继续办理",
