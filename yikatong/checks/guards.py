@@ -23,7 +23,7 @@ from yikatong.rosters.guards import register
 from .models import Finding, FindingState, Severity
 
 register_messages({
-    "BLOCKING_FINDINGS_OPEN": "批次 {batch} 按当前数据比对，还有 {count} 条阻断级疑点未处置，不能{action}：{items}",
+    "BLOCKING_FINDINGS_OPEN": "批次 {batch} 按当前数据重新比对，还有 {count} 条阻断级疑点未处置，本步骤不能办理：{items}",
 })
 
 SHOWN = 5
@@ -72,7 +72,7 @@ def checks_run(*, batch, **_):
 
 
 @register("checks_current")
-def checks_current(*, batch, actor=None, action: str = "", **_):
+def checks_current(*, batch, **_):
     """None when the batch, checked now, has no blocking finding left; else BLOCKING_FINDINGS_OPEN."""
     from .services import run_for_batch
 
@@ -81,5 +81,4 @@ def checks_current(*, batch, actor=None, action: str = "", **_):
     count = findings.count()
     if not count:
         return None
-    return Problem("BLOCKING_FINDINGS_OPEN", batch=batch.code, count=count, action=action or "继续办理",
-                   items=describe(findings, count))
+    return Problem("BLOCKING_FINDINGS_OPEN", batch=batch.code, count=count, items=describe(findings, count))
