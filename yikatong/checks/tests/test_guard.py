@@ -96,7 +96,8 @@ def test_items_changed_after_a_clean_check_are_checked_again(rw, batch, regions)
     # the refusal rolled back the findings of the inline run; stored again once it is over
     assert not Finding.objects.filter(batch=batch, item=bad).exists()
     store_findings_after_refusal(batch.pk)
-    assert Finding.objects.get(batch=batch, item=bad).rule.code == "CARD_INVALID"
+    stored = set(Finding.objects.filter(batch=batch, item=bad).values_list("rule__code", flat=True))
+    assert "CARD_INVALID" in stored, stored
     BatchItem.objects.filter(pk=bad.pk).update(status="removed")
     batch = do(batch, rw.users["fin"], "finance_approve")
     assert batch.state == "approved"
