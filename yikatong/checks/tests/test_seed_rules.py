@@ -93,3 +93,21 @@ def test_every_amount_in_every_finding_is_in_yuan_with_two_decimals(planted, rw)
     jump = Finding.objects.get(rule__code="AMOUNT_JUMP").message
     assert "500.00 元" in jump and "300.00 元" in jump
     assert "600.00 元" in Finding.objects.get(rule__code="AMOUNT_STANDARD").message
+
+
+@pytest.mark.django_db
+def test_the_migration_reads_the_card_status_of_snapshots_already_loaded(roster, regions):
+    import importlib
+
+    from django.apps import apps
+
+    snap = reference(regions["county"], "ssc_status", [{"id": id_number(1)}, {"id": id_number(2)}])
+    records = list(snap.records.order_by("pk"))
+    ReferenceRecord.objects.filter(pk=records[0].pk).update(attrs={"卡状态": "冻结"}, account_bidx=roster.items.get(
+        seq=1).account_bidx)
+    ReferenceRecord.objects.filter(pk=records[1].pk).update(attrs={"卡状态": "正常"})
+    migration = importlib.import_module("yikatong.registry.migrations.0002_referencerecord_status")
+    migration.backfill(apps, None)
+    assert list(snap.records.order_by("pk").values_list("status", flat=True)) == ["frozen", "active"]
+    services.run_for_batch(actor=None, batch_id=roster.pk)
+    assert set(_findings(roster, "ACCOUNT_INACTIVE")) == {1}
