@@ -93,3 +93,26 @@ def test_the_migration_backfills_claims_and_reports_duplicates_without_failing(p
     assert not PaymentClaim.objects.filter(batch__in=[twin, draft]).exists()
     out = capsys.readouterr().out
     assert "1 items repeat" in out and twin.code in out
+
+
+@pytest.mark.django_db
+def test_a_person_added_to_a_reissue_who_was_paid_in_the_origin_batch_is_a_duplicate(pw, approved):
+    """The duplicate rule spared every pair between a reissue and its parent batch; now only an item and
+    its own origin (along the chain of reissues) are not duplicates of each other."""
+    from yikatong.checks.models import Finding
+    from yikatong.rosters.tests.flow_helpers import do
+
+    u = pw.users
+    refs = list(approved.items.order_by("seq").values_list("item_ref", flat=True))
+    pay_round(approved, pw, SimOptions(fail_ref={refs[1]: "E01"}))
+    reissue = services.create_reissue(actor=u["zhan"], batch_id=approved.pk,
+                                      corrections={refs[1]: {"account": card(77)}})
+    added = add_item(reissue, 2, "对象1", id_number(1), card(1))  # paid in the origin batch, added by hand
+    type(added).objects.filter(pk=added.pk).update(compare=[{"code": "matched"}])
+    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit")]:
+        reissue = do(reissue, u[user], action)
+    dups = Finding.objects.filter(batch=reissue, rule__code="DUP_PAYMENT", state="open")
+    assert list(dups.values_list("item__seq", flat=True)) == [2]  # not the reissued item 1
+    with pytest.raises(TransitionRefused) as exc:
+        do(reissue, u["mz_rev"], "approve_reissue")
+    assert exc.value.code == "BLOCKING_FINDINGS_OPEN" and "第2条" in exc.value.message
