@@ -5,3 +5,6 @@ class ChecksConfig(AppConfig):
     name = "yikatong.checks"
     label = "checks"
     verbose_name = "大数据比对"
+
+    def ready(self):
+        from . import guards  # noqa: F401  (registers the checks_current guard of the batch flow)

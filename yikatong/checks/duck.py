@@ -28,8 +28,11 @@ TABLES = {
     "regions.Region": ["code", "level"],
     "registry.BankAccount": ["id", "person_id", "number_bidx", "holder_name", "status", "is_current"],
     "registry.ReferenceRecord": ["id", "snapshot_id", "id_bidx", "related_id_bidx", "account_bidx", "event_date",
-                                 "name"],
+                                 "name", "status"],
     "registry.ReferenceSnapshot": ["id", "dataset", "source_agency", "is_current"],
+    "payments.Reissue": ["new_item_id", "source_id"],
+    "payments.PaymentOrderItem": ["id", "origin_id"],
+    "payments.PaymentClaim": ["origin_id", "item_id", "policy_id", "period", "id_bidx"],
 }
 _TYPES = {
     "AutoField": "BIGINT", "BigAutoField": "BIGINT", "IntegerField": "BIGINT", "BigIntegerField": "BIGINT",

@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from yikatong.core.money import Money
 from yikatong.registry.choices import AccountStatus, DatasetKind
 
 from . import sqlviews
 
 LABELS = {
     "source": {"register": "底册登记", "reference": "共享死亡数据"},
+    "status_source": {"register": "底册登记", "reference": "人社社保卡状态数据"},
     "account_status": dict(AccountStatus.choices),
     "dataset": dict(DatasetKind.choices),
     "mismatch": {"holder": "与对象姓名不一致", "owner": "底册中该账户属于他人"},
@@ -45,6 +47,11 @@ class _Blank(dict):
         return ""
 
 
+def yuan(fen) -> str:
+    """An amount in fen as shown in a finding: yuan with two decimals and thousands separators ("1,234.50")."""
+    return Money(int(Decimal(str(fen)))).format().replace("¥", "", 1)
+
+
 def fingerprint(rule_code: str, row: dict, key: tuple | list) -> str:
     raw = "|".join([rule_code] + [str(row.get(k, "")) for k in key])
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -60,6 +67,9 @@ def to_hit(rule, row: dict) -> Hit:
     for col, labels in LABELS.items():
         if col in row:
             shown[f"{col}_label"] = labels.get(row[col], row[col] or "")
+    for col, value in row.items():  # amounts are shown in yuan, never in fen: {amount_fen} -> {amount_yuan}
+        if col.endswith("_fen") and value is not None:
+            shown[f"{col[:-4]}_yuan"] = yuan(value)
     evidence = {k: v for k, v in row.items() if k not in ("id_bidx",) and not k.endswith("_bidx")}
     return Hit(
         fingerprint=fingerprint(rule.code, row, rule.key_columns),

@@ -25,17 +25,22 @@ class RuleDef:
 BUILTIN: list[RuleDef] = [
     RuleDef(
         "DUP_PAYMENT", "重复发放", "block",
-        "同一对象同一政策同一期间出现在两条有效明细中（同批次、跨批次或跨乡镇）；补发批次与其原批次之间不算重复。",
-        ("items",),
+        "同一对象同一政策同一期间出现在两条有效明细中（同批次、跨批次或跨乡镇，含草稿、审核中、在途和已发放的批次）。"
+        "补发明细与其原始明细（沿补发链追溯）之间不算重复；已占用发放资格（财政审核通过后登记）的明细不报，"
+        "只报与之重复的另一方。",
+        ("items", "claims"),
         """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.policy_name, s.period,
                   o.item_id AS other_item_id, o.batch_code AS other_batch, o.seq AS other_seq
            FROM v_scope s
            JOIN v_items o ON o.id_bidx = s.id_bidx AND o.policy_code = s.policy_code AND o.period = s.period
                          AND o.item_id <> s.item_id
-           WHERE (s.parent_id IS NULL OR s.parent_id <> o.batch_id)
-             AND (o.parent_id IS NULL OR o.parent_id <> s.batch_id)""",
+           LEFT JOIN v_reissues rs ON rs.item_id = s.item_id
+           LEFT JOIN v_reissues ro ON ro.item_id = o.item_id
+           WHERE COALESCE(rs.origin_id, s.item_id) <> COALESCE(ro.origin_id, o.item_id)
+             AND NOT EXISTS (SELECT 1 FROM v_claims c WHERE c.origin_id = COALESCE(rs.origin_id, s.item_id))""",
         ("item_id", "other_item_id"),
         "{name} 在{period}“{policy_name}”重复发放（另见批次 {other_batch} 第{other_seq}条）",
+        version=2,
     ),
     RuleDef(
         "SHARED_ACCOUNT", "一卡多人", "warn",
@@ -69,16 +74,34 @@ BUILTIN: list[RuleDef] = [
         "{name} 已于 {death_date} 死亡（{source_label}），不应领取{period}补贴",
     ),
     RuleDef(
+        "DECEASED_IN_PERIOD", "发放期间内死亡", "warn",
+        "对象在发放期间内（期间开始之日至期间结束前）死亡：底册登记为死亡，或共享的死亡人员数据中有记录。"
+        "期间开始前死亡的由“已死亡人员领取”阻断。",
+        ("items", "persons", "reference:deaths"),
+        """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.period, 'register' AS source, p.status_since AS death_date
+           FROM v_scope s JOIN v_persons p ON p.id_bidx = s.id_bidx
+           JOIN v_periods sp ON sp.period = s.period
+           WHERE p.status = 'deceased' AND p.status_since >= s.period_start AND p.status_since < sp.period_end
+           UNION ALL
+           SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.period, 'reference' AS source, r.event_date AS death_date
+           FROM v_scope s JOIN v_reference r ON r.id_bidx = s.id_bidx AND r.dataset = 'deaths'
+           JOIN v_periods sp ON sp.period = s.period
+           WHERE r.event_date >= s.period_start AND r.event_date < sp.period_end""",
+        ("item_id", "source"),
+        "{name} 已于 {death_date} 死亡（{source_label}），在{period}发放期间内，请核实应发金额",
+    ),
+    RuleDef(
         "AMOUNT_STANDARD", "金额与标准不符", "block",
-        "发放金额不等于补贴标准×数量，或高于政策标准×数量（超出容差 tolerance_fen 分）。",
+        "发放金额不等于补贴标准×数量，或高于政策标准×数量（超出容差 tolerance_fen，以分计）。",
         ("items",),
         """SELECT s.item_id, s.batch_id, s.id_bidx, s.name, s.amount_fen, s.standard_fen, s.rate_fen, s.quantity
            FROM v_scope s
            WHERE (s.standard_fen IS NOT NULL AND ABS(s.amount_fen - s.standard_fen * s.quantity) > %(tolerance_fen)s)
               OR (s.rate_fen IS NOT NULL AND s.amount_fen > s.rate_fen * s.quantity + %(tolerance_fen)s)""",
         ("item_id",),
-        "{name} 发放金额 {amount_fen} 分与标准不符（标准 {rate_fen} 分×数量 {quantity}）",
+        "{name} 发放金额 {amount_yuan} 元与标准不符（清册标准 {standard_yuan} 元，政策标准 {rate_yuan} 元，数量 {quantity}）",
         params={"tolerance_fen": 0},
+        version=2,
     ),
     RuleDef(
         "AGE_LIMIT", "年龄不符合政策", "warn",
@@ -95,13 +118,21 @@ BUILTIN: list[RuleDef] = [
     ),
     RuleDef(
         "ACCOUNT_INACTIVE", "账户未激活或冻结", "warn",
-        "收款账户在底册中为未激活、冻结、挂失或已销户状态。",
-        ("items", "accounts"),
-        f"""SELECT s.item_id, s.batch_id, s.id_bidx, s.name, a.account_id, a.status AS account_status
+        "收款账户在底册中为未激活、冻结、挂失或已销户状态，或人社部门社保卡状态数据（现行批次）中该金融账号"
+        "为未激活、挂失、冻结或注销。",
+        ("items", "accounts", "reference:ssc_status"),
+        f"""SELECT s.item_id, s.batch_id, s.id_bidx, s.name, a.account_id, a.status AS account_status,
+                  'register' AS status_source
            FROM v_scope s JOIN v_accounts a ON a.account_bidx = s.account_bidx
-           WHERE s.account_bidx <> '' AND a.is_current = %(true)s AND a.status IN {INACTIVE}""",
+           WHERE s.account_bidx <> '' AND a.is_current = %(true)s AND a.status IN {INACTIVE}
+           UNION ALL
+           SELECT s.item_id, s.batch_id, s.id_bidx, s.name, NULL AS account_id, r.status AS account_status,
+                  'reference' AS status_source
+           FROM v_scope s JOIN v_reference r ON r.account_bidx = s.account_bidx AND r.dataset = 'ssc_status'
+           WHERE s.account_bidx <> '' AND r.status IN {INACTIVE}""",
         ("item_id", "account_id"),
-        "{name} 的收款账户状态为“{account_status_label}”，无法正常入账",
+        "{name} 的收款账户状态为“{account_status_label}”（{status_source_label}），无法正常入账",
+        version=2,
     ),
     RuleDef(
         "STATE_PAID", "财政供养人员领取", "warn",
@@ -233,8 +264,9 @@ BUILTIN: list[RuleDef] = [
            JOIN v_items o ON o.id_bidx = s.id_bidx AND o.policy_code = s.policy_code AND o.period = op.period
            WHERE o.amount_fen > 0 AND (s.amount_fen - o.amount_fen) * 100 > %(max_increase_pct)s * o.amount_fen""",
         ("item_id", "prev_item_id"),
-        "{name} {period}发放 {amount_fen} 分，较上期（{prev_period}）{prev_amount_fen} 分增长过多",
+        "{name} {period}发放 {amount_yuan} 元，较上期（{prev_period}）{prev_amount_yuan} 元增长过多",
         params={"max_increase_pct": 50},
+        version=2,
     ),
 ]
 

@@ -18,7 +18,12 @@ and the same text runs on SQLite, PostgreSQL (and DuckDB over extracts of the sa
                the head), status, status_since, village_id
   v_accounts   register accounts: account_id, person_id, account_bidx, holder_name, status, is_current
   v_reference  rows of the current reference snapshots (共享比对数据): record_id, dataset, source_agency,
-               id_bidx, related_id_bidx, account_bidx, event_date, name
+               id_bidx, related_id_bidx, account_bidx, event_date, name, status (a normalised status code:
+               the card status of ssc_status rows, registry.choices.AccountStatus; '' otherwise)
+  v_reissues   roster items that reissue (补发) a failed payment line: item_id, origin_id (the roster item first
+               approved for that person and period, payments.PaymentOrderItem.origin, the same along a chain)
+  v_claims     the (policy, period, person) slots held by approved, in-flight or paid items
+               (payments.PaymentClaim): origin_id, item_id (the current holder), policy_id, period, id_bidx
   v_periods    one row per period found in the batches: period, period_kind (month / quarter / year), period_start,
                period_end (first day after it), prev_start (period_start of the previous period of the same kind:
                the month, quarter or year before)
@@ -57,10 +62,20 @@ ACCOUNTS = """v_accounts AS (
 
 REFERENCE = """v_reference AS (
   SELECT r.id AS record_id, s.dataset, s.source_agency, r.id_bidx, r.related_id_bidx, r.account_bidx,
-         r.event_date, r.name
+         r.event_date, r.name, r.status
   FROM registry_referencerecord r
   JOIN registry_referencesnapshot s ON s.id = r.snapshot_id
   WHERE s.is_current = %(true)s
+)"""
+
+REISSUES = """v_reissues AS (
+  SELECT r.new_item_id AS item_id, l.origin_id
+  FROM payments_reissue r
+  JOIN payments_paymentorderitem l ON l.id = r.source_id
+)"""
+
+CLAIMS = """v_claims AS (
+  SELECT origin_id, item_id, policy_id, period, id_bidx FROM payments_paymentclaim
 )"""
 
 MIN_DATE, MAX_DATE = dt.date(1, 1, 1), dt.date(9999, 12, 31)
@@ -136,7 +151,7 @@ def with_clause(params: dict) -> str:
     """The WITH clause of the views; v_scope reads the scope table (load_scope first)."""
     params.setdefault("true", True)
     return "WITH " + ",\n".join(_inline(c) for c in [ITEMS, SCOPE, PERSONS, ACCOUNTS, REFERENCE,
-                                                          *lookup_ctes(params)]) + "\n"
+                                                          REISSUES, CLAIMS, *lookup_ctes(params)]) + "\n"
 
 
 # ---- lookup views built from the data, as VALUES (identical text on every engine) ----------------

@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "资金支付"
 
     def ready(self):
-        from . import guards  # noqa: F401  (registers the payment guards of the batch flow)
+        from . import claims, guards  # noqa: F401  (register the payment guards and effects of the batch flow)

@@ -1,5 +1,5 @@
 """Columns of payments that depend on the data key (see registry/keyed.py)."""
-from yikatong.registry.keyed import Bytes, Text
+from yikatong.registry.keyed import ID, Bytes, Mapped, Text
 
 from .exchange.storage import PURPOSE as BANK_FILE
 
@@ -7,4 +7,5 @@ COLUMNS = {
     "payments.BankAgreement": (Text("payer_account_encrypted"), Text("mac_key_encrypted")),  # core.crypto
     "payments.SmsNotice": (Text("phone_enc"),),
     "payments.BankFile": (Bytes("content", purpose=BANK_FILE),),  # exchange/storage.py
+    "payments.PaymentClaim": (Mapped("id_bidx", fn=ID),),  # copied from the claiming item (claims.py)
 }

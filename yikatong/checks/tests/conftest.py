@@ -21,6 +21,7 @@ TRUTH = {
     "DUP_PAYMENT": {2},
     "SHARED_ACCOUNT": {3},
     "DECEASED": {4, 7},
+    "DECEASED_IN_PERIOD": {6},  # died on 2026-11-15, inside the period 2026-11: a warning, not a block
     "AMOUNT_STANDARD": {8},
     "AGE_LIMIT": {9, 22},  # 22: no register person, 11 years old by the birth date in its ID number
     "ACCOUNT_INACTIVE": {10},
@@ -121,7 +122,7 @@ def planted(rw, batch, regions):
     special = {
         4: dict(status="deceased", since=dt.date(2026, 6, 1)),  # died before 2026-11
         5: dict(household=hh),
-        6: dict(status="deceased", since=dt.date(2026, 11, 15)),  # died during the period: clean
+        6: dict(status="deceased", since=dt.date(2026, 11, 15)),  # died during the period: DECEASED_IN_PERIOD
         9: dict(birth=dt.date(2015, 3, 1)),  # 11 years old, policy minimum 18
         10: dict(account_status="frozen"),
     }

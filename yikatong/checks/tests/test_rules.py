@@ -64,7 +64,7 @@ def test_a_fixed_cause_closes_the_finding_and_a_returning_one_reopens_it(planted
     BatchItem.objects.filter(pk=item.pk).update(amount_fen=70000)
     run = services.run_for_batch(actor=None, batch_id=batch.pk)
     f.refresh_from_db()
-    assert f.state == FindingState.OPEN and run.reopened == 1 and "70000" in f.message
+    assert f.state == FindingState.OPEN and run.reopened == 1 and "700.00 元" in f.message
     assert Finding.objects.filter(rule__code="AMOUNT_STANDARD").count() == 1
 
 

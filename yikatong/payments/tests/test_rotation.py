@@ -7,7 +7,7 @@ import pytest
 from yikatong.banksim.options import SimOptions
 from yikatong.core import crypto
 from yikatong.payments.exchange.testing import HEADER, KEY
-from yikatong.payments.models import BankAgreement, SmsNotice
+from yikatong.payments.models import BankAgreement, PaymentClaim, SmsNotice
 from yikatong.registry.pii import Vault, vault
 from yikatong.registry.rotation import rotate_key
 from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot
@@ -34,6 +34,10 @@ def test_rotation_reencrypts_sms_phones_and_agreement_secrets(pw, batch, setting
     new, old = Vault(NEW_KEY), Vault(old_key)
     assert all(assert_all_under(new, old)[k] for k in ("text", "index"))
     assert new.decrypt(SmsNotice.objects.get().phone_enc) == PHONE
+    # the (policy, period, person) claims follow their items to the new blind index
+    claims = list(PaymentClaim.objects.select_related("item"))
+    assert len(claims) == 3 and all(c.id_bidx == c.item.id_bidx for c in claims)
+    assert counts["payments_paymentclaim.id_bidx"] == 3
     agreement = BankAgreement.objects.get()
     assert agreement.payer_account == HEADER["payer_account"] and agreement.mac_key() == KEY  # core.crypto reads it
     with pytest.raises(crypto.DecryptionError):

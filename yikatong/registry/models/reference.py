@@ -50,6 +50,9 @@ class ReferenceRecord(models.Model):
     account_bidx = BlindIndexField(blank=True)
     account_enc = models.TextField(blank=True)
     event_date = models.DateField("日期", null=True, blank=True)
+    # a normalised status code the cross-checks read: for 社保卡状态 the card's AccountStatus (卡状态 正常/未激活/
+    # 挂失/冻结/注销 -> active/unactivated/lost/frozen/closed); '' for datasets without one
+    status = models.CharField("状态代码", max_length=20, blank=True, default="", db_default="")
     attrs = models.JSONField("其他信息", default=dict, blank=True)
 
     class Meta:

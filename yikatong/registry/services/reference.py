@@ -13,6 +13,7 @@ from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
 
 from .. import bulk
+from ..choices import ACCOUNT_STATUS_WORDS, DatasetKind
 from ..files import sha256_of
 from ..models import ReferenceRecord, ReferenceSnapshot
 from ..permissions import REFERENCE_LOAD_ROLES, require_region, require_role
@@ -59,6 +60,11 @@ def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
     for col in spec.columns:
         if col.required and not v[col.name] and not any(e.column == headers.get(col.name) for e in errors):
             err(col.name, f"{headers.get(col.name, col.name)}不能为空")
+    status = ""
+    if spec.kind == DatasetKind.SSC_STATUS and v.get("卡状态"):
+        status = ACCOUNT_STATUS_WORDS.get(v["卡状态"].strip(), "")
+        if not status:
+            err("卡状态", f"{headers.get('卡状态', '卡状态')}“{v['卡状态']}”无法识别，应为正常、未激活、挂失、冻结或注销")
     if errors:
         return None, errors
     skip = {spec.related_id_column, spec.account_column, spec.date_column}
@@ -66,6 +72,7 @@ def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
         "number": number, "name": v[NAME.name], "related": related, "account": account,
         "date": dt.date.fromisoformat(v[spec.date_column]) if spec.date_column and v[spec.date_column] else None,
         "attrs": {c.name: v[c.name] for c in spec.columns if c.name not in skip and v[c.name]},
+        "status": status,
     }, []
 
 
@@ -110,6 +117,7 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
                     name=parsed["name"], related_id_bidx=v.id_index(parsed["related"]) if parsed["related"] else "",
                     related_id_enc=v.encrypt(parsed["related"]), account_bidx=v.index(parsed["account"]),
                     account_enc=v.encrypt(parsed["account"]), event_date=parsed["date"], attrs=parsed["attrs"],
+                    status=parsed["status"],
                 ))
             if len(chunk) >= CHUNK:
                 bulk.insert(ReferenceRecord, chunk)
