@@ -6,12 +6,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core import calendar
 from yikatong.core.profiles import get_profile
 
-from . import flows, guards
+from . import flows, guards, scope
 from .errors import TransitionRefused
 from .models import Batch, BatchEvent
 
@@ -24,12 +23,9 @@ def may_act(actor, batch: Batch, tr: flows.Transition) -> str | None:
     """None if `actor` may run `tr` on `batch`, else the reason (Chinese)."""
     if not actor.has_role(*tr.roles):
         return f"您的角色不能执行“{tr.label}”"
-    if not region_in_scope(actor, batch.region_id):
-        return f"批次 {batch.code} 不在您的辖区内"
-    acting_roles = actor.role_set & tr.roles
-    if acting_roles and acting_roles <= DEPARTMENT_ROLES and actor.organization_id != batch.department_id:
-        return f"批次 {batch.code} 由{batch.department.name}审核，您不是该部门人员"
-    return None
+    # one scoping answer (rosters.scope): region AND owning department / own station / township
+    answer = scope.refusal(actor, batch, tr.roles, what=f"执行“{tr.label}”")
+    return answer.message if answer is not None else None
 
 
 def due_date_for(profile, state: str, today=None):
