@@ -41,7 +41,7 @@ register_messages({
     "ROLE_NOT_ALLOWED": "您的角色不能{what}",
     "READ_ONLY_ROLE": "您的角色只能查看，不能{what}",
     "NOT_IN_REGION": "批次 {batch} 不在您的辖区内，不能{what}",
-    "NOT_OWNING_DEPARTMENT": "批次 {batch} 由{department}主管，您不是该部门人员，不能{what}",
+    "NOT_OWNING_DEPARTMENT": "批次 {batch} 由{department}审核，您不是该部门人员，不能{what}",
     "NOT_OWN_STATION": "批次 {batch} 不是本站所编制的清册，不能{what}",
     "NOT_OWN_TOWNSHIP": "批次 {batch} 不属于本乡镇，不能{what}",
 })
