@@ -9,6 +9,7 @@ from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
 from yikatong.core import calendar
 from yikatong.core.profiles import get_profile
+from yikatong.core.refusals import Problem
 
 from . import flows, guards, scope
 from .errors import TransitionRefused
@@ -19,13 +20,15 @@ DEPARTMENT_ROLES = frozenset({Role.DEPT_REVIEWER, Role.DEPT_HEAD})
 CHECK_ON = frozenset({"send_compare", "submit", "resubmit"})
 
 
-def may_act(actor, batch: Batch, tr: flows.Transition) -> str | None:
-    """None if `actor` may run `tr` on `batch`, else the reason (Chinese)."""
+def may_act(actor, batch: Batch, tr: flows.Transition) -> Problem | None:
+    """None if `actor` may run `tr` on `batch`, else the Problem (stable code, Chinese message)."""
+    if not getattr(actor, "is_authenticated", False):
+        return Problem("NOT_AUTHENTICATED")
     if not actor.has_role(*tr.roles):
-        return f"您的角色不能执行“{tr.label}”"
+        return Problem("ROLE_NOT_ALLOWED", f"您的角色不能执行“{tr.label}”")
     # one scoping answer (rosters.scope): region AND owning department / own station / township
     answer = scope.refusal(actor, batch, tr.roles, what=f"执行“{tr.label}”")
-    return answer.message if answer is not None else None
+    return Problem(answer.code, answer.message) if answer is not None else None
 
 
 def due_date_for(profile, state: str, today=None):
@@ -45,7 +48,7 @@ def apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
             raise TransitionRefused(f"批次 {batch.code} 当前为“{flows.state_label(batch.state)}”，不能执行该操作（可能已被他人处理）")
         refusal = may_act(actor, batch, tr)
         if refusal:
-            raise TransitionRefused(refusal)
+            raise TransitionRefused(refusal.code, refusal.message)
         if tr.needs_reason and not reason:
             raise TransitionRefused("退回必须填写理由")
         problems = [m for g in tr.guards if (m := guards.check(g, batch=batch, profile=profile, actor=actor))]
