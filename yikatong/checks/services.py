@@ -183,8 +183,10 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
     files = evidence.check(evidence_files)
     with transaction.atomic():
         f = _lock_finding(finding_id)
-        if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*DISPOSE_ROLES):
-            raise PermissionDenied("您的角色不能处置疑点")
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            raise scope.ScopeRefused("NOT_AUTHENTICATED")
+        if not actor.has_role(*DISPOSE_ROLES):
+            raise scope.ScopeRefused("ROLE_NOT_ALLOWED", what="处置疑点")
         if f.batch is not None:
             scope.require_change(actor, f.batch, DISPOSE_ROLES, "处置该疑点")
         if f.state != FindingState.OPEN:
@@ -230,13 +232,15 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
 
 
 def _review_clear(*, actor, finding_id: int, confirm: bool, note: str) -> Finding:
+    from yikatong.rosters import scope
+
     note = (note or "").strip()
     if not confirm and not note:
         raise DisposeRefused("CLEAR_REVIEW_NOTE_REQUIRED")
     with transaction.atomic():
         f = _lock_finding(finding_id)
         if actor is None or not getattr(actor, "is_authenticated", False):
-            raise PermissionDenied("请先登录")
+            raise scope.ScopeRefused("NOT_AUTHENTICATED")
         _require_owning_department(actor, f, CONFIRM_CLEAR_ROLES, "FOUR_EYES_HEAD_ONLY")
         if f.state != FindingState.CLEAR_PENDING:
             raise DisposeRefused("FINDING_NOT_PENDING", state=f.get_state_display())
