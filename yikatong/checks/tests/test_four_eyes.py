@@ -134,3 +134,24 @@ def test_the_maker_never_approves(rw, dup, batch):
     problem = guards.check("approver_not_maker", batch=batch, profile=profile, actor=rw.users["zhan"])
     assert problem is not None and problem.code == "FOUR_EYES_MAKER_APPROVE"
     assert guards.check("approver_not_maker", batch=batch, profile=profile, actor=rw.users["mz_head"]) is None
+
+
+def test_review_over_http(rw, dup, client):
+    """The workbench: another department's head cannot even find it; the second head confirms; the API too."""
+    from django.urls import reverse
+
+    services.dispose(actor=rw.users["mz_rev"], finding_id=dup.pk, **CLEAR)
+    url = reverse("checks_finding_review", args=[dup.pk])
+    client.force_login(rw.users["ny_head"])
+    assert client.post(url, {"decision": "confirm"}).status_code == 404
+    assert Finding.objects.get(pk=dup.pk).state == FindingState.CLEAR_PENDING
+    client.force_login(rw.users["mz_rev"])  # the proposer: refused with the four-eyes message
+    client.post(url, {"decision": "confirm"})
+    assert Finding.objects.get(pk=dup.pk).state == FindingState.CLEAR_PENDING
+    client.force_login(rw.users["mz_head"])
+    page = client.get(reverse("checks_findings") + "?state=clear_pending").content.decode()
+    assert "复核同意排除" in page
+    resp = client.post("/api/checks/findings/%d/reject-clear" % dup.pk, {"note": ""}, content_type="application/json")
+    assert resp.status_code == 403 and Finding.objects.get(pk=dup.pk).state == FindingState.CLEAR_PENDING
+    assert client.post(url, {"decision": "confirm", "note": "同意"}).status_code == 302
+    assert Finding.objects.get(pk=dup.pk).state == FindingState.CLEARED
