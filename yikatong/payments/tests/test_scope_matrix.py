@@ -106,7 +106,7 @@ def test_reads_batch_items_imports_findings_orders(cast, batch):
     plant_item(other, 1, "对象1", id_number(1), card(98))  # the same person paid twice: a finding on `batch`
     check_services.run_for_batch(actor=None, batch_id=batch.pk)
     assert Finding.objects.filter(batch=batch).exists()
-    sees = {"zhan": True, "czs": True, "op": False, "mz_rev": True, "mz_head": True, "fin": True,
+    sees = {"zhan": True, "czs": True, "cun": True, "op": False, "mz_rev": True, "mz_head": True, "fin": True,
             "zhan2": False, "ny_rev": False, "ny_head": False, "oth_rev": False, "oth_op": False, "other_fin": False,
             ANON: False}
     for who, expected in sees.items():
