@@ -59,6 +59,34 @@ def dispose(request, finding_id: int, payload: DisposeIn):
     return _out(f)
 
 
+class ReviewIn(Schema):
+    note: str = ""
+
+
+@router.post("/findings/{finding_id}/confirm-clear", response=FindingOut,
+             summary="四眼复核：主管部门负责人（非提出人）确认排除阻断级疑点")
+def confirm_clear(request, finding_id: int, payload: ReviewIn):
+    return _review(request, finding_id, services.confirm_clear, payload.note)
+
+
+@router.post("/findings/{finding_id}/reject-clear", response=FindingOut,
+             summary="四眼复核：退回排除申请（须写理由），疑点重新待处置")
+def reject_clear(request, finding_id: int, payload: ReviewIn):
+    return _review(request, finding_id, services.reject_clear, payload.note)
+
+
+def _review(request, finding_id: int, call, note: str) -> dict:
+    if not selectors.findings_for(request.user).filter(pk=finding_id).exists():
+        raise HttpError(404, "没有这个疑点，或不在您的辖区")
+    try:
+        f = call(actor=request.user, finding_id=finding_id, note=note)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(400, "；".join(exc.messages)) from exc
+    return _out(f)
+
+
 class RuleSettingOut(Schema):
     id: int
     rule: str

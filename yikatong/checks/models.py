@@ -11,6 +11,9 @@ class Severity(models.TextChoices):
 
 class FindingState(models.TextChoices):
     OPEN = "open", "待处置"
+    # four eyes (四眼): a reviewer proposed to clear a blocking finding; it still blocks until a head
+    # of the owning department other than the proposer confirms (-> cleared) or rejects (-> open)
+    CLEAR_PENDING = "clear_pending", "待复核排除"
     CONFIRMED = "confirmed", "已确认"
     CLEARED = "cleared", "已排除"
     TRANSFERRED = "transferred", "已移送线索"  # confirmed and handed to the supervisor as a clue (线索移送)
@@ -72,7 +75,7 @@ class Finding(models.Model):
     batch = models.ForeignKey("rosters.Batch", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey("rosters.BatchItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     id_bidx = models.CharField(max_length=64, blank=True, db_index=True)
-    state = models.CharField("状态", max_length=12, choices=FindingState.choices, default=FindingState.OPEN)
+    state = models.CharField("状态", max_length=20, choices=FindingState.choices, default=FindingState.OPEN)
     severity = models.CharField("级别", max_length=5, choices=Severity.choices)
     message = models.CharField("疑点描述", max_length=300)
     evidence = models.JSONField("依据", default=dict, blank=True)
@@ -85,6 +88,10 @@ class Finding(models.Model):
                                     related_name="+")
     disposed_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField("处置意见", blank=True)
+    # the second person of a cleared blocking finding (四眼): the department head who confirmed it
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="复核人")
+    confirmed_at = models.DateTimeField("复核时间", null=True, blank=True)
 
     class Meta:
         ordering = ["-last_seen_at", "pk"]

@@ -1,23 +1,63 @@
 """Reads of the cross-checks, filtered by the actor's scope."""
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from yikatong.accounts.scope import in_scope, scope_prefix
+from yikatong.accounts.scope import scope_prefix
 
 from .models import Finding, FindingState, Severity
 
 
+# Findings not yet dealt with: a proposed clearing (四眼) still blocks until a second person confirms it.
+UNDECIDED = (FindingState.OPEN, FindingState.CLEAR_PENDING)
+
+
+def holding_q(prefix: str = "") -> Q:
+    """Findings that keep their item out of payment (DESIGN §6.9), whatever their severity: confirmed
+    ones, and ones transferred as a clue (线索移送) until the case is closed as unsubstantiated (不属实)."""
+    confirmed = Q(**{f"{prefix}state": FindingState.CONFIRMED})
+    transferred = Q(**{f"{prefix}state": FindingState.TRANSFERRED})
+    if apps.is_installed("yikatong.supervision"):
+        from yikatong.supervision.models import Clue, ClueState, Conclusion
+
+        released = Clue.objects.filter(state=ClueState.CONCLUDED, conclusion=Conclusion.UNSUBSTANTIATED)
+        transferred &= ~Q(**{f"{prefix}pk__in": released.values("finding_id")})
+    return confirmed | transferred
+
+
+def held_items(batch) -> QuerySet:
+    """Active items of the batch that a confirmed or transferred finding holds out of payment, with the
+    finding's rule name as the reason (one row per item: the earliest such finding)."""
+    from yikatong.rosters.models import BatchItem
+
+    holding = Finding.objects.filter(holding_q(), item_id=OuterRef("pk")).order_by("pk")
+    return (BatchItem.objects.filter(batch=batch, status="active").filter(Exists(holding))
+            .annotate(held_rule=Subquery(holding.values("rule__name")[:1]),
+                      held_state=Subquery(holding.values("state")[:1]))
+            .order_by("seq"))
+
+
+def held_item_ids(batch) -> QuerySet:
+    """Ids of `held_items` (a subquery for payments.orders._insert_lines)."""
+    return Finding.objects.filter(holding_q(), batch=batch, item__isnull=False).values("item_id")
+
+
 def open_blocking_findings_count(batch) -> int:
-    """Blocking findings of the batch not yet dealt with (the approval guard): open ones on active
-    items, and confirmed or transferred ones whose item is still in the batch (it must be returned
-    and removed)."""
+    """Blocking findings of the batch not yet dealt with (the approval guard): open ones and those
+    whose clearing awaits the second person (四眼), and confirmed or transferred ones whose item is
+    still in the batch (it must be returned and removed)."""
     return Finding.objects.filter(batch=batch, severity=Severity.BLOCK).filter(
-        Q(state=FindingState.OPEN, item__isnull=True)
-        | Q(state__in=[FindingState.OPEN, FindingState.CONFIRMED, FindingState.TRANSFERRED], item__status="active")
+        Q(state__in=UNDECIDED, item__isnull=True)
+        | Q(state__in=UNDECIDED, item__status="active")
+        | (holding_q() & Q(item__status="active"))
     ).count()
 
 
 def findings_for(actor, *, rule: str = "", severity: str = "", state: str = "", batch_id: int | None = None) -> QuerySet:
-    qs = in_scope(Finding.objects.select_related("rule", "batch", "item"), actor, "batch__region")
+    """Findings under the batches the actor sees (rosters.scope: region AND owning department, or the
+    actor's station / township)."""
+    from yikatong.rosters.scope import scoped
+
+    qs = scoped(Finding.objects.select_related("rule", "batch", "item"), actor, "batch__")
     if rule:
         qs = qs.filter(rule__code=rule)
     if severity:

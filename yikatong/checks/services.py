@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 
 from . import engine, findings_sql, rulesettings, sqlviews
-from .models import Finding, FindingState, Rule, RuleRun, RunScope
+from .errors import DisposeRefused
+from .models import Finding, FindingState, Rule, RuleRun, RunScope, Severity
 from .rules import BUILTIN
 
 DISPOSE_ROLES = frozenset({Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role.DEPT_REVIEWER, Role.DEPT_HEAD,
@@ -95,8 +95,10 @@ def run_for_batch(*, actor, batch_id: int, progress=None) -> RuleRun:
     `actor=None` is the system (a background job)."""
     from yikatong.rosters.models import Batch
 
+    from yikatong.rosters import scope
+
     batch = Batch.objects.select_related("policy").get(pk=batch_id)
-    if actor is not None and not (actor.has_role(*RUN_ROLES) and region_in_scope(actor, batch.region_id)):
+    if actor is not None and not (actor.has_role(*RUN_ROLES) and scope.may_change_batch(actor, batch, RUN_ROLES)):
         raise PermissionDenied("您不能对该批次运行比对")
     return _run(actor=actor, batches=[batch], scope_kind=RunScope.BATCH, batch=batch, progress=progress)
 
@@ -117,17 +119,52 @@ def run_sweep(*, actor, year: str | None = None, engine: str = "db", progress=No
 
 
 DECISIONS = (FindingState.CONFIRMED, FindingState.CLEARED, FindingState.TRANSFERRED)
+# Who may propose clearing a blocking finding, and who confirms it (四眼): the owning department only.
+PROPOSE_CLEAR_ROLES = frozenset({Role.DEPT_REVIEWER, Role.DEPT_HEAD})
+CONFIRM_CLEAR_ROLES = frozenset({Role.DEPT_HEAD})
+
+
+def _department_name(f) -> str:
+    return f.batch.department.name if f.batch_id else ""
+
+
+def _require_owning_department(actor, f, roles, code: str) -> None:
+    """The actor holds one of `roles` in the finding's owning department (rosters.scope)."""
+    from yikatong.rosters import scope
+
+    if f.batch is None or not actor.has_role(*roles):
+        raise DisposeRefused(code, department=_department_name(f) if f.batch_id else "主管部门")
+    scope.require_change(actor, f.batch, roles, "处置该疑点")
+
+
+def _require_not_maker(actor, f) -> None:
+    from yikatong.rosters import scope
+
+    if f.batch is not None and scope.is_maker(actor, f.batch):
+        raise DisposeRefused("FOUR_EYES_MAKER", batch=f.batch.code)
+
+
+def _lock_finding(finding_id: int) -> Finding:
+    return Finding.objects.select_for_update(of=("self",)).select_related(
+        "rule", "batch__region", "batch__department", "item").get(pk=finding_id)
 
 
 def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text: str = "",
             evidence_files=()) -> Finding:
     """A named reviewer decides on an open finding:
     - confirmed: the item is removed from the batch while the batch is editable (else the decision
-      is recorded for the return);
+      is recorded for the return); either way a confirmed finding holds its item out of payment
+      (payments.orders excludes it);
     - transferred (线索移送): confirmed as for `confirmed`, and handed to the supervisor as a clue
-      (supervision.Clue with a case number) in the same transaction; reason required;
-    - cleared: reason and evidence (a note and/or files, see checks.evidence) required.
-    `evidence_files` are checks.evidence.Upload(filename, data). One audit event."""
+      (supervision.Clue with a case number) in the same transaction; reason required; the item is
+      held until the case is closed;
+    - cleared: reason and evidence (a note and/or files, see checks.evidence) required. A BLOCKING
+      finding is only proposed for clearing (四眼): by a reviewer or head of the batch's owning
+      department who neither imported nor edited the roster; it becomes `clear_pending` and keeps
+      blocking until another head of that department confirms it (confirm_clear).
+    Scope through the batch (rosters.scope). `evidence_files` are checks.evidence.Upload(filename,
+    data). One audit event."""
+    from yikatong.rosters import scope
     from yikatong.rosters import services as roster_services
     from yikatong.rosters.importer.run import EDITABLE_STATES
 
@@ -145,27 +182,33 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
         raise ValidationError("移送线索必须填写移送理由")
     files = evidence.check(evidence_files)
     with transaction.atomic():
-        f = Finding.objects.select_for_update(of=("self",)).select_related("rule", "batch__region", "item").get(
-            pk=finding_id)
+        f = _lock_finding(finding_id)
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            raise scope.ScopeRefused("NOT_AUTHENTICATED")
         if not actor.has_role(*DISPOSE_ROLES):
-            raise PermissionDenied("您的角色不能处置疑点")
-        if f.batch is not None and not region_in_scope(actor, f.batch.region_id):
-            raise PermissionDenied("该疑点不在您的辖区内")
+            raise scope.ScopeRefused("ROLE_NOT_ALLOWED", what="处置疑点")
+        if f.batch is not None:
+            scope.require_change(actor, f.batch, DISPOSE_ROLES, "处置该疑点")
         if f.state != FindingState.OPEN:
             raise ValidationError(f"该疑点当前为“{f.get_state_display()}”，不能再处置")
+        four_eyes = decision == FindingState.CLEARED and f.severity == Severity.BLOCK
+        if four_eyes:
+            _require_owning_department(actor, f, PROPOSE_CLEAR_ROLES, "FOUR_EYES_ROLE")
+            _require_not_maker(actor, f)
         outcome = ""
         if decision in (FindingState.CONFIRMED, FindingState.TRANSFERRED) and f.item is not None:
             if f.item.status != "active":
                 outcome = "明细已剔除"
-            elif f.batch.state in EDITABLE_STATES and actor.has_role(Role.TOWNSHIP_OPERATOR):
+            elif f.batch.state in EDITABLE_STATES and scope.may_change_batch(actor, f.batch, {Role.TOWNSHIP_OPERATOR}):
                 roster_services.remove_item(actor=actor, batch_id=f.batch_id, item_id=f.item_id,
                                             reason=f"疑点确认：{f.rule.name}"[:200])
                 outcome = "已从批次中剔除"
             else:
-                outcome = "批次已上报或无剔除权限，须退回经办站所剔除"
+                outcome = "批次已上报或无剔除权限，该明细不予支付（支付申请自动剔除），须退回经办站所剔除"
         now = timezone.now()
         stored = evidence.store(finding=f, actor=actor, text=evidence_text, files=files, now=now)
-        after = {"state": decision, "reason": reason, "outcome": outcome}
+        state = FindingState.CLEAR_PENDING if four_eyes else decision
+        after = {"state": state, "reason": reason, "outcome": outcome}
         if stored:
             after["evidence"] = evidence.summary(stored)
         case_no = ""
@@ -174,11 +217,60 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
 
             case_no = open_clue(actor=actor, finding=f, reason=reason, now=now).case_no
             after["case_no"] = case_no
-        Finding.objects.filter(pk=f.pk).update(state=decision, disposed_by=actor, disposed_at=now,
+        if four_eyes:
+            outcome = "已提出排除，待主管部门负责人复核确认（确认前仍阻断审批）"
+            after["outcome"] = outcome
+        Finding.objects.filter(pk=f.pk).update(state=state, disposed_by=actor, disposed_at=now,
                                                reason=reason or "确认疑点属实")
-        record(actor=actor, action=f"checks.finding_{decision}", obj=f, object_repr=f"{f.rule.code} #{f.pk}",
+        action = "checks.finding_clear_proposed" if four_eyes else f"checks.finding_{decision}"
+        record(actor=actor, action=action, obj=f, object_repr=f"{f.rule.code} #{f.pk}",
                before={"state": FindingState.OPEN}, after=after)
     f.refresh_from_db()
     f.outcome = outcome
     f.case_no = case_no
     return f
+
+
+def _review_clear(*, actor, finding_id: int, confirm: bool, note: str) -> Finding:
+    from yikatong.rosters import scope
+
+    note = (note or "").strip()
+    if not confirm and not note:
+        raise DisposeRefused("CLEAR_REVIEW_NOTE_REQUIRED")
+    with transaction.atomic():
+        f = _lock_finding(finding_id)
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            raise scope.ScopeRefused("NOT_AUTHENTICATED")
+        _require_owning_department(actor, f, CONFIRM_CLEAR_ROLES, "FOUR_EYES_HEAD_ONLY")
+        if f.state != FindingState.CLEAR_PENDING:
+            raise DisposeRefused("FINDING_NOT_PENDING", state=f.get_state_display())
+        if f.disposed_by_id == actor.pk:
+            raise DisposeRefused("FOUR_EYES_SAME_PERSON")
+        _require_not_maker(actor, f)
+        now = timezone.now()
+        before = {"state": f.state, "proposed_by": f.disposed_by_id, "reason": f.reason}
+        if confirm:
+            Finding.objects.filter(pk=f.pk).update(state=FindingState.CLEARED, confirmed_by=actor, confirmed_at=now)
+            after = {"state": FindingState.CLEARED, "note": note}
+            action = "checks.finding_cleared"
+        else:  # back to open: the proposal and its reason stay in the audit trail and the evidence
+            Finding.objects.filter(pk=f.pk).update(state=FindingState.OPEN, disposed_by=None, disposed_at=None,
+                                                   reason="")
+            after = {"state": FindingState.OPEN, "note": note}
+            action = "checks.finding_clear_rejected"
+        record(actor=actor, action=action, obj=f, object_repr=f"{f.rule.code} #{f.pk}", before=before, after=after)
+    f.refresh_from_db()
+    f.outcome = "已复核确认排除" if confirm else "排除申请已退回，疑点重新待处置"
+    f.case_no = ""
+    return f
+
+
+def confirm_clear(*, actor, finding_id: int, note: str = "") -> Finding:
+    """四眼 second step: a head of the owning department, not the proposer and not a maker of the
+    roster, confirms the proposed clearing of a blocking finding (clear_pending -> cleared)."""
+    return _review_clear(actor=actor, finding_id=finding_id, confirm=True, note=note)
+
+
+def reject_clear(*, actor, finding_id: int, note: str) -> Finding:
+    """四眼 second step refused: the proposed clearing goes back to open, with the head's reason."""
+    return _review_clear(actor=actor, finding_id=finding_id, confirm=False, note=note)

@@ -22,6 +22,7 @@ def findings(request):
     return render(request, "checks/findings.html", {
         "f": f, "page": page, "rules": Rule.objects.order_by("code"), "severities": Severity.choices,
         "states": FindingState.choices, "may_dispose": request.user.has_role(*services.DISPOSE_ROLES),
+        "may_review": request.user.has_role(*services.CONFIRM_CLEAR_ROLES),
     })
 
 
@@ -38,7 +39,26 @@ def finding_dispose(request, finding_id: int):
     else:
         clue = f"，线索编号 {out.case_no}" if out.case_no else ""
         messages.success(request, f"疑点已{out.get_state_display()}{clue}{('：' + out.outcome) if out.outcome else ''}")
+    return _back(request)
+
+
+def _back(request):
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return redirect(nxt)
     return redirect("checks_findings")
+
+
+@require_POST
+def finding_review(request, finding_id: int):
+    """四眼 second step: a head of the owning department confirms or rejects a proposed clearing."""
+    finding = get_object_or_404(selectors.findings_for(request.user), pk=finding_id)
+    confirm = request.POST.get("decision", "") == "confirm"
+    call = services.confirm_clear if confirm else services.reject_clear
+    try:
+        out = call(actor=request.user, finding_id=finding.pk, note=request.POST.get("note", ""))
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, f"疑点{out.outcome}")
+    return _back(request)

@@ -5,17 +5,16 @@ Every call is one transaction with one audit event; the actor is checked against
 """
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
+from yikatong.core.refusals import register_messages
 from yikatong.funds.services import commit_for_batch
 from yikatong.registry.pii import vault
-from yikatong.rosters import transitions
+from yikatong.rosters import scope, transitions
 from yikatong.rosters.models import Batch, BatchState
 
 from . import bans
@@ -29,12 +28,14 @@ from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
 
 __all__ = ["create_order", "release", "send", "resend", "origin_of"]
 
+register_messages({
+    "ORDER_ALL_HELD": "批次 {batch} 的 {held} 条有效明细均因疑点已确认或已移送线索而不予支付，不能生成支付申请",
+})
 
-def _require(actor, roles, region_code: str, what: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*roles):
-        raise PermissionDenied(f"您的角色不能{what}")
-    if not region_in_scope(actor, region_code):
-        raise PermissionDenied(f"该批次不在您的辖区内，不能{what}")
+
+def _require(actor, roles, batch: Batch, what: str) -> None:
+    """Role and scope through the batch (rosters.scope; a ScopeRefused is a PermissionDenied)."""
+    scope.require_change(actor, batch, roles, what)
 
 
 def _county(batch: Batch) -> str:
@@ -100,13 +101,43 @@ def _insert_lines(order: PaymentOrder, batch: Batch) -> None:
             exprs.append("%s")
             value = f.get_db_prep_save(f.get_default(), connection)
             params.append(str(value) if isinstance(value, str) else value)  # a TextChoices member as plain str
+    held_sql, held_params = _held_subquery(batch)
     sql = (f'INSERT INTO "{PaymentOrderItem._meta.db_table}" ({", ".join(names)}) '
            f'SELECT {", ".join(exprs)} FROM "{BatchItem._meta.db_table}" bi '
            f'LEFT JOIN "{Reissue._meta.db_table}" r ON r.new_item_id = bi.id '
            f'LEFT JOIN "{PaymentOrderItem._meta.db_table}" src ON src.id = r.source_id '
-           f"WHERE bi.batch_id = %s AND bi.status = %s ORDER BY bi.seq")
+           f"WHERE bi.batch_id = %s AND bi.status = %s{held_sql} ORDER BY bi.seq")
     with connection.cursor() as cur:
-        cur.execute(sql, [*params, batch.pk, "active"])
+        cur.execute(sql, [*params, batch.pk, "active", *held_params])
+
+
+def _held_subquery(batch: Batch) -> tuple[str, tuple]:
+    """`AND bi.id NOT IN (…)`: items a confirmed or transferred finding holds out of payment
+    (checks.selectors.held_item_ids, DESIGN §6.9); nothing when the cross-checks are not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("yikatong.checks"):
+        return "", ()
+    from yikatong.checks.selectors import held_item_ids
+
+    sql, params = held_item_ids(batch).query.sql_with_params()
+    return f" AND bi.id NOT IN ({sql})", tuple(params)
+
+
+def _held(batch: Batch) -> list[dict]:
+    """The held items of `batch` (item_ref, amount, reason) for the order's audit event."""
+    from django.apps import apps
+
+    if not apps.is_installed("yikatong.checks"):
+        return []
+    from yikatong.checks.selectors import held_items
+
+    return [{"item_ref": i.item_ref, "amount_fen": i.amount_fen, "reason": f"疑点{_held_label(i.held_state)}：{i.held_rule}"}
+            for i in held_items(batch)]
+
+
+def _held_label(state: str) -> str:
+    return "已移送线索" if state == "transferred" else "已确认"
 
 
 def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: PaymentOrder | None) -> PaymentOrder:
@@ -116,10 +147,19 @@ def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: Payme
     if agg["s"] != batch.total_fen or agg["n"] != batch.item_count:
         raise PaymentError(f"批次 {batch.code} 的明细合计与批次汇总不符，请核查")
     bans.assert_allowed(batch)  # seed 004: own account only, no cash, no onward transfer
+    # an item with a confirmed finding (or one transferred as a clue) is not paid: left out of the lines
+    held = _held(batch)
+    count, total = agg["n"] - len(held), agg["s"] - sum(h["amount_fen"] for h in held)
+    if not count:
+        raise PaymentError("ORDER_ALL_HELD", batch=batch.code, held=len(held))
     batch_no = next_batch_no(actor=actor, county_code=_county(batch), year=timezone.localdate().year)
-    order = PaymentOrder.objects.create(batch=batch, agreement=agreement, batch_no=batch_no, item_count=agg["n"],
-                                        total_fen=agg["s"], created_by=actor, replaces=replaces)
+    order = PaymentOrder.objects.create(batch=batch, agreement=agreement, batch_no=batch_no, item_count=count,
+                                        total_fen=total, created_by=actor, replaces=replaces)
     _insert_lines(order, batch)
+    written = order.items.aggregate(n=Count("id"), s=Sum("amount_fen"))
+    if (written["n"] or 0) != count or (written["s"] or 0) != total:  # the two reads of held items must agree
+        raise PaymentError(f"批次 {batch.code} 的支付明细与剔除疑点明细后的合计不符，请重试")
+    order.excluded = held
     return order
 
 
@@ -127,7 +167,7 @@ def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: Payme
 def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> PaymentOrder:
     """支付申请 for a batch finance has approved; commits the batch total on its quotas."""
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=batch_id)
-    _require(actor, {Role.FINANCE_REVIEWER}, batch.region_id, "生成支付申请")
+    _require(actor, {Role.FINANCE_REVIEWER}, batch, "生成支付申请")
     if batch.state != BatchState.APPROVED:
         raise PaymentError("ORDER_BATCH_NOT_APPROVED", batch=batch.code)
     if PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED).exists():
@@ -135,10 +175,10 @@ def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
     _refuse_cleared(batch)
     agreement = _agreement_for(batch, agreement_id)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
-    commit_for_batch(actor=actor, batch=batch)
+    commit_for_batch(actor=actor, batch=batch, amount_fen=order.total_fen)  # held items are not committed
     record(actor=actor, action="payments.order.create", obj=order, after={
         "batch": batch.code, "batch_no": order.batch_no, "bank": agreement.bank.code,
-        "item_count": order.item_count, "total_fen": order.total_fen})
+        "item_count": order.item_count, "total_fen": order.total_fen, "excluded": order.excluded})
     return order
 
 
@@ -150,7 +190,7 @@ def _lock(order_id: int) -> PaymentOrder:
 def release(*, actor, order_id: int) -> PaymentOrder:
     """国库科支付: the treasury releases the money; the batch moves approved -> paying."""
     order = _lock(order_id)
-    _require(actor, {Role.TREASURY}, order.batch.region_id, "办理国库支付")
+    _require(actor, {Role.TREASURY}, order.batch, "办理国库支付")
     order = apply_order(actor=actor, order_id=order.pk, action="release",
                         fields={"released_by": actor, "released_at": timezone.now()})
     batch = order.batch
@@ -180,7 +220,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
     The file is archived before delivery inside this transaction: if delivery fails nothing is
     recorded; a batch number whose file was stored is never written again."""
     order = _lock(order_id)
-    _require(actor, {Role.TREASURY}, order.batch.region_id, "发送代发文件")
+    _require(actor, {Role.TREASURY}, order.batch, "发送代发文件")
     ORDERS.require(order, "send")  # a batch number's file is written and sent once
     agreement, batch = order.agreement, order.batch
     today = timezone.localdate()
@@ -203,7 +243,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
 def resend(*, actor, order_id: int) -> PaymentOrder:
     """After a file-level rejection: a new order for the same batch under a NEW batch number."""
     old = _lock(order_id)
-    _require(actor, {Role.FINANCE_REVIEWER, Role.TREASURY}, old.batch.region_id, "重新生成支付申请")
+    _require(actor, {Role.FINANCE_REVIEWER, Role.TREASURY}, old.batch, "重新生成支付申请")
     if old.state != OrderState.REJECTED:
         raise PaymentError("ORDER_NOT_REJECTED", batch_no=old.batch_no)
     if old.rejection_confirmed_at is None:  # an X file has no MAC: it may be forged
@@ -213,5 +253,6 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,
-           after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code})
+           after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code,
+                  "item_count": order.item_count, "total_fen": order.total_fen, "excluded": order.excluded})
     return order

@@ -7,17 +7,16 @@ An E08 (duplicate) failure is never reissued: it is flagged and must be written 
 """
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from stdnum import luhn
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.masking import mask_card
 from yikatong.registry.pii import normalize_account, vault
+from yikatong.rosters import scope
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem, BatchKind
 
 from .errors import PaymentError
@@ -79,8 +78,8 @@ def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None 
     E08 (duplicate) failures are never reissued."""
     corrections = corrections or {}
     batch = Batch.objects.select_for_update().select_related("policy", "region", "department").get(pk=batch_id)
-    if actor is None or not actor.has_role(Role.TOWNSHIP_OPERATOR) or not region_in_scope(actor, batch.region_id):
-        raise PermissionDenied("只有本辖区的乡镇经办站所可以更正失败明细并生成补发批次")
+    # only the station that built the roster corrects its failures and reissues (rosters.scope)
+    scope.require_change(actor, batch, {Role.TOWNSHIP_OPERATOR}, "更正失败明细并生成补发批次")
     if batch.state != "partly_failed":
         raise PaymentError(f"批次 {batch.code} 没有待补发的失败明细")
     failed = [i for i in unsettled_failures(batch) if not i.do_not_repay and not hasattr(i, "reissue")]
@@ -121,9 +120,8 @@ def write_off(*, actor, order_item_id: int, reason: str) -> PaymentOrderItem:
     """核销: a failed line that will not be paid (e.g. E08 after checking, or the person died), with reason."""
     line = PaymentOrderItem.objects.select_for_update().select_related("order__batch").get(pk=order_item_id)
     batch = line.order.batch
-    if actor is None or not actor.has_role(Role.FINANCE_REVIEWER, Role.DEPT_HEAD) \
-            or not region_in_scope(actor, batch.region_id):
-        raise PermissionDenied("只有本辖区的财政业务科室或主管部门负责人可以核销失败明细")
+    # finance of the region, or the head of the batch's owning department (rosters.scope)
+    scope.require_change(actor, batch, {Role.FINANCE_REVIEWER, Role.DEPT_HEAD}, "核销失败明细")
     reason = (reason or "").strip()
     if not reason:
         raise PaymentError("核销须填写原因")

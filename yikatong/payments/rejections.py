@@ -7,13 +7,12 @@ before `orders.resend` is allowed.
 """
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
+from yikatong.rosters import scope
 
 from . import refusal_codes  # noqa: F401  (registers the codes below)
 from .errors import PaymentError
@@ -26,10 +25,7 @@ __all__ = ["confirm_rejection"]
 def confirm_rejection(*, actor, order_id: int, note: str) -> PaymentOrder:
     """Record that a finance user checked the rejection with the bank; `note` says how and with whom."""
     order = PaymentOrder.objects.select_for_update().select_related("batch").get(pk=order_id)
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.FINANCE_REVIEWER):
-        raise PermissionDenied("只有财政业务科室可以核实银行拒收")
-    if not region_in_scope(actor, order.batch.region_id):
-        raise PermissionDenied("该批次不在您的辖区内，不能核实银行拒收")
+    scope.require_change(actor, order.batch, {Role.FINANCE_REVIEWER}, "核实银行拒收")  # through the batch
     note = (note or "").strip()
     if not note:
         raise PaymentError("REJECTION_NOTE_REQUIRED", batch_no=order.batch_no)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
+from yikatong.rosters import scope
 
 from .models import ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 
@@ -12,18 +12,16 @@ READERS = frozenset({Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR, Role
 
 
 def orders_for(actor) -> QuerySet[PaymentOrder]:
-    """Orders of batches in the actor's region subtree, for finance, treasury and supervisors."""
+    """Orders of the batches finance, treasury and supervisors see (rosters.scope through the batch)."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*READERS):
         return PaymentOrder.objects.none()
-    prefix = actor.scope_prefix
     qs = PaymentOrder.objects.select_related("batch", "batch__policy", "agreement__bank")
-    if actor.is_superuser and actor.organization_id is None:
-        return qs
-    return qs.filter(batch__region__code__startswith=prefix) if prefix is not None else qs.none()
+    return scope.scoped(qs, actor, "batch__", roles=READERS)
 
 
 def can_read(actor, order: PaymentOrder) -> bool:
-    return actor is not None and actor.has_role(*READERS) and region_in_scope(actor, order.batch.region_id)
+    return (actor is not None and getattr(actor, "is_authenticated", False) and actor.has_role(*READERS)
+            and scope.refusal(actor, order.batch, READERS, write=False) is None)
 
 
 def unsettled_failures(batch) -> list[PaymentOrderItem]:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
+from yikatong.rosters import scope
 from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Batch
 
@@ -27,8 +28,7 @@ def order_list(request):
     orders = selectors.orders_for(request.user)
     ready = []
     if request.user.has_role(Role.FINANCE_REVIEWER):
-        prefix = request.user.scope_prefix or "-"
-        ready = Batch.objects.filter(state="approved", region__code__startswith=prefix).select_related("policy", "region")
+        ready = scope.batches_for(request.user, roles={Role.FINANCE_REVIEWER}).filter(state="approved")
         ready = [b for b in ready if not b.payment_orders.exclude(state="rejected").exists()]
     return render(request, "payments/order_list.html", {"orders": orders[:300], "ready": ready})
 
@@ -157,8 +157,8 @@ def sms_outbox(request):
         return _forbidden(request)
     from .models import SmsNotice
 
-    prefix = request.user.scope_prefix or "-"
-    notices = SmsNotice.objects.filter(line__order__batch__region__code__startswith=prefix).select_related("line")
+    notices = scope.scoped(SmsNotice.objects.select_related("line"), request.user, "line__order__batch__",
+                           roles=selectors.READERS)
     return render(request, "payments/sms_outbox.html", {"notices": notices[:300]})
 
 
@@ -167,11 +167,11 @@ FAILURE_READERS = frozenset({Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role
 
 
 def _batch_for_failures(request, batch_id):
-    from yikatong.accounts.scope import region_in_scope
-
-    batch = get_object_or_404(Batch.objects.select_related("policy", "region"), pk=batch_id)
-    if not request.user.has_role(*FAILURE_READERS) or not region_in_scope(request.user, batch.region_id):
-        raise PermissionDenied
+    """The batch when the user sees it in a role that reads failures (rosters.scope), else 403."""
+    batch = get_object_or_404(Batch.objects.select_related("policy", "region", "department"), pk=batch_id)
+    answer = scope.refusal(request.user, batch, FAILURE_READERS, write=False, what="查看失败明细")
+    if answer is not None:
+        raise answer
     return batch
 
 
@@ -184,8 +184,9 @@ def batch_failures(request, batch_id):
     lines = selectors.failed_items(batch).select_related("order", "reissue__new_item__batch")
     return render(request, "payments/failures.html", {
         "batch": batch, "lines": lines, "reasons": REASON_CODES,
-        "can_reissue": request.user.has_role(Role.TOWNSHIP_OPERATOR) and batch.state == "partly_failed",
-        "can_write_off": request.user.has_role(Role.FINANCE_REVIEWER, Role.DEPT_HEAD),
+        "can_reissue": batch.state == "partly_failed"
+        and scope.may_change_batch(request.user, batch, {Role.TOWNSHIP_OPERATOR}),
+        "can_write_off": scope.may_change_batch(request.user, batch, {Role.FINANCE_REVIEWER, Role.DEPT_HEAD}),
     })
 
 

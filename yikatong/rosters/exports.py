@@ -36,10 +36,31 @@ def roster_xlsx(batch) -> bytes:
                       text_columns=[2, 4])
 
 
-def summary(batch) -> list[dict]:
-    """Per village: count and amount; the last row is the total."""
+def excluded(batch) -> list[dict]:
+    """Active items a confirmed finding (or one transferred as a clue, until the case is closed) holds
+    out of payment (DESIGN §6.9): shown apart in the 汇总表 with the reason, never in its totals."""
+    from django.apps import apps
+
+    if not apps.is_installed("yikatong.checks"):
+        return []
+    from yikatong.checks.selectors import held_items
+
+    rows = []
+    for it in held_items(batch).select_related("village"):
+        how = "疑点已移送线索，核查办结前不予发放" if it.held_state == "transferred" else "疑点已确认，不予发放"
+        rows.append({"seq": it.seq, "name": it.name, "id_masked": it.id_masked, "item_id": it.pk,
+                     "village": it.village.name if it.village else "（未填村）", "fen": it.amount_fen,
+                     "yuan": Money.from_fen(it.amount_fen).yuan_str(), "reason": f"{how}：{it.held_rule}"})
+    return rows
+
+
+def summary(batch, held: list[dict] | None = None) -> list[dict]:
+    """Per village: count and amount of the items to be paid (held ones left out, see `excluded`);
+    the last row is the total."""
+    held_ids = {h["item_id"] for h in (excluded(batch) if held is None else held)}
     acc: OrderedDict[str, dict] = OrderedDict()
-    for it in batch.items.filter(status="active").select_related("village").order_by("village_id", "seq"):
+    for it in batch.items.filter(status="active").exclude(pk__in=held_ids).select_related("village").order_by(
+            "village_id", "seq"):
         key = it.village.name if it.village else "（未填村）"
         row = acc.setdefault(key, {"village": key, "count": 0, "fen": 0})
         row["count"] += 1
@@ -52,9 +73,15 @@ def summary(batch) -> list[dict]:
 
 
 def summary_xlsx(batch) -> bytes:
-    rows = [[r["village"], r["count"], r["yuan"]] for r in summary(batch)]
-    return write_xlsx(["村(社区)", "人数", "金额(元)"], rows, title=title_of(batch, "发放汇总表"), sheet_name="汇总表",
-                      footer=SIGNATURES)
+    held = excluded(batch)
+    rows = [[r["village"], r["count"], r["yuan"], ""] for r in summary(batch, held)]
+    if held:
+        rows.append(["不予发放明细（已剔除，不计入合计）", len(held),
+                     Money.from_fen(sum(h["fen"] for h in held)).yuan_str(), ""])
+        rows += [[f"第{h['seq']}条 {h['name']} {h['id_masked']}（{h['village']}）", 1, h["yuan"], h["reason"]]
+                 for h in held]
+    return write_xlsx(["村(社区)", "人数", "金额(元)", "备注"], rows, title=title_of(batch, "发放汇总表"),
+                      sheet_name="汇总表", footer=SIGNATURES)
 
 
 def notice_rows(batch):

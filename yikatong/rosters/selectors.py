@@ -1,21 +1,18 @@
-"""Reads on batches, scoped to the actor's region subtree and role."""
+"""Reads on batches, scoped through rosters.scope (region subtree AND owning department, or the
+actor's station / township; DESIGN §6.7)."""
 from django.db.models import Q, QuerySet
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import in_scope
 
-from . import flows
+from . import flows, scope
 from .models import Batch
 
 DEPT_ROLES = (Role.DEPT_REVIEWER, Role.DEPT_HEAD)
 
 
 def batches_for(actor) -> QuerySet[Batch]:
-    """Department staff see their department's batches; everyone else their region subtree."""
-    qs = in_scope(Batch.objects.select_related("policy", "region", "department"), actor)
-    if actor.has_role(*DEPT_ROLES) and not actor.has_role(Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN, Role.TREASURY):
-        qs = qs.filter(department_id=actor.organization_id)
-    return qs
+    """The batches the actor sees (rosters.scope.batches_for: one answer for every selector)."""
+    return scope.batches_for(actor)
 
 
 def filtered(actor, *, policy: str = "", period: str = "", region: str = "", state: str = "") -> QuerySet[Batch]:

@@ -3,7 +3,7 @@ go through transitions.apply; imports through importer.run.import_roster."""
 import hashlib
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.profiles import current_profile, get_profile
 
+from . import scope
 from .errors import RosterError
 from .guards import NOTICE_LEVELS, current_notices, notice_end, notice_entered_on, notice_working_days
 from .importer.run import EDITABLE_STATES
@@ -24,11 +25,9 @@ ATTACHMENT_MAGIC = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _require(actor, roles, batch_region: str, what: str) -> None:
-    if not actor.has_role(*roles):
-        raise PermissionDenied(f"您的角色不能{what}")
-    if not region_in_scope(actor, batch_region):
-        raise PermissionDenied(f"该批次不在您的辖区内，不能{what}")
+def _require(actor, roles, batch: Batch, what: str) -> None:
+    """Role and scope through the batch (rosters.scope): region AND department / station / township."""
+    scope.require_change(actor, batch, roles, what)
 
 
 def reviewing_department(policy, region):
@@ -50,11 +49,19 @@ def create_batch(*, actor, policy, period: str, region) -> Batch:
     from yikatong.policies.services.payable import assert_payable
     from yikatong.policies.standard import check_period
 
-    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER}, region.code, "新建发放批次")
+    roles = {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER}
+    if actor is None or not actor.is_authenticated or not actor.has_role(*roles):
+        raise scope.ScopeRefused("ROLE_NOT_ALLOWED", what="新建发放批次")
+    if not region_in_scope(actor, region.code):
+        raise scope.ScopeRefused("NOT_IN_REGION", batch=region.name, what="新建发放批次")
     check_period(policy, period)
     assert_payable(policy, region_code=region.code, period=period)
     profile = current_profile()
     department = reviewing_department(policy, region)
+    if not actor.has_role(Role.TOWNSHIP_OPERATOR) and actor.organization_id != department.pk:
+        # a department creates batches only of the policies it reviews
+        raise scope.ScopeRefused("NOT_OWNING_DEPARTMENT", batch=f"{policy.name}（{region.name}）",
+                                 department=department.name, what="新建发放批次")
     for attempt in range(1, 50):
         code = f"{region.code[:9]}-{period.replace('-', '')}-{policy.code}-{attempt:02d}"
         if Batch.objects.filter(code=code).exists():
@@ -74,8 +81,9 @@ def create_batch(*, actor, policy, period: str, region) -> Batch:
     raise RosterError("无法生成批次号，请稍后再试")
 
 
-def _lock_editable(batch_id: int) -> Batch:
+def _lock_editable(batch_id: int, actor, roles, what: str) -> Batch:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
+    _require(actor, roles, batch, what)
     if batch.state not in EDITABLE_STATES:
         raise RosterError(f"批次 {batch.code} 已上报，不能修改明细")
     return batch
@@ -84,8 +92,7 @@ def _lock_editable(batch_id: int) -> Batch:
 @transaction.atomic
 def remove_item(*, actor, batch_id: int, item_id: int, reason: str) -> None:
     """Take an item out of a draft (kept, marked removed, with the reason)."""
-    batch = _lock_editable(batch_id)
-    _require(actor, {Role.TOWNSHIP_OPERATOR}, batch.region_id, "修改明细")
+    batch = _lock_editable(batch_id, actor, {Role.TOWNSHIP_OPERATOR}, "修改明细")
     if not reason.strip():
         raise RosterError("剔除明细须填写原因")
     item = batch.items.select_for_update().get(pk=item_id)
@@ -116,7 +123,7 @@ def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone:
     working days by the calendar (at least the profile's minimum), a supervision phone (监督电话) is
     required, and one notice per level per round."""
     batch = Batch.objects.select_for_update().get(pk=batch_id)
-    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch.region_id, "登记公示")
+    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch, "登记公示")
     if batch.state != BatchState.NOTICE:
         raise RosterError("NOT_IN_NOTICE", batch=batch.code)
     if level not in NOTICE_LEVELS:
@@ -160,12 +167,14 @@ def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone:
 @transaction.atomic
 def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item_id: int | None = None) -> Objection:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
-    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch.region_id, "登记异议")
+    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch, "登记异议")
     notice = batch.notices.order_by("-recorded_at", "-pk").first()  # the notice most recently put up
     if notice is None:
         raise RosterError("NOTICE_MISSING_FOR_OBJECTION")
     if not content.strip():
         raise ValidationError("请填写异议内容")
+    if item_id is not None and not batch.items.filter(pk=item_id).exists():
+        raise ValidationError("异议所指的明细不属于本批次")
     obj = Objection.objects.create(notice=notice, raised_by=raised_by.strip()[:50] or "匿名", content=content.strip(),
                                    item_id=item_id)
     record(actor=actor, action="rosters.objection_record", obj=batch, after={"objection": obj.pk})
@@ -176,7 +185,7 @@ def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item
 def resolve_objection(*, actor, objection_id: int, resolution: str) -> Objection:
     obj = Objection.objects.select_for_update().select_related("notice__batch").get(pk=objection_id)
     batch = obj.notice.batch
-    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.DEPT_HEAD}, batch.region_id, "处理异议")
+    _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.DEPT_HEAD}, batch, "处理异议")
     if obj.resolved_at is not None:
         raise RosterError("该异议已处理")
     if not resolution.strip():
@@ -200,8 +209,7 @@ def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: byte
     from django.core.files.base import ContentFile
 
     batch = Batch.objects.select_for_update().get(pk=batch_id)
-    if not region_in_scope(actor, batch.region_id) or actor.has_role(Role.SUPERVISOR) and len(actor.role_set) == 1:
-        raise PermissionDenied("不能为该批次上传附件")
+    _require(actor, None, batch, "为该批次上传附件")  # any writing role within the batch's scope
     if kind not in AttachmentKind.values:
         raise ValidationError("附件类型不正确")
     if len(data) > ATTACHMENT_MAX_BYTES:
@@ -230,8 +238,7 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
     from .importer.standard import standard_function
     from .models import BatchItem
 
-    batch = _lock_editable(batch_id)
-    _require(actor, {Role.TOWNSHIP_OPERATOR}, batch.region_id, "录入明细")
+    batch = _lock_editable(batch_id, actor, {Role.TOWNSHIP_OPERATOR}, "录入明细")
     validator = RowValidator(resolver=VillageResolver(batch.region),
                              township_text=batch.region.name if batch.region.level == 4 else "",
                              standard_fen_for=standard_function(batch.policy))

@@ -8,8 +8,6 @@ with ``system=True``; no screen can run them."""
 from django.apps import apps
 from django.utils import timezone
 
-from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core import calendar
 from yikatong.core.profiles import get_profile
@@ -17,11 +15,10 @@ from yikatong.core.refusals import Problem
 from yikatong.core.statemachine import Machine
 from yikatong.core.statemachine import apply as apply_transition
 
-from . import flows, guards, refusal_codes  # noqa: F401  (refusal_codes registers the messages)
+from . import flows, guards, refusal_codes, scope  # noqa: F401  (refusal_codes registers the messages)
 from .errors import TransitionRefused
 from .models import Batch, BatchEvent
 
-DEPARTMENT_ROLES = frozenset({Role.DEPT_REVIEWER, Role.DEPT_HEAD})
 # Steps after which the batch's items are cross-checked (大数据比对) in the background.
 CHECK_ON = frozenset({"send_compare", "submit", "resubmit"})
 
@@ -31,16 +28,14 @@ def describe(batch: Batch) -> str:
 
 
 def authorize(*, actor, obj: Batch, tr: flows.Transition) -> Problem | None:
-    """None if `actor` may run `tr` on batch `obj`, else the Problem (ROLE_NOT_ALLOWED, OUT_OF_SCOPE,
-    WRONG_DEPARTMENT)."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*tr.roles):
+    """None if `actor` may run `tr` on batch `obj`, else the Problem: NOT_AUTHENTICATED, ROLE_NOT_ALLOWED, or
+    the one scoping answer (rosters.scope: region AND owning department / own station / township)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return Problem("NOT_AUTHENTICATED")
+    if not actor.has_role(*tr.roles):
         return Problem("ROLE_NOT_ALLOWED", label=tr.label)
-    if not region_in_scope(actor, obj.region_id):
-        return Problem("OUT_OF_SCOPE", obj=describe(obj))
-    acting_roles = actor.role_set & tr.roles
-    if acting_roles and acting_roles <= DEPARTMENT_ROLES and actor.organization_id != obj.department_id:
-        return Problem("WRONG_DEPARTMENT", obj=describe(obj), department=obj.department.name)
-    return None
+    answer = scope.refusal(actor, obj, tr.roles, what=f"执行“{tr.label}”")
+    return Problem(answer.code, answer.message) if answer is not None else None
 
 
 def may_act(actor, batch: Batch, tr: flows.Transition) -> str | None:

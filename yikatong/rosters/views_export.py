@@ -43,7 +43,8 @@ def printable(request, batch_id: int, what: str):
         ctx["rows"] = list(exports.roster_rows(b))
         ctx["headers"] = exports.ROSTER_HEADERS
     elif what == "summary":
-        ctx["summary"] = exports.summary(b)
+        ctx["excluded"] = exports.excluded(b)
+        ctx["summary"] = exports.summary(b, ctx["excluded"])
     else:
         ctx["rows"] = list(exports.notice_rows(b))
     return render(request, f"rosters/print_{what}.html", ctx)

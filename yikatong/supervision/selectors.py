@@ -4,7 +4,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import in_scope
+from yikatong.rosters.scope import scoped
 from yikatong.checks.models import Finding, FindingState, Severity
 
 from .models import Clue, ClueState
@@ -25,7 +25,7 @@ def may_read(actor) -> bool:
 def findings_in_scope(actor, *, year: str = "") -> QuerySet:
     if not may_read(actor):
         return Finding.objects.none()
-    qs = in_scope(Finding.objects.all(), actor, "batch__region")
+    qs = scoped(Finding.objects.all(), actor, "batch__", roles=READERS)
     if year:
         qs = qs.filter(batch__period__startswith=year)
     return qs
@@ -68,8 +68,9 @@ def _month(value) -> str:
 def clues_for(actor, *, state: str = "", rule: str = "", township: str = "", q: str = "") -> QuerySet:
     if not may_read(actor):
         return Clue.objects.none()
-    qs = in_scope(Clue.objects.select_related("finding__rule", "finding__item", "finding__batch__policy", "region",
-                                              "transferred_by"), actor, "region")
+    # through the finding's batch (rosters.scope): the same answer as for the batch itself
+    qs = scoped(Clue.objects.select_related("finding__rule", "finding__item", "finding__batch__policy", "region",
+                                            "transferred_by"), actor, "finding__batch__", roles=READERS)
     if state:
         qs = qs.filter(state=state)
     if rule:

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import in_scope, region_in_scope
+from yikatong.accounts.scope import region_in_scope
+from yikatong.rosters import scope
 from yikatong.audit.services import record
 
 from .models import Clue, ClueEntry, ClueState, Conclusion, EntryKind
@@ -21,10 +22,13 @@ TRANSITIONS = {
 
 
 def _locked(actor, clue_id: int) -> Clue:
-    clue = Clue.objects.select_for_update().get(pk=clue_id)
+    clue = Clue.objects.select_for_update(of=("self",)).select_related("finding__batch").get(pk=clue_id)
     if not actor.has_role(*FOLLOW_UP_ROLES):
         raise PermissionDenied("只有审计/纪检/监管人员可以跟进线索")
-    if not region_in_scope(actor, clue.region_id):
+    # scope through the finding's batch (rosters.scope); supervisors read batches, follow up clues
+    if not region_in_scope(actor, clue.region_id) or (
+            clue.finding.batch is not None
+            and scope.refusal(actor, clue.finding.batch, FOLLOW_UP_ROLES, write=False) is not None):
         raise PermissionDenied(f"线索 {clue.case_no} 不在您的辖区内")
     return clue
 
@@ -94,7 +98,8 @@ def download_evidence(*, actor, evidence_id: int):
     with transaction.atomic():
         if not actor.has_role(*FOLLOW_UP_ROLES):
             raise PermissionDenied("只有审计/纪检/监管人员可以下载处置依据")
-        qs = in_scope(FindingEvidence.objects.select_related("finding"), actor, "finding__batch__region")
+        qs = scope.scoped(FindingEvidence.objects.select_related("finding"), actor, "finding__batch__",
+                          roles=FOLLOW_UP_ROLES)
         item = qs.exclude(filename="").get(pk=evidence_id)
         data = content_of(item)
         record(actor=actor, action="supervision.evidence_download", obj=item.finding,

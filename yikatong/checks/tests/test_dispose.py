@@ -115,9 +115,14 @@ def test_approval_is_refused_while_a_blocking_finding_is_open(rw, batch, regions
     batch.refresh_from_db()
     assert batch.state == "dept_approval"
     f = _finding("DUP_PAYMENT")
-    # cleared with a reason by the reviewer: no longer blocks
-    services.dispose(actor=rw.users["mz_head"], finding_id=f.pk, decision="cleared", reason="另一批次已作废，附说明",
+    # clearing proposed with a reason by the reviewer (四眼): still blocks until the head confirms it
+    services.dispose(actor=rw.users["mz_rev"], finding_id=f.pk, decision="cleared", reason="另一批次已作废，附说明",
                      evidence_text="作废通知")
+    assert _finding("DUP_PAYMENT").state == FindingState.CLEAR_PENDING
+    with pytest.raises(TransitionRefused, match="阻断级疑点"):
+        do(batch, rw.users["mz_head"], "dept_approve")
+    services.confirm_clear(actor=rw.users["mz_head"], finding_id=f.pk)
+    assert _finding("DUP_PAYMENT").state == FindingState.CLEARED
     batch = do(batch, rw.users["mz_head"], "dept_approve")
     assert batch.state == "finance_review"
 

@@ -159,7 +159,13 @@ def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str)
     """Keep the uploaded file (encrypted) before the work starts; nothing else changes."""
     if mode not in ImportMode.values:
         raise RosterError("导入方式不正确")
+    from yikatong.accounts.roles import Role
+
+    from .. import scope
+
     batch = Batch.objects.get(pk=batch_id)
+    # the batch's own station (or its township finance office) only: rosters.scope
+    scope.require_change(actor, batch, {Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE}, "导入清册")
     if batch.state not in EDITABLE_STATES:
         raise RosterError(f"批次 {batch.code} 已上报，不能再导入或修改")
     return ImportRun.objects.create(
