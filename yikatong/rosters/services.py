@@ -200,18 +200,24 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
 
     from .importer.run import attach_comparison, item_values
     from .importer.rows import RowValidator
+    from .importer.reissue_items import refuse_new_items
     from .importer.standard import standard_function
     from .models import BatchItem
 
     batch = _lock_editable(batch_id)
     _require(actor, {Role.TOWNSHIP_OPERATOR}, batch.region_id, "录入明细")
+    refuse_new_items(batch, what="录入")
     validator = RowValidator(resolver=VillageResolver(batch.region),
                              township_text=batch.region.name if batch.region.level == 4 else "",
                              standard_fen_for=standard_function(batch.policy))
     seq = (batch.items.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     draft, problems = validator.validate(SheetRow(line=seq, values={k: (v or "").strip() for k, v in values.items()}))
     if draft is None:
-        raise ValidationError([p.message for p in problems if p.level == "error"])
+        errors = [p for p in problems if p.level == "error"]
+        coded = next((p for p in errors if p.code), None)
+        if coded is not None:  # e.g. PAYEE_DELIMITER: a refusal with a stable code, naming the column
+            raise RosterError(coded.code, "；".join(p.message for p in errors))
+        raise ValidationError([p.message for p in errors])
     if batch.items.filter(status="active", id_bidx=_vault().id_index(draft.id_number)).exists():
         raise ValidationError(f"{draft.name} 已在本批次中，同一对象只能发放一次")
     attach_comparison(batch, [draft])

@@ -117,7 +117,7 @@ def batch_import(request, batch_id: int):
         raise PermissionDenied
     try:
         run = stage_import(actor=request.user, batch_id=batch.pk, data=upload.read(), filename=upload.name,
-                           mode=form.cleaned_data["mode"])
+                           mode=form.cleaned_data["mode"], confirm_standard=form.cleaned_data["confirm_standard"])
     except FAILURES as exc:
         messages.error(request, _msg(exc))
         return redirect("batch_detail", batch_id=batch.pk)
