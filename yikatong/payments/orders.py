@@ -25,6 +25,7 @@ from .exchange.connector import BankConnector, OutboxConnector
 from .exchange.paymentfile import PaymentLine, write_payment_file
 from .exchange.services import next_batch_no, store_bank_file
 from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
+from .rejections import assert_payee_clean
 
 __all__ = ["create_order", "release", "send", "resend", "origin_of"]
 
@@ -132,6 +133,7 @@ def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
     if PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED).exists():
         raise PaymentError(f"批次 {batch.code} 已有支付申请")
     _refuse_cleared(batch)
+    assert_payee_clean(batch)  # data a bank file cannot carry is refused here, naming the items (PAYEE_*)
     agreement = _agreement_for(batch, agreement_id)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
     commit_for_batch(actor=actor, batch=batch)
@@ -217,6 +219,7 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     if PaymentOrder.objects.filter(replaces=old).exists():
         raise PaymentError(f"支付申请 {old.batch_no} 已重新生成过")
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
+    assert_payee_clean(batch)  # items the bank refused are corrected first (rejections.correct_payee_items)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,
            after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code})

@@ -84,7 +84,7 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
         Transition(start, "send_compare", "comparing", OPERATOR, "提交财政所复核比对", ("has_items",)),
         Transition("comparing", "compare_pass", "compared", FINANCE_OFFICE, "比对通过", ("compared_all",)),
         Transition("comparing", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
-        Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门", ("has_items",)),
+        Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门", ("has_items", "reissue_matches_origin")),
         Transition("dept_review", "approve_notice", "notice", DEPT, "审核通过，组织公示"),
         Transition("dept_review", "return", "draft", DEPT, "退回经办站所", needs_reason=True, is_return=True),
         Transition(
@@ -105,15 +105,17 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
                    ("summary_attached", "no_open_blocking_findings")),
         Transition("dept_approval", "return", "dept_review", DEPT_HEAD, "退回重审", needs_reason=True, is_return=True),
         Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
-                   ("no_open_blocking_findings", "quota_sufficient", "policy_payable", "payment_bans")),
+                   ("no_open_blocking_findings", "quota_sufficient", "policy_payable", "payment_bans",
+                    "reissue_matches_origin")),
         Transition("finance_review", "return", "dept_approval", FINANCE, "退回主管部门", needs_reason=True, is_return=True),
     ]
     # The payment leg (yikatong.payments registers these guards). A reissue batch (补发) skips the
     # notice: station corrects -> finance office re-compares -> department re-reviews -> finance re-checks.
     t += [
         Transition("dept_review", "approve_reissue", "finance_review", DEPT, "补发批次审核通过，提交财政复核",
-                   ("is_reissue",)),
-        Transition("approved", "pay", "paying", TREASURY, "国库科支付（发送代发银行）", ("payment_order_released",)),
+                   ("is_reissue", "reissue_matches_origin")),
+        Transition("approved", "pay", "paying", TREASURY, "国库科支付（发送代发银行）",
+                   ("payment_order_released", "reissue_matches_origin")),
         Transition("paying", "result_paid", "paid", SYSTEM, "银行回盘：全部发放成功"),
         Transition("paying", "result_partly_failed", "partly_failed", SYSTEM, "银行回盘：部分发放失败"),
         Transition("partly_failed", "close", "closed", SYSTEM, "失败明细均已补发成功或核销", ("failures_settled",)),
