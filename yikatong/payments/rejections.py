@@ -38,6 +38,7 @@ register_messages({
     "PAYEE_FIX_REASON": "更正收款信息须填写原因（如银行拒收说明）",
     "PAYEE_FIX_EMPTY": "请填写要更正的明细和更正后的内容",
     "PAYEE_FIX_UNKNOWN_ITEMS": "明细 {items} 不是批次 {batch} 的有效明细",
+    "PAYEE_FIX_BANNED": "更正后的收款信息违反“一卡通”发放禁止性规定",
     "PAYEE_FIX_FIELD": "明细 {item} 只能更正银行账号、账户户名、姓名或开户银行，不能更正“{field}”",
     "PAYEE_UNFIT_FOR_BANK": "批次 {batch} 有 {count} 条明细的收款信息不能写入银行代发文件，"
                             "请由经办站所更正后再生成或重发支付申请：{items}",
@@ -160,6 +161,13 @@ def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], r
             setattr(item, f, v)
         item.save(update_fields=list(fields))
         after[ref] = {f: getattr(item, f) for f in shown}
+    from . import bans
+
+    # a correction may not pay into someone else's account (seed 004): the corrected items' breaches refuse it
+    corrected_seqs = {items[ref].seq for ref in changes}
+    found = [b for b in bans.breaches(batch) if b.seq in corrected_seqs]
+    if found:
+        raise PaymentError("PAYEE_FIX_BANNED", bans.message(batch, found))
     BatchEvent.objects.create(batch=batch, action="correct_payee", label="更正收款信息", actor=actor,
                               reason=f"{reason[:150]}（{len(changes)} 条明细）")
     record(actor=actor, action="payments.payee.correct", obj=batch, before=before,
