@@ -160,3 +160,23 @@ def test_reissue_corrections_are_checked_before_anything_is_written(pw, failed):
                                                                                            "amount_fen"]
     assert reissue.total_fen == origin.amount_fen - 100_00
     assert AuditEvent.objects.filter(action="payments.reissue.create").count() == 1
+
+
+def test_reissue_item_edit_keeps_amount_within_the_origin(pw, failed):
+    batch, ref = failed
+    u = pw.users
+    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk)
+    item = reissue.items.get()
+    origin = PaymentOrderItem.objects.get(item_ref=ref)
+    with pytest.raises(RosterError) as exc:
+        roster_services.edit_item(actor=u["zhan"], batch_id=reissue.pk, item_id=item.pk,
+                                  values={"发放金额(元)": "1500.00"}, reason="改金额")
+    assert exc.value.code == "REISSUE_AMOUNT_ABOVE_ORIGIN"
+    item = roster_services.edit_item(actor=u["zhan"], batch_id=reissue.pk, item_id=item.pk,
+                                     values={"银行账号": card(79)}, reason="E01 账户不存在，更正账号")
+    assert vault().decrypt(item.account_enc) == card(79) and item.amount_fen == origin.amount_fen
+    assert Reissue.objects.get(new_item=item).corrected == ["account"]
+    reissue = walk_reissue_to_approved(reissue, pw)
+    order, _, _ = pay_round(reissue, pw)
+    assert order.paid_fen == origin.amount_fen
+    assert Batch.objects.get(pk=batch.pk).state == "closed"

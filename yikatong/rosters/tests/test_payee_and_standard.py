@@ -113,3 +113,24 @@ def test_item_standard_is_per_unit_when_the_roster_states_none(batch, rw):
     assert r.imported and not [p for p in load_problems(r) if p["level"] == "warning" and "标准" in p["message"]]
     item = batch.items.get()
     assert (item.quantity, item.standard_fen, item.amount_fen) == (Decimal(2), 50000, 100000)
+
+
+def test_edit_item_corrects_payee_data_with_the_import_checks(batch, rw):
+    run(batch, rw, [row(1), row(2)])
+    item = batch.items.get(seq=2)
+    zhan = rw.users["zhan"]
+    for values, reason, code in [({"账户户名": "对象|2"}, "更正", "PAYEE_DELIMITER"), ({"姓名": "别人"}, "更正", "ITEM_EDIT_FIELD"),
+                                 ({"账户户名": "对象2"}, " ", "ITEM_EDIT_REASON"), ({}, "更正", "ITEM_EDIT_EMPTY"),
+                                 ({"银行账号": "1234"}, "更正", "ITEM_ACCOUNT_INVALID"),
+                                 ({"发放金额(元)": "0"}, "更正", "ITEM_AMOUNT_INVALID")]:
+        with pytest.raises(RosterError) as exc:
+            services.edit_item(actor=zhan, batch_id=batch.pk, item_id=item.pk, values=values, reason=reason)
+        assert exc.value.code == code, values
+        assert "1234" not in exc.value.message
+    item = services.edit_item(actor=zhan, batch_id=batch.pk, item_id=item.pk, reason="户名和账号更正",
+                              values={"银行账号": card(55), "账户户名": "对象2", "发放金额(元)": "450.00"})
+    batch.refresh_from_db()
+    assert (item.account_holder, item.amount_fen, batch.total_fen) == ("对象2", 45000, 95000)
+    assert item.account_masked.endswith(card(55)[-4:]) and item.account_valid
+    event = AuditEvent.objects.get(action="rosters.item_edit")
+    assert event.after["amount_fen"] == 45000 and card(55) not in str(event.after)
