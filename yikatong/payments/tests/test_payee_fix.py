@@ -144,3 +144,23 @@ def test_resend_refuses_data_still_unfit_for_the_bank(pw, approved):
         services.resend(actor=u["fin"], order_id=order.pk)
     assert exc.value.code == "PAYEE_UNFIT_FOR_BANK" and first.item_ref in exc.value.message
     assert not PaymentOrder.objects.filter(replaces=order).exists()
+
+
+def test_payee_fix_through_the_batch_page(client, pw, approved):
+    from django.urls import reverse
+
+    from conftest import PASSWORD
+
+    u = pw.users
+    second = approved.items.order_by("seq")[1]
+    BatchItem.objects.filter(pk=second.pk).update(name="对象|2", account_holder="")
+    assert client.login(username="zhan", password=PASSWORD)
+    page = client.get(reverse("batch_detail", args=[approved.pk])).content.decode()
+    assert 'data-testid="payee-fix"' in page
+    url = reverse("payee_fix", args=[approved.pk])
+    resp = client.post(url, {"seq": "2", "f_name": "对象|2", "reason": "姓名含分隔符"}, follow=True)
+    assert "含有分隔符" in resp.content.decode()
+    resp = client.post(url, {"seq": "2", "f_name": "对象2", "reason": "姓名含分隔符"}, follow=True)
+    assert "已更正第 2 条的收款信息" in resp.content.decode()
+    assert BatchItem.objects.get(pk=second.pk).name == "对象2"
+    assert services.create_order(actor=u["fin"], batch_id=approved.pk).item_count == 3

@@ -134,3 +134,21 @@ def test_edit_item_corrects_payee_data_with_the_import_checks(batch, rw):
     assert item.account_masked.endswith(card(55)[-4:]) and item.account_valid
     event = AuditEvent.objects.get(action="rosters.item_edit")
     assert event.after["amount_fen"] == 45000 and card(55) not in str(event.after)
+
+
+def test_item_edit_through_the_page(client, batch, rw):
+    from django.urls import reverse
+
+    from conftest import PASSWORD
+
+    run(batch, rw, [row(1), row(2)])
+    url = reverse("item_edit", args=[batch.pk])
+    assert client.login(username="other_fin", password=PASSWORD)
+    assert client.post(url, {"seq": "2", "e1": "对象2", "reason": "x"}).status_code == 404  # not in scope
+    assert client.login(username="zhan", password=PASSWORD)
+    page = client.get(reverse("batch_detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="item-edit"' in page
+    resp = client.post(url, {"seq": "2", "e1": "对象|2", "reason": "户名更正"}, follow=True)
+    assert "含有分隔符" in resp.content.decode() and batch.items.get(seq=2).account_holder == "对象2"
+    resp = client.post(url, {"seq": "2", "e3": "480.00", "reason": "金额更正"}, follow=True)
+    assert "已更正第 2 条" in resp.content.decode() and batch.items.get(seq=2).amount_fen == 48000
