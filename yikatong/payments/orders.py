@@ -189,6 +189,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
         raise PaymentError(f"支付申请 {order.batch_no} 当前为“{order.get_state_display()}”，不能发送"
                            "（同一批次号的文件只发送一次）")
     agreement, batch = order.agreement, order.batch
+    assert_payee_clean(batch)  # refused by code, naming the items, before the file is begun (never a stuck batch)
     today = timezone.localdate()
     filename, data = write_payment_file(
         bank_code=agreement.bank.code, batch_no=order.batch_no, business_date=today,

@@ -8,7 +8,6 @@ from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
 from yikatong.payments import services
 from yikatong.payments.errors import PaymentError
-from yikatong.payments.exchange.errors import PaymentDataError
 from yikatong.payments.exchange.paymentfile import parse_payment_file
 from yikatong.payments.exchange.testing import KEY
 from yikatong.payments.models import OrderState, PaymentOrder
@@ -115,15 +114,17 @@ def test_delimiter_left_by_an_old_import_is_refused_before_any_file_and_fixed(pw
 
 
 def test_order_that_could_not_be_written_is_corrected_then_sent(pw, approved):
-    """An order released (batch 支付中) whose file the writer refused is not stuck: its items are
-    corrected while no file exists, then it is sent."""
+    """An order released (batch 支付中) holding data the file cannot carry is refused at send by code,
+    not stuck: its items are corrected while no file exists, then it is sent."""
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
     services.release(actor=u["gk"], order_id=order.pk)
     third = approved.items.order_by("seq")[2]
     BatchItem.objects.filter(pk=third.pk).update(account_holder="对象\x073")  # as data of an old import
-    with pytest.raises(PaymentDataError):
+    with pytest.raises(PaymentError) as exc:  # refused by code before the file is begun
         services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
+    assert exc.value.code == "PAYEE_UNFIT_FOR_BANK" and exc.value.params["first"] == "PAYEE_CONTROL_CHAR"
+    assert third.item_ref in exc.value.message and "账户户名" in exc.value.message
     assert Batch.objects.get(pk=approved.pk).state == "paying"
     services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk,
                                  corrections={third.item_ref: {"account_holder": "对象3"}}, reason="户名含控制字符")
