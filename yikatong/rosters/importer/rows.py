@@ -50,6 +50,16 @@ class ItemDraft:
     memo: str
     warnings: list[dict] = field(default_factory=list)
     roster_standard_fen: int | None = None  # the 标准 the row states (per unit), None when it states none
+    # with no 标准 stated: the per-unit rate the amount is an exact multiple of, when it is not the catalogue's
+    implied_standard_fen: int | None = None
+
+
+def implied_rate(amount_fen: int, quantity: Decimal) -> int | None:
+    """The per-unit rate in fen of which `amount_fen` is exactly `quantity` times (half-up to the fen), or None."""
+    if quantity <= 0:
+        return None
+    rate = int((Decimal(amount_fen) / quantity).to_integral_value())
+    return rate if rate > 0 and Money.from_fen(rate).times(quantity).fen == amount_fen else None
 
 
 class RowValidator:
@@ -68,8 +78,8 @@ class RowValidator:
         def err(col, msg, value=None):
             problems.append(Problem(line, col, v.get(col, "") if value is None else value, msg))
 
-        def warn(col, msg):
-            problems.append(Problem(line, col, v.get(col, ""), msg, "warning"))
+        def warn(col, msg, code=""):
+            problems.append(Problem(line, col, v.get(col, ""), msg, "warning", code=code))
 
         # payee data a bank file cannot carry (delimiter, control characters…): refused here, by code
         for col, code, msg in payee_problems(v):
@@ -152,15 +162,20 @@ class RowValidator:
         roster_standard = standard_fen  # per unit, as the roster states it (None: no 标准 given)
         # the item keeps a per-unit standard: the roster's, else the catalogue's rate (not rate × quantity)
         standard_fen = roster_standard if roster_standard is not None else self.standard_fen_for(Decimal(1))
+        implied = None
         if standard_fen is not None:
             expected = Money.from_fen(standard_fen).times(quantity).fen if roster_standard is not None else policy_standard
             if expected is not None and expected != amount_fen:
-                warn(S.AMOUNT, f"发放金额 {Money.from_fen(amount_fen)} 与标准×数量 {Money.from_fen(expected)} 不符")
+                warn(S.AMOUNT, f"发放金额 {Money.from_fen(amount_fen)} 与标准×数量 {Money.from_fen(expected)} 不符",
+                     code="AMOUNT_NOT_STANDARD")
+                if roster_standard is None:
+                    implied = implied_rate(amount_fen, quantity)
         draft = ItemDraft(
             line=line, no=v.get(S.NO, ""), name=name, id_number=id_number, is_org=is_org, village_code=village_code,
             household_no=v.get(S.HOUSEHOLD, ""), relation=v.get(S.RELATION, ""), phone=phone,
             bank_name=v.get(S.BANK, ""), account_no=account, account_holder=holder, quantity=quantity,
             standard_fen=standard_fen, amount_fen=amount_fen, memo=v.get(S.MEMO, ""),
             warnings=[p.as_dict() for p in problems if p.level == "warning"], roster_standard_fen=roster_standard,
+            implied_standard_fen=implied,
         )
         return draft, [p for p in problems if p.level == "warning"]

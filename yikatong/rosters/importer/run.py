@@ -97,6 +97,14 @@ def parse_and_validate(batch: Batch, data: bytes, filename: str, progress=None, 
     mismatch = standard_mismatch(batch.policy, drafts)
     if mismatch is not None:
         code = "STANDARD_CONFIRMED" if confirm_standard else "STANDARD_MISMATCH"
+        implied = mismatch["implied_lines"]
+        if implied:  # one message for the batch instead of one "amount ≠ standard × quantity" per row
+            problems = [p for p in problems if not (p.code == "AMOUNT_NOT_STANDARD" and p.line in implied)]
+            for d in drafts:
+                if d.line in implied:
+                    d.warnings = [w for w in d.warnings if w.get("code") != "AMOUNT_NOT_STANDARD"]
+                    if confirm_standard:
+                        d.standard_fen = d.implied_standard_fen  # the confirmed rate, per unit
         problems.insert(0, Problem(0, S.STANDARD, "", mismatch_message(code, mismatch),
                                    "warning" if confirm_standard else "error", code=code))
     if rows == 0:

@@ -38,22 +38,33 @@ def _per_unit(policy, fen: int) -> str:
     return f"{yuan(fen)}/{policy.get_unit_display()}"
 
 
+IMPLIED_MIN_ROWS = 2  # rows whose amounts all work out at one other rate: a standard, not a typo
+
+
 def standard_mismatch(policy, drafts) -> dict | None:
-    """When rows state a 标准 other than the catalogue's rate: {"catalogue_fen", "roster_fen": {fen: rows},
-    "rows", "params"} (params format the STANDARD_* messages, amounts in 元), else None."""
+    """When rows state a 标准 other than the catalogue's rate, or (stating none) at least IMPLIED_MIN_ROWS
+    rows' amounts work out at one same other rate: {"catalogue_fen", "roster_fen": {fen: rows}, "rows",
+    "implied_lines" (rows whose rate is implied), "params"} (params format the STANDARD_* messages,
+    amounts in 元), else None."""
     if policy.is_tiered or policy.rate_fen is None:
         return None
-    found = Counter(d.roster_standard_fen for d in drafts
-                    if d.roster_standard_fen is not None and d.roster_standard_fen != policy.rate_fen)
-    if not found:
+    stated = Counter(d.roster_standard_fen for d in drafts
+                     if d.roster_standard_fen is not None and d.roster_standard_fen != policy.rate_fen)
+    implied_all = Counter(d.implied_standard_fen for d in drafts
+                          if d.implied_standard_fen is not None and d.implied_standard_fen != policy.rate_fen)
+    implied = Counter({fen: n for fen, n in implied_all.items() if n >= IMPLIED_MIN_ROWS})
+    if not stated and not implied:
         return None
-    shown = [f"{_per_unit(policy, fen)}" + (f"（{n} 行）" if len(found) > 1 else "") for fen, n in found.most_common(5)]
-    if len(found) > 5:
-        shown.append(f"等 {len(found)} 种")
-    rows = sum(found.values())
-    params = {"roster": "、".join(shown), "catalogue": _per_unit(policy, policy.rate_fen), "rows": rows}
-    return {"catalogue_fen": policy.rate_fen, "roster_fen": {str(k): v for k, v in found.items()}, "rows": rows,
-            "params": params}
+    several = len(stated) + len(implied) > 1
+    shown = [(_per_unit(policy, fen) + (f"（{n} 行）" if several else ""), n) for fen, n in stated.items()]
+    shown += [(_per_unit(policy, fen) + f"（{n} 行，按发放金额÷数量折算）", n) for fen, n in implied.items()]
+    shown.sort(key=lambda pair: -pair[1])
+    texts = [t for t, _ in shown[:5]] + ([f"等 {len(shown)} 种"] if len(shown) > 5 else [])
+    rows = sum(stated.values()) + sum(implied.values())
+    params = {"roster": "、".join(texts), "catalogue": _per_unit(policy, policy.rate_fen), "rows": rows}
+    lines = {d.line for d in drafts if d.implied_standard_fen in implied}
+    return {"catalogue_fen": policy.rate_fen, "roster_fen": {str(k): v for k, v in (stated + implied).items()},
+            "rows": rows, "implied_lines": lines, "params": params}
 
 
 def mismatch_message(code: str, mismatch: dict) -> str:

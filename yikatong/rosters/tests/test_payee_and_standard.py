@@ -152,3 +152,24 @@ def test_item_edit_through_the_page(client, batch, rw):
     assert "含有分隔符" in resp.content.decode() and batch.items.get(seq=2).account_holder == "对象2"
     resp = client.post(url, {"seq": "2", "e3": "480.00", "reason": "金额更正"}, follow=True)
     assert "已更正第 2 条" in resp.content.decode() and batch.items.get(seq=2).amount_fen == 48000
+
+
+def test_amounts_all_at_another_rate_are_one_standard_message_not_row_warnings(batch, rw):
+    header = ["序号", "姓名", "身份证号码", "村(社区)", "联系电话", "银行账号", "补贴数量", "发放金额(元)"]
+    rows = [[str(i), f"对象{i}", id_number(i), "第一村委会", "", card(i), q, amount]
+            for i, (q, amount) in enumerate([("1", "520.00"), ("2", "1040.00"), ("1", "520.00"), ("1", "450.00")], 1)]
+
+    def go(**kw):
+        return import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows, header=header),
+                             filename="清册.csv", mode=ImportMode.ALL_OR_NOTHING, **kw)
+
+    r = go()
+    assert not r.imported
+    [p] = errors(r)
+    assert p["code"] == "STANDARD_MISMATCH"
+    assert "清册标准 520.00 元/人（3 行，按发放金额÷数量折算） 与政策目录标准 500.00 元/人 不一致（共 3 行）" in p["message"]
+    amount_warnings = [w for w in load_problems(r) if w.get("code") == "AMOUNT_NOT_STANDARD"]
+    assert [w["line"] for w in amount_warnings] == [5]  # the odd row keeps its own warning
+    r = go(confirm_standard=True)
+    assert r.imported
+    assert dict(batch.items.values_list("seq", "standard_fen")) == {1: 52000, 2: 52000, 3: 52000, 4: 50000}
