@@ -172,4 +172,11 @@ def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], r
                               reason=f"{reason[:150]}（{len(changes)} 条明细）")
     record(actor=actor, action="payments.payee.correct", obj=batch, before=before,
            after={"items": after, "reason": reason[:200]})
+    if any("account" in changed for _, changed in changes.values()):
+        from django.apps import apps
+
+        if apps.is_installed("yikatong.checks"):  # a new account is cross-checked again (shared card, status…)
+            from yikatong.checks.jobs import enqueue_batch_check
+
+            enqueue_batch_check(actor=actor, batch_id=batch.pk)
     return [items[ref] for ref in changes]

@@ -180,3 +180,14 @@ def test_reissue_item_edit_keeps_amount_within_the_origin(pw, failed):
     order, _, _ = pay_round(reissue, pw)
     assert order.paid_fen == origin.amount_fen
     assert Batch.objects.get(pk=batch.pk).state == "closed"
+
+
+def test_item_removed_from_a_reissue_can_be_written_off_and_the_origin_closes(pw, failed):
+    batch, ref = failed
+    u = pw.users
+    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk)
+    roster_services.remove_item(actor=u["zhan"], batch_id=reissue.pk, item_id=reissue.items.get().pk,
+                                reason="对象已死亡，不再补发")
+    services.write_off(actor=u["fin"], order_item_id=PaymentOrderItem.objects.get(item_ref=ref).pk,
+                       reason="对象已死亡，核销")
+    assert Batch.objects.get(pk=batch.pk).state == "closed"
