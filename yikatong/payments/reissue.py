@@ -17,10 +17,9 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.masking import mask_card
+from yikatong.core.money import Money
 from yikatong.registry.pii import normalize_account, vault
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem, BatchKind
-
-from yikatong.core.money import Money
 
 from . import reissue_guards  # noqa: F401  (the REISSUE_* codes and the reissue guard)
 from .errors import PaymentError
@@ -83,7 +82,7 @@ def corrected_payee_fields(item_ref: str, change: dict, *, error=PaymentError) -
     return fields, changed
 
 
-def _corrected_fields(line: PaymentOrderItem, change: dict) -> tuple[dict, list[str]]:
+def _corrected_fields(batch: Batch, line: PaymentOrderItem, change: dict) -> tuple[dict, list[str]]:
     """A reissued item's corrections: payee data, and an amount no higher than the failed line's."""
     unknown = sorted(set(change) - CORRECTABLE)
     if unknown:
@@ -94,7 +93,7 @@ def _corrected_fields(line: PaymentOrderItem, change: dict) -> tuple[dict, list[
         if type(amount) is not int or amount <= 0:
             raise PaymentError("REISSUE_AMOUNT_INVALID", item=line.item_ref)
         if amount > line.amount_fen:
-            raise PaymentError("REISSUE_AMOUNT_ABOVE_ORIGIN", batch="（新建）", count=1,
+            raise PaymentError("REISSUE_AMOUNT_ABOVE_ORIGIN", batch=f"（{batch.code} 的补发）", count=1,
                                items=f"明细 {line.item_ref}（{Money.from_fen(amount)}，原金额 "
                                      f"{Money.from_fen(line.amount_fen)}）")
         fields["amount_fen"] = amount
@@ -129,7 +128,7 @@ def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None 
     if unknown:
         raise PaymentError("REISSUE_UNKNOWN_ITEMS", items="、".join(sorted(unknown)))
     # every correction is checked before anything is written
-    corrected = {line.item_ref: _corrected_fields(line, corrections.get(line.item_ref, {})) for line in failed}
+    corrected = {line.item_ref: _corrected_fields(batch, line, corrections.get(line.item_ref, {})) for line in failed}
     reissue = Batch.objects.create(
         code=_reissue_code(batch), kind=BatchKind.REISSUE, parent=batch, policy=batch.policy, period=batch.period,
         region=batch.region, department=batch.department, profile_code=batch.profile_code, state="draft",
