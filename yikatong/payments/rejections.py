@@ -98,12 +98,12 @@ def assert_payee_clean(batch: Batch) -> None:
                            items=items + (f" 等 {len(found)} 处" if len(found) > _SHOWN else ""), first=found[0][2])
 
 
-def _assert_nothing_at_bank(batch: Batch) -> None:
+def _assert_nothing_at_bank(batch: Batch, orders: list[PaymentOrder]) -> None:
     """Payee data may change only while no file of the batch is (or may be) at the bank: every live
     order unsent, every rejected one confirmed with the bank."""
     if batch.state not in ("approved", "paying"):
         raise PaymentError("PAYEE_FIX_STATE", batch=batch.code)
-    for order in PaymentOrder.objects.filter(batch=batch).order_by("pk"):
+    for order in orders:
         if order.state == OrderState.REJECTED:
             at_bank = order.rejection_confirmed_at is None  # an X file has no MAC: the bank may be paying
         else:
@@ -122,6 +122,9 @@ def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], r
 
     from .reissue import corrected_payee_fields
 
+    # the batch's orders are locked first (as release and resend do: order, then batch), so a send
+    # writing the file finishes before this looks, and then finds the file at the bank
+    orders = list(PaymentOrder.objects.select_for_update().filter(batch_id=batch_id).order_by("pk"))
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.TOWNSHIP_OPERATOR):
         raise PermissionDenied("只有乡镇经办站所可以更正收款信息")
@@ -132,7 +135,7 @@ def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], r
         raise PaymentError("PAYEE_FIX_REASON")
     if not corrections:
         raise PaymentError("PAYEE_FIX_EMPTY")
-    _assert_nothing_at_bank(batch)
+    _assert_nothing_at_bank(batch, orders)
     items = {i.item_ref: i for i in BatchItem.objects.select_for_update().filter(
         batch=batch, status="active", item_ref__in=list(corrections))}
     unknown = sorted(set(corrections) - set(items))
