@@ -165,3 +165,47 @@ def test_payee_fix_through_the_batch_page(client, pw, approved):
     assert "已更正第 2 条的收款信息" in resp.content.decode()
     assert BatchItem.objects.get(pk=second.pk).name == "对象2"
     assert services.create_order(actor=u["fin"], batch_id=approved.pk).item_count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_correction_racing_a_send_never_changes_data_already_in_the_file(pw, batch):
+    """Either the correction lands before the file is written (and the file carries it), or it waits for
+    the send and is refused because the file is at the bank (PostgreSQL row locks)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock races are exercised on PostgreSQL; SQLite serialises all writers")
+    walk_to_approved(batch, pw, "000")
+    u = pw.users
+    order = services.create_order(actor=u["fin"], batch_id=batch.pk)
+    services.release(actor=u["gk"], order_id=order.pk)
+    second = batch.items.order_by("seq")[1]
+    results, barrier = {}, threading.Barrier(2)
+
+    def run(name, call):
+        try:
+            barrier.wait()
+            call()
+            results[name] = "ok"
+        except PaymentError as exc:
+            results[name] = exc.code
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=("send", lambda: services.send(actor=u["gk"], order_id=order.pk,
+                                                                          connector=pw.connector))),
+        threading.Thread(target=run, args=("fix", lambda: services.correct_payee_items(
+            actor=u["zhan"], batch_id=batch.pk, corrections={second.item_ref: {"account": card(66)}}, reason="更正"))),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results["send"] == "ok" and results["fix"] in ("ok", "PAYEE_FIX_AT_BANK"), results
+    order.refresh_from_db()
+    sent = parse_payment_file(order.payment_file.data(), KEY).lines[1].account_no
+    stored = vault().decrypt(BatchItem.objects.get(pk=second.pk).account_enc)
+    assert sent == stored  # the file and the roster agree, whichever came first
