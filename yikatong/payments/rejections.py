@@ -38,6 +38,8 @@ register_messages({
     "PAYEE_FIX_REASON": "更正收款信息须填写原因（如银行拒收说明）",
     "PAYEE_FIX_EMPTY": "请填写要更正的明细和更正后的内容",
     "PAYEE_FIX_UNKNOWN_ITEMS": "明细 {items} 不是批次 {batch} 的有效明细",
+    "PAYEE_FIX_ACCOUNT": "批次 {batch} 已审核通过，只有在银行整批拒收且经财政业务科室核实后才能更正银行账号"
+                         "（其他情况下请发放后按失败明细补发）",
     "PAYEE_FIX_BANNED": "更正后的收款信息违反“一卡通”发放禁止性规定",
     "PAYEE_FIX_FIELD": "明细 {item} 只能更正银行账号、账户户名、姓名或开户银行，不能更正“{field}”",
     "PAYEE_UNFIT_FOR_BANK": "批次 {batch} 有 {count} 条明细的收款信息不能写入银行代发文件，"
@@ -112,11 +114,19 @@ def _assert_nothing_at_bank(batch: Batch, orders: list[PaymentOrder]) -> None:
             raise PaymentError("PAYEE_FIX_AT_BANK", batch=batch.code, batch_no=order.batch_no)
 
 
+def _awaiting_resend(orders: list[PaymentOrder]) -> bool:
+    """Every order of the batch rejected (X) and confirmed with the bank, and at least one: a resend is due."""
+    return bool(orders) and all(o.state == OrderState.REJECTED and o.rejection_confirmed_at is not None
+                                for o in orders)
+
+
 @transaction.atomic
 def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], reason: str) -> list[BatchItem]:
     """更正收款信息: the station corrects account, holder, name or bank of items of an approved or paying
-    batch none of whose files is at the bank (never sent, or rejected and confirmed). Same checks as
-    the roster import (PAYEE_* codes); one audit event with before and after (accounts masked)."""
+    batch none of whose files is at the bank (never sent, or rejected and confirmed); an account only
+    when the bank rejected the file and a resend is due. Same checks as the roster import (PAYEE_*
+    codes) and the seed 004 bans; one audit event with before and after (accounts masked); finance,
+    a second person, then creates or resends the order."""
     from yikatong.rosters.importer import spec as S
     from yikatong.rosters.importer.payee import first_refusal
 
@@ -155,6 +165,9 @@ def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], r
             fields["name"] = name
             changed.append("name")
         changes[ref] = (fields, changed)
+    if any("account" in changed for _, changed in changes.values()) and not _awaiting_resend(orders):
+        # after approval an account changes only where the bank refused the file: never a quiet redirect
+        raise PaymentError("PAYEE_FIX_ACCOUNT", batch=batch.code)
     shown = ("name", "account_holder", "bank_name", "account_masked")
     before, after = {}, {}
     for ref, (fields, changed) in changes.items():

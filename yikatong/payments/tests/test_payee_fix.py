@@ -126,6 +126,10 @@ def test_order_that_could_not_be_written_is_corrected_then_sent(pw, approved):
     assert exc.value.code == "PAYEE_UNFIT_FOR_BANK" and exc.value.params["first"] == "PAYEE_CONTROL_CHAR"
     assert third.item_ref in exc.value.message and "账户户名" in exc.value.message
     assert Batch.objects.get(pk=approved.pk).state == "paying"
+    with pytest.raises(PaymentError) as exc:  # no quiet redirect of money after approval
+        services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk,
+                                     corrections={third.item_ref: {"account": card(66)}}, reason="换卡")
+    assert exc.value.code == "PAYEE_FIX_ACCOUNT"
     services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk,
                                  corrections={third.item_ref: {"account_holder": "对象3"}}, reason="户名含控制字符")
     order = services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
@@ -198,7 +202,8 @@ def test_correction_racing_a_send_never_changes_data_already_in_the_file(pw, bat
         threading.Thread(target=run, args=("send", lambda: services.send(actor=u["gk"], order_id=order.pk,
                                                                           connector=pw.connector))),
         threading.Thread(target=run, args=("fix", lambda: services.correct_payee_items(
-            actor=u["zhan"], batch_id=batch.pk, corrections={second.item_ref: {"account": card(66)}}, reason="更正"))),
+            actor=u["zhan"], batch_id=batch.pk, corrections={second.item_ref: {"name": "对象二", "account_holder": "对象二"}},
+            reason="更正"))),
     ]
     for t in threads:
         t.start()
@@ -206,6 +211,6 @@ def test_correction_racing_a_send_never_changes_data_already_in_the_file(pw, bat
         t.join()
     assert results["send"] == "ok" and results["fix"] in ("ok", "PAYEE_FIX_AT_BANK"), results
     order.refresh_from_db()
-    sent = parse_payment_file(order.payment_file.data(), KEY).lines[1].account_no
-    stored = vault().decrypt(BatchItem.objects.get(pk=second.pk).account_enc)
+    sent = parse_payment_file(order.payment_file.data(), KEY).lines[1].account_name
+    stored = BatchItem.objects.get(pk=second.pk).account_holder
     assert sent == stored  # the file and the roster agree, whichever came first
