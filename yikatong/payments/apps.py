@@ -8,3 +8,4 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from . import claims, guards  # noqa: F401  (register the payment guards and effects of the batch flow)
+        from . import reissue_guards  # noqa: F401  (the reissue guard and the REISSUE_* refusal codes)

@@ -25,6 +25,7 @@ from .exchange.paymentfile import PaymentLine, write_payment_file
 from .exchange.services import next_batch_no, store_bank_file
 from .flow import ORDERS, apply_order
 from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
+from .rejections import assert_payee_clean
 
 __all__ = ["create_order", "release", "send", "resend", "origin_of"]
 
@@ -173,6 +174,7 @@ def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
     if PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED).exists():
         raise PaymentError("ORDER_EXISTS", batch=batch.code)
     _refuse_cleared(batch)
+    assert_payee_clean(batch)  # data a bank file cannot carry is refused here, naming the items (PAYEE_*)
     agreement = _agreement_for(batch, agreement_id)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
     commit_for_batch(actor=actor, batch=batch, amount_fen=order.total_fen)  # held items are not committed
@@ -223,6 +225,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
     _require(actor, {Role.TREASURY}, order.batch, "发送代发文件")
     ORDERS.require(order, "send")  # a batch number's file is written and sent once
     agreement, batch = order.agreement, order.batch
+    assert_payee_clean(batch)  # refused by code, naming the items, before the file is begun (never a stuck batch)
     today = timezone.localdate()
     filename, data = write_payment_file(
         bank_code=agreement.bank.code, batch_no=order.batch_no, business_date=today,
@@ -251,6 +254,7 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     if PaymentOrder.objects.filter(replaces=old).exists():
         raise PaymentError("ORDER_ALREADY_REPLACED", batch_no=old.batch_no)
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
+    assert_payee_clean(batch)  # items the bank refused are corrected first (rejections.correct_payee_items)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,
            after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code,

@@ -15,12 +15,14 @@ from stdnum import luhn
 from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
 from yikatong.core.masking import mask_card
+from yikatong.core.money import Money
 from yikatong.registry.pii import normalize_account, vault
 from yikatong.rosters import scope
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem, BatchKind
 
+from . import reissue_guards  # noqa: F401  (the REISSUE_* codes and the reissue guard)
 from .errors import PaymentError
-from .exchange.fields import check_account, check_text
+from .exchange.fields import check_account
 from .flow import try_close
 from .models import ItemStatus, OrderState, PaymentOrderItem, Reissue
 from .selectors import unsettled_failures
@@ -38,29 +40,63 @@ def _reissue_code(batch: Batch) -> str:
     return f"{root.code}-BF{n:02d}"
 
 
-def _corrected_fields(item: BatchItem, change: dict) -> tuple[dict, list[str]]:
-    """Field values of the new item after a correction: account (账号) and holder name (户名)."""
+CORRECTABLE = frozenset({"account", "account_holder", "bank_name", "amount_fen"})
+
+
+def corrected_payee_fields(item_ref: str, change: dict, *, error=PaymentError) -> tuple[dict, list[str]]:
+    """Field values of an item after a correction of its payee data: account (账号), holder name (户名),
+    bank name. Refused with the PAYEE_* codes of the roster import (a bank file cannot carry them)."""
+    from yikatong.rosters.importer import spec as S
+    from yikatong.rosters.importer.payee import first_refusal
+
+    where = f"明细 {item_ref} 更正后的"
     fields, changed = {}, []
     account = change.get("account")
     if account:
         account = normalize_account(account)
+        refusal = first_refusal({S.ACCOUNT: account}, where=where)
+        if refusal:
+            raise error(refusal[0], refusal[1])
         problem = check_account(account) or (None if luhn.is_valid(account) else "校验位不正确")
         if problem:
-            raise PaymentError(f"明细 {item.item_ref} 更正后的银行账号{problem}")
+            raise error("REISSUE_ACCOUNT_INVALID", item=item_ref, problem=problem)
         v = vault()
         fields.update(account_enc=v.encrypt(account), account_bidx=v.index(account), account_masked=mask_card(account),
                       account_valid=True)  # checked just above
         changed.append("account")
-    holder = change.get("account_holder")
+    holder = (change.get("account_holder") or "").strip()
     if holder:
-        problem = check_text(holder)
-        if problem:
-            raise PaymentError(f"明细 {item.item_ref} 更正后的户名{problem}")
-        fields["account_holder"] = holder.strip()
+        refusal = first_refusal({S.HOLDER: holder}, where=where)
+        if refusal:
+            raise error(refusal[0], refusal[1])
+        fields["account_holder"] = holder
         changed.append("account_holder")
-    if change.get("bank_name"):
-        fields["bank_name"] = change["bank_name"].strip()[:60]
+    bank_name = (change.get("bank_name") or "").strip()
+    if bank_name:
+        refusal = first_refusal({S.BANK: bank_name}, where=where)
+        if refusal:
+            raise error(refusal[0], refusal[1])
+        fields["bank_name"] = bank_name[:60]
         changed.append("bank_name")
+    return fields, changed
+
+
+def _corrected_fields(batch: Batch, line: PaymentOrderItem, change: dict) -> tuple[dict, list[str]]:
+    """A reissued item's corrections: payee data, and an amount no higher than the failed line's."""
+    unknown = sorted(set(change) - CORRECTABLE)
+    if unknown:
+        raise PaymentError("REISSUE_CORRECTION_FIELD", item=line.item_ref, field="、".join(unknown))
+    fields, changed = corrected_payee_fields(line.item_ref, change)
+    amount = change.get("amount_fen")
+    if amount is not None:
+        if type(amount) is not int or amount <= 0:
+            raise PaymentError("REISSUE_AMOUNT_INVALID", item=line.item_ref)
+        if amount > line.amount_fen:
+            raise PaymentError("REISSUE_AMOUNT_ABOVE_ORIGIN", batch=f"（{batch.code} 的补发）", count=1,
+                               items=f"明细 {line.item_ref}（{Money.from_fen(amount)}，原金额 "
+                                     f"{Money.from_fen(line.amount_fen)}）")
+        fields["amount_fen"] = amount
+        changed.append("amount_fen")
     return fields, changed
 
 
@@ -81,15 +117,17 @@ def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None 
     # only the station that built the roster corrects its failures and reissues (rosters.scope)
     scope.require_change(actor, batch, {Role.TOWNSHIP_OPERATOR}, "更正失败明细并生成补发批次")
     if batch.state != "partly_failed":
-        raise PaymentError(f"批次 {batch.code} 没有待补发的失败明细")
+        raise PaymentError("REISSUE_NOT_PARTLY_FAILED", batch=batch.code)
     failed = [i for i in unsettled_failures(batch) if not i.do_not_repay and not hasattr(i, "reissue")]
     failed = [i for i in PaymentOrderItem.objects.filter(pk__in=[f.pk for f in failed], reissue__isnull=True)
               .select_related("batch_item").order_by("order_id", "seq")]
     if not failed:
-        raise PaymentError(f"批次 {batch.code} 没有可补发的失败明细（重复明细 E08 不得补发，须核查后核销）")
+        raise PaymentError("REISSUE_NO_FAILURES", batch=batch.code)
     unknown = set(corrections) - {i.item_ref for i in failed}
     if unknown:
-        raise PaymentError(f"更正的明细 {'、'.join(sorted(unknown))} 不是本批次待补发的失败明细")
+        raise PaymentError("REISSUE_UNKNOWN_ITEMS", items="、".join(sorted(unknown)))
+    # every correction is checked before anything is written
+    corrected = {line.item_ref: _corrected_fields(batch, line, corrections.get(line.item_ref, {})) for line in failed}
     reissue = Batch.objects.create(
         code=_reissue_code(batch), kind=BatchKind.REISSUE, parent=batch, policy=batch.policy, period=batch.period,
         region=batch.region, department=batch.department, profile_code=batch.profile_code, state="draft",
@@ -98,8 +136,9 @@ def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None 
     for seq, line in enumerate(failed, 1):
         src = line.batch_item
         fields = {name: getattr(src, name) for name in _COPIED}
-        changes, changed = _corrected_fields(src, corrections.get(line.item_ref, {}))
+        changes, changed = corrected[line.item_ref]
         fields.update(changes)
+        fields["amount_fen"] = min(fields["amount_fen"], line.amount_fen)  # never above the failed line
         new = BatchItem.objects.create(
             batch=reissue, seq=seq, item_ref=f"{reissue.code}-{seq:06d}",
             memo=f"补发：原明细 {line.item_ref}，{line.reason_code} {line.reason_text}"[:200], **fields)
@@ -112,6 +151,9 @@ def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None 
         "parent": batch.code, "items": [line.item_ref for line in failed],
         "corrected": {ref: sorted(c) for ref, c in corrections.items()}, "total_fen": agg["s"]})
     reissue.refresh_from_db()
+    problem = reissue_guards.verify_reissue(reissue)  # belt and braces: what was built is what the guard accepts
+    if problem is not None:
+        raise PaymentError(problem.code, problem.message)
     return reissue
 
 
@@ -127,7 +169,7 @@ def write_off(*, actor, order_item_id: int, reason: str) -> PaymentOrderItem:
         raise PaymentError("核销须填写原因")
     if line.status != ItemStatus.FAILED or line.order.state != OrderState.ANSWERED or line.written_off_reason:
         raise PaymentError(f"明细 {line.item_ref} 不是待处理的失败明细")
-    if hasattr(line, "reissue"):
+    if hasattr(line, "reissue") and line.reissue.new_item.status != "removed":
         raise PaymentError(f"明细 {line.item_ref} 已补发，请在补发批次中处理")
     line.written_off_reason = reason[:200]
     line.save(update_fields=["written_off_reason"])

@@ -4,6 +4,7 @@
     release(*, actor, order_id)                           treasury: 国库支付, batch approved -> paying
     send(*, actor, order_id, connector=None)              treasury: payment file written, archived, delivered
     confirm_rejection(*, actor, order_id, note)           finance: the X file was checked with the bank
+    correct_payee_items(*, actor, batch_id, corrections, reason)  township: fix payee data nothing at the bank holds
     resend(*, actor, order_id)                            after a confirmed rejection (X): new order, new batch_no
     ingest(*, actor, filename, data)                      result (R) / rejection (X); replay changes nothing
     collect(*, actor=None, connector=None)                ingest everything the bank left in the inbox
@@ -16,10 +17,10 @@ from .ingest import Ingested, ingest
 from .orders import create_order, release, resend, send
 from .reissue import create_reissue, write_off
 from .clearing import clear_quota
-from .rejections import confirm_rejection
+from .rejections import confirm_rejection, correct_payee_items
 
 __all__ = ["create_order", "release", "send", "resend", "ingest", "Ingested", "collect", "create_reissue", "write_off",
-           "confirm_rejection", "clear_quota"]
+           "confirm_rejection", "correct_payee_items", "clear_quota"]
 
 
 def collect(*, actor=None, connector=None) -> list[tuple[str, object]]:

@@ -14,6 +14,7 @@ class BatchCreateForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="清册文件（.xlsx/.xls/.csv）")
     mode = forms.ChoiceField(label="导入方式", choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING)
+    confirm_standard = forms.BooleanField(label="确认按清册标准导入", required=False)
 
 
 class NoticeForm(forms.Form):

@@ -11,6 +11,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.profiles import current_profile, get_profile
+from yikatong.core.refusals import register_messages
 
 from . import scope
 from .errors import RosterError
@@ -235,17 +236,23 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
 
     from .importer.run import attach_comparison, item_values
     from .importer.rows import RowValidator
+    from .importer.reissue_items import refuse_new_items
     from .importer.standard import standard_function
     from .models import BatchItem
 
     batch = _lock_editable(batch_id, actor, {Role.TOWNSHIP_OPERATOR}, "录入明细")
+    refuse_new_items(batch, what="录入")
     validator = RowValidator(resolver=VillageResolver(batch.region),
                              township_text=batch.region.name if batch.region.level == 4 else "",
                              standard_fen_for=standard_function(batch.policy))
     seq = (batch.items.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     draft, problems = validator.validate(SheetRow(line=seq, values={k: (v or "").strip() for k, v in values.items()}))
     if draft is None:
-        raise ValidationError([p.message for p in problems if p.level == "error"])
+        errors = [p for p in problems if p.level == "error"]
+        coded = next((p for p in errors if p.code), None)
+        if coded is not None:  # e.g. PAYEE_DELIMITER: a refusal with a stable code, naming the column
+            raise RosterError(coded.code, "；".join(p.message for p in errors))
+        raise ValidationError([p.message for p in errors])
     if batch.items.filter(status="active", id_bidx=_vault().id_index(draft.id_number)).exists():
         raise ValidationError(f"{draft.name} 已在本批次中，同一对象只能发放一次")
     attach_comparison(batch, [draft])
@@ -260,3 +267,96 @@ def _vault():
     from yikatong.registry.pii import vault
 
     return vault()
+
+
+# The fields an item's correction may change (canonical roster column -> what it sets). Name and ID
+# number are not among them: a different person is a removed item and a new one (never in a reissue).
+EDITABLE_COLUMNS = ("银行账号", "账户户名", "开户银行", "发放金额(元)")
+
+
+@transaction.atomic
+def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], reason: str) -> "BatchItem":
+    """Correct an item of a draft: account, holder name, bank, amount (元). Checked like an imported
+    row (PAYEE_* codes for data a bank file cannot carry); in a reissue batch the amount may not exceed
+    the failed line it reissues (REISSUE_AMOUNT_ABOVE_ORIGIN). One audit event, accounts masked."""
+    from yikatong.core.masking import mask_card
+    from yikatong.core.money import Money, MoneyError
+    from yikatong.registry.compare import CompareRow, compare_rows
+    from yikatong.registry.validation import IdentifierError, check_account
+
+    from .importer import spec as S
+    from .importer.flags import account_valid
+    from .importer.payee import first_refusal
+
+    batch = _lock_editable(batch_id, actor, {Role.TOWNSHIP_OPERATOR}, "修改明细")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RosterError("ITEM_EDIT_REASON")
+    values = {k: (v or "").strip() for k, v in values.items() if (v or "").strip()}
+    unknown = sorted(set(values) - set(EDITABLE_COLUMNS))
+    if unknown:
+        raise RosterError("ITEM_EDIT_FIELD", field="、".join(unknown))
+    if not values:
+        raise RosterError("ITEM_EDIT_EMPTY")
+    item = batch.items.select_for_update().get(pk=item_id, status="active")
+    where = f"第{item.seq}条 "
+    refusal = first_refusal(values, where=where)
+    if refusal:
+        raise RosterError(*refusal)
+    v = _vault()
+    fields = {}
+    if S.ACCOUNT in values:
+        try:
+            account = check_account(values[S.ACCOUNT], card=not item.is_org)
+        except IdentifierError:  # its message quotes the number: not repeated here
+            raise RosterError("ITEM_ACCOUNT_INVALID", where=where, problem="应为 8–32 位数字" if item.is_org
+                              else "不是有效的银行卡号（16–19 位数字，校验位正确）") from None
+        fields.update(account_enc=v.encrypt(account), account_bidx=v.index(account), account_masked=mask_card(account),
+                      account_valid=account_valid(account, is_org=item.is_org))
+        # the register comparison depends on the account (holder, shared card): taken again
+        [result] = compare_rows([CompareRow(item.name, v.decrypt(item.id_enc), account, item.village_id or "", item.seq)],
+                                township_code=batch.region_id if batch.region.level == 4 else None)
+        fields.update(compare=[{"code": f.code, "message": f.message} for f in result.statuses],
+                      person_id=result.person_id)
+    if S.HOLDER in values:
+        fields["account_holder"] = values[S.HOLDER]
+    if S.BANK in values:
+        fields["bank_name"] = values[S.BANK][:60]
+    if S.AMOUNT in values:
+        try:
+            amount = Money.parse(values[S.AMOUNT]).fen
+        except MoneyError as exc:
+            raise RosterError("ITEM_AMOUNT_INVALID", where=where, problem=str(exc)) from None
+        if amount <= 0:
+            raise RosterError("ITEM_AMOUNT_INVALID", where=where, problem="必须大于0")
+        link = getattr(item, "reissue_of", None) if batch.kind == "reissue" else None
+        if link is not None and amount > link.source.amount_fen:
+            raise RosterError("REISSUE_AMOUNT_ABOVE_ORIGIN", batch=batch.code, count=1,
+                              items=f"第{item.seq}条{item.name}（{Money.from_fen(amount)}，原明细 "
+                                    f"{link.source.item_ref} {Money.from_fen(link.source.amount_fen)}）")
+        fields["amount_fen"] = amount
+    shown = ("account_masked", "account_holder", "bank_name", "amount_fen")
+    before = {f: getattr(item, f) for f in shown}
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save(update_fields=list(fields))
+    if batch.kind == "reissue" and hasattr(item, "reissue_of"):
+        from yikatong.payments.models import Reissue
+
+        names = {"account_enc": "account", "account_holder": "account_holder", "bank_name": "bank_name",
+                 "amount_fen": "amount_fen"}
+        corrected = sorted(set(item.reissue_of.corrected) | {names[f] for f in fields if f in names})
+        Reissue.objects.filter(pk=item.reissue_of.pk).update(corrected=corrected)
+    _refresh_totals(batch)
+    record(actor=actor, action="rosters.item_edit", obj=item, object_repr=f"{batch.code} 第{item.seq}条",
+           before=before, after={**{f: getattr(item, f) for f in shown}, "reason": reason[:200]})
+    return item
+
+
+register_messages({
+    "ITEM_EDIT_REASON": "修改明细须填写原因",
+    "ITEM_EDIT_EMPTY": "请填写要修改的内容",
+    "ITEM_EDIT_FIELD": "明细只能修改银行账号、账户户名、开户银行和发放金额，不能修改“{field}”（更换对象请剔除后重新录入）",
+    "ITEM_ACCOUNT_INVALID": "{where}银行账号：{problem}",
+    "ITEM_AMOUNT_INVALID": "{where}发放金额(元) {problem}",
+})

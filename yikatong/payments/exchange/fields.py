@@ -31,22 +31,38 @@ _POS_INT_RE = re.compile(POS_INT)
 _NONNEG_INT_RE = re.compile(NONNEG_INT)
 
 
+# What a text field of a bank file cannot carry, by stable code (the same codes refuse payee data at
+# roster import, manual entry and correction: yikatong.rosters.importer.payee), with the reason.
+TEXT_PROBLEMS = {
+    "PAYEE_DELIMITER": "含有分隔符“|”，银行文件中不允许",
+    "PAYEE_LINE_BREAK": "含有回车或换行符，银行文件中不允许",
+    "PAYEE_CONTROL_CHAR": "含有不可见的控制字符",
+    "PAYEE_UNENCODABLE": "含有 GB18030 无法表示的字符",
+}
+
+
+def text_problem_code(value: str) -> str | None:
+    """The code (TEXT_PROBLEMS) of the first thing in `value` a bank file field cannot carry, or None."""
+    if SEP in value:
+        return "PAYEE_DELIMITER"
+    if "\r" in value or "\n" in value:
+        return "PAYEE_LINE_BREAK"
+    if _CONTROL_RE.search(value):
+        return "PAYEE_CONTROL_CHAR"
+    try:
+        value.encode(ENCODING)
+    except UnicodeEncodeError:
+        return "PAYEE_UNENCODABLE"
+    return None
+
+
 def check_text(value, *, required: bool = True) -> str | None:
     if not isinstance(value, str):
         return f"应为文字，收到 {type(value).__name__}"
     if not value:
         return "不能为空" if required else None
-    if SEP in value:
-        return "含有分隔符“|”，银行文件中不允许"
-    if "\r" in value or "\n" in value:
-        return "含有回车或换行符，银行文件中不允许"
-    if _CONTROL_RE.search(value):
-        return "含有不可见的控制字符"
-    try:
-        value.encode(ENCODING)
-    except UnicodeEncodeError:
-        return "含有 GB18030 无法表示的字符"
-    return None
+    code = text_problem_code(value)
+    return TEXT_PROBLEMS[code] if code else None
 
 
 def check_account(value) -> str | None:

@@ -8,6 +8,7 @@ from yikatong.registry.validation import IdentifierError, check_account, check_i
 from yikatong.core.sheets import header_key
 
 from . import spec as S
+from .payee import payee_problems
 
 CANONICAL = {header_key(label): c.name for c in S.COLUMNS for label in c.labels}
 
@@ -19,12 +20,14 @@ class Problem:
     value: str
     message: str
     level: str = "error"  # "error" | "warning"
+    code: str = ""  # stable code where one is defined (e.g. PAYEE_DELIMITER, STANDARD_MISMATCH)
 
     def text(self) -> str:
         return f"第{self.line}行 {self.message}" if self.line else self.message  # 0: the file as a whole
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "value": self.value, "message": self.text(), "level": self.level}
+        return {"line": self.line, "column": self.column, "value": self.value, "message": self.text(), "level": self.level,
+                "code": self.code}
 
 
 @dataclass
@@ -46,6 +49,17 @@ class ItemDraft:
     amount_fen: int
     memo: str
     warnings: list[dict] = field(default_factory=list)
+    roster_standard_fen: int | None = None  # the 标准 the row states (per unit), None when it states none
+    # with no 标准 stated: the per-unit rate the amount is an exact multiple of, when it is not the catalogue's
+    implied_standard_fen: int | None = None
+
+
+def implied_rate(amount_fen: int, quantity: Decimal) -> int | None:
+    """The per-unit rate in fen of which `amount_fen` is exactly `quantity` times (half-up to the fen), or None."""
+    if quantity <= 0:
+        return None
+    rate = int((Decimal(amount_fen) / quantity).to_integral_value())
+    return rate if rate > 0 and Money.from_fen(rate).times(quantity).fen == amount_fen else None
 
 
 class RowValidator:
@@ -64,8 +78,14 @@ class RowValidator:
         def err(col, msg, value=None):
             problems.append(Problem(line, col, v.get(col, "") if value is None else value, msg))
 
-        def warn(col, msg):
-            problems.append(Problem(line, col, v.get(col, ""), msg, "warning"))
+        def warn(col, msg, code=""):
+            problems.append(Problem(line, col, v.get(col, ""), msg, "warning", code=code))
+
+        # payee data a bank file cannot carry (delimiter, control characters…): refused here, by code
+        for col, code, msg in payee_problems(v):
+            if col not in bad:
+                problems.append(Problem(line, col, v.get(col, ""), msg, code=code))
+                bad.add(col)
 
         name = v.get(S.NAME, "")
         if not name and S.NAME not in bad:
@@ -139,16 +159,23 @@ class RowValidator:
         if holder != name:
             warn(S.HOLDER, f"账户户名“{holder}”与姓名“{name}”不一致")
         policy_standard = self.standard_fen_for(quantity)
-        standard_fen = standard_fen if standard_fen is not None else policy_standard
+        roster_standard = standard_fen  # per unit, as the roster states it (None: no 标准 given)
+        # the item keeps a per-unit standard: the roster's, else the catalogue's rate (not rate × quantity)
+        standard_fen = roster_standard if roster_standard is not None else self.standard_fen_for(Decimal(1))
+        implied = None
         if standard_fen is not None:
-            expected = Money.from_fen(standard_fen).times(quantity).fen if v.get(S.STANDARD) else policy_standard
+            expected = Money.from_fen(standard_fen).times(quantity).fen if roster_standard is not None else policy_standard
             if expected is not None and expected != amount_fen:
-                warn(S.AMOUNT, f"发放金额 {Money.from_fen(amount_fen)} 与标准×数量 {Money.from_fen(expected)} 不符")
+                warn(S.AMOUNT, f"发放金额 {Money.from_fen(amount_fen)} 与标准×数量 {Money.from_fen(expected)} 不符",
+                     code="AMOUNT_NOT_STANDARD")
+                if roster_standard is None:
+                    implied = implied_rate(amount_fen, quantity)
         draft = ItemDraft(
             line=line, no=v.get(S.NO, ""), name=name, id_number=id_number, is_org=is_org, village_code=village_code,
             household_no=v.get(S.HOUSEHOLD, ""), relation=v.get(S.RELATION, ""), phone=phone,
             bank_name=v.get(S.BANK, ""), account_no=account, account_holder=holder, quantity=quantity,
             standard_fen=standard_fen, amount_fen=amount_fen, memo=v.get(S.MEMO, ""),
-            warnings=[p.as_dict() for p in problems if p.level == "warning"],
+            warnings=[p.as_dict() for p in problems if p.level == "warning"], roster_standard_fen=roster_standard,
+            implied_standard_fen=implied,
         )
         return draft, [p for p in problems if p.level == "warning"]

@@ -20,8 +20,9 @@ from ..errors import RosterError
 from ..models import Batch, BatchItem, ImportMode, ImportRun
 from . import spec as S
 from .flags import account_valid, id_flags
+from .reissue_items import refuse_new_items
 from .rows import Problem, RowValidator
-from .standard import standard_function
+from .standard import mismatch_message, standard_function, standard_mismatch
 
 EDITABLE_STATES = frozenset({"draft", "draft_verified"})
 IMPORT_PURPOSE = b"roster-import"  # associated data of ImportRun.content_enc
@@ -58,8 +59,11 @@ def _totals_problems(totals, drafts_amounts: list[int], data_rows: int) -> list[
     return out
 
 
-def parse_and_validate(batch: Batch, data: bytes, filename: str, progress=None):
-    """Returns (drafts, problems, rows) without writing anything."""
+def parse_and_validate(batch: Batch, data: bytes, filename: str, progress=None, *, confirm_standard: bool = False):
+    """Returns (drafts, problems, rows) without writing anything.
+
+    A 标准 other than the catalogue's is one batch-level problem (STANDARD_MISMATCH, line 0, amounts
+    in 元): an error that stops the import, or a warning when the operator confirmed it."""
     scope = batch.region
     resolver = VillageResolver(scope)
     validator = RowValidator(resolver=resolver, township_text=scope.name if scope.level == 4 else "",
@@ -90,6 +94,19 @@ def parse_and_validate(batch: Batch, data: bytes, filename: str, progress=None):
                 progress(rows, sheet.row_count_hint if hasattr(sheet, "row_count_hint") else None, "正在校验")
         totals = sheet.totals
     problems.extend(_totals_problems(totals, amounts, rows))
+    mismatch = standard_mismatch(batch.policy, drafts)
+    if mismatch is not None:
+        code = "STANDARD_CONFIRMED" if confirm_standard else "STANDARD_MISMATCH"
+        implied = mismatch["implied_lines"]
+        if implied:  # one message for the batch instead of one "amount ≠ standard × quantity" per row
+            problems = [p for p in problems if not (p.code == "AMOUNT_NOT_STANDARD" and p.line in implied)]
+            for d in drafts:
+                if d.line in implied:
+                    d.warnings = [w for w in d.warnings if w.get("code") != "AMOUNT_NOT_STANDARD"]
+                    if confirm_standard:
+                        d.standard_fen = d.implied_standard_fen  # the confirmed rate, per unit
+        problems.insert(0, Problem(0, S.STANDARD, "", mismatch_message(code, mismatch),
+                                   "warning" if confirm_standard else "error", code=code))
     if rows == 0:
         problems.append(Problem(0, "", "", "文件中没有数据行"))
     return drafts, problems, rows
@@ -155,8 +172,12 @@ def _persist(batch: Batch, drafts) -> None:
     copy_rows(BatchItem, ITEM_COLUMNS, _item_rows(batch, drafts))
 
 
-def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str) -> ImportRun:
-    """Keep the uploaded file (encrypted) before the work starts; nothing else changes."""
+def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
+                 confirm_standard: bool = False) -> ImportRun:
+    """Keep the uploaded file (encrypted) before the work starts; nothing else changes.
+
+    `confirm_standard`: the operator confirms a 标准 other than the catalogue's is meant (recorded on
+    the run and in the import's audit event)."""
     if mode not in ImportMode.values:
         raise RosterError("导入方式不正确")
     from yikatong.accounts.roles import Role
@@ -166,12 +187,13 @@ def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str)
     batch = Batch.objects.get(pk=batch_id)
     # the batch's own station (or its township finance office) only: rosters.scope
     scope.require_change(actor, batch, {Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE}, "导入清册")
+    refuse_new_items(batch, what="导入")
     if batch.state not in EDITABLE_STATES:
         raise RosterError(f"批次 {batch.code} 已上报，不能再导入或修改")
     return ImportRun.objects.create(
         batch=batch, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), size=len(data),
         content_enc=vault().encrypt_bytes(data, purpose=IMPORT_PURPOSE), mode=mode, created_by=actor,
-        message="排队等待校验",
+        message="排队等待校验", confirm_standard=bool(confirm_standard),
     )
 
 
@@ -184,7 +206,8 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
     batch, actor = run.batch, run.created_by
     data = vault().decrypt_bytes(bytes(run.content_enc), purpose=IMPORT_PURPOSE)
     try:
-        drafts, problems, rows = parse_and_validate(batch, data, run.filename, progress)
+        drafts, problems, rows = parse_and_validate(batch, data, run.filename, progress,
+                                                    confirm_standard=run.confirm_standard)
     except SheetError as exc:
         drafts, problems, rows = [], [Problem(0, "", "", str(exc))], 0
     if drafts:
@@ -192,6 +215,7 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
             progress(rows, rows, "正在与底册复核比对")
         attach_comparison(batch, drafts)
     errors = [p for p in problems if p.level == "error"]
+    standard_problem = next((p for p in problems if p.code in ("STANDARD_MISMATCH", "STANDARD_CONFIRMED")), None)
     warnings = [p.as_dict() for p in problems if p.level == "warning"] + [
         w for d in drafts for w in d.warnings if w["column"] == "复核比对"]
     run.rows, run.error_count, run.warning_count = rows, len(errors), len(warnings)
@@ -202,7 +226,10 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
         if ImportRun.objects.select_for_update().get(pk=run.pk).processed_at is not None:
             return ImportRun.objects.get(pk=run.pk)
         before = None
-        if locked.state not in EDITABLE_STATES:
+        if locked.kind == "reissue":
+            do_import = False
+            run.message = f"未导入：批次 {locked.code} 是补发批次，不能导入新的发放对象"
+        elif locked.state not in EDITABLE_STATES:
             do_import = False
             run.message = f"未导入：批次 {locked.code} 已上报，不能再导入"
         elif do_import:
@@ -216,15 +243,22 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
                 f"；{len(errors)} 处错误所在行未导入" if errors else "")
         else:
             run.message = f"未导入：发现 {len(errors)} 处错误，请改正后重新导入" if errors else "未导入：文件中没有可导入的行"
+            if standard_problem is not None and standard_problem.level == "error":
+                run.message = "未导入：清册标准与政策目录标准不一致，请改正或确认后重新导入"
         run.processed_at = timezone.now()
         run.save()
-        record(actor=actor, action="rosters.import", obj=locked, before=before,
-               after={"file": run.filename, "sha256": run.sha256, "rows": rows, "imported": run.accepted,
-                      "errors": run.error_count, "warnings": run.warning_count, "mode": run.mode})
+        after = {"file": run.filename, "sha256": run.sha256, "rows": rows, "imported": run.accepted,
+                 "errors": run.error_count, "warnings": run.warning_count, "mode": run.mode,
+                 "confirm_standard": run.confirm_standard}
+        if standard_problem is not None:
+            after["standard"] = {"code": standard_problem.code, "message": standard_problem.message}
+        record(actor=actor, action="rosters.import", obj=locked, before=before, after=after)
     return run
 
 
-def import_roster(*, actor, batch_id: int, data: bytes, filename: str, mode: str, progress=None) -> ImportRun:
+def import_roster(*, actor, batch_id: int, data: bytes, filename: str, mode: str, progress=None,
+                  confirm_standard: bool = False) -> ImportRun:
     """Stage and process in one go (tests, small files, the API)."""
-    run = stage_import(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode)
+    run = stage_import(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode,
+                       confirm_standard=confirm_standard)
     return process_import(run_id=run.pk, progress=progress)

@@ -15,6 +15,8 @@ class ImportRun(models.Model):
     size = models.PositiveIntegerField()
     content_enc = models.BinaryField("文件(密文)")  # the file holds ID numbers: encrypted at rest
     mode = models.CharField("导入方式", max_length=20, choices=ImportMode.choices)
+    # the operator confirmed, when uploading, that a 标准 other than the catalogue's is meant (STANDARD_MISMATCH)
+    confirm_standard = models.BooleanField("确认按清册标准导入", default=False)
     rows = models.PositiveIntegerField("数据行", default=0)
     accepted = models.PositiveIntegerField("导入行", default=0)
     error_count = models.PositiveIntegerField("错误", default=0)
