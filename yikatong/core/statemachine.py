@@ -32,7 +32,7 @@ SYSTEM = frozenset({"system"})
 
 register_messages({
     "TRANSITION_NOT_ALLOWED": "{obj}当前为“{state}”，不能执行“{action}”（可能已被他人处理）",
-    "ROLE_NOT_ALLOWED": "您的角色不能执行“{label}”",
+    "ROLE_NOT_ALLOWED": "您的角色不能{what}",
     "SYSTEM_ONLY": "“{label}”只能由系统根据银行回盘执行",
     "OUT_OF_SCOPE": "{obj}不在您的辖区内",
     "WRONG_DEPARTMENT": "{obj}由{department}审核，您不是该部门人员",

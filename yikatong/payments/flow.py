@@ -7,13 +7,12 @@
   the same conditional UPDATE, timeline and audit event as every other step.
 """
 from yikatong.accounts.roles import Role
-from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.profiles import get_profile
 from yikatong.core.refusals import Problem
 from yikatong.core.statemachine import SYSTEM, Machine, Transition
 from yikatong.core.statemachine import apply as apply_transition
-from yikatong.rosters import guards, transitions
+from yikatong.rosters import guards, scope, transitions
 from yikatong.rosters.models import Batch
 
 from . import refusal_codes  # noqa: F401
@@ -37,9 +36,10 @@ def _describe(order: PaymentOrder) -> str:
 
 def _authorize(*, actor, obj: PaymentOrder, tr: Transition) -> Problem | None:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*tr.roles):
-        return Problem("ROLE_NOT_ALLOWED", label=tr.label)
-    if not region_in_scope(actor, obj.batch.region_id):
-        return Problem("OUT_OF_SCOPE", obj=_describe(obj))
+        return Problem("ROLE_NOT_ALLOWED", what=f"执行“{tr.label}”")
+    answer = scope.refusal(actor, obj.batch, tr.roles, what=f"执行“{tr.label}”")  # through the parent batch
+    if answer is not None:
+        return Problem(answer.code, answer.message)
     return None
 
 

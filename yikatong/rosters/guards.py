@@ -9,7 +9,6 @@ rolls the whole transition back."""
 import datetime
 from collections.abc import Callable
 
-from django.apps import apps
 from django.utils import timezone
 
 from yikatong.core import calendar
@@ -178,16 +177,6 @@ def objections_resolved(*, batch, **_):
 @register("summary_attached")
 def summary_attached(*, batch, **_):
     return None if batch.attachments.filter(kind="summary").exists() else Problem("SUMMARY_MISSING")
-
-
-@register("no_open_blocking_findings")
-def no_open_blocking_findings(*, batch, **_):
-    if not apps.is_installed("yikatong.checks"):
-        return None  # cross-checks (大数据比对) not installed in this deployment
-    from yikatong.checks.selectors import open_blocking_findings_count
-
-    n = open_blocking_findings_count(batch)
-    return None if not n else Problem("BLOCKING_FINDINGS_OPEN", count=n)
 
 
 @register("quota_sufficient")

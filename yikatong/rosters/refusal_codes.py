@@ -19,7 +19,6 @@ MESSAGES = {
     "NOTICE_PHONE_REQUIRED": "请填写公示的监督电话（举报电话）",
     "OBJECTIONS_OPEN": "还有 {count} 条公示异议未处理",
     "SUMMARY_MISSING": "请先上传签字盖章的汇总表扫描件",
-    "BLOCKING_FINDINGS_OPEN": "还有 {count} 条阻断级疑点未处置，不能审批",
     "QUOTA_INSUFFICIENT": "资金指标余额不足：本批次 {total} 元，可用 {available} 元",
     "POLICY_NOT_PAYABLE": "{detail}",
     # notice (公示) registration (rosters.services.record_notice)

@@ -33,7 +33,7 @@ def authorize(*, actor, obj: Batch, tr: flows.Transition) -> Problem | None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return Problem("NOT_AUTHENTICATED")
     if not actor.has_role(*tr.roles):
-        return Problem("ROLE_NOT_ALLOWED", label=tr.label)
+        return Problem("ROLE_NOT_ALLOWED", what=f"执行“{tr.label}”")
     answer = scope.refusal(actor, obj, tr.roles, what=f"执行“{tr.label}”")
     return Problem(answer.code, answer.message) if answer is not None else None
 

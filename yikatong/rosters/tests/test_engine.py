@@ -169,7 +169,7 @@ def test_out_of_scope_actor_is_refused_with_its_code(batch, rw, regions):
     outsider = rw.user("zhan2", "station2", Role.TOWNSHIP_OPERATOR)
     with pytest.raises(TransitionRefused) as exc:
         do(batch, outsider, "send_compare")
-    assert exc.value.code == "OUT_OF_SCOPE"
+    assert exc.value.code == "NOT_IN_REGION"
 
 
 def test_every_refusal_code_raised_by_the_engine_guards_and_notices_has_a_message():

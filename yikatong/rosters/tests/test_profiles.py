@@ -213,7 +213,7 @@ def test_other_department_cannot_review(batch, rw):
     Batch.objects.filter(pk=batch.pk).update(state="dept_review")
     with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["ny_rev"], "approve_notice")
-    assert exc.value.code == "WRONG_DEPARTMENT" and "由洪洞县民政局审核" in exc.value.message
+    assert exc.value.code == "NOT_OWNING_DEPARTMENT"
 
 
 def test_finance_approval_checks_the_quota(batch, rw):
