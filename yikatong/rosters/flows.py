@@ -67,7 +67,7 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
         Transition("comparing", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
         Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门",
                    ("has_items", "checks_run", "reissue_matches_origin")),
-        Transition("dept_review", "approve_notice", "notice", DEPT, "审核通过，组织公示"),
+        Transition("dept_review", "approve_notice", "notice", DEPT, "审核通过，组织公示", ("approver_not_maker",)),
         Transition("dept_review", "return", "draft", DEPT, "退回经办站所", needs_reason=True, is_return=True),
         Transition(
             "notice", "finish_notice",
@@ -85,11 +85,11 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
         ]
     t += [
         Transition("dept_approval", "dept_approve", "finance_review", DEPT_HEAD, "审批通过，提交财政",
-                   ("summary_attached", "objections_resolved", "checks_current")),
+                   ("approver_not_maker", "summary_attached", "objections_resolved", "checks_current")),
         Transition("dept_approval", "return", "dept_review", DEPT_HEAD, "退回重审", needs_reason=True, is_return=True),
         Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
-                   ("objections_resolved", "checks_current", "quota_sufficient", "policy_payable", "payment_bans",
-                    "reissue_matches_origin"),
+                   ("approver_not_maker", "objections_resolved", "checks_current", "quota_sufficient", "policy_payable",
+                    "payment_bans", "reissue_matches_origin"),
                    effects=("claim_payments",)),
         Transition("finance_review", "return", "dept_approval", FINANCE, "退回主管部门", needs_reason=True, is_return=True),
     ]
@@ -97,7 +97,7 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
     # notice: station corrects -> finance office re-compares -> department re-reviews -> finance re-checks.
     t += [
         Transition("dept_review", "approve_reissue", "finance_review", DEPT, "补发批次审核通过，提交财政复核",
-                   ("is_reissue", "reissue_matches_origin", "checks_current")),
+                   ("approver_not_maker", "is_reissue", "reissue_matches_origin", "checks_current")),
         Transition("approved", "pay", "paying", TREASURY, "国库科支付（发送代发银行）",
                    ("payment_order_released", "reissue_matches_origin", "checks_current")),
         Transition("paying", "result_paid", "paid", SYSTEM, "银行回盘：全部发放成功"),

@@ -19,8 +19,10 @@ from . import flows, guards, refusal_codes, scope  # noqa: F401  (refusal_codes 
 from .errors import TransitionRefused
 from .models import Batch, BatchEvent
 
-# Steps after which the batch's items are cross-checked (大数据比对) in the background.
-CHECK_ON = frozenset({"send_compare", "submit", "resubmit"})
+# Steps after which the batch's items are cross-checked (大数据比对) in the background, so the finance
+# office sees findings while it compares. Submit and resubmit check inline (guard checks_run) and every
+# money-moving step re-checks inline (guard checks_current): nothing relies on this job having run.
+CHECK_ON = frozenset({"send_compare"})
 
 
 def describe(batch: Batch) -> str:
@@ -86,7 +88,16 @@ BATCHES = Machine(
 
 def apply(*, actor, batch_id: int, action: str, reason: str = "", system: bool = False) -> Batch:
     """Run `action` on the batch now. `system=True` only from code answering a bank."""
-    return apply_transition(BATCHES, actor=actor, pk=batch_id, action=action, reason=reason, system=system)
+    try:
+        return apply_transition(BATCHES, actor=actor, pk=batch_id, action=action, reason=reason, system=system)
+    except TransitionRefused as exc:
+        if exc.code == "BLOCKING_FINDINGS_OPEN" and apps.is_installed("yikatong.checks"):
+            # the refused step rolled back the findings its inline check wrote: store them again, outside
+            # it, so the department can dispose of them
+            from yikatong.checks.guards import store_findings_after_refusal
+
+            store_findings_after_refusal(batch_id)
+        raise
 
 
 def actions_for(actor, batch: Batch) -> list[flows.Transition]:
