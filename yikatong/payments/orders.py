@@ -13,7 +13,6 @@ from django.utils import timezone
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
-from yikatong.core.faults import fault_point
 from yikatong.funds.services import commit_for_batch
 from yikatong.registry.pii import vault
 from yikatong.rosters import transitions
@@ -198,6 +197,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
     if not created:
         raise PaymentError(f"代发文件 {filename} 已发送过，不得重复发送")
     (connector or OutboxConnector()).deliver(filename, data)
+    from yikatong.core.faults import fault_point  # crash tests: core/tests/test_faults.py
     fault_point("payments.send.after_deliver")
     PaymentOrder.objects.filter(pk=order.pk).update(state=OrderState.SENT, payment_file=bank_file, business_date=today,
                                                     sent_at=timezone.now())

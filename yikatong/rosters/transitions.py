@@ -77,6 +77,8 @@ def apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
             actor=actor, action=f"rosters.{action}", obj=batch,
             before={"state": before}, after={"state": tr.target, "reason": reason},
         )
+        from yikatong.core.faults import fault_point  # crash tests: core/tests/test_faults.py
+        fault_point("rosters.transition.after_update")
     batch.refresh_from_db()
     return batch
 
