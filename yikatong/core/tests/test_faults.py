@@ -444,3 +444,27 @@ with transaction.atomic():
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+
+
+# -- the register import's own state ----------------------------------------------------------
+
+def test_register_import_interrupted_mid_way_stays_queued_for_the_retry(regions, monkeypatch):
+    """The register import claims its record (queued -> running) inside the import's transaction:
+    a run that dies leaves it queued, so the job's retry imports it (it used to stay "running")."""
+    from yikatong.registry.choices import ImportState
+    from yikatong.registry.models import RegisterImport
+    from yikatong.registry.pii import vault
+    from yikatong.registry.services import register_import as module
+
+    imp = RegisterImport.objects.create(
+        file_name="底册.csv", file_sha256="0" * 64, file_size=1, region=regions["town1"], actor=None,
+        upload_enc=vault().encrypt_bytes(b"x", purpose=module.UPLOAD_PURPOSE))
+
+    def dies(*args, **kwargs):
+        raise SystemExit("killed mid-import")  # what the database sees of a kill: the transaction never commits
+
+    monkeypatch.setattr(module, "_execute", dies)
+    with pytest.raises(SystemExit):
+        module.run_register_import(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.state == ImportState.QUEUED
