@@ -133,6 +133,8 @@ class OutboxConnector(BankConnector):
         data = bytes(data)
         if self._already_delivered(filename, data):
             return  # a retry after a crash between delivery and commit: the bank has this very file
+        if (self.outbox / PROCESSED / filename).exists():  # the bank took a file of this name already
+            raise DeliveryError(f"银行已取走文件 {filename}，同一批次的文件不得重复发送")
         try:
             atomic_write(self.outbox, filename, data)
         except FileExistsError:
