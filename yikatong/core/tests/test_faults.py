@@ -151,6 +151,7 @@ def test_lapsed_lease_is_taken_back_by_a_running_worker(rw, batch, child, settin
     _killed(child.manage("worker", "--batch", fault="jobs.run.mid_job"))
     script = """
 import threading, time
+from django.utils import timezone
 from yikatong.jobs.management.commands import worker
 from yikatong.jobs.models import Job
 calls = []
@@ -160,7 +161,7 @@ def counted():
     return real()
 worker._recover = counted
 stop = threading.Event()
-t = threading.Thread(target=worker._beat, args=("w", __import__("django.utils.timezone").utils.timezone.now(), stop, 0.2, 1.0))
+t = threading.Thread(target=worker._beat, args=("w", timezone.now(), stop, 0.2, 1.0))
 t.start()
 deadline = time.monotonic() + 20
 while time.monotonic() < deadline and Job.objects.get(pk=A["job"]).state == "running":
@@ -278,7 +279,7 @@ for name, outcome in services.collect(actor=None):
 """
 
 
-def _bank_answers(pw, order, fail_seq=None):
+def _bank_answers(fail_seq=None):
     """The simulated bank takes the payment file from the outbox (to its processed/) and answers."""
     from yikatong.banksim.runner import run
 
@@ -310,7 +311,7 @@ def test_killed_after_the_file_was_delivered_the_send_is_retried_without_a_secon
     _no_lock_left(PaymentOrder, order.pk)
 
     # meanwhile the bank takes the file and answers; the answer cannot be taken yet, and is kept
-    _bank_answers(pw, order, {2: "E01"})
+    _bank_answers({2: "E01"})
     report = payments.collect(actor=None)
     assert len(report) == 1 and isinstance(report[0][1], Exception) and len(_inbox(pw)) == 1
 
