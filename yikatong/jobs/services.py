@@ -8,6 +8,7 @@ nothing in one transaction, checks work by fingerprint, SMS notices all or none)
 YKT_JOB_MAX_ATTEMPTS runs, fails it with a message saying so. No job stays "running" forever.
 """
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +19,7 @@ from yikatong.audit.services import record
 from yikatong.core.dbtimeouts import session_statement_timeout
 from yikatong.core.faults import fault_point
 
-from .lease import Heartbeat, lease_deadline, owner_alive, owner_id
+from .lease import Heartbeat, lease_deadline, lease_seconds, owner_alive, owner_id
 from .models import Job, JobState
 from .registry import resolve
 
@@ -143,8 +144,8 @@ def _retire_task_result(task_result_id: str) -> None:
 def recover_interrupted(*, now=None) -> int:
     """Queue again, or fail, every running job whose runner is gone (see `_lapsed`). Called when a
     worker starts and then periodically by it; safe to run in several processes at once (rows are
-    locked, skipped if another recoverer holds them, and changed by conditional update).
-    Returns how many jobs were recovered."""
+    locked, skipped if another recoverer holds them, and changed by conditional update). Also sends
+    the task of a queued job whose sending was lost. Returns how many jobs were recovered."""
     now = now or timezone.now()
     limit = max_attempts()
     recovered = 0
@@ -175,4 +176,12 @@ def recover_interrupted(*, now=None) -> int:
             if changed:
                 _retire_task_result(job.task_result_id)
                 recovered += 1
+        # A job is queued in its caller's transaction and its task sent once that commits: a process
+        # killed in between leaves a queued job no worker will ever see. Send it (again: a second
+        # delivery finds the job no longer queued and does nothing).
+        orphans = Job.objects.filter(state=JobState.QUEUED, task_result_id="",
+                                     created_at__lt=now - timedelta(seconds=lease_seconds()))
+        for pk in orphans.select_for_update(skip_locked=True).values_list("pk", flat=True):
+            transaction.on_commit(lambda pk=pk: _send(pk))
+            recovered += 1
     return recovered

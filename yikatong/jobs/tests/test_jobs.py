@@ -213,3 +213,16 @@ def test_stale_task_result_of_the_dead_run_is_closed():
     services.recover_interrupted()
     task.refresh_from_db()
     assert task.status == TaskResultStatus.FAILED
+
+
+@pytest.mark.django_db
+def test_queued_job_whose_task_was_never_sent_is_sent_again(django_capture_on_commit_callbacks):
+    """The process died between the commit that queued the job and the sending of its task."""
+    job = Job.objects.create(key="o", kind=KIND, title="t")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    fresh = Job.objects.create(key="f", kind=KIND, title="t")  # its sender may still be committing
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.recover_interrupted() == 1
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert job.state == JobState.DONE and CALLS == [job.pk] and fresh.state == JobState.QUEUED
