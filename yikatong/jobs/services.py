@@ -148,7 +148,7 @@ def recover_interrupted(*, now=None) -> int:
     the task of a queued job whose sending was lost. Returns how many jobs were recovered."""
     now = now or timezone.now()
     limit = max_attempts()
-    recovered = 0
+    recovered, requeued = 0, []
     with transaction.atomic():
         candidates = Job.objects.filter(state=JobState.RUNNING).filter(
             Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner__startswith=owner_id().split(":")[0] + ":"))
@@ -159,12 +159,13 @@ def recover_interrupted(*, now=None) -> int:
                                        lease_owner=job.lease_owner)
             if job.attempts < limit:
                 changed = guard.update(
-                    state=JobState.QUEUED, lease_owner="", lease_until=None, task_result_id="",
+                    state=JobState.QUEUED, lease_owner="", lease_until=None, task_result_id="", heartbeat_at=now,
                     message=f"任务被中断（后台进程意外退出），已自动重新排队（第 {job.attempts + 1} 次运行，最多 {limit} 次）")
                 if changed:
                     record(actor=None, action="jobs.requeued", obj=job,
                            after={"attempts": job.attempts, "lease_owner": job.lease_owner})
                     transaction.on_commit(lambda pk=job.pk: _send(pk))
+                    requeued.append(job.pk)
             else:
                 changed = guard.update(
                     state=JobState.FAILED, finished_at=now, lease_owner="", lease_until=None,
@@ -179,8 +180,9 @@ def recover_interrupted(*, now=None) -> int:
         # A job is queued in its caller's transaction and its task sent once that commits: a process
         # killed in between leaves a queued job no worker will ever see. Send it (again: a second
         # delivery finds the job no longer queued and does nothing).
-        orphans = Job.objects.filter(state=JobState.QUEUED, task_result_id="",
-                                     created_at__lt=now - timedelta(seconds=lease_seconds()))
+        cut = now - timedelta(seconds=lease_seconds())  # queued (or requeued, heartbeat_at) that long ago
+        orphans = Job.objects.filter(state=JobState.QUEUED, task_result_id="").filter(
+            Q(heartbeat_at__isnull=True, created_at__lt=cut) | Q(heartbeat_at__lt=cut)).exclude(pk__in=requeued)
         for pk in orphans.select_for_update(skip_locked=True).values_list("pk", flat=True):
             transaction.on_commit(lambda pk=pk: _send(pk))
             recovered += 1
