@@ -226,3 +226,13 @@ def test_queued_job_whose_task_was_never_sent_is_sent_again(django_capture_on_co
     job.refresh_from_db()
     fresh.refresh_from_db()
     assert job.state == JobState.DONE and CALLS == [job.pk] and fresh.state == JobState.QUEUED
+
+
+@pytest.mark.django_db
+def test_health_tells_of_jobs_nobody_took_back():
+    from yikatong.jobs.selectors import worker_state
+
+    assert "lapsed_jobs" not in worker_state()
+    _running(lease_delta=-600)
+    state = worker_state()
+    assert state["lapsed_jobs"] == 1 and "租约已过期" in state["detail"]
