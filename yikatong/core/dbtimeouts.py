@@ -26,15 +26,20 @@ def local_statement_timeout(seconds: int, *, conn=None) -> None:
 
 @contextmanager
 def session_statement_timeout(seconds: int | None = None, *, conn=None):
-    """For a background job: the session's statement timeout is `seconds` (default
-    YKT_DB_JOB_STATEMENT_TIMEOUT) until the block ends, then back to the connection default."""
+    """For a background job: the session's statement timeout — and its idle-in-transaction timeout,
+    since a job may compute between statements of one transaction (e.g. DuckDB rules during a
+    sweep) — are `seconds` (default YKT_DB_JOB_STATEMENT_TIMEOUT) until the block ends, then back
+    to the connection defaults. The lock timeout is not raised: a job waits for a lock no longer
+    than anyone else."""
     conn = conn or default_connection
     if not _is_pg(conn):
         yield
         return
     seconds = settings.YKT_DB_JOB_STATEMENT_TIMEOUT if seconds is None else seconds
+    value = f"{int(seconds) * 1000}"
     with conn.cursor() as cur:
-        cur.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(seconds) * 1000}"])
+        cur.execute("SELECT set_config('statement_timeout', %s, false), "
+                    "set_config('idle_in_transaction_session_timeout', %s, false)", [value, value])
     try:
         yield
     finally:
@@ -42,6 +47,7 @@ def session_statement_timeout(seconds: int | None = None, *, conn=None):
             try:
                 with conn.cursor() as cur:
                     cur.execute("RESET statement_timeout")
+                    cur.execute("RESET idle_in_transaction_session_timeout")
             except Exception:  # noqa: BLE001 - a broken connection is closed and reopened with the default
                 conn.close_if_unusable_or_obsolete()
 

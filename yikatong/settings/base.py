@@ -101,8 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # PostgreSQL: no statement runs, no lock is waited for and no transaction sits idle without bound,
 # so a hung or half-dead process never holds a lock for long (a killed one loses its connection at
-# once). Seconds; 0 turns a limit off. Background jobs run under YKT_DB_JOB_STATEMENT_TIMEOUT
-# (jobs.services.run raises it for the job's session); a single long statement elsewhere may raise
+# once). Seconds; 0 turns a limit off. Background jobs run under YKT_DB_JOB_STATEMENT_TIMEOUT for
+# statements and idle-in-transaction gaps (jobs.services.run, for the job's session); a single long statement elsewhere may raise
 # its own limit inside its transaction with yikatong.core.dbtimeouts.local_statement_timeout.
 YKT_DB_STATEMENT_TIMEOUT = int(env_str("YKT_DB_STATEMENT_TIMEOUT", "300"))
 YKT_DB_LOCK_TIMEOUT = int(env_str("YKT_DB_LOCK_TIMEOUT", "30"))

@@ -407,12 +407,12 @@ with transaction.atomic():
 with session_statement_timeout(10):
     with connection.cursor() as cur:
         cur.execute("SELECT pg_sleep(1.5)")
-    print("JOB OK")
-print("AFTER", current_limits()["statement_timeout"])
-""", YKT_DB_STATEMENT_TIMEOUT="1")
+    print("JOB OK", current_limits()["idle_in_transaction_session_timeout"])
+print("AFTER", current_limits()["statement_timeout"], current_limits()["idle_in_transaction_session_timeout"])
+""", YKT_DB_STATEMENT_TIMEOUT="1", YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT="2")
     _ok(out)
-    assert "CANCELLED" in out.stdout and "LOCAL OK" in out.stdout and "JOB OK" in out.stdout
-    assert "AFTER 1s" in out.stdout
+    assert "CANCELLED" in out.stdout and "LOCAL OK" in out.stdout and "JOB OK 10s" in out.stdout
+    assert "AFTER 1s 2s" in out.stdout
 
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
