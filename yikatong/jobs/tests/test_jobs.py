@@ -236,3 +236,31 @@ def test_health_tells_of_jobs_nobody_took_back():
     _running(lease_delta=-600)
     state = worker_state()
     assert state["lapsed_jobs"] == 1 and "租约已过期" in state["detail"]
+
+
+SEEN = {}
+
+
+@job_handler
+def slow_job(job, progress):
+    import time
+
+    first = Job.objects.get(pk=job.pk).lease_until
+    progress(1, 2, "一半")
+    time.sleep(2.5)
+    row = Job.objects.get(pk=job.pk)
+    SEEN.update(done=row.done, total=row.total, first=first, later=row.lease_until)
+    return "完成", None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_while_running_and_the_lease_is_renewed(settings):
+    from django.db import connection
+
+    settings.YKT_JOB_LEASE_SECONDS = 3
+    job = services.enqueue(actor=None, kind="yikatong.jobs.tests.test_jobs.slow_job", title="慢", key="slow")
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.lease_until is None
+    assert (SEEN["done"], SEEN["total"]) == (1, 2)  # written while the handler was still running
+    if not connection.vendor == "sqlite":  # the in-memory test database has no second connection
+        assert SEEN["later"] > SEEN["first"]  # renewed by the heartbeat
