@@ -20,6 +20,7 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 _HOST = socket.gethostname()[:60]
+RUNNING_HERE: set[int] = set()  # ids of the jobs this process is running now (a Heartbeat is open)
 
 
 def _start_time(pid: int) -> str:
@@ -111,11 +112,13 @@ class Heartbeat:
             self.fields.update(fields)
 
     def __enter__(self):
+        RUNNING_HERE.add(self.job_id)
         if self._thread is not None:
             self._thread.start()
         return self
 
     def __exit__(self, *exc):
+        RUNNING_HERE.discard(self.job_id)
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)

@@ -19,7 +19,7 @@ from yikatong.audit.services import record
 from yikatong.core.dbtimeouts import session_statement_timeout
 from yikatong.core.faults import fault_point
 
-from .lease import Heartbeat, lease_deadline, lease_seconds, owner_alive, owner_id
+from .lease import RUNNING_HERE, Heartbeat, lease_deadline, lease_seconds, owner_alive, owner_id
 from .models import Job, JobState
 from .registry import resolve
 
@@ -95,11 +95,11 @@ def run(job_id: int) -> Job:
     job = Job.objects.get(pk=job_id)
     if job.state != JobState.QUEUED:
         return job
+    handler = resolve(job.kind)
     owner = owner_id()
     attempt = _claim(job_id, owner)
     if attempt is None:
         return Job.objects.get(pk=job_id)
-    handler = resolve(job.kind)
     job.refresh_from_db()
     fault_point("jobs.run.mid_job")
     with Heartbeat(job_id, owner, attempt) as beat, session_statement_timeout():
@@ -116,13 +116,18 @@ def run(job_id: int) -> Job:
 
 
 def _lapsed(job: Job, now) -> bool:
-    """A running job whose runner is gone: it died on this host, or its lease ran out."""
+    """A running job whose runner is gone: it died on this host, or its lease ran out. This very
+    process knows which jobs it runs: one of its own that it no longer runs (its outcome could not
+    be written) is lapsed once its lease is."""
+    expired = job.lease_until is None or job.lease_until < now
+    if job.lease_owner and job.lease_owner == owner_id():
+        return expired and job.pk not in RUNNING_HERE
     alive = owner_alive(job.lease_owner) if job.lease_owner else None
     if alive is False:
         return True
     if alive is True:
         return False  # a live local runner that could not renew (e.g. SQLite busy): never doubled
-    return job.lease_until is None or job.lease_until < now
+    return expired
 
 
 def _retire_task_result(task_result_id: str) -> None:

@@ -165,10 +165,29 @@ def test_dead_local_runner_is_detected_before_its_lease_lapses():
 
 @pytest.mark.django_db
 def test_live_local_runner_is_never_doubled_even_if_it_could_not_renew():
-    job = _running(owner=lease.owner_id(), lease_delta=-30)  # this very process: alive
-    assert services.recover_interrupted() == 0
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        owner = f"{lease.owner_id().split(':')[0]}:{proc.pid}:{lease._start_time(proc.pid)}"
+        job = _running(owner=owner, lease_delta=-30)  # another process of this host, alive
+        assert services.recover_interrupted() == 0
+        job.refresh_from_db()
+        assert job.state == JobState.RUNNING
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.django_db
+def test_own_job_is_taken_back_only_when_this_process_no_longer_runs_it():
+    job = _running(owner=lease.owner_id(), lease_delta=-30, attempts=1)
+    with lease.Heartbeat(job.pk, lease.owner_id(), 1):  # running it now (e.g. renewal blocked)
+        assert services.recover_interrupted() == 0
+    assert services.recover_interrupted() == 1  # its outcome was never written: taken back
     job.refresh_from_db()
-    assert job.state == JobState.RUNNING
+    assert job.state == JobState.QUEUED
 
 
 def test_reused_process_id_is_not_the_dead_runner():
