@@ -78,6 +78,8 @@ def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_n
             for params, group in groups:
                 ids = batch_ids if batch_ids is not None or whole else {b.pk for b in group}
                 counts = _apply_hits(rule, run, runner(rule, group, params, whole), batch_ids=ids, now=now)
+                from yikatong.core.faults import fault_point  # crash tests: core/tests/test_faults.py
+                fault_point("checks.run.mid_run")
                 for k in totals:
                     totals[k] += counts[k]
             if progress:

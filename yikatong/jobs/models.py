@@ -31,6 +31,12 @@ class Job(models.Model):
     result = models.JSONField("结果", null=True, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The lease of a running job: who runs it ("host:pid:process-start"), until when (renewed by
+    # a heartbeat while the handler runs). A lapsed lease means the runner died: the job is queued
+    # again or failed (services.recover_interrupted), never left "running".
+    lease_owner = models.CharField(max_length=120, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -38,6 +44,7 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "后台任务"
+        indexes = [models.Index(fields=["state", "lease_until"], name="jobs_job_state_lease")]
 
     def __str__(self) -> str:
         return self.title

@@ -1,16 +1,34 @@
-"""Enqueue and run background jobs with progress. Enqueued on commit; safe to run twice."""
-import logging
+"""Enqueue and run background jobs with progress. Enqueued on commit; safe to run twice.
 
+Crash safety: a job is claimed by a conditional update (queued -> running) that also takes a lease
+(owner, until when); a heartbeat renews the lease while the handler runs. If the runner dies
+(kill -9, power cut) the lease lapses and `recover_interrupted` — run at worker start-up and
+periodically by the worker — queues the job again (handlers are idempotent: imports are all or
+nothing in one transaction, checks work by fingerprint, SMS notices all or none) or, after
+YKT_JOB_MAX_ATTEMPTS runs, fails it with a message saying so. No job stays "running" forever.
+"""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core.dbtimeouts import session_statement_timeout
+from yikatong.core.faults import fault_point
 
+from .lease import RUNNING_HERE, Heartbeat, lease_deadline, lease_seconds, owner_alive, owner_id
 from .models import Job, JobState
 from .registry import resolve
 
 log = logging.getLogger(__name__)
 ACTIVE = (JobState.QUEUED, JobState.RUNNING)
+
+
+def max_attempts() -> int:
+    return max(1, int(getattr(settings, "YKT_JOB_MAX_ATTEMPTS", 3)))
 
 
 @transaction.atomic
@@ -36,13 +54,18 @@ def _send(job_id: int) -> None:
     Job.objects.filter(pk=job_id, task_result_id="").update(task_result_id=str(result.id))
 
 
-def _claim(job_id: int) -> bool:
-    """Conditional update: only one runner moves a job to running; a finished job is never rerun."""
-    return bool(
-        Job.objects.filter(pk=job_id, state__in=ACTIVE).exclude(state=JobState.DONE).update(
-            state=JobState.RUNNING, started_at=timezone.now(), attempts=1
-        )
+def _claim(job_id: int, owner: str) -> int | None:
+    """Conditional update queued -> running with a lease: only one runner gets a job, and a job
+    running (or finished) is never started again by a duplicate delivery. Returns the attempt
+    number, or None if the job was not queued."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1,
+        lease_owner=owner, lease_until=lease_deadline(now), heartbeat_at=now,
     )
+    if not claimed:
+        return None
+    return Job.objects.filter(pk=job_id).values_list("attempts", flat=True).get()
 
 
 def report(job_id: int, done: int, total: int | None = None, message: str = "") -> None:
@@ -54,49 +77,118 @@ def report(job_id: int, done: int, total: int | None = None, message: str = "") 
     Job.objects.filter(pk=job_id).update(**fields)
 
 
+def _finish(job: Job, heartbeat: Heartbeat, *, state: str, message: str, result=None, action: str, after: dict):
+    """Write the outcome if this runner still holds the lease (else another run took the job over)."""
+    with transaction.atomic():
+        written = Job.objects.filter(
+            pk=job.pk, state=JobState.RUNNING, lease_owner=heartbeat.owner, attempts=heartbeat.attempt,
+        ).update(state=state, finished_at=timezone.now(), message=message, result=result, lease_until=None,
+                 **heartbeat.pending())
+        if written:
+            record(actor=None, action=action, obj=job, after=after)
+        else:
+            log.warning("job %s: outcome not written, the lease was taken back", job.pk)
+
+
 def run(job_id: int) -> Job:
-    """Run a job's handler. A job already done is left alone (tasks may be delivered twice)."""
+    """Run a job's handler. A job already running or done is left alone (tasks may be delivered twice)."""
     job = Job.objects.get(pk=job_id)
-    if job.state == JobState.DONE:
+    if job.state != JobState.QUEUED:
         return job
-    if not _claim(job_id):
-        return Job.objects.get(pk=job_id)
     handler = resolve(job.kind)
+    owner = owner_id()
+    attempt = _claim(job_id, owner)
+    if attempt is None:
+        return Job.objects.get(pk=job_id)
     job.refresh_from_db()
-    try:
-        message, result = handler(job, lambda done, total=None, msg="": report(job_id, done, total, msg))
-    except Exception as exc:  # the job is marked failed and the reason shown; the task itself succeeds
-        log.exception("job %s failed", job_id)
-        with transaction.atomic():
-            Job.objects.filter(pk=job_id).update(
-                state=JobState.FAILED, finished_at=timezone.now(), message=f"任务失败：{exc}"
-            )
-            record(actor=None, action="jobs.failed", obj=job, after={"error": str(exc)[:500]})
-    else:
-        with transaction.atomic():
-            Job.objects.filter(pk=job_id).update(
-                state=JobState.DONE, finished_at=timezone.now(), message=message, result=result
-            )
-            record(actor=None, action="jobs.done", obj=job, after={"message": message})
+    fault_point("jobs.run.mid_job")
+    with Heartbeat(job_id, owner, attempt) as beat, session_statement_timeout():
+        try:
+            message, result = handler(job, beat.progress)
+        except Exception as exc:  # the job is marked failed and the reason shown; the task itself succeeds
+            log.exception("job %s failed", job_id)
+            _finish(job, beat, state=JobState.FAILED, message=f"任务失败：{exc}", action="jobs.failed",
+                    after={"error": str(exc)[:500]})
+        else:
+            _finish(job, beat, state=JobState.DONE, message=message, result=result, action="jobs.done",
+                    after={"message": message})
     return Job.objects.get(pk=job_id)
 
 
-@transaction.atomic
-def recover_interrupted(*, stale_seconds: int = 30) -> int:
-    """At worker start: jobs left "running" while no other worker is alive were interrupted
-    (process killed). Mark them failed so they can be submitted again."""
-    from datetime import timedelta
+def _lapsed(job: Job, now) -> bool:
+    """A running job whose runner is gone: it died on this host, or its lease ran out. This very
+    process knows which jobs it runs: one of its own that it no longer runs (its outcome could not
+    be written) is lapsed once its lease is."""
+    expired = job.lease_until is None or job.lease_until < now
+    if job.lease_owner and job.lease_owner == owner_id():
+        return expired and job.pk not in RUNNING_HERE
+    alive = owner_alive(job.lease_owner) if job.lease_owner else None
+    if alive is False:
+        return True
+    if alive is True:
+        return False  # a live local runner that could not renew (e.g. SQLite busy): never doubled
+    return expired
 
-    from .models import WorkerHeartbeat
 
-    cutoff = timezone.now() - timedelta(seconds=stale_seconds)
-    if WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).exists():
-        return 0
-    ids = list(Job.objects.select_for_update().filter(state=JobState.RUNNING).values_list("pk", flat=True))
-    if ids:
-        Job.objects.filter(pk__in=ids).update(
-            state=JobState.FAILED, finished_at=timezone.now(), message="任务被中断（后台进程重启），请重新提交"
-        )
-        record(actor=None, action="jobs.recover_interrupted", object_type="jobs.job", object_id=",".join(map(str, ids))[:64],
-               after={"jobs": ids})
-    return len(ids)
+def _retire_task_result(task_result_id: str) -> None:
+    """The queue's own record of the dead run is closed too (else it shows "running" forever)."""
+    if not task_result_id:
+        return
+    try:
+        from django_tasks_db.compat import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another queue backend
+        return
+    try:
+        DBTaskResult.objects.filter(id=task_result_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now())
+    except Exception:  # noqa: BLE001 - a malformed id or a table not migrated: nothing to retire
+        log.debug("task result %s not retired", task_result_id, exc_info=True)
+
+
+def recover_interrupted(*, now=None) -> int:
+    """Queue again, or fail, every running job whose runner is gone (see `_lapsed`). Called when a
+    worker starts and then periodically by it; safe to run in several processes at once (rows are
+    locked, skipped if another recoverer holds them, and changed by conditional update). Also sends
+    the task of a queued job whose sending was lost. Returns how many jobs were recovered."""
+    now = now or timezone.now()
+    limit = max_attempts()
+    recovered, requeued = 0, []
+    with transaction.atomic():
+        candidates = Job.objects.filter(state=JobState.RUNNING).filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner__startswith=owner_id().split(":")[0] + ":"))
+        for job in candidates.select_for_update(skip_locked=True).order_by("pk"):
+            if not _lapsed(job, now):
+                continue
+            guard = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, attempts=job.attempts,
+                                       lease_owner=job.lease_owner)
+            if job.attempts < limit:
+                changed = guard.update(
+                    state=JobState.QUEUED, lease_owner="", lease_until=None, task_result_id="", heartbeat_at=now,
+                    message=f"任务被中断（后台进程意外退出），已自动重新排队（第 {job.attempts + 1} 次运行，最多 {limit} 次）")
+                if changed:
+                    record(actor=None, action="jobs.requeued", obj=job,
+                           after={"attempts": job.attempts, "lease_owner": job.lease_owner})
+                    transaction.on_commit(lambda pk=job.pk: _send(pk))
+                    requeued.append(job.pk)
+            else:
+                changed = guard.update(
+                    state=JobState.FAILED, finished_at=now, lease_owner="", lease_until=None,
+                    message=f"任务被中断（后台进程意外退出），已运行 {job.attempts} 次仍未完成，不再自动重试；"
+                            "请检查数据后重新提交")
+                if changed:
+                    record(actor=None, action="jobs.failed_interrupted", obj=job,
+                           after={"attempts": job.attempts, "lease_owner": job.lease_owner})
+            if changed:
+                _retire_task_result(job.task_result_id)
+                recovered += 1
+        # A job is queued in its caller's transaction and its task sent once that commits: a process
+        # killed in between leaves a queued job no worker will ever see. Send it (again: a second
+        # delivery finds the job no longer queued and does nothing).
+        cut = now - timedelta(seconds=lease_seconds())  # queued (or requeued, heartbeat_at) that long ago
+        orphans = Job.objects.filter(state=JobState.QUEUED, task_result_id="").filter(
+            Q(heartbeat_at__isnull=True, created_at__lt=cut) | Q(heartbeat_at__lt=cut)).exclude(pk__in=requeued)
+        for pk in orphans.select_for_update(skip_locked=True).values_list("pk", flat=True):
+            transaction.on_commit(lambda pk=pk: _send(pk))
+            recovered += 1
+    return recovered

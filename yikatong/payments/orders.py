@@ -239,6 +239,8 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
                         fields={"payment_file": bank_file, "business_date": today, "sent_at": timezone.now()},
                         audit_after={"filename": filename, "sha256": bank_file.sha256})
     (connector or OutboxConnector()).deliver(filename, data)  # last: a refused step delivers nothing
+    from yikatong.core.faults import fault_point  # crash tests: core/tests/test_faults.py
+    fault_point("payments.send.after_deliver")  # killed here: the state rolls back, redelivery is a no-op
     return order
 
 

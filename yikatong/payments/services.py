@@ -7,13 +7,14 @@
     correct_payee_items(*, actor, batch_id, corrections, reason)  township: fix payee data nothing at the bank holds
     resend(*, actor, order_id)                            after a confirmed rejection (X): new order, new batch_no
     ingest(*, actor, filename, data)                      result (R) / rejection (X); replay changes nothing
-    collect(*, actor=None, connector=None)                ingest everything the bank left in the inbox
+    collect(*, actor=None, connector=None)                ingest each answer in the inbox, then archive it
     create_reissue(*, actor, batch_id, corrections=None)  township: 补发 batch of the failed items
     write_off(*, actor, order_item_id, reason)            核销 a failed line (E08 after checking); may close the batch
     clear_quota(*, actor, quota_id, note="")              finance: 年终清算 of a quota, balance recovered
 Banks and agreements: yikatong.payments.exchange.services.
 """
 from .ingest import Ingested, ingest
+from .ingest import collect_inbox as collect  # ingest every answer in the inbox, then archive it
 from .orders import create_order, release, resend, send
 from .reissue import create_reissue, write_off
 from .clearing import clear_quota
@@ -21,18 +22,3 @@ from .rejections import confirm_rejection, correct_payee_items
 
 __all__ = ["create_order", "release", "send", "resend", "ingest", "Ingested", "collect", "create_reissue", "write_off",
            "confirm_rejection", "correct_payee_items", "clear_quota"]
-
-
-def collect(*, actor=None, connector=None) -> list[tuple[str, object]]:
-    """Take every answer file from the inbox; a refused file is reported, not raised (it stays archived
-    in the inbox's processed folder for the operator)."""
-    from .errors import IngestRefused
-    from .exchange.connector import OutboxConnector
-
-    report = []
-    for filename, data in (connector or OutboxConnector()).collect():
-        try:
-            report.append((filename, ingest(actor=actor, filename=filename, data=data)))
-        except IngestRefused as exc:
-            report.append((filename, exc))
-    return report

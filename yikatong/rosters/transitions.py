@@ -77,6 +77,9 @@ def _after(*, obj, tr, before, actor, reason):
         from yikatong.checks.jobs import enqueue_batch_check  # incremental cross-checks, queued on commit
 
         enqueue_batch_check(actor=actor, batch_id=obj.pk)
+    from yikatong.core.faults import fault_point  # crash tests: core/tests/test_faults.py
+
+    fault_point("rosters.transition.after_update")  # killed here: the transaction, state included, is lost
 
 
 BATCHES = Machine(

@@ -8,6 +8,9 @@ Environment:
   YKT_ALLOWED_HOSTS   comma separated, default "127.0.0.1,localhost"
   YKT_PROFILE         local profile code (000..004), default 004
   YKT_SESSION_MINUTES idle session lifetime, default 30
+  YKT_DB_STATEMENT_TIMEOUT, YKT_DB_LOCK_TIMEOUT, YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT,
+  YKT_DB_JOB_STATEMENT_TIMEOUT   PostgreSQL limits in seconds (300, 30, 120, 3600; 0 = off)
+  YKT_JOB_LEASE_SECONDS, YKT_JOB_MAX_ATTEMPTS   background job lease (60) and attempts (3)
 """
 from pathlib import Path
 
@@ -96,6 +99,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# PostgreSQL: no statement runs, no lock is waited for and no transaction sits idle without bound,
+# so a hung or half-dead process never holds a lock for long (a killed one loses its connection at
+# once). Seconds; 0 turns a limit off. Background jobs run under YKT_DB_JOB_STATEMENT_TIMEOUT for
+# statements and idle-in-transaction gaps (jobs.services.run, for the job's session); a single long statement elsewhere may raise
+# its own limit inside its transaction with yikatong.core.dbtimeouts.local_statement_timeout.
+YKT_DB_STATEMENT_TIMEOUT = int(env_str("YKT_DB_STATEMENT_TIMEOUT", "300"))
+YKT_DB_LOCK_TIMEOUT = int(env_str("YKT_DB_LOCK_TIMEOUT", "30"))
+YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT = int(env_str("YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT", "120"))
+YKT_DB_JOB_STATEMENT_TIMEOUT = int(env_str("YKT_DB_JOB_STATEMENT_TIMEOUT", "3600"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, [
+        _options.get("options", ""),
+        f"-c statement_timeout={YKT_DB_STATEMENT_TIMEOUT * 1000}",
+        f"-c lock_timeout={YKT_DB_LOCK_TIMEOUT * 1000}",
+        f"-c idle_in_transaction_session_timeout={YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT * 1000}",
+    ]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -146,6 +166,11 @@ WHITENOISE_USE_FINDERS = True
 # Where payment files go for the agent bank to collect (SFTP-style outbox) and where its answers arrive.
 YKT_BANK_OUTBOX = Path(env_str("YKT_BANK_OUTBOX", str(VAR_DIR / "bank" / "outbox")))
 YKT_BANK_INBOX = Path(env_str("YKT_BANK_INBOX", str(VAR_DIR / "bank" / "inbox")))
+
+# A running job holds a lease, renewed by a heartbeat; when it lapses (the process died) the job is
+# queued again, up to YKT_JOB_MAX_ATTEMPTS runs, then failed (yikatong.jobs.services.recover_interrupted).
+YKT_JOB_LEASE_SECONDS = int(env_str("YKT_JOB_LEASE_SECONDS", "60"))
+YKT_JOB_MAX_ATTEMPTS = int(env_str("YKT_JOB_MAX_ATTEMPTS", "3"))
 
 TASKS = {
     "default": {

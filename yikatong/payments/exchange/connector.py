@@ -3,7 +3,13 @@
 The OutboxConnector is the SFTP-style drop box of settings.YKT_BANK_OUTBOX (files for the
 bank) and settings.YKT_BANK_INBOX (the bank's answers). Files appear under their final name
 only when complete (written to a temporary name, flushed, then linked into place), and a
-delivered file is never overwritten. Collected answers are moved to `processed/` in the inbox.
+delivered file is never overwritten; delivering the very same bytes again (a send retried after a
+crash between delivery and commit) is a no-op, wherever the bank has moved the file.
+
+Answers are taken in three steps so that a crash anywhere loses nothing and doubles nothing:
+`answers()` lists them, `read(name)` reads one, and `archive(name, data)` moves it to
+`processed/` (mode 0600) only after its ingest committed (payments.ingest.collect_inbox). A file
+still in the inbox after a crash is simply ingested again, which the ingest recognises as a replay.
 """
 from __future__ import annotations
 
@@ -19,6 +25,8 @@ from .filenames import PAYMENT, REJECTION, RESULT, parse_file_name
 
 __all__ = ["BankConnector", "OutboxConnector", "atomic_write", "DeliveryError", "PROCESSED"]
 
+_PRIVATE_FILE, _PRIVATE_DIR = 0o600, 0o700
+
 PROCESSED = "processed"
 _NO_HARD_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
 
@@ -30,11 +38,31 @@ class DeliveryError(RuntimeError):
 class BankConnector(ABC):
     @abstractmethod
     def deliver(self, filename: str, data: bytes) -> None:
-        """Hand one payment file to the bank. Must never replace a file already delivered."""
+        """Hand one payment file to the bank. Must never replace a file already delivered; the same
+        bytes under the same name again are accepted as already delivered."""
 
     @abstractmethod
+    def answers(self) -> list[str]:
+        """Names of the bank's answer files (result R, rejection X) waiting in the inbox, oldest name first."""
+
+    @abstractmethod
+    def read(self, name: str) -> bytes:
+        """The bytes of one waiting answer file."""
+
+    @abstractmethod
+    def archive(self, name: str, data: bytes) -> None:
+        """Take an answer out of the inbox, once its ingest has committed. Archiving a file that is
+        already gone (another collector archived it) is not an error."""
+
     def collect(self) -> list[tuple[str, bytes]]:
-        """Take the bank's answer files (result R, rejection X) that arrived, oldest name first."""
+        """Read and archive every waiting answer at once (tools and tests; the ingest uses
+        answers/read/archive so that nothing is archived before it is ingested)."""
+        taken = []
+        for name in self.answers():
+            data = self.read(name)
+            self.archive(name, data)
+            taken.append((name, data))
+        return taken
 
 
 def _fsync_dir(path: Path) -> None:
@@ -102,27 +130,58 @@ class OutboxConnector(BankConnector):
         parts = parse_file_name(filename)
         if parts is None or parts.kind != PAYMENT:
             raise DeliveryError(f"“{filename}”不是代发明细文件名（YKT1_银行编码_批次号_P.txt）")
+        data = bytes(data)
+        if self._already_delivered(filename, data):
+            return  # a retry after a crash between delivery and commit: the bank has this very file
+        if (self.outbox / PROCESSED / filename).exists():  # the bank took a file of this name already
+            raise DeliveryError(f"银行已取走文件 {filename}，同一批次的文件不得重复发送")
         try:
             atomic_write(self.outbox, filename, data)
         except FileExistsError:
+            if self._already_delivered(filename, data):  # a concurrent retry delivered it
+                return
             raise DeliveryError(f"发件箱中已有文件 {filename}，同一批次的文件不得重复发送") from None
 
-    def collect(self) -> list[tuple[str, bytes]]:
+    def _already_delivered(self, filename: str, data: bytes) -> bool:
+        """The outbox (or the bank's processed/ folder in it) holds `filename` with these bytes.
+        Other bytes under that name are refused by the caller: a batch number is sent once."""
+        for path in (self.outbox / filename, self.outbox / PROCESSED / filename):
+            try:
+                if path.is_file() and path.read_bytes() == data:
+                    return True
+            except OSError:
+                continue
+        return False
+
+    def answers(self) -> list[str]:
         if not self.inbox.is_dir():
             return []
-        processed = self.inbox / PROCESSED
-        collected = []
+        names = []
         for path in sorted(self.inbox.iterdir()):
             parts = parse_file_name(path.name)
-            if parts is None or parts.kind not in (RESULT, REJECTION) or not path.is_file():
-                continue
-            data = path.read_bytes()
-            processed.mkdir(exist_ok=True)
-            os.replace(path, self._free_name(processed, path.name, data))
-            collected.append((path.name, data))
-        if collected:
-            _fsync_dir(processed)
-        return collected
+            if parts is not None and parts.kind in (RESULT, REJECTION) and path.is_file():
+                names.append(path.name)
+        return names
+
+    def read(self, name: str) -> bytes:
+        return self._inbox_path(name).read_bytes()
+
+    def archive(self, name: str, data: bytes) -> None:
+        source = self._inbox_path(name)
+        processed = self.inbox / PROCESSED
+        processed.mkdir(mode=_PRIVATE_DIR, exist_ok=True)
+        try:
+            os.chmod(source, _PRIVATE_FILE)  # the bank's answer holds account numbers
+            os.replace(source, self._free_name(processed, name, data))
+        except FileNotFoundError:
+            return  # archived meanwhile by another collector
+        _fsync_dir(processed)
+        _fsync_dir(self.inbox)
+
+    def _inbox_path(self, name: str) -> Path:
+        if os.path.basename(name) != name or name.startswith("."):
+            raise ValueError(f"文件名“{name}”不合法")
+        return self.inbox / name
 
     @staticmethod
     def _free_name(folder: Path, name: str, data: bytes) -> Path:

@@ -84,3 +84,36 @@ def test_deliver_works_where_hard_links_are_not_supported(boxes):
         with pytest.raises(DeliveryError):
             boxes.deliver(P, b"second")
     assert sorted(os.listdir(boxes.outbox)) == [P] and (boxes.outbox / P).read_bytes() == b"first"
+
+
+def test_delivering_the_same_bytes_again_is_a_no_op_wherever_the_bank_moved_it(boxes):
+    boxes.deliver(P, b"file")
+    boxes.deliver(P, b"file")  # a send retried after a crash between delivery and commit
+    assert sorted(os.listdir(boxes.outbox)) == [P]
+    (boxes.outbox / "processed").mkdir()
+    os.replace(boxes.outbox / P, boxes.outbox / "processed" / P)  # the bank took it
+    boxes.deliver(P, b"file")
+    assert sorted(os.listdir(boxes.outbox)) == ["processed"]  # not put there a second time
+    with pytest.raises(DeliveryError):
+        boxes.deliver(P, b"other bytes")
+
+
+def test_answers_are_archived_only_when_told_and_privately(boxes):
+    boxes.inbox.mkdir(parents=True)
+    (boxes.inbox / R).write_bytes(b"result")
+    (boxes.inbox / f".{R}.abc.tmp").write_bytes(b"partial")
+    assert boxes.answers() == [R]
+    assert boxes.read(R) == b"result"
+    assert boxes.answers() == [R]  # reading takes nothing away
+    boxes.archive(R, b"result")
+    assert boxes.answers() == []
+    archived = boxes.inbox / "processed" / R
+    assert archived.read_bytes() == b"result" and (archived.stat().st_mode & 0o777) == 0o600
+    assert ((boxes.inbox / "processed").stat().st_mode & 0o777) == 0o700
+    boxes.archive(R, b"result")  # archived meanwhile by another collector: not an error
+
+
+@pytest.mark.parametrize("name", ["../" + R, "." + R])
+def test_read_refuses_names_outside_the_inbox(boxes, name):
+    with pytest.raises(ValueError):
+        boxes.read(name)

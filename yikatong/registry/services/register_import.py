@@ -60,13 +60,16 @@ def start_register_import(*, actor, data: bytes, file_name: str, region_code: st
 
 
 def run_register_import(*, import_id: int, progress=None) -> RegisterImport:
-    """Run a queued import (the job handler). Safe to call twice: a finished import is left alone."""
-    claimed = RegisterImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(state=ImportState.RUNNING)
-    imp = RegisterImport.objects.select_related("region", "actor").get(pk=import_id)
-    if not claimed:
-        return imp
-    data = vault().decrypt_bytes(bytes(imp.upload_enc), purpose=UPLOAD_PURPOSE)
-    return _execute(imp, data, progress)
+    """Run a queued import (the job handler). Safe to call twice: a finished import is left alone.
+    The claim is part of the import's transaction: a process killed mid-import leaves it queued
+    (not "running" forever), and the job's retry runs it again."""
+    with transaction.atomic():
+        claimed = RegisterImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(state=ImportState.RUNNING)
+        imp = RegisterImport.objects.select_related("region", "actor").get(pk=import_id)
+        if not claimed:
+            return imp
+        data = vault().decrypt_bytes(bytes(imp.upload_enc), purpose=UPLOAD_PURPOSE)
+        return _execute(imp, data, progress)
 
 
 def import_register_file(*, actor, path, region_code: str, progress=None) -> RegisterImport:

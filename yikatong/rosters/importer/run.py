@@ -236,6 +236,8 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
             before = {"items": locked.item_count, "total_fen": locked.total_fen}
             locked.items.all().delete()  # a draft's items are replaced; the file itself is kept in ImportRun
             _persist(locked, drafts)
+            from yikatong.core.faults import fault_point  # crash tests: core/tests/test_faults.py
+            fault_point("rosters.import.mid_write")
             total = sum(d.amount_fen for d in drafts)
             Batch.objects.filter(pk=locked.pk).update(item_count=len(drafts), total_fen=total)
             run.accepted, run.imported = len(drafts), True
