@@ -15,33 +15,17 @@ A refusal rolls the transition back, and with it whatever the inline run wrote: 
 names the blocking items itself (row, masked ID, rule); a finding first found by the refused run is
 stored by the next check of the batch: the caller of the transition calls `store_findings_after_refusal`
 once the refused transaction is over."""
-from django.db.models import Q
 
 from yikatong.core.refusals import Problem, register_messages
 from yikatong.rosters.guards import register
 
-from .models import Finding, FindingState, Severity
+from .selectors import blocking_findings
 
 register_messages({
     "BLOCKING_FINDINGS_OPEN": "批次 {batch} 按当前数据重新比对，还有 {count} 条阻断级疑点未处置，本步骤不能办理：{items}",
 })
 
 SHOWN = 5
-
-
-def blocking_findings(batch):
-    """Blocking findings of the batch not dealt with: open ones, and confirmed or transferred ones
-    whose item is still active (it must be taken out of the batch first). The same set as
-    selectors.open_blocking_findings_count, written with the batch's active items as a subquery: the
-    join on the item (item__status) makes PostgreSQL merge-join the whole item table (0.4 s at 10^6
-    items, seconds at 10^7) inside every money-moving transition."""
-    from yikatong.rosters.models import BatchItem
-
-    active = BatchItem.objects.filter(batch_id=batch.pk, status="active").values("id")
-    return Finding.objects.filter(batch=batch, severity=Severity.BLOCK).filter(
-        Q(state=FindingState.OPEN, item__isnull=True)
-        | Q(state__in=[FindingState.OPEN, FindingState.CONFIRMED, FindingState.TRANSFERRED], item_id__in=active)
-    )
 
 
 def describe(findings, count: int) -> str:

@@ -41,15 +41,24 @@ def held_item_ids(batch) -> QuerySet:
     return Finding.objects.filter(holding_q(), batch=batch, item__isnull=False).values("item_id")
 
 
-def open_blocking_findings_count(batch) -> int:
-    """Blocking findings of the batch not yet dealt with (the approval guard): open ones and those
-    whose clearing awaits the second person (四眼), and confirmed or transferred ones whose item is
-    still in the batch (it must be returned and removed)."""
+def blocking_findings(batch) -> QuerySet:
+    """Blocking findings of the batch not yet dealt with (the approval guard, checks.guards): open ones
+    and those whose clearing awaits the second person (四眼), and confirmed or transferred ones whose
+    item is still in the batch (it must be returned and removed). The batch's active items are a
+    subquery: a join on the item (item__status) makes PostgreSQL merge-join the whole item table (0.4 s
+    at 10^6 items) inside every money-moving transition."""
+    from yikatong.rosters.models import BatchItem
+
+    active = BatchItem.objects.filter(batch_id=batch.pk, status="active").values("id")
     return Finding.objects.filter(batch=batch, severity=Severity.BLOCK).filter(
         Q(state__in=UNDECIDED, item__isnull=True)
-        | Q(state__in=UNDECIDED, item__status="active")
-        | (holding_q() & Q(item__status="active"))
-    ).count()
+        | Q(state__in=UNDECIDED, item_id__in=active)
+        | (holding_q() & Q(item_id__in=active))
+    )
+
+
+def open_blocking_findings_count(batch) -> int:
+    return blocking_findings(batch).count()
 
 
 def findings_for(actor, *, rule: str = "", severity: str = "", state: str = "", batch_id: int | None = None) -> QuerySet:

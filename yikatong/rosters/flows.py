@@ -88,8 +88,8 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
                    ("approver_not_maker", "summary_attached", "objections_resolved", "checks_current")),
         Transition("dept_approval", "return", "dept_review", DEPT_HEAD, "退回重审", needs_reason=True, is_return=True),
         Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
-                   ("approver_not_maker", "objections_resolved", "checks_current", "quota_sufficient", "policy_payable",
-                    "payment_bans", "reissue_matches_origin"),
+                   ("approver_not_maker", "objections_resolved", "reissue_matches_origin", "checks_current",
+                    "quota_sufficient", "policy_payable", "payment_bans"),
                    effects=("claim_payments",)),
         Transition("finance_review", "return", "dept_approval", FINANCE, "退回主管部门", needs_reason=True, is_return=True),
     ]

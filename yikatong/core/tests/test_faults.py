@@ -28,7 +28,7 @@ from yikatong.rosters.importer.run import stage_import
 from yikatong.rosters.models import Batch, BatchEvent, ImportRun
 from yikatong.rosters.tests.conftest import batch, rw  # noqa: F401  (fixtures)
 from yikatong.rosters.tests.files import good_rows, to_csv
-from yikatong.rosters.tests.flow_helpers import PNG, do, notice_window, walk_to_approved
+from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices, walk_to_approved
 
 from .crash import WEB_POST, Child
 
@@ -221,12 +221,7 @@ def _walk_to_dept_approve(batch, rw):
     for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
                          ("mz_rev", "approve_notice")]:
         batch = do(batch, u[user], action)
-    start, end = notice_window(max(profile.notice_min_working_days or 1, 1))
-    proof = roster_services.add_attachment(actor=u["zhan"], batch_id=batch.pk, kind="notice_photo",
-                                           filename="公示.png", data=PNG)
-    roster_services.record_notice(actor=u["zhan"], batch_id=batch.pk, level="village", start=start, end=end,
-                                  place="村委会公示栏", read_at_assembly=profile.notice_read_at_assembly,
-                                  proof_id=proof.pk)
+    record_notices(batch, u["zhan"], profile)  # every level the profile needs, not backdated
     batch = do(batch, u["zhan"], "finish_notice")
     if profile.resubmit_after_notice:
         batch = do(batch, u["czs"], "resubmit")

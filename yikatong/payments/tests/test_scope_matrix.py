@@ -138,9 +138,9 @@ def test_station_writes_items_import_notice_objection_attachment(cast, batch):
     for who, code in STATION_CELLS:
         a = actor(w, who)
         refused(lambda: roster_services.record_notice(actor=a, batch_id=batch.pk, level="village", start=_today(),
-                                                      end=_today(), place="村委会"), code)
+                                                      place="村委会", phone="0357-6221234"), code)
     roster_services.record_notice(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
-                                  end=_today(), place="村委会")
+                                  place="村委会", phone="0357-6221234")
     for who, code in STATION_CELLS:
         a = actor(w, who)
         refused(lambda: roster_services.record_objection(actor=a, batch_id=batch.pk, raised_by="村民",
@@ -166,7 +166,7 @@ def test_department_writes_transition_objection_attachment_finding(cast, batch):
     finding = Finding.objects.get(batch=batch, rule__code="DUP_PAYMENT")
     Batch.objects.filter(pk=batch.pk).update(state="notice")
     roster_services.record_notice(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
-                                  end=_today(), place="村委会")
+                                  place="村委会", phone="0357-6221234")
     objection = roster_services.record_objection(actor=w.users["zhan"], batch_id=batch.pk, raised_by="村民",
                                                  content="不符合条件")
     Batch.objects.filter(pk=batch.pk).update(state="dept_review")

@@ -4,7 +4,7 @@ from yikatong.checks.models import Finding, FindingState
 from yikatong.core.profiles import get_profile
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.models import Batch
-from yikatong.rosters.tests.flow_helpers import PNG, do, record_village_notice
+from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices
 
 
 def clear_open_findings(w, batch) -> None:
@@ -15,10 +15,9 @@ def clear_open_findings(w, batch) -> None:
     for f in Finding.objects.filter(batch=batch, state=FindingState.OPEN):
         checks.dispose(actor=w.users["mz_rev"], finding_id=f.pk, decision=FindingState.CLEARED,
                        reason="经核实情况属实", evidence_text="入户核实记录")
-        confirm = getattr(checks, "confirm_clearance", None)
         f.refresh_from_db()
-        if confirm is not None and f.state != FindingState.CLEARED:
-            confirm(actor=w.users["mz_head"], finding_id=f.pk, reason="复核同意排除")
+        if f.state != FindingState.CLEARED:  # a blocking finding: the proposal waits for another head
+            checks.confirm_clear(actor=w.users["mz_head"], finding_id=f.pk, note="复核同意排除")
 
 
 def _step(w, batch, station, clear_findings):
@@ -38,7 +37,7 @@ def _step(w, batch, station, clear_findings):
     if state == "dept_review":
         return do(batch, w.users["mz_rev"], "approve_reissue" if batch.kind == "reissue" else "approve_notice")
     if state == "notice":
-        record_village_notice(batch, zhan, profile)
+        record_notices(batch, zhan, profile)
         return do(batch, zhan, "finish_notice")
     if state == "notice_done":
         return do(batch, czs, "resubmit")

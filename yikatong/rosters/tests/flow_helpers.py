@@ -89,11 +89,3 @@ def walk_to_approved(batch, rw, profile_code: str) -> list[str]:
     seen.append(batch.state)
     return seen
 
-
-def record_village_notice(batch, user, profile):
-    """Register the village notice of a batch in its notice step (photo, place, the profile's length)."""
-    start, end = notice_window(max(profile.notice_min_working_days or 1, 1))
-    proof = services.add_attachment(actor=user, batch_id=batch.pk, kind="notice_photo", filename="公示.png", data=PNG)
-    return services.record_notice(actor=user, batch_id=batch.pk, level="village", start=start, end=end,
-                                  place="村委会公示栏", read_at_assembly=profile.notice_read_at_assembly,
-                                  proof_id=proof.pk)
