@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_settle
+from . import views, views_payee, views_settle
 
 urlpatterns = [
     path("", views.order_list, name="payments_orders"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("sms/", views.sms_outbox, name="payments_sms"),
     path("batch/<int:batch_id>/failures/", views.batch_failures, name="payments_failures"),
     path("batch/<int:batch_id>/reissue/", views.batch_reissue, name="payments_reissue"),
+    path("batch/<int:batch_id>/payee-fix/", views_payee.payee_fix, name="payee_fix"),
     path("<int:pk>/", views.order_detail, name="payments_order"),
     path("<int:pk>/release/", views.order_release, name="payments_order_release"),
     path("<int:pk>/send/", views.order_send, name="payments_order_send"),

@@ -340,13 +340,11 @@ def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
     for name, value in fields.items():
         setattr(item, name, value)
     item.save(update_fields=list(fields))
-    if batch.kind == "reissue" and hasattr(item, "reissue_of"):
-        from yikatong.payments.models import Reissue
-
+    if batch.kind == "reissue" and hasattr(item, "reissue_of"):  # the payments app's Reissue link
         names = {"account_enc": "account", "account_holder": "account_holder", "bank_name": "bank_name",
                  "amount_fen": "amount_fen"}
         corrected = sorted(set(item.reissue_of.corrected) | {names[f] for f in fields if f in names})
-        Reissue.objects.filter(pk=item.reissue_of.pk).update(corrected=corrected)
+        type(item.reissue_of).objects.filter(pk=item.reissue_of.pk).update(corrected=corrected)
     _refresh_totals(batch)
     record(actor=actor, action="rosters.item_edit", obj=item, object_repr=f"{batch.code} 第{item.seq}条",
            before=before, after={**{f: getattr(item, f) for f in shown}, "reason": reason[:200]})

@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:batch_id>/items/add/", views.item_add, name="item_add"),
     path("<int:batch_id>/items/<int:item_id>/remove/", views.item_remove, name="item_remove"),
     path("<int:batch_id>/items/edit/", views.item_edit, name="item_edit"),
-    path("<int:batch_id>/payee-fix/", views.payee_fix, name="payee_fix"),
     path("<int:batch_id>/notice/", views.notice_record, name="notice_record"),
     path("<int:batch_id>/objections/", views.objection_record, name="objection_record"),
     path("<int:batch_id>/objections/<int:objection_id>/resolve/", views.objection_resolve, name="objection_resolve"),

@@ -276,26 +276,6 @@ def item_edit(request, batch_id: int):
     return redirect("batch_detail", batch_id=batch.pk)
 
 
-@require_POST
-def payee_fix(request, batch_id: int):
-    """更正收款信息 of an approved or paying batch none of whose files is at the bank (payments service)."""
-    from yikatong.payments import services as payment_services
-    from yikatong.payments.errors import PaymentError
-
-    batch = _batch(request, batch_id)
-    keys = {"f_account": "account", "f_holder": "account_holder", "f_name": "name", "f_bank": "bank_name"}
-    change = {k: request.POST.get(f, "").strip() for f, k in keys.items() if request.POST.get(f, "").strip()}
-    try:
-        item = _item_by_seq(batch, request)
-        payment_services.correct_payee_items(actor=request.user, batch_id=batch.pk, corrections={item.item_ref: change},
-                                             reason=request.POST.get("reason", ""))
-    except (*FAILURES, PaymentError) as exc:
-        messages.error(request, "未更正：" + _msg(exc))
-    else:
-        messages.success(request, f"已更正第 {item.seq} 条的收款信息，请财政业务科室重新生成支付申请")
-    return redirect("batch_detail", batch_id=batch.pk)
-
-
 def profile_view(request):
     """The deployment's local profile (settings YKT_PROFILE) and its transition table."""
     from dataclasses import fields

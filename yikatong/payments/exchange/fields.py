@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime
 import re
 
-from .codes import ID_CARD, ID_TYPES, USCC
+from yikatong.core.banktext import ENCODING, SEP, TEXT_PROBLEMS, text_problem_code
 
-ENCODING = "gb18030"
-SEP = "|"
+from .codes import ID_CARD, ID_TYPES, USCC
 EOL = "\r\n"
 
 # Building blocks of the line patterns (one regex per line kind, used on the fast path).
@@ -26,34 +25,11 @@ TIME = r"[0-9]{14}"
 
 _ACCOUNT_RE = re.compile(ACCOUNT)
 _ID_RE = {ID_CARD: re.compile(r"[0-9]{17}[0-9X]"), USCC: re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")}
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _POS_INT_RE = re.compile(POS_INT)
 _NONNEG_INT_RE = re.compile(NONNEG_INT)
 
 
-# What a text field of a bank file cannot carry, by stable code (the same codes refuse payee data at
-# roster import, manual entry and correction: yikatong.rosters.importer.payee), with the reason.
-TEXT_PROBLEMS = {
-    "PAYEE_DELIMITER": "含有分隔符“|”，银行文件中不允许",
-    "PAYEE_LINE_BREAK": "含有回车或换行符，银行文件中不允许",
-    "PAYEE_CONTROL_CHAR": "含有不可见的控制字符",
-    "PAYEE_UNENCODABLE": "含有 GB18030 无法表示的字符",
-}
-
-
-def text_problem_code(value: str) -> str | None:
-    """The code (TEXT_PROBLEMS) of the first thing in `value` a bank file field cannot carry, or None."""
-    if SEP in value:
-        return "PAYEE_DELIMITER"
-    if "\r" in value or "\n" in value:
-        return "PAYEE_LINE_BREAK"
-    if _CONTROL_RE.search(value):
-        return "PAYEE_CONTROL_CHAR"
-    try:
-        value.encode(ENCODING)
-    except UnicodeEncodeError:
-        return "PAYEE_UNENCODABLE"
-    return None
+# What a text field cannot carry: one rule for the file and for payee data at entry (core.banktext).
 
 
 def check_text(value, *, required: bool = True) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from yikatong.core.refusals import register_messages
-from yikatong.payments.exchange.fields import TEXT_PROBLEMS, text_problem_code
+from yikatong.core.banktext import TEXT_PROBLEMS, text_problem_code
 
 from . import spec as S
 
