@@ -1,4 +1,5 @@
-"""Issue 12 acceptance: random sequences of imports, edits, checks, approvals, disposals, bank
+"""Issue 12 acceptance: random sequences of imports, edits, checks, approvals, disposals (clearing with
+four eyes, confirming as improper), bank
 results and reissues, by several actors over two townships whose rosters share people, never pay a
 (policy, period, person) twice, and every approved fen is paid, returned or still in flight.
 
@@ -79,7 +80,11 @@ def check_invariants():
         answered = PaymentOrder.objects.filter(batch=batch, state=OrderState.ANSWERED)
         assert c["p"] == sum(o.paid_fen for o in answered)
         assert c["r"] == sum(o.failed_fen for o in answered)
-        assert c["p"] + c["r"] + c["o"] == c["t"] == batch.total_fen
+        # approved = paid + returned + in flight; what is approved is the order's lines (items held out
+        # of payment by a confirmed finding are neither committed nor paid)
+        live = PaymentOrder.objects.filter(batch=batch).exclude(state=OrderState.REJECTED)
+        assert c["p"] + c["r"] + c["o"] == c["t"] == sum(o.total_fen for o in live)
+        assert c["t"] <= batch.total_fen
 
 
 def _import(w, pk, which, persons):
@@ -107,6 +112,17 @@ def _reissue(w, pk, which):
     advance(w, reissue.pk, w.stations[which])
 
 
+def _confirm(w, pk, n):
+    """The department reviewer confirms one of the batch's open findings as improper."""
+    from yikatong.checks import services as checks
+    from yikatong.checks.models import Finding, FindingState
+
+    findings = list(Finding.objects.filter(batch_id=pk, state=FindingState.OPEN).order_by("pk"))
+    if findings:
+        checks.dispose(actor=w.users["mz_rev"], finding_id=findings[n % len(findings)].pk,
+                       decision=FindingState.CONFIRMED, reason="核实属实")
+
+
 def _remove(w, pk, which, seq):
     batch = Batch.objects.get(pk=pk)
     item = batch.items.filter(status="active").order_by("seq")[seq % max(batch.items.count(), 1):].first()
@@ -123,6 +139,7 @@ op = st.one_of(
     _import_op, _import_op, _advance_op, _advance_op, _pay_op, _pay_op,
     st.tuples(st.just("reissue"), st.integers(0, 1), st.none()),
     st.tuples(st.just("remove"), st.integers(0, 1), st.integers(0, 2)),
+    st.tuples(st.just("confirm"), st.integers(0, 1), st.integers(0, 3)),
 )
 
 
@@ -148,6 +165,8 @@ def test_random_sequences_never_pay_twice_and_balance_to_the_fen(two_towns, ops)
                             _pay(w, pk, arg, connector)
                         elif kind == "reissue":
                             _reissue(w, pk, which)
+                        elif kind == "confirm":
+                            _confirm(w, pk, arg)
                         else:
                             _remove(w, pk, which, arg)
                 except REFUSED:
