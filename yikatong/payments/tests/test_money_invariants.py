@@ -1,7 +1,7 @@
 """Issue 12 acceptance: random sequences of imports, edits, checks, approvals, disposals (clearing with
-four eyes, confirming as improper), bank
-results and reissues, by several actors over two townships whose rosters share people, never pay a
-(policy, period, person) twice, and every approved fen is paid, returned or still in flight.
+four eyes, confirming as improper), bank results and reissues, by several actors over two townships
+whose rosters share people, never pay a (policy, period, person) twice, and every approved fen is paid,
+returned or still in flight.
 
 Refusals are expected along the way (that is what the controls are for); the invariants are checked
 after every step, whatever was refused.
