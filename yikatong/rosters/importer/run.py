@@ -22,7 +22,7 @@ from . import spec as S
 from .flags import account_valid, id_flags
 from .reissue_items import refuse_new_items
 from .rows import Problem, RowValidator
-from .standard import mismatch_message, standard_function, standard_mismatch
+from .standard import above_catalogue, mismatch_message, standard_function, standard_mismatch
 
 EDITABLE_STATES = frozenset({"draft", "draft_verified"})
 IMPORT_PURPOSE = b"roster-import"  # associated data of ImportRun.content_enc
@@ -96,7 +96,11 @@ def parse_and_validate(batch: Batch, data: bytes, filename: str, progress=None, 
     problems.extend(_totals_problems(totals, amounts, rows))
     mismatch = standard_mismatch(batch.policy, drafts)
     if mismatch is not None:
-        code = "STANDARD_CONFIRMED" if confirm_standard else "STANDARD_MISMATCH"
+        if confirm_standard and above_catalogue(mismatch):
+            confirm_standard = False  # not confirmable: one batch-level error, nothing imported
+            code = "STANDARD_ABOVE_CATALOGUE"
+        else:
+            code = "STANDARD_CONFIRMED" if confirm_standard else "STANDARD_MISMATCH"
         implied = mismatch["implied_lines"]
         if implied:  # one message for the batch instead of one "amount ≠ standard × quantity" per row
             problems = [p for p in problems if not (p.code == "AMOUNT_NOT_STANDARD" and p.line in implied)]
@@ -215,7 +219,7 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
             progress(rows, rows, "正在与底册复核比对")
         attach_comparison(batch, drafts)
     errors = [p for p in problems if p.level == "error"]
-    standard_problem = next((p for p in problems if p.code in ("STANDARD_MISMATCH", "STANDARD_CONFIRMED")), None)
+    standard_problem = next((p for p in problems if p.code in ("STANDARD_MISMATCH", "STANDARD_CONFIRMED", "STANDARD_ABOVE_CATALOGUE")), None)
     warnings = [p.as_dict() for p in problems if p.level == "warning"] + [
         w for d in drafts for w in d.warnings if w["column"] == "复核比对"]
     run.rows, run.error_count, run.warning_count = rows, len(errors), len(warnings)

@@ -13,7 +13,16 @@ register_messages({
     "STANDARD_MISMATCH": "清册标准 {roster} 与政策目录标准 {catalogue} 不一致（共 {rows} 行）。"
                          "请按政策目录标准改正清册后重新导入；如确需按清册标准发放，请勾选“确认按清册标准导入”",
     "STANDARD_CONFIRMED": "已确认按清册标准导入：清册标准 {roster} 与政策目录标准 {catalogue} 不一致（共 {rows} 行）",
+    "STANDARD_ABOVE_CATALOGUE": "清册标准 {roster} 高于政策目录标准 {catalogue}（共 {rows} 行），不能确认导入："
+                                "高于目录标准发放须先按程序调整补贴政策清单，或按目录标准改正清册后重新导入",
 })
+
+
+def above_catalogue(mismatch: dict) -> bool:
+    """A roster standard above the catalogue's rate cannot be confirmed at import: paying more than the
+    published standard needs a change of the catalogue (its own approval chain), and would otherwise
+    raise one blocking AMOUNT_STANDARD finding per row at the cross-check."""
+    return any(int(fen) > mismatch["catalogue_fen"] for fen in mismatch["roster_fen"])
 
 
 def standard_function(policy):

@@ -85,16 +85,28 @@ def test_standard_different_from_the_catalogue_is_one_batch_level_message_in_yua
 
 
 def test_confirmed_standard_imports_and_is_recorded_and_audited(batch, rw):
+    rows = [row(1, standard="480.00", amount="480.00"), row(2, standard="480.00", amount="480.00"), row(3)]
+    r = run(batch, rw, rows, confirm_standard=True)
+    batch.refresh_from_db()
+    assert r.imported and r.confirm_standard and batch.item_count == 3 and batch.total_fen == 146000
+    [p] = [p for p in load_problems(r) if p.get("code")]
+    assert (p["level"], p["code"]) == ("warning", "STANDARD_CONFIRMED")
+    assert "清册标准 480.00 元/人 与政策目录标准 500.00 元/人 不一致（共 2 行）" in p["message"]
+    event = AuditEvent.objects.filter(action="rosters.import").latest("pk")
+    assert event.after["confirm_standard"] is True and event.after["standard"]["code"] == "STANDARD_CONFIRMED"
+    assert sorted(batch.items.values_list("standard_fen", flat=True)) == [48000, 48000, 50000]
+
+
+def test_a_standard_above_the_catalogue_cannot_be_confirmed_at_import(batch, rw):
+    """Paying more than the published standard needs a catalogue change, not a tick at import; the
+    refusal is one batch-level message in 元, and nothing is written (no per-row findings later)."""
     rows = [row(1, standard="520.00", amount="520.00"), row(2, standard="520.00", amount="520.00"), row(3)]
     r = run(batch, rw, rows, confirm_standard=True)
     batch.refresh_from_db()
-    assert r.imported and r.confirm_standard and batch.item_count == 3 and batch.total_fen == 154000
-    [p] = [p for p in load_problems(r) if p.get("code")]
-    assert (p["level"], p["code"]) == ("warning", "STANDARD_CONFIRMED")
-    assert "清册标准 520.00 元/人 与政策目录标准 500.00 元/人 不一致（共 2 行）" in p["message"]
-    event = AuditEvent.objects.filter(action="rosters.import").latest("pk")
-    assert event.after["confirm_standard"] is True and event.after["standard"]["code"] == "STANDARD_CONFIRMED"
-    assert sorted(batch.items.values_list("standard_fen", flat=True)) == [50000, 52000, 52000]
+    assert not r.imported and batch.item_count == 0
+    [p] = errors(r)
+    assert p["code"] == "STANDARD_ABOVE_CATALOGUE"
+    assert "清册标准 520.00 元/人 高于政策目录标准 500.00 元/人（共 2 行）" in p["message"]
 
 
 def test_several_roster_standards_are_listed_in_one_message(batch, rw):
@@ -157,7 +169,7 @@ def test_item_edit_through_the_page(client, batch, rw):
 def test_amounts_all_at_another_rate_are_one_standard_message_not_row_warnings(batch, rw):
     header = ["序号", "姓名", "身份证号码", "村(社区)", "联系电话", "银行账号", "补贴数量", "发放金额(元)"]
     rows = [[str(i), f"对象{i}", id_number(i), "第一村委会", "", card(i), q, amount]
-            for i, (q, amount) in enumerate([("1", "520.00"), ("2", "1040.00"), ("1", "520.00"), ("1", "450.00")], 1)]
+            for i, (q, amount) in enumerate([("1", "480.00"), ("2", "960.00"), ("1", "480.00"), ("1", "450.00")], 1)]
 
     def go(**kw):
         return import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows, header=header),
@@ -167,9 +179,9 @@ def test_amounts_all_at_another_rate_are_one_standard_message_not_row_warnings(b
     assert not r.imported
     [p] = errors(r)
     assert p["code"] == "STANDARD_MISMATCH"
-    assert "清册标准 520.00 元/人（3 行，按发放金额÷数量折算） 与政策目录标准 500.00 元/人 不一致（共 3 行）" in p["message"]
+    assert "清册标准 480.00 元/人（3 行，按发放金额÷数量折算） 与政策目录标准 500.00 元/人 不一致（共 3 行）" in p["message"]
     amount_warnings = [w for w in load_problems(r) if w.get("code") == "AMOUNT_NOT_STANDARD"]
     assert [w["line"] for w in amount_warnings] == [5]  # the odd row keeps its own warning
     r = go(confirm_standard=True)
     assert r.imported
-    assert dict(batch.items.values_list("seq", "standard_fen")) == {1: 52000, 2: 52000, 3: 52000, 4: 50000}
+    assert dict(batch.items.values_list("seq", "standard_fen")) == {1: 48000, 2: 48000, 3: 48000, 4: 50000}
