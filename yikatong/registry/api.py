@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from . import selectors
-from .compare import compare_rows
+from .compare import compare_for
 from .permissions import COMPARE_ROLES, VIEW_ROLES, require_region
 
 router = Router(tags=["补贴对象信息库"])
@@ -84,7 +84,7 @@ def compare(request, payload: CompareIn):
             require_region(request.user, town.ljust(12, "0"), "比对")
         except PermissionDenied as exc:
             raise HttpError(403, str(exc)) from exc
-    results = compare_rows([r.dict() for r in payload.rows], township_code=town)
+    results = compare_for(request.user, [r.dict() for r in payload.rows], township_code=town)
     return [
         {"index": r.index, "line": r.line, "ok": r.ok, "person_id": r.person_id, "org_id": r.org_id,
          "statuses": [{"code": f.code, "label": f.label, "message": f.message} for f in r.statuses]}

@@ -99,10 +99,15 @@ def _clean(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-def compare_rows(rows: Iterable, *, township_code: str | None = None) -> list[ComparisonResult]:
+def compare_rows(rows: Iterable, *, township_code: str | None = None,
+                 scope_prefix: str | None = None) -> list[ComparisonResult]:
     """Compare rows (CompareRow, dicts with name/id_number/account_no/village[/line], or tuples
     in that order) with the register. `township_code` (9 or 12 digits) checks that each person
-    is registered in that township and resolves village names there."""
+    is registered in that township and resolves village names there.
+
+    `scope_prefix` (a region code prefix; None: the whole register, for system callers only) limits
+    what the comparison may see: persons, units and accounts registered outside it are treated as
+    not in the register, so a caller never learns who is registered where outside their scope."""
     v = vault()
     items = [_row(r, i) for i, r in enumerate(rows)]
     results = [ComparisonResult(index=i, line=r.line) for i, r in enumerate(items)]
@@ -136,15 +141,19 @@ def compare_rows(rows: Iterable, *, township_code: str | None = None) -> list[Co
     people = {}
     for chunk in chunks(set(person_keys.values())):
         for p in Person.objects.filter(id_bidx__any=chunk).values("id", "id_bidx", "name", "village_id", "status", "status_since"):
-            people[p["id_bidx"]] = p
+            if _visible(p["village_id"], scope_prefix):
+                people[p["id_bidx"]] = p
     orgs = {}
     for chunk in chunks(set(org_keys.values())):
         for o in OrgPayee.objects.filter(uscc__in=chunk).values("id", "uscc", "name", "region_id"):
-            orgs[o["uscc"]] = o
+            if _visible(o["region_id"], scope_prefix):
+                orgs[o["uscc"]] = o
     by_number = defaultdict(list)
     for chunk in chunks(set(account_keys.values())):
-        for a in BankAccount.objects.filter(number_bidx__any=chunk).values("number_bidx", "person_id", "org_id", "is_current", "status"):
-            by_number[a["number_bidx"]].append(a)
+        for a in BankAccount.objects.filter(number_bidx__any=chunk).values(
+                "number_bidx", "person_id", "org_id", "is_current", "status", "person__village_id", "org__region_id"):
+            if _visible(a["person__village_id"] or a["org__region_id"] or "", scope_prefix):
+                by_number[a["number_bidx"]].append(a)
     current = {}
     pids = sorted(p["id"] for p in people.values())
     oids = sorted(o["id"] for o in orgs.values())
@@ -190,6 +199,10 @@ def compare_rows(rows: Iterable, *, township_code: str | None = None) -> list[Co
         if not res.statuses:
             res.add("matched")
     return results
+
+
+def _visible(region_code: str | None, scope_prefix: str | None) -> bool:
+    return scope_prefix is None or (region_code or "").startswith(scope_prefix)
 
 
 def _person_status(res: ComparisonResult, rec: dict) -> None:
@@ -239,3 +252,24 @@ def _check_account(res: ComparisonResult, key: str | None, cur: dict | None, by_
     now = f"，底册现用账号为 {mask_card(vault().decrypt(cur['number_enc']))}" if cur else "，底册中没有在用账户"
     old = "（名单中的账号已停用）" if holders else ""
     res.add("account_differs", f"账号与底册不一致{old}{now}")
+
+
+def compare_for(actor, rows: Iterable, *, township_code: str | None = None) -> list[ComparisonResult]:
+    """复核比对 asked by a person (page, API): the comparison sees only the register of the actor's
+    region subtree, and each call is audited with the number of rows asked and found (never the
+    identifiers themselves)."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from yikatong.accounts.scope import scope_prefix
+    from yikatong.audit.services import record
+
+    prefix = scope_prefix(actor)
+    if prefix is None:
+        raise PermissionDenied("您没有可比对的辖区")
+    results = compare_rows(rows, township_code=township_code, scope_prefix=prefix)
+    with transaction.atomic():
+        record(actor=actor, action="registry.compare", object_type="registry", object_id=prefix or "*",
+               object_repr="复核比对", after={"rows": len(results), "township": township_code or "",
+                                             "found": sum(1 for r in results if r.person_id or r.org_id)})
+    return results

@@ -315,7 +315,8 @@ def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
                       account_valid=account_valid(account, is_org=item.is_org))
         # the register comparison depends on the account (holder, shared card): taken again
         [result] = compare_rows([CompareRow(item.name, v.decrypt(item.id_enc), account, item.village_id or "", item.seq)],
-                                township_code=batch.region_id if batch.region.level == 4 else None)
+                                township_code=batch.region_id if batch.region.level == 4 else None,
+                                scope_prefix=batch.region_id[:6])  # the batch's county only
         fields.update(compare=[{"code": f.code, "message": f.message} for f in result.statuses],
                       person_id=result.person_id)
     if S.HOLDER in values:

@@ -54,3 +54,23 @@ def test_api_needs_authentication_and_role(client, token, make_user, population)
 def test_compare_api_refuses_another_township(client, token, regions):
     resp = _post(client, "/api/registry/compare", {"rows": [], "township_code": regions["town2"].code}, token)
     assert resp.status_code == 403
+
+
+def test_compare_sees_only_the_callers_region_and_is_audited(client, token, population, make_user, regions):
+    """Issue 13 (critical): a finance reviewer of another county compared 30 of 30 people of this one and
+    was told their villages. Now the comparison sees only the caller's subtree: outside it a person is
+    simply not in the register, and no place is named. Each call is audited with counts, never IDs."""
+    from yikatong.audit.models import AuditEvent
+
+    m = population[0]
+    rows = {"rows": [{"name": m.name, "id_number": m.id_number, "account_no": m.card}]}
+    outsider = make_user("other_county_fin", Role.FINANCE_REVIEWER, region=regions["other_county"])
+    other_token = account_services.issue_api_token(user=outsider, name="测试")
+    (answer,) = _post(client, "/api/registry/compare", rows, other_token).json()
+    assert [s["code"] for s in answer["statuses"]] == ["not_in_register"] and answer["person_id"] is None
+    assert "村" not in str(answer)  # nothing says where the person lives
+    (mine,) = _post(client, "/api/registry/compare", rows, token).json()  # the town's own finance office
+    assert mine["statuses"][0]["code"] == "matched" and mine["person_id"] is not None
+    events = list(AuditEvent.objects.filter(action="registry.compare").order_by("pk"))
+    assert [e.after["found"] for e in events] == [0, 1] and all(e.after["rows"] == 1 for e in events)
+    assert m.id_number not in str([e.after for e in events])

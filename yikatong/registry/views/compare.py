@@ -11,7 +11,7 @@ from yikatong.core.sheets import Column, SheetError, read_sheet
 from yikatong.core.xlsx import write_xlsx
 
 from .. import selectors, services
-from ..compare import STATUS_LABELS, CompareRow, ComparisonResult, Finding, compare_rows
+from ..compare import STATUS_LABELS, CompareRow, ComparisonResult, Finding, compare_for
 from ..forms import CompareForm, ReferenceForm
 from ..permissions import COMPARE_ROLES, REFERENCE_LOAD_ROLES, require_region
 from .common import forbidden
@@ -52,8 +52,8 @@ def compare(request):
         except SheetError as exc:
             messages.error(request, str(exc))
             return redirect("registry_compare")
-        results = compare_rows(
-            [CompareRow(r.values["姓名"], r.values["身份证号码"], r.values["银行账号"], r.values["村(社区)"], r.line)
+        results = compare_for(
+            user, [CompareRow(r.values["姓名"], r.values["身份证号码"], r.values["银行账号"], r.values["村(社区)"], r.line)
              for r in sheet.rows], township_code=town)
         for row, res in zip(sheet.rows, results):
             if row.errors:  # e.g. an ID stored as a number: the sheet's message says why

@@ -119,7 +119,8 @@ def parse_and_validate(batch: Batch, data: bytes, filename: str, progress=None, 
 def attach_comparison(batch: Batch, drafts) -> None:
     township = batch.region_id if batch.region.level == 4 else None
     results = compare_rows(
-        [CompareRow(d.name, d.id_number, d.account_no, d.village_code, d.line) for d in drafts], township_code=township
+        [CompareRow(d.name, d.id_number, d.account_no, d.village_code, d.line) for d in drafts], township_code=township,
+        scope_prefix=batch.region_id[:6],  # the batch's county: nothing of another county's register is told
     )
     for draft, res in zip(drafts, results):
         draft.compare = [{"code": f.code, "message": f.message} for f in res.statuses]
