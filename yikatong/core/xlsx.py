@@ -15,9 +15,12 @@ def write_xlsx(
     text_columns: Sequence[int] = (),
 ) -> bytes:
     """Return the bytes of an .xlsx file. Columns listed in `text_columns` are written as
-    text (ID and account numbers must never become numbers in Excel)."""
+    text (ID and account numbers must never become numbers in Excel). Every string is written as a
+    string: a name beginning with = + - @ is never a formula, a URL never a link (formula injection
+    into whoever opens the export, public notices included)."""
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
     ws = wb.add_worksheet(sheet_name[:31])
     bold = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
     title_fmt = wb.add_format({"bold": True, "font_size": 14})
