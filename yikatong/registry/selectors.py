@@ -75,10 +75,10 @@ def search_persons(actor, query: str, *, limit: int = SEARCH_LIMIT) -> tuple[lis
     masked = _MASKED_ID.match(q)
     if masked and len(masked.group(2)) == 4:
         prefix, last4 = masked.groups()
+        # only the first 4 and last 4 characters are matched, whatever else is typed: a longer prefix used
+        # to narrow the result, an oracle that recovered a full ID number in about 42 queries (issue 13)
         found = base.filter(id_mask_bidx=v.mask_index(prefix[:4], last4))
-        if len(prefix) > 4:
-            found = [p for p in found[:5000] if v.decrypt(p.id_enc).startswith(prefix)]
-        return _rows(list(found)[:limit]), "按部分隐藏的身份证号码查询（前4位与后4位）"
+        return _rows(list(found[:limit])), "按部分隐藏的身份证号码查询（只比对前4位与后4位）"
     if q.isdigit():
         digits = normalize_account(q)
         by_account = BankAccount.objects.filter(number_bidx=v.index(digits)).values("person_id")

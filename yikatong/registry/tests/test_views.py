@@ -115,3 +115,13 @@ def test_reference_page_loads_a_snapshot(client, make_user, villages):
     bad = SimpleUploadedFile("死亡.csv", csv_file([["赵六", "123", "2026-01-01"]], headers=["姓名", "身份证号码", "死亡日期"]))
     resp = client.post(reverse("registry_reference"), {"dataset": "deaths", "source_agency": "民政局", "as_of": "2026-10-31", "file": bad})
     assert "未导入" in resp.content.decode() and ReferenceSnapshot.objects.count() == 1
+
+
+def test_masked_search_matches_only_the_first_and_last_four_so_no_prefix_oracle(logged, population):
+    """Issue 13: typing more of the prefix narrowed a masked search, so a clerk recovered a full ID
+    number digit by digit (about 42 queries). Now a wrong middle changes nothing in the answer."""
+    m = population[0]
+    right = m.id_number[:10] + "******" + m.id_number[-4:]
+    wrong_digit = "0" if m.id_number[9] != "0" else "1"
+    wrong = m.id_number[:9] + wrong_digit + "******" + m.id_number[-4:]
+    assert f">{m.name}<" in _search(logged, right) and f">{m.name}<" in _search(logged, wrong)
