@@ -1,5 +1,7 @@
 """Reads on batches, scoped through rosters.scope (region subtree AND owning department, or the
 actor's station / township; DESIGN §6.7)."""
+import re
+
 from django.db.models import Q, QuerySet
 
 from yikatong.accounts.roles import Role
@@ -32,3 +34,32 @@ def waiting_on(actor) -> QuerySet[Batch]:
     """Batches in a state whose holders include one of the actor's roles."""
     states = [code for code, st in flows.STATES.items() if st.holders & actor.role_set]
     return batches_for(actor).filter(state__in=states)
+
+
+_LONG_NUMBER = re.compile(r"\d{10,}[\dXx]?")  # phones, ID numbers, cards
+
+
+def import_problems_for(actor, run) -> list[dict]:
+    """An import's problems as `actor` may see them. The operator who uploaded the file sees what they
+    typed (they hold the file and must find the cell); everyone else who sees the batch sees ID numbers,
+    accounts and phones masked, in the cell value and in the message (issue 13: full ID numbers were
+    shown to every role that could open the import)."""
+    from yikatong.core.masking import mask_card, mask_id_number, mask_phone
+
+    from .importer import spec as S
+    from .importer.run import load_problems
+
+    problems = load_problems(run)
+    if actor is not None and actor.pk == run.created_by_id:
+        return problems
+    maskers = {S.ID: mask_id_number, S.ACCOUNT: mask_card, S.PHONE: mask_phone}
+    out = []
+    for p in problems:
+        p = dict(p)
+        masker = maskers.get(p.get("column"))
+        if masker and p.get("value"):
+            p["value"] = masker(str(p["value"]))
+        p["message"] = _LONG_NUMBER.sub(lambda m: m.group(0)[:4] + "*" * max(len(m.group(0)) - 8, 2)
+                                        + m.group(0)[-4:], str(p.get("message", "")))
+        out.append(p)
+    return out

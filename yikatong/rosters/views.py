@@ -13,7 +13,7 @@ from yikatong.regions.models import Region
 from . import flows, selectors, services, transitions
 from .errors import RosterError
 from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
-from .importer.run import EDITABLE_STATES, load_problems, stage_import
+from .importer.run import EDITABLE_STATES, stage_import
 from .guards import notice_entered_on
 from .models import BatchState, ImportRun, Objection
 
@@ -138,7 +138,8 @@ def batch_import(request, batch_id: int):
 def import_result(request, run_id: int):
     run = get_object_or_404(ImportRun.objects.filter(batch__in=selectors.batches_for(request.user)), pk=run_id)
     level = request.GET.get("level", "")
-    problems = [p for p in load_problems(run) if not level or p["level"] == level] if run.processed_at else []
+    problems = ([p for p in selectors.import_problems_for(request.user, run) if not level or p["level"] == level]
+                if run.processed_at else [])
     return render(request, "rosters/import_result.html", {"run": run, "problems": problems[:2000], "level": level,
                                                           "more": max(0, len(problems) - 2000)})
 
@@ -148,7 +149,7 @@ def import_problems_xlsx(request, run_id: int):
 
     run = get_object_or_404(ImportRun.objects.filter(batch__in=selectors.batches_for(request.user)), pk=run_id)
     rows = [[p["line"] or "", p["column"], p["value"], "错误" if p["level"] == "error" else "提示", p["message"]]
-            for p in load_problems(run)]
+            for p in selectors.import_problems_for(request.user, run)]
     data = write_xlsx(["行号", "列", "填写内容", "类型", "说明"], rows, title=f"{run.filename} 校验结果", text_columns=[2])
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.xlsx"'
