@@ -12,7 +12,7 @@ from yikatong.core.profiles import get_profile
 from yikatong.core.refusals import Problem
 from yikatong.core.statemachine import SYSTEM, Machine, Transition
 from yikatong.core.statemachine import apply as apply_transition
-from yikatong.rosters import guards, scope, transitions
+from yikatong.rosters import guards, transitions
 from yikatong.rosters.models import Batch
 
 from . import refusal_codes  # noqa: F401
@@ -35,12 +35,8 @@ def _describe(order: PaymentOrder) -> str:
 
 
 def _authorize(*, actor, obj: PaymentOrder, tr: Transition) -> Problem | None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*tr.roles):
-        return Problem("ROLE_NOT_ALLOWED", what=f"执行“{tr.label}”")
-    answer = scope.refusal(actor, obj.batch, tr.roles, what=f"执行“{tr.label}”")  # through the parent batch
-    if answer is not None:
-        return Problem(answer.code, answer.message)
-    return None
+    """The batch engine's answer, asked of the order's parent batch (scope through the parent)."""
+    return transitions.authorize(actor=actor, obj=obj.batch, tr=tr)
 
 
 ORDERS = Machine(
