@@ -1,39 +1,19 @@
 """JSON API (django-ninja). Every operation requires a session or a bearer token unless
 it is on the explicit public allow-list (only the OpenAPI schema)."""
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, SessionAuth
 
-from yikatong.accounts.middleware import needs_second_factor
-from yikatong.accounts.services import user_for_token
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class LoggedInSession(SessionAuth):
-    """Session auth (CSRF enforced on unsafe methods by ninja). Where two-factor is required,
-    a session that has not passed TOTP is not authenticated for the API either."""
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if user and needs_second_factor(request):
-            return None
-        return user
-
+from yikatong.accounts.api_auth import LoggedInSession, TokenAuth, refusal_response
+from yikatong.accounts.refusal_codes import AccountRefusal
 
 api = NinjaAPI(
     title="一卡通 API",
     version="1",
     description="惠民惠农财政补贴“一卡通”发放管理系统接口。认证：登录会话或 Bearer 令牌（在“API 令牌”页面申请）。",
-    auth=[LoggedInSession(), TokenAuth()],
+    auth=[TokenAuth(), LoggedInSession()],  # a bearer request never falls back to the session
     urls_namespace="api",
     docs_decorator=None,  # docs page: login required by DenyByDefaultMiddleware
 )
+api.add_exception_handler(AccountRefusal, refusal_response(api))
 
 from yikatong.accounts.api import router as accounts_router  # noqa: E402
 from yikatong.jobs.api import router as jobs_router  # noqa: E402

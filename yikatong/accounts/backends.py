@@ -1,8 +1,20 @@
-"""Authentication backend with lockout after repeated failures."""
+"""Authentication backend with an atomic lockout that gives nothing away.
+
+Every failure looks the same to the caller (the login page answers LOGIN_FAILED): an unknown
+username, a wrong password, an inactive user and a locked account. Each of them runs the password
+hasher once, so the answer also takes about as long. A locked account never has its password
+checked — telling "locked" only after the right password would let an attacker keep guessing
+through the lock — so the lock is announced to nobody; the message says that repeated failures
+lock the account and how to get it unlocked (wait, or ask the system administrator)."""
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
-from . import services
+from . import lockout, services
 from .models import User
+
+
+def _burn_hasher(password: str) -> None:
+    User().set_password(password)  # the same work as checking a real password
 
 
 class LockoutBackend(ModelBackend):
@@ -11,12 +23,16 @@ class LockoutBackend(ModelBackend):
             return None
         user = User.objects.filter(username=username).first()
         if user is None:
-            User().set_password(password)  # equalise timing with existing users
+            _burn_hasher(password)
             return None
-        if services.is_locked(user):
+        attempt = lockout.claim(
+            user.pk, lockout.LOGIN, threshold=settings.YKT_LOCKOUT_THRESHOLD, minutes=settings.YKT_LOCKOUT_MINUTES
+        )
+        if not attempt.allowed:
+            _burn_hasher(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             services.record_login_success(user=user)
             return user
-        services.record_login_failure(user=user)
+        services.record_login_failure(user=user, locked=attempt.locked_now)
         return None

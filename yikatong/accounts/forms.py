@@ -1,4 +1,8 @@
 from django import forms
+from django.conf import settings
+
+from .models import TokenScope
+from .passwords import help_text
 
 
 class LoginForm(forms.Form):
@@ -8,8 +12,12 @@ class LoginForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
-    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput, help_text="至少8位，不能全是数字")
+    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput)
     new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password"].help_text = help_text() + "；修改后，您的全部 API 令牌将自动作废"
 
     def clean(self):
         data = super().clean()
@@ -24,3 +32,10 @@ class TotpForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label="令牌用途", max_length=100)
+    scope = forms.ChoiceField(label="权限范围", choices=TokenScope.choices, initial=TokenScope.READ)
+    days = forms.IntegerField(label="有效天数", min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.YKT_TOKEN_DEFAULT_DAYS
+        self.fields["days"].help_text = f"1至{settings.YKT_TOKEN_MAX_DAYS}天，到期自动失效"

@@ -49,6 +49,11 @@ class User(AbstractUser):
     totp_secret = models.TextField("动态口令密钥(加密)", blank=True)
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
     must_change_password = models.BooleanField("须修改密码", default=False)
+    # Second factor: wrong codes are counted like passwords (accounts.lockout) and the last accepted
+    # TOTP time step is kept so the same code cannot be used twice (accounts.totp).
+    totp_failures = models.PositiveIntegerField("连续动态口令错误次数", default=0)
+    totp_locked_until = models.DateTimeField("动态口令锁定至", null=True, blank=True)
+    totp_last_counter = models.BigIntegerField("最近使用的动态口令时间片", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -92,8 +97,21 @@ class RoleGrant(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "只读（仅查询）"
+    WRITE = "write", "读写"
+
+
+class TokenRevocation(models.TextChoices):
+    USER = "user", "本人作废"
+    PASSWORD_CHANGE = "password_change", "修改密码后自动作废"
+    PASSWORD_RESET = "password_reset", "重置密码后自动作废"
+    DEACTIVATED = "deactivated", "账号停用后自动作废"
+
+
 class ApiToken(models.Model):
-    """Bearer token for the JSON API; only its SHA-256 is stored."""
+    """Bearer token for the JSON API; only its SHA-256 is stored. A token has a scope (a read
+    token may call GET/HEAD only) and an expiry, and dies with its owner's password."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("用途", max_length=100)
@@ -102,9 +120,24 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField("作废原因", max_length=20, choices=TokenRevocation.choices, blank=True)
+    scope = models.CharField("权限范围", max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    expires_at = models.DateTimeField("有效期至")
 
     class Meta:
         verbose_name = "API 令牌"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        if self.revoked_at:
+            return self.get_revoked_reason_display() or "已作废"
+        return "已过期" if self.is_expired else "有效"

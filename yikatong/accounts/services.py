@@ -1,46 +1,36 @@
 """Writes on users, roles, organizations and tokens. One transaction, one audit event each."""
-import hashlib
-import secrets
-from datetime import timedelta
-
-from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from yikatong.audit.services import record
 from yikatong.core import crypto
 
-from .models import ApiToken, Organization, RoleGrant, User
+from . import lockout, tokens, totp
+from .models import Organization, RoleGrant, TokenRevocation, User
+from .passwords import check_new_password
+from .refusal_codes import AccountRefusal
 from .roles import Role
 
 
 def is_locked(user: User) -> bool:
-    return bool(user.locked_until and user.locked_until > timezone.now())
+    return lockout.is_locked(user, lockout.LOGIN)
 
 
 @transaction.atomic
-def record_login_failure(*, user: User) -> None:
-    """Count a failed password; lock the account once the threshold is reached."""
-    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-    user.refresh_from_db(fields=["failed_logins", "locked_until"])
-    locked = user.failed_logins >= settings.YKT_LOCKOUT_THRESHOLD
-    if locked:
-        until = timezone.now() + timedelta(minutes=settings.YKT_LOCKOUT_MINUTES)
-        User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
+def record_login_failure(*, user: User, locked: bool) -> None:
+    """Audit a wrong password; the attempt itself was counted by `lockout.claim` before the check."""
     record(
         actor=None,
         action="accounts.login_failed" + (".locked" if locked else ""),
         obj=user,
-        after={"failed_logins": user.failed_logins, "locked": locked},
+        after={"locked": locked},
     )
 
 
 @transaction.atomic
 def record_login_success(*, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_login=timezone.now())
+    lockout.clear(user.pk, lockout.LOGIN, last_login=timezone.now())
     record(actor=user, action="accounts.login", obj=user)
 
 
@@ -82,12 +72,12 @@ def create_user(
     if actor is not None:
         _check_admin_scope(actor, organization)
     if User.objects.filter(username=username).exists():
-        raise ValidationError(f"用户名“{username}”已存在")
+        raise AccountRefusal("USERNAME_TAKEN", username=username)
     unknown = set(roles) - set(Role.values)
     if unknown:
-        raise ValidationError(f"未知角色：{'、'.join(sorted(unknown))}")
+        raise AccountRefusal("ROLE_UNKNOWN", roles="、".join(sorted(unknown)))
     user = User(username=username, full_name=full_name, organization=organization, must_change_password=must_change_password)
-    validate_password(password, user)
+    check_new_password(password, user)
     user.set_password(password)
     user.save()
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
@@ -102,62 +92,67 @@ def create_user(
 
 @transaction.atomic
 def change_password(*, user: User, old_password: str, new_password: str) -> None:
+    """The user's own change. Every API token of the user is revoked with the old password."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not locked.check_password(old_password):
-        raise ValidationError("原密码不正确")
+        raise AccountRefusal("PASSWORD_OLD_WRONG")
     if old_password == new_password:
-        raise ValidationError("新密码不能与原密码相同")
-    validate_password(new_password, locked)
+        raise AccountRefusal("PASSWORD_UNCHANGED")
+    check_new_password(new_password, locked)
     locked.set_password(new_password)
     locked.must_change_password = False
     locked.save(update_fields=["password", "must_change_password"])
     user.password = locked.password
+    user.must_change_password = False
     record(actor=user, action="accounts.password_change", obj=locked)
+    tokens.revoke_all_tokens(actor=user, user=locked, reason=TokenRevocation.PASSWORD_CHANGE)
 
 
 @transaction.atomic
 def reset_password(*, actor: User | None, user: User, new_password: str) -> None:
-    """System/admin reset: the user must change it at next login."""
+    """System/admin reset: the user must change it at next login; their API tokens are revoked."""
     if actor is not None:
         _check_admin_scope(actor, user.organization)
-    validate_password(new_password, user)
+    check_new_password(new_password, user)
     user.set_password(new_password)
     user.must_change_password = actor is not None
     user.failed_logins, user.locked_until = 0, None
     user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
     record(actor=actor, action="accounts.password_reset", obj=user)
+    tokens.revoke_all_tokens(actor=actor, user=user, reason=TokenRevocation.PASSWORD_RESET)
 
 
-def new_totp_secret() -> str:
-    """A fresh secret for enrolment; nothing is stored until the user confirms a code."""
-    import pyotp
+@transaction.atomic
+def deactivate_user(*, actor: User, user: User) -> None:
+    """Admin deactivation: the user can no longer sign in and their API tokens are revoked."""
+    _check_admin_scope(actor, user.organization)
+    if user.pk == actor.pk:
+        raise PermissionDenied("不能停用自己的账号")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    record(actor=actor, action="accounts.deactivate", obj=user)
+    tokens.revoke_all_tokens(actor=actor, user=user, reason=TokenRevocation.DEACTIVATED)
 
-    return pyotp.random_base32()
 
-
-def _totp_ok(secret: str, code: str) -> bool:
-    import pyotp
-
-    return bool(secret) and pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1)
-
-
-def verify_totp(*, user: User, code: str) -> bool:
-    if not user.totp_enabled or not user.totp_secret:
-        return False
-    return _totp_ok(crypto.decrypt(user.totp_secret), code)
+new_totp_secret = totp.new_totp_secret
+verify_totp = totp.verify_totp
+verify_second_factor = totp.verify_second_factor
 
 
 @transaction.atomic
 def confirm_totp_enrolment(*, user: User, secret: str, code: str, second_factor_passed: bool) -> None:
     """Activate `secret` once the user proves it with a code. Replacing an active
-    authenticator requires the current second factor in this session (or an admin reset)."""
+    authenticator requires the current second factor in this session (or an admin reset).
+    The enrolment code's time step is recorded, so it cannot be replayed at verification."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.totp_enabled and not second_factor_passed:
-        raise PermissionDenied("已启用动态口令，更换手机须先通过当前动态口令验证，或请管理员重置")
-    if not _totp_ok(secret, code):
-        raise ValidationError("动态口令不正确，请核对手机上的6位数字后重试")
+        raise AccountRefusal("TOTP_REPLACE_NEEDS_CURRENT")
+    step = totp.matching_step(secret, code)
+    if step is None:
+        raise AccountRefusal("TOTP_INVALID")
     locked.totp_secret, locked.totp_enabled = crypto.encrypt(secret), True
-    locked.save(update_fields=["totp_secret", "totp_enabled"])
+    locked.totp_last_counter, locked.totp_failures, locked.totp_locked_until = step, 0, None
+    locked.save(update_fields=["totp_secret", "totp_enabled", "totp_last_counter", "totp_failures", "totp_locked_until"])
     user.totp_secret, user.totp_enabled = locked.totp_secret, True
     record(actor=user, action="accounts.totp_enabled", obj=locked)
 
@@ -166,44 +161,19 @@ def confirm_totp_enrolment(*, user: User, secret: str, code: str, second_factor_
 def reset_totp(*, actor: User, user: User) -> None:
     """Admin reset of a lost authenticator: the user enrols again at next login."""
     _check_admin_scope(actor, user.organization)
-    User.objects.filter(pk=user.pk).update(totp_secret="", totp_enabled=False)
+    User.objects.filter(pk=user.pk).update(
+        totp_secret="", totp_enabled=False, totp_failures=0, totp_locked_until=None, totp_last_counter=None
+    )
     record(actor=actor, action="accounts.totp_reset", obj=user)
 
 
-@transaction.atomic
-def issue_api_token(*, user: User, name: str) -> str:
-    """Create a token; the plain value is returned once and never stored."""
-    raw = "ykt_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[4:12], key_hash=hashlib.sha256(raw.encode()).hexdigest()
-    )
-    record(actor=user, action="accounts.token_issue", obj=token, after={"name": name, "prefix": token.prefix})
-    return raw
-
-
-@transaction.atomic
-def revoke_api_token(*, user: User, token_id: int) -> None:
-    token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record(actor=user, action="accounts.token_revoke", obj=token)
-
-
-def user_for_token(raw: str) -> User | None:
-    """Read-only lookup used by API auth; `last_used_at` is a plain touch, not an audited action."""
-    if not raw:
-        return None
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
-    if token is None or not token.user.is_active:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+issue_api_token = tokens.issue_api_token
+revoke_api_token = tokens.revoke_api_token
+user_for_token = tokens.user_for_token
 
 
 @transaction.atomic
 def unlock_user(*, actor: User, user: User) -> None:
     _check_admin_scope(actor, user.organization)
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, totp_failures=0, totp_locked_until=None)
     record(actor=actor, action="accounts.unlock", obj=user)

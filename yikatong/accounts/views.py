@@ -1,19 +1,25 @@
 """Login, logout, password change, two-factor, API tokens, user list. Thin: parse, call, render."""
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yikatong.core import crypto
 
+from yikatong.core.refusals import message_for
+
 from . import selectors, services
 from .forms import LoginForm, PasswordChangeForm, TokenForm, TotpForm
-from .models import User
+from .refusal_codes import AccountRefusal
 from .roles import Role
+
+
+def _refused(request, exc: AccountRefusal):
+    return render(request, "accounts/refused.html", {"refusal": exc}, status=exc.status)
 
 
 def _safe_next(request) -> str:
@@ -23,20 +29,21 @@ def _safe_next(request) -> str:
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
+    """One answer for every failure — unknown user, wrong password, inactive or locked account
+    (LOGIN_FAILED, same status and page); see accounts.backends for why."""
     form = LoginForm(request.POST or None)
-    error = ""
+    error_code = error = ""
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is not None:
             login(request, user)
             return redirect(_safe_next(request))
-        known = User.objects.filter(username=username).first()
-        if known is not None and services.is_locked(known):
-            error = "连续登录失败次数过多，账户已暂时锁定，请稍后再试或联系系统管理员。"
-        else:
-            error = "用户名或密码不正确。"
-    return render(request, "accounts/login.html", {"form": form, "error": error, "next": _safe_next(request)})
+        error_code = "LOGIN_FAILED"
+        error = message_for(error_code, threshold=settings.YKT_LOCKOUT_THRESHOLD, minutes=settings.YKT_LOCKOUT_MINUTES)
+    return render(request, "accounts/login.html", {
+        "form": form, "error": error, "error_code": error_code, "next": _safe_next(request),
+    })
 
 
 @require_POST
@@ -57,9 +64,9 @@ def password_change_view(request):
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
-        except ValidationError as exc:
-            for msg in exc.messages:
-                form.add_error(None, msg)
+        except AccountRefusal as exc:
+            form.add_error(None, exc.message)
+            form.refusal_code = exc.code
         else:
             from django.contrib.auth import update_session_auth_hash
 
@@ -81,8 +88,9 @@ def totp_setup_view(request):
                 user=request.user, secret=crypto.decrypt(pending), code=form.cleaned_data["code"],
                 second_factor_passed=bool(request.session.get("otp_ok")),
             )
-        except ValidationError as exc:
-            form.add_error("code", exc.messages[0])
+        except AccountRefusal as exc:
+            form.add_error("code", exc.message)
+            form.refusal_code = exc.code
         else:
             request.session["otp_ok"] = True
             request.session.pop("totp_pending", None)
@@ -101,10 +109,14 @@ def totp_setup_view(request):
 def totp_verify_view(request):
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.verify_totp(user=request.user, code=form.cleaned_data["code"]):
+        try:
+            services.verify_second_factor(user=request.user, code=form.cleaned_data["code"])
+        except AccountRefusal as exc:
+            form.add_error("code", exc.message)
+            form.refusal_code = exc.code
+        else:
             request.session["otp_ok"] = True
             return redirect(_safe_next(request))
-        form.add_error("code", "动态口令不正确")
     return render(request, "accounts/totp_verify.html", {"form": form})
 
 
@@ -113,7 +125,14 @@ def tokens_view(request):
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        new_token = services.issue_api_token(user=request.user, name=form.cleaned_data["name"])
+        try:
+            new_token = services.issue_api_token(
+                user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
+            )
+        except AccountRefusal as exc:
+            form.add_error(None, exc.message)
+            form.refusal_code = exc.code
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": selectors.tokens_of(request.user), "new_token": new_token}
     )
@@ -121,7 +140,10 @@ def tokens_view(request):
 
 @require_POST
 def token_revoke_view(request, token_id: int):
-    services.revoke_api_token(user=request.user, token_id=token_id)
+    try:
+        services.revoke_api_token(user=request.user, token_id=token_id)
+    except AccountRefusal as exc:
+        return _refused(request, exc)
     messages.success(request, "令牌已作废。")
     return redirect("tokens")
 
@@ -132,7 +154,8 @@ def users_view(request):
     return render(request, "accounts/users.html", {
         "users": selectors.users_for(request.user)[:500],
         "is_admin": request.user.has_role(Role.SYSADMIN),
-        "admin_actions": [("reset-password", "重置密码"), ("unlock", "解锁"), ("reset-2fa", "重置动态口令")],
+        "admin_actions": [("reset-password", "重置密码"), ("unlock", "解锁"), ("reset-2fa", "重置动态口令"),
+                          ("deactivate", "停用")],
     })
 
 
@@ -154,11 +177,14 @@ def user_admin_action(request, user_id: int, action: str):
         elif action == "unlock":
             services.unlock_user(actor=request.user, user=target)
             messages.success(request, f"{target.username} 已解除锁定。")
+        elif action == "deactivate":
+            services.deactivate_user(actor=request.user, user=target)
+            messages.success(request, f"{target.username} 已停用，其 API 令牌已全部作废。")
         elif action == "reset-2fa":
             services.reset_totp(actor=request.user, user=target)
             messages.success(request, f"{target.username} 的动态口令已重置，下次登录时重新绑定。")
         else:
             return render(request, "web/forbidden.html", status=404)
-    except PermissionDenied as exc:
+    except (PermissionDenied, AccountRefusal) as exc:
         messages.error(request, str(exc))
     return redirect("users")

@@ -8,6 +8,9 @@ Environment:
   YKT_ALLOWED_HOSTS   comma separated, default "127.0.0.1,localhost"
   YKT_PROFILE         local profile code (000..004), default 004
   YKT_SESSION_MINUTES idle session lifetime, default 30
+  YKT_LOCKOUT_THRESHOLD, YKT_LOCKOUT_MINUTES            failed passwords before a lock (5), its length (15)
+  YKT_TOTP_LOCKOUT_THRESHOLD, YKT_TOTP_LOCKOUT_MINUTES  the same for wrong TOTP codes (5, 15)
+  YKT_TOKEN_DEFAULT_DAYS, YKT_TOKEN_MAX_DAYS            API token lifetime offered (90) and allowed (365)
   YKT_DB_STATEMENT_TIMEOUT, YKT_DB_LOCK_TIMEOUT, YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT,
   YKT_DB_JOB_STATEMENT_TIMEOUT   PostgreSQL limits in seconds (300, 30, 120, 3600; 0 = off)
   YKT_JOB_LEASE_SECONDS, YKT_JOB_MAX_ATTEMPTS   background job lease (60) and attempts (3)
@@ -125,8 +128,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Every user-facing path that sets a password validates it against these (accounts.passwords);
+# the minimum-length validator is our subclass only for its Chinese message.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name")}},
+    {"NAME": "yikatong.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,6 +150,12 @@ SESSION_COOKIE_HTTPONLY = True
 # Lockout after repeated failed logins.
 YKT_LOCKOUT_THRESHOLD = int(env_str("YKT_LOCKOUT_THRESHOLD", "5"))
 YKT_LOCKOUT_MINUTES = int(env_str("YKT_LOCKOUT_MINUTES", "15"))
+# The same for wrong second-factor (TOTP) codes, counted separately from passwords.
+YKT_TOTP_LOCKOUT_THRESHOLD = int(env_str("YKT_TOTP_LOCKOUT_THRESHOLD", "5"))
+YKT_TOTP_LOCKOUT_MINUTES = int(env_str("YKT_TOTP_LOCKOUT_MINUTES", "15"))
+# API tokens: lifetime offered by default when issuing, and the longest allowed (days).
+YKT_TOKEN_DEFAULT_DAYS = int(env_str("YKT_TOKEN_DEFAULT_DAYS", "90"))
+YKT_TOKEN_MAX_DAYS = int(env_str("YKT_TOKEN_MAX_DAYS", "365"))
 # Two-factor authentication (TOTP) for approving roles: required in production.
 YKT_REQUIRE_2FA = env_bool("YKT_REQUIRE_2FA", False)
 

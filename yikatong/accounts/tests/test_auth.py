@@ -12,6 +12,12 @@ from yikatong.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
+def _next_code(secret):
+    import time
+
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
 def _login(client, username, password=PASSWORD):
     return client.post(reverse("login"), {"username": username, "password": password})
 
@@ -29,11 +35,11 @@ def test_login_success_redirects_home_and_is_audited(client, make_user):
     assert AuditEvent.objects.filter(action="accounts.login", actor__username="op").exists()
 
 
-def test_wrong_password_gives_chinese_error(client, make_user):
+def test_wrong_password_gives_login_failed(client, make_user):
     make_user("op", Role.TOWNSHIP_OPERATOR)
     resp = _login(client, "op", "wrong-password")
     assert resp.status_code == 200
-    assert "用户名或密码不正确" in resp.content.decode()
+    assert 'data-code="LOGIN_FAILED"' in resp.content.decode()
 
 
 def test_lockout_after_repeated_failures_even_with_right_password(client, make_user):
@@ -43,7 +49,8 @@ def test_lockout_after_repeated_failures_even_with_right_password(client, make_u
     user = User.objects.get(username="op")
     assert user.locked_until is not None
     resp = _login(client, "op")
-    assert resp.status_code == 200 and "已暂时锁定" in resp.content.decode()
+    # the same answer as a wrong password or an unknown user: the lock is announced to nobody
+    assert resp.status_code == 200 and 'data-code="LOGIN_FAILED"' in resp.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="accounts.login_failed.locked").count() == 1
 
@@ -52,13 +59,14 @@ def test_password_change_requires_old_password_and_validates_new(client, make_us
     make_user("op", Role.TOWNSHIP_OPERATOR)
     _login(client, "op")
     url = reverse("password_change")
-    resp = client.post(url, {"old_password": "nope-nope", "new_password": "Brand-new-9", "new_password2": "Brand-new-9"})
-    assert "原密码不正确" in resp.content.decode()
-    resp = client.post(url, {"old_password": PASSWORD, "new_password": "12345678", "new_password2": "12345678"})
+    resp = client.post(url, {"old_password": "nope-nope", "new_password": "Brand-new-99", "new_password2": "Brand-new-99"})
+    assert 'data-code="PASSWORD_OLD_WRONG"' in resp.content.decode()
+    resp = client.post(url, {"old_password": PASSWORD, "new_password": "1234567890", "new_password2": "1234567890"})
+    assert 'data-code="PASSWORD_REJECTED"' in resp.content.decode()
     assert User.objects.get(username="op").check_password(PASSWORD)
-    resp = client.post(url, {"old_password": PASSWORD, "new_password": "Brand-new-9", "new_password2": "Brand-new-9"})
+    resp = client.post(url, {"old_password": PASSWORD, "new_password": "Brand-new-99", "new_password2": "Brand-new-99"})
     assert resp.status_code == 302
-    assert User.objects.get(username="op").check_password("Brand-new-9")
+    assert User.objects.get(username="op").check_password("Brand-new-99")
     # still logged in after the change
     assert client.get(reverse("home")).status_code == 200
 
@@ -88,8 +96,9 @@ def test_two_factor_required_for_approving_roles_when_enabled(client, make_user,
 
     secret = crypto.decrypt(client.session["totp_pending"])
     resp = client.post(reverse("totp_setup"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"})
-    assert "动态口令不正确" in resp.content.decode()
-    resp = client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()})
+    assert 'data-code="TOTP_INVALID"' in resp.content.decode()
+    enrol_code = pyotp.TOTP(secret).now()
+    resp = client.post(reverse("totp_setup"), {"code": enrol_code})
     assert resp.status_code == 302
     assert User.objects.get(username="head").totp_enabled
     assert client.get(reverse("home")).status_code == 200
@@ -99,7 +108,10 @@ def test_two_factor_required_for_approving_roles_when_enabled(client, make_user,
     client.post(reverse("logout"))
     _login(client, "head")
     assert client.get(reverse("home")).url == reverse("totp_verify")
-    resp = client.post(reverse("totp_verify"), {"code": pyotp.TOTP(secret).now()})
+    # the enrolment code cannot be replayed; the next step's code (within the drift window) passes
+    resp = client.post(reverse("totp_verify"), {"code": enrol_code})
+    assert 'data-code="TOTP_REPLAYED"' in resp.content.decode()
+    resp = client.post(reverse("totp_verify"), {"code": _next_code(secret)})
     assert client.get(reverse("home")).status_code == 200
     # non-approving roles are not asked
     client.post(reverse("logout"))
