@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import authenticate
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -154,6 +155,7 @@ def users_view(request):
     return render(request, "accounts/users.html", {
         "users": selectors.users_for(request.user)[:500],
         "is_admin": request.user.has_role(Role.SYSADMIN),
+        "now": timezone.now(),
         "admin_actions": [("reset-password", "重置密码"), ("unlock", "解锁"), ("reset-2fa", "重置动态口令"),
                           ("deactivate", "停用")],
     })

@@ -149,3 +149,15 @@ def test_parallel_wrong_passwords_lock_at_exactly_the_threshold(make_user, setti
     assert _failures().filter(action="accounts.login_failed.locked").count() == 1
     user.refresh_from_db()
     assert services.is_locked(user)
+
+
+@pytest.mark.django_db
+def test_user_list_shows_both_locks_until_they_expire(client, make_user, settings):
+    settings.YKT_LOCKOUT_THRESHOLD = 1
+    admin = make_user("admin", Role.SYSADMIN)
+    make_user("op", Role.TOWNSHIP_OPERATOR)
+    authenticate(None, username="op", password="wrong-password-x")
+    client.force_login(admin)
+    assert 'data-locked="login"' in client.get(reverse("users")).content.decode()
+    User.objects.filter(username="op").update(locked_until=timezone.now() - timedelta(minutes=1))
+    assert "data-locked" not in client.get(reverse("users")).content.decode()
