@@ -15,6 +15,7 @@ MESSAGES = {
     "PASSWORD_UNCHANGED": "新密码不能与原密码相同。",
     "USERNAME_TAKEN": "用户名“{username}”已存在。",
     "ROLE_UNKNOWN": "未知角色：{roles}。",
+    "USER_DEACTIVATE_SELF": "不能停用自己的账号。",
     "TOKEN_SCOPE": "此令牌为只读令牌，只能查询（GET），不能提交或修改数据；如需提交，请申请读写令牌。",
     "TOKEN_NOT_YOURS": "没有这个令牌，或它不属于您。",
     "TOKEN_LIFETIME": "令牌有效期须在1至{max_days}天之间。",

@@ -127,7 +127,7 @@ def deactivate_user(*, actor: User, user: User) -> None:
     """Admin deactivation: the user can no longer sign in and their API tokens are revoked."""
     _check_admin_scope(actor, user.organization)
     if user.pk == actor.pk:
-        raise PermissionDenied("不能停用自己的账号")
+        raise AccountRefusal("USER_DEACTIVATE_SELF")
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     record(actor=actor, action="accounts.deactivate", obj=user)

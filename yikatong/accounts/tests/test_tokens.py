@@ -175,3 +175,18 @@ def test_token_page_issues_read_by_default_and_shows_scope_and_expiry(client, ma
     assert token.expires_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M") in body
     resp = client.post(reverse("tokens"), {"name": "太长", "scope": "write", "days": "10000"})
     assert 'data-code="TOKEN_LIFETIME"' in resp.content.decode() and ApiToken.objects.count() == 1
+
+
+def test_deactivation_is_scoped_and_never_of_oneself(make_user, regions):
+    from django.core.exceptions import PermissionDenied
+
+    admin = make_user("admin", Role.SYSADMIN)
+    outsider = make_user("far", Role.TOWNSHIP_OPERATOR, region=regions["other_county"])
+    with pytest.raises(AccountRefusal) as exc:
+        services.deactivate_user(actor=admin, user=admin)
+    assert exc.value.code == "USER_DEACTIVATE_SELF"
+    with pytest.raises(PermissionDenied):
+        services.deactivate_user(actor=admin, user=outsider)
+    outsider.refresh_from_db()
+    admin.refresh_from_db()
+    assert outsider.is_active and admin.is_active
