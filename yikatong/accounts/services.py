@@ -1,4 +1,5 @@
-"""Writes on users, roles, organizations and tokens. One transaction, one audit event each."""
+"""Writes on users, roles, organizations and tokens. One transaction, one audit event each (a password
+change, reset or deactivation that also revokes API tokens adds one `accounts.token_revoke.auto` event)."""
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
