@@ -50,13 +50,15 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def malformed_url(meta: dict) -> bool:
-    """True when the path or query is not valid percent-encoded UTF-8 (checked on the raw bytes the
-    server received: Django would otherwise re-quote them and answer with a confusing 404 or 500)."""
-    path = get_bytes_from_wsgi(meta, "PATH_INFO", "/")
-    raw_uri = meta.get("RAW_URI") or meta.get("REQUEST_URI") or ""  # gunicorn / uwsgi: before unquoting
-    raw_path = raw_uri.split("?", 1)[0].encode("latin-1", "replace")
+    """True when the path or query is not valid percent-encoded UTF-8. Django re-quotes path bytes
+    that are not UTF-8 (b"\\xff" becomes "%FF") and would answer with a confusing 404 or 500, so the
+    path is un-quoted again and checked; the raw URI (gunicorn's RAW_URI, uwsgi's REQUEST_URI) is
+    checked for broken escapes before the server decoded them."""
+    path = unquote_to_bytes(get_bytes_from_wsgi(meta, "PATH_INFO", "/"))
+    raw_uri = (meta.get("RAW_URI") or meta.get("REQUEST_URI") or "").encode("latin-1", "replace")
+    raw_path = raw_uri.split(b"?", 1)[0]
     query = get_bytes_from_wsgi(meta, "QUERY_STRING", "")
-    return (not _is_utf8(path) or bool(_BAD_PERCENT.search(raw_path))
+    return (not _is_utf8(path) or not _is_utf8(unquote_to_bytes(raw_path)) or bool(_BAD_PERCENT.search(raw_path))
             or bool(_BAD_PERCENT.search(query)) or not _is_utf8(unquote_to_bytes(query)))
 
 
