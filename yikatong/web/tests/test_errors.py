@@ -6,7 +6,8 @@ import re
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import DatabaseError
+from django.core.signals import request_finished, request_started
+from django.db import DatabaseError, close_old_connections
 from django.test import RequestFactory
 
 from conftest import PASSWORD
@@ -106,7 +107,16 @@ def _wsgi(path: str, query: str = "", raw_uri: str | None = None) -> tuple[str, 
         environ["RAW_URI"] = raw_uri
     environ["wsgi.input"] = io.BytesIO(b"")
     status = []
-    body = b"".join(WSGIHandler()(environ, lambda s, h, *a: status.append(s)))
+    # as the test client does: the test's connection (inside its transaction) must not be closed
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, lambda s, h, *a: status.append(s))
+        body = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return status[0], body
 
 
