@@ -54,6 +54,9 @@ def log_server_error(request, exc: BaseException, reference: str) -> None:
 def _refusal_parts(exc, default: str) -> tuple[str, str]:
     if isinstance(exc, Refusal):
         return exc.code, exc.message
+    text = str(exc) if exc is not None else ""
+    if text and not text.isascii():  # a view's own Chinese reason (PermissionDenied("您没有可比对的辖区"))
+        return default, text
     return default, _message(default)
 
 
@@ -134,6 +137,8 @@ class RedactExceptionFilter(logging.Filter):
     database error quotes the values it failed on)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(getattr(record, "request", None), "error_reference", None) and record.name == "django.request":
+            return False  # already logged, with its reference, by ErrorReferenceMiddleware
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = redacted_traceback(record.exc_info[1])
             record.exc_info = None
