@@ -143,3 +143,18 @@ def test_a_malformed_url_is_400_not_404_or_500(path, query, raw_uri):
 def test_a_well_formed_chinese_url_still_passes():
     status, _ = _wsgi("/public/policies/", "q=%E4%BD%8E%E4%BF%9D", "/public/policies/?q=%E4%BD%8E%E4%BF%9D")
     assert status.startswith("200")
+
+
+def test_a_bad_request_is_a_chinese_400_page(client):
+    resp = client.get("/login/", HTTP_HOST="evil.example")  # not in ALLOWED_HOSTS: SuspiciousOperation
+    assert resp.status_code == 400 and 'data-error-code="BAD_REQUEST"' in resp.content.decode()
+
+
+def test_a_plain_permission_denied_shows_the_views_reason(client, make_user, regions):
+    """registry.require_region raises PermissionDenied with a Chinese reason: the 403 page shows it."""
+    from yikatong.web.errors import permission_denied
+    from django.core.exceptions import PermissionDenied
+
+    request = RequestFactory().get("/registry/compare/")
+    body = permission_denied(request, PermissionDenied("您没有可比对的辖区")).content.decode()
+    assert "您没有可比对的辖区" in body and 'data-error-code="FORBIDDEN"' in body
