@@ -74,5 +74,7 @@ def _walk_two_homes(browser, base):
     assert page.locator("td", has_text="accounts.login").count() >= 1
     # bootstrap and htmx are served locally, not from a CDN
     assert page.evaluate("typeof htmx") == "object"
+    page.goto(f"{base}/api/docs")  # the API documentation (Swagger UI, served locally) under the same CSP
+    page.wait_for_selector(".swagger-ui .info")
     assert blocked == []
     page.close()
