@@ -160,6 +160,8 @@ def install_api_handlers(api) -> None:
         text = str(exc)
         if exc.status_code == 400 and text.startswith("Cannot parse request body"):
             code, text = "MALFORMED_REQUEST", _message("MALFORMED_REQUEST")
+        elif exc.status_code == 403 and text.startswith("CSRF check"):
+            code, text = "CSRF_FAILED", _message("CSRF_FAILED")
         elif isinstance(exc, AuthenticationError) or text.isascii():  # ninja's English defaults
             text = _message(code)
         return json_error(code, text, exc.status_code, detail=text)

@@ -158,3 +158,13 @@ def test_a_plain_permission_denied_shows_the_views_reason(client, make_user, reg
     request = RequestFactory().get("/registry/compare/")
     body = permission_denied(request, PermissionDenied("您没有可比对的辖区")).content.decode()
     assert "您没有可比对的辖区" in body and 'data-error-code="FORBIDDEN"' in body
+
+
+def test_an_api_csrf_failure_is_json_with_its_code(make_user):
+    from django.test import Client
+
+    make_user("op", Role.TOWNSHIP_OPERATOR)
+    browser = Client(enforce_csrf_checks=True)
+    browser.login(username="op", password=PASSWORD)
+    resp = browser.post("/api/registry/compare", {"rows": []}, content_type="application/json")
+    assert resp.status_code == 403 and resp.json()["code"] == "CSRF_FAILED"
