@@ -54,7 +54,7 @@ def log_server_error(request, exc: BaseException, reference: str) -> None:
 def _refusal_parts(exc, default: str) -> tuple[str, str]:
     if isinstance(exc, Refusal):
         return exc.code, exc.message
-    text = str(exc) if exc is not None else ""
+    text = str(exc) if isinstance(exc, PermissionDenied) else ""  # never echo a 400's (attacker's) text
     if text and not text.isascii():  # a view's own Chinese reason (PermissionDenied("您没有可比对的辖区"))
         return default, text
     return default, _message(default)
