@@ -15,6 +15,10 @@ api = NinjaAPI(
 )
 api.add_exception_handler(AccountRefusal, refusal_response(api))
 
+from yikatong.web.errors import install_api_handlers  # noqa: E402
+
+install_api_handlers(api)  # errors as JSON {"code", "message"}; never a raw exception text
+
 from yikatong.accounts.api import router as accounts_router  # noqa: E402
 from yikatong.jobs.api import router as jobs_router  # noqa: E402
 from yikatong.checks.api import router as checks_router  # noqa: E402

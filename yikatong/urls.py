@@ -20,3 +20,9 @@ urlpatterns = [
     path("public/", include("yikatong.web.public_urls")),
     path("api/", api.urls),
 ]
+
+# Error pages in Chinese (JSON {"code", "message"} under /api/): yikatong.web.errors
+handler400 = "yikatong.web.errors.bad_request"
+handler403 = "yikatong.web.errors.permission_denied"
+handler404 = "yikatong.web.errors.page_not_found"
+handler500 = "yikatong.web.errors.server_error"

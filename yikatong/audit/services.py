@@ -50,3 +50,10 @@ def record(
     event.save(force_insert=True)
     ChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def record_export(*, actor, what: str, obj=None, rows: int, object_type: str = "", object_id: str = "") -> AuditEvent:
+    """An export or print of personal data: who took how many rows of what (never the rows)."""
+    with transaction.atomic():
+        return record(actor=actor, action=f"export.{what}", obj=obj, object_type=object_type, object_id=object_id,
+                      after={"rows": rows})

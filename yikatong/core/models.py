@@ -24,3 +24,19 @@ class Holiday(models.Model):
         kind = "上班" if self.is_workday else "放假"
         label = f"{self.date.isoformat()} {self.name}" if self.name else self.date.isoformat()
         return f"{label}（{kind}）"
+
+
+class RateCounter(models.Model):
+    """One fixed window of a rate limit (core.ratelimit): how much of `key`'s allowance was used since
+    `window_start`. Taken with a conditional UPDATE, so every web worker and thread shares the count."""
+
+    key = models.CharField("限流键", max_length=120)
+    window_start = models.DateTimeField("窗口开始")
+    count = models.PositiveIntegerField("已用次数", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="uniq_rate_window")]
+        verbose_name = "访问频率计数"
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start.isoformat()}: {self.count}"

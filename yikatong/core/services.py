@@ -5,6 +5,7 @@ import datetime
 
 from django.db import transaction
 
+from .holiday_access import require_calendar_admin
 from .models import Holiday
 
 
@@ -26,6 +27,7 @@ def set_holiday(*, actor, date: datetime.date, is_workday: bool, name: str = "")
     name = (name or "").strip()
     if len(name) > Holiday._meta.get_field("name").max_length:
         raise ValueError(f"节假日名称“{name}”过长，最多50个字")
+    require_calendar_admin(actor)
     with transaction.atomic():
         existing = Holiday.objects.select_for_update().filter(date=date).first()
         before = {"is_workday": existing.is_workday, "name": existing.name} if existing else None
@@ -42,6 +44,7 @@ def set_holiday(*, actor, date: datetime.date, is_workday: bool, name: str = "")
 
 def delete_holiday(*, actor, date: datetime.date) -> bool:
     """Remove the entry for `date` (the default calendar applies again). False if there was none."""
+    require_calendar_admin(actor)
     with transaction.atomic():
         holiday = Holiday.objects.select_for_update().filter(date=date).first()
         if holiday is None:

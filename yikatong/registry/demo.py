@@ -6,7 +6,6 @@ operator would do it; the random generator is seeded, so every run builds the sa
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import random
@@ -14,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from yikatong.core.csvfile import csv_writer
 from yikatong.regions.models import Region
 from yikatong.regions.selectors import subtree
 
@@ -27,7 +27,7 @@ AS_OF = dt.date(2026, 10, 31)
 
 def _csv(headers: list[str], rows: list[list]) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv_writer(buf, lineterminator="\r\n")
     w.writerow(headers)
     w.writerows(rows)
     return buf.getvalue().encode("utf-8")

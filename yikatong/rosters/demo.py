@@ -1,11 +1,11 @@
 """Demo batches: one taken through the whole review cycle to finance approval, one waiting on the
 department, one draft — built with the real services by the demo users. Idempotent."""
-import csv
 import datetime
 import io
 
 from django.utils import timezone
 
+from yikatong.core.csvfile import csv_writer
 from yikatong.core import calendar
 from yikatong.core.profiles import get_profile
 
@@ -28,7 +28,7 @@ def _roster_csv(town, n: int, offset: int) -> bytes:
 
     v = vault()
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(["序号", "姓名", "身份证号码", "村(社区)", "银行账号", "手机号码", "发放金额(元)"])
     people = (Person.objects.filter(village__parent=town, status="normal", accounts__status="active")
               .select_related("village").order_by("pk").distinct()[offset:offset + n])

@@ -2,6 +2,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from yikatong.audit.services import record_export
 from yikatong.core.money import Money
 
 from . import exports
@@ -25,7 +26,9 @@ def template(request, batch_id: int):
 
 def roster(request, batch_id: int):
     b = _batch(request, batch_id)
-    return _xlsx(exports.roster_xlsx(b), f"{exports.title_of(b, '发放清册')}.xlsx")
+    data = exports.roster_xlsx(b)
+    record_export(actor=request.user, what="roster_xlsx", obj=b, rows=b.items.filter(status="active").count())
+    return _xlsx(data, f"{exports.title_of(b, '发放清册')}.xlsx")
 
 
 def summary(request, batch_id: int):
@@ -47,4 +50,6 @@ def printable(request, batch_id: int, what: str):
         ctx["summary"] = exports.summary(b, ctx["excluded"])
     else:
         ctx["rows"] = list(exports.notice_rows(b))
+    if "rows" in ctx:  # lists of persons: audited with the count (the summary holds none)
+        record_export(actor=request.user, what=f"print_{what}", obj=b, rows=len(ctx["rows"]))
     return render(request, f"rosters/print_{what}.html", ctx)

@@ -14,6 +14,11 @@ Environment:
   YKT_DB_STATEMENT_TIMEOUT, YKT_DB_LOCK_TIMEOUT, YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT,
   YKT_DB_JOB_STATEMENT_TIMEOUT   PostgreSQL limits in seconds (300, 30, 120, 3600; 0 = off)
   YKT_JOB_LEASE_SECONDS, YKT_JOB_MAX_ATTEMPTS   background job lease (60) and attempts (3)
+  YKT_TRUSTED_PROXIES  comma separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed
+                       (default empty: the client address is the TCP peer's)
+  YKT_PROXY_SSL_HEADER "1" behind a TLS-terminating proxy that sets X-Forwarded-Proto (default off)
+  YKT_LOOKUP_RATE      personal-data searches per user, "N/min" or "N/hour" (default 30/min)
+  YKT_COMPARE_ROWS_PER_HOUR  rows a user may compare against the register per hour (default 100000)
 """
 from pathlib import Path
 
@@ -54,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "yikatong.core.middleware.RejectNulMiddleware",
+    "yikatong.core.middleware.RejectMalformedPathMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,8 +71,40 @@ MIDDLEWARE = [
     "yikatong.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yikatong.web.headers.NoStoreMiddleware",
     "yikatong.audit.middleware.RequestContextMiddleware",
+    "yikatong.web.errors.ErrorReferenceMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline script, no
+# eval); styles allow inline style attributes (templates use a few; no script runs from them).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+CSRF_FAILURE_VIEW = "yikatong.web.errors.csrf_failure"
+
+# Reverse proxies: X-Forwarded-For is believed only from these peers (audit.middleware.client_ip), and
+# X-Forwarded-Proto only when YKT_PROXY_SSL_HEADER is on (otherwise anyone could claim HTTPS).
+YKT_TRUSTED_PROXIES = env_list("YKT_TRUSTED_PROXIES", "")
+if env_bool("YKT_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Personal-data lookups per user (registry.ratelimit): searches in a window, compared rows per hour.
+YKT_LOOKUP_RATE = env_str("YKT_LOOKUP_RATE", "30/min")
+YKT_COMPARE_ROWS_PER_HOUR = int(env_str("YKT_COMPARE_ROWS_PER_HOUR", "100000"))
 
 ROOT_URLCONF = "yikatong.urls"
 WSGI_APPLICATION = "yikatong.wsgi.application"
@@ -197,7 +236,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # a logged exception keeps its stack, not its message (database errors quote personal data)
+    "filters": {"redact": {"()": "yikatong.web.errors.RedactExceptionFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -14,7 +14,7 @@ YKT_REQUIRE_2FA = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = os.environ.get("YKT_SSL_REDIRECT", "1") == "1"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# SECURE_PROXY_SSL_HEADER: only with YKT_PROXY_SSL_HEADER=1 behind a proxy that sets the header (base.py)
 SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # a new dict: never mutate the one shared with the base module

@@ -10,6 +10,6 @@ def home(request):
 
 
 def healthz(request):
-    """Public: database and worker state. 200 when the database answers, 503 otherwise."""
+    """Public: database and worker state, ok or not, no detail. 200 when the database answers, 503 otherwise."""
     report = health()
     return JsonResponse(report, status=200 if report["database"]["state"] == "ok" else 503)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from yikatong.core.sheets import Column, SheetError, read_sheet
 from yikatong.core.xlsx import write_xlsx
 
-from .. import selectors, services
+from .. import lookups, selectors, services
 from ..compare import STATUS_LABELS, CompareRow, ComparisonResult, Finding, compare_for
 from ..forms import CompareForm, ReferenceForm
 from ..permissions import COMPARE_ROLES, REFERENCE_LOAD_ROLES, require_region
@@ -52,9 +52,13 @@ def compare(request):
         except SheetError as exc:
             messages.error(request, str(exc))
             return redirect("registry_compare")
-        results = compare_for(
-            user, [CompareRow(r.values["姓名"], r.values["身份证号码"], r.values["银行账号"], r.values["村(社区)"], r.line)
-             for r in sheet.rows], township_code=town)
+        try:
+            results = compare_for(
+                user, [CompareRow(r.values["姓名"], r.values["身份证号码"], r.values["银行账号"], r.values["村(社区)"], r.line)
+                 for r in sheet.rows], township_code=town)
+        except lookups.LookupRateLimited as exc:
+            messages.error(request, f"{exc.message}（{exc.code}）")
+            return render(request, "registry/compare.html", {"form": form, "labels": STATUS_LABELS}, status=429)
         for row, res in zip(sheet.rows, results):
             if row.errors:  # e.g. an ID stored as a number: the sheet's message says why
                 res.statuses = [Finding("invalid_id", "；".join(e.message for e in row.errors))]

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import selectors, services
+from .. import lookups, selectors, services
 from ..forms import LifeEventForm, SearchForm
 from ..permissions import MAINTAIN_ROLES, REVEAL_ROLES, VIEW_ROLES
 from .common import forbidden
@@ -17,14 +17,19 @@ def search(request):
     if not request.user.has_role(*VIEW_ROLES):
         return forbidden(request)
     form = SearchForm(request.POST or None)
-    rows, how = [], ""
+    rows, how, status = [], "", 200
     if request.method == "POST" and form.is_valid():
-        rows, how = selectors.search_persons(request.user, form.cleaned_data["q"])
+        try:
+            rows, how = lookups.search(request.user, form.cleaned_data["q"])
+        except lookups.LookupRateLimited as exc:
+            messages.error(request, f"{exc.message}（{exc.code}）")
+            status = 429
     q = form["q"].value() or ""
     # A full ID or account number typed in is not shown back (screens show masked values only).
     shown = "" if sum(c.isdigit() for c in q) >= 8 and "*" not in q else q
     return render(request, "registry/search.html", {"form": form, "rows": rows, "how": how, "shown_q": shown,
-                                                    "searched": request.method == "POST"})
+                                                    "searched": request.method == "POST" and status == 200},
+                  status=status)
 
 
 def person(request, person_id: int):

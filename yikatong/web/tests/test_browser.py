@@ -51,7 +51,14 @@ def test_two_roles_log_in_and_see_their_homes(live_server, make_user, regions):
 
 def _walk_two_homes(browser, base):
     page = browser.new_page()
+    # issue 13: the Content-Security-Policy (script-src 'self') must block nothing the pages use
+    blocked = []
+    page.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
     _login(page, base, "zhan")
+    # the print button works through js/yikatong.js (no inline onclick)
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    page.click("[data-ykt-print]")
+    assert page.evaluate("window.__printed === true")
     assert page.inner_text("[data-testid=shell-roles]") == "乡镇经办站所"
     assert page.inner_text("[data-testid=shell-region]") == "大槐树镇"
     assert page.is_visible("[data-testid=todo-empty]")
@@ -67,4 +74,7 @@ def _walk_two_homes(browser, base):
     assert page.locator("td", has_text="accounts.login").count() >= 1
     # bootstrap and htmx are served locally, not from a CDN
     assert page.evaluate("typeof htmx") == "object"
+    page.goto(f"{base}/api/docs")  # the API documentation (Swagger UI, served locally) under the same CSP
+    page.wait_for_selector(".swagger-ui .info")
+    assert blocked == []
     page.close()

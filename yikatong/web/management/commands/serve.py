@@ -19,6 +19,8 @@ from yikatong.accounts.demo import DEMO_PASSWORD, demo_logins
 
 MAX_RESTARTS = 5
 RESTART_WINDOW = 60.0
+STOP_TIMEOUT = 10.0  # seconds a child has to stop after the forwarded signal before it is killed
+GRACEFUL_TIMEOUT = 8  # gunicorn's own graceful shutdown, within STOP_TIMEOUT
 STOP = threading.Event()  # set to stop the service (tests; Ctrl+C does the same)
 
 
@@ -29,7 +31,8 @@ class Supervised:
         self.restarts: deque[float] = deque()
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(self.argv, env=self.env)
+        # own session and process group: signals are forwarded explicitly, and a kill reaches grandchildren
+        self.proc = subprocess.Popen(self.argv, env=self.env, start_new_session=True)
 
     def died(self) -> bool:
         return self.proc is not None and self.proc.poll() is not None
@@ -43,18 +46,27 @@ class Supervised:
         self.restarts.append(now)
         return True
 
-    def stop(self) -> None:
+    def stop(self, signum: int = signal.SIGTERM) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(signum)
 
-    def wait(self) -> None:
+    def wait(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Wait for the child to stop; past `timeout`, kill it. Then kill whatever is left of its
+        process group (workers of a master that died first)."""
         if self.proc is None:
             return
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            self._kill_group()
             self.proc.wait()
+        self._kill_group()
+
+    def _kill_group(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def processes(*, bind: str, workers: int) -> list[Supervised]:
@@ -64,7 +76,8 @@ def processes(*, bind: str, workers: int) -> list[Supervised]:
     return [
         Supervised("后台任务进程", [os.path.join(bindir, "yikatong"), "worker"], env),
         Supervised("网站进程", [os.path.join(bindir, "gunicorn"), "yikatong.wsgi:application", "--bind", bind,
-                            "--workers", str(workers), "--threads", "4", "--access-logfile", "-"], env),
+                            "--workers", str(workers), "--threads", "4", "--access-logfile", "-",
+                            "--graceful-timeout", str(GRACEFUL_TIMEOUT)], env),
     ]
 
 
@@ -76,6 +89,15 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args, bind, workers, **options):
+        received: list[int] = []
+
+        def on_signal(signum, frame):
+            received.append(signum)
+            STOP.set()
+
+        if threading.current_thread() is threading.main_thread():  # tests run the command in a thread
+            signal.signal(signal.SIGTERM, on_signal)
+            signal.signal(signal.SIGINT, on_signal)
         children = processes(bind=bind, workers=workers)
         for child in children:
             child.start()
@@ -97,11 +119,13 @@ class Command(BaseCommand):
                     time.sleep(1.0)
                     child.start()
         except KeyboardInterrupt:
-            pass
+            received.append(signal.SIGINT)
         finally:
+            forward = received[0] if received else signal.SIGTERM
             for child in children:
-                child.stop()
+                child.stop(forward)
             for child in children:
                 child.wait()
         if failed:
             sys.exit(1)
+        self.stdout.write("一卡通已停止。")

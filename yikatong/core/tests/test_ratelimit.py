@@ -1,0 +1,66 @@
+"""The database-backed fixed-window counter behind the personal-data lookup limits (issue 13)."""
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from yikatong.core.models import RateCounter
+from yikatong.core.ratelimit import Rate, take, used
+
+T0 = dt.datetime(2026, 12, 3, 9, 30, 5, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("text,rate", [("30/min", Rate(30, 60)), ("1000/hour", Rate(1000, 3600)),
+                                       ("5/10s", Rate(5, 10)), (" 2 / day ", Rate(2, 86400))])
+def test_rates_parse(text, rate):
+    assert Rate.parse(text) == rate
+
+
+@pytest.mark.parametrize("text", ["30", "x/min", "30/fortnight", ""])
+def test_a_bad_rate_is_refused(text):
+    with pytest.raises(ValueError):
+        Rate.parse(text)
+
+
+@pytest.mark.django_db
+def test_the_n_plus_first_take_in_a_window_is_refused_and_the_next_window_starts_afresh():
+    assert all(take("k", limit=3, window=60, now=T0) for _ in range(3))
+    assert not take("k", limit=3, window=60, now=T0 + dt.timedelta(seconds=50))
+    assert used("k", window=60, now=T0) == 3  # a refusal spends nothing
+    assert take("k", limit=3, window=60, now=T0 + dt.timedelta(seconds=60))
+    assert RateCounter.objects.filter(key="k").count() == 1  # the old window was dropped
+    assert take("other", limit=3, window=60, now=T0)
+
+
+@pytest.mark.django_db
+def test_amounts_are_spent_whole_or_not_at_all():
+    assert take("rows", limit=10, window=3600, amount=7, now=T0)
+    assert not take("rows", limit=10, window=3600, amount=4, now=T0)
+    assert take("rows", limit=10, window=3600, amount=3, now=T0)
+    assert not take("big", limit=10, window=3600, amount=11, now=T0)
+    assert used("rows", window=3600, now=T0) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_takes_never_overspend():
+    """Eight threads (separate connections, as separate web workers would have) race for 5 takes."""
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:") or \
+            "mode=memory" in str(connection.settings_dict["NAME"]):
+        pytest.skip("in-memory SQLite is one connection per thread without shared data; PostgreSQL runs this")
+    results, barrier = [], threading.Barrier(8)
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(take("race", limit=5, window=60, now=T0))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 3 + [True] * 5
+    assert used("race", window=60, now=T0) == 5
