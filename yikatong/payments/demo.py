@@ -68,7 +68,7 @@ def _pay(order, users, fail_seq: dict[int, str]):
 
     from yikatong.banksim.options import SimOptions
     from yikatong.banksim.services import process_payment_file
-    from yikatong.payments.exchange.connector import PROCESSED
+    from yikatong.payments.exchange.connector import PROCESSED, private_dir
 
     from . import services
     from yikatong.jobs.models import Job
@@ -82,7 +82,7 @@ def _pay(order, users, fail_seq: dict[int, str]):
     # The bank simulator takes the file from the outbox (as `yikatong banksim run` would) and answers.
     answer = process_payment_file(actor=None, filename=path.name, data=path.read_bytes(),
                                   options=SimOptions(fail_seq=fail_seq))
-    (outbox / PROCESSED).mkdir(exist_ok=True)
+    private_dir(outbox / PROCESSED)
     os.replace(path, outbox / PROCESSED / path.name)
     order = services.ingest(actor=treasury, filename=answer.filename, data=answer.data).order
     job = Job.objects.filter(key=f"payments:sms:{order.pk}").order_by("-pk").first()

@@ -116,6 +116,9 @@ class BankFile(models.Model):
     content = models.BinaryField("文件内容（密文）")
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("字节数")
+    # Set when the file was refused but kept as evidence (e.g. an unauthenticated X arriving after the
+    # batch's authenticated R, payments.ingest): it answers nothing and changed nothing.
+    refusal_code = models.CharField("拒收原因代码", max_length=60, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

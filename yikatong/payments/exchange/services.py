@@ -18,14 +18,14 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.core.serials import take_next
 from yikatong.audit.services import record
-from yikatong.core import crypto
+from yikatong.core import crypto, sealed
 from yikatong.core.profiles import current_profile
 
 from ..models import AgentBank, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
 from .fields import check_account, check_text
 from .filenames import check_bank_code, parse_file_name
 from .mac import ALGORITHMS, preferred_alg
-from .storage import seal_content
+from .storage import PURPOSE as BANK_FILE_PURPOSE
 
 __all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
 
@@ -126,8 +126,10 @@ def next_batch_no(*, actor, county_code: str, year: int) -> str:
 
 
 @transaction.atomic
-def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) -> tuple[BankFile, bool]:
-    """Archive a file sent (P) or received (R, X), byte for byte. Returns (file, created).
+def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes,
+                    refusal_code: str = "") -> tuple[BankFile, bool]:
+    """Archive a file sent (P) or received (R, X), byte for byte, sealed (core.sealed). Returns (file, created).
+    `refusal_code`: a received file refused but kept as evidence (it answers nothing).
 
     The same name with the same bytes again is a replay: the stored file is returned with
     created=False and nothing changes. The same name with other bytes, or the same bytes
@@ -142,7 +144,7 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) ->
         raise TypeError("文件内容必须是字节串")
     content = bytes(content)
     direction = Direction.OUT if parts.kind == FileKind.PAYMENT else Direction.IN
-    digest = hashlib.sha256(content).hexdigest()
+    digest = sealed.digest(content)
     existing = BankFile.objects.filter(kind=parts.kind, filename=filename).first()
     if existing is not None:
         if existing.sha256 == digest:
@@ -155,7 +157,8 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) ->
         with transaction.atomic():
             bank_file = BankFile.objects.create(
                 direction=direction, kind=parts.kind, bank=bank, batch_no=parts.batch_no, filename=filename,
-                content=seal_content(content), sha256=digest, size=len(content),
+                content=sealed.seal(content, purpose=BANK_FILE_PURPOSE).blob, sha256=digest, size=len(content),
+                refusal_code=refusal_code,
             )
     except IntegrityError:  # a concurrent caller stored it first
         existing = BankFile.objects.filter(kind=parts.kind, filename=filename, sha256=digest).first()
@@ -163,5 +166,6 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) ->
             return existing, False
         raise BankFileConflict(f"文件 {filename} 与同时保存的另一文件冲突，请与银行核实") from None
     record(actor=actor, action="payments.bank_file.store", obj=bank_file,
-           after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest, "size": len(content)})
+           after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest, "size": len(content),
+                  **({"refusal_code": refusal_code} if refusal_code else {})})
     return bank_file, True
