@@ -200,3 +200,68 @@ def test_archived_answer_leaves_no_plaintext_copy(pw, sent, collect):
     for path in leftovers:  # whatever is kept on disk is neither the plaintext nor readable by others
         assert path.read_bytes() != answer.data and _mode(path) == 0o600
     assert BankFile.objects.get(filename=answer.filename).data() == answer.data
+
+
+# ---- the signed agreement text: sealed at rest, served only to its readers -----------------------
+
+PDF = b"%PDF-1.4\n%signed three-party agreement\n%%EOF\n"
+
+
+def _admin():
+    from yikatong.accounts.models import User
+
+    return User.objects.get(username="bankadmin")  # the system administrator of the county (conftest pw)
+
+
+@pytest.fixture
+def signed(pw, regions):
+    from django.core.files.base import ContentFile
+
+    from yikatong.accounts.models import Organization, OrgKind
+    from yikatong.payments.exchange import services as exchange
+    from yikatong.payments.exchange.testing import DAY
+
+    admin = _admin()
+    bank = pw.agreement.bank
+    dept = Organization.objects.create(name="民政局X", kind=OrgKind.LINE_DEPARTMENT, region=regions["county"], code="DX")
+    return exchange.create_agreement(
+        actor=admin, bank=bank, payer=pw.orgs["czj"], payer_account="6217000010005678", payer_name="洪洞县财政局",
+        mac_key=KEY, valid_from=DAY, department=dept, document=ContentFile(PDF, name='../协议"; x.pdf'))
+
+
+def test_agreement_text_is_sealed_and_typed_from_its_bytes(signed):
+    doc = signed.signed_text
+    assert PDF not in bytes(doc.content_enc) and doc.data() == PDF and doc.sha256 == signed.document_sha256
+    assert doc.content_type == "application/pdf" and "/" not in doc.filename and '"' not in doc.filename
+
+
+def test_agreement_text_of_another_type_is_refused(pw):
+    from django.core.files.base import ContentFile
+
+    from yikatong.payments.errors import PaymentError
+    from yikatong.payments.exchange import services as exchange
+    from yikatong.payments.exchange.testing import DAY
+
+    with pytest.raises(PaymentError) as exc:
+        exchange.create_agreement(
+            actor=_admin(), bank=pw.agreement.bank, payer=pw.orgs["czj"],
+            payer_account="6217000010005678", payer_name="洪洞县财政局", mac_key=KEY, valid_from=DAY,
+            document=ContentFile(b"<html><script>alert(1)</script>", name="协议.pdf"))
+    assert exc.value.code == "AGREEMENT_DOCUMENT_TYPE"
+
+
+@pytest.mark.parametrize("who, status", [("fin", 200), ("gk", 200), ("bankadmin", 200), ("other_fin", 404),
+                                         ("zhan", 404), ("mz_head", 404), ("czs", 404)])
+def test_agreement_text_download(client, pw, signed, who, status):
+    from django.urls import reverse
+
+    from yikatong.rosters.tests.test_http import login
+
+    user = _admin() if who == "bankadmin" else pw.users[who]
+    resp = login(client, user).get(reverse("payments_agreement_document", args=[signed.pk]))
+    assert resp.status_code == status
+    if status == 200:
+        assert resp.content == PDF and resp["Content-Type"] == "application/pdf"
+        assert resp["Content-Disposition"].startswith("attachment;") and resp["X-Content-Type-Options"] == "nosniff"
+    else:
+        assert PDF not in resp.content
