@@ -1,8 +1,16 @@
 """Taking a bank's answer: a result file (R) or a file-level rejection (X).
 
-Order of checks: the file name, the order it answers (unknown batch refused), the MAC and the
-totals (parse_result_file), every line against the order (unknown item or amount refused); only
-then is the file archived. The same file again is a replay: nothing changes.
+Order of checks: the file name, the order it answers (unknown batch refused), the MAC — with the
+agreement's algorithm and no other (MAC_ALGORITHM_MISMATCH) — and the totals (parse_result_file),
+whether the order may take this answer now (`_answer_action`), every line against the order
+(unknown item or amount refused); only then is the file archived. The same file again is a replay:
+nothing changes.
+
+Authenticated beats unauthenticated: an X carries no MAC (specs/bank-exchange.md), so it never
+changes an order whose authenticated R was taken — it is refused (INGEST_REJECTION_AFTER_RESULT)
+and kept, sealed, as evidence (BankFile.refusal_code, audited) — while an authenticated R arriving
+after an X that finance has not yet confirmed with the bank overrides it (the X is named in the
+audit event). After a confirmed X the R is refused loudly (INGEST_RESULT_AFTER_CONFIRMED_REJECTION).
 
 Taking files from the inbox (`collect_inbox`): each answer is read, ingested in its own
 transaction, and moved out of the inbox only once that transaction committed. A crash before
@@ -21,7 +29,6 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
-from yikatong.audit.services import record
 from yikatong.core import sealed
 from yikatong.core.faults import fault_point
 from yikatong.core.refusals import register_messages
@@ -73,9 +80,9 @@ class _KeepRefused(Exception):
     """Raised inside the ingest's transaction for a refused file that is kept as evidence: the
     transaction rolls back (nothing of the order changes), then the file is recorded on its own."""
 
-    def __init__(self, refusal: IngestRefused, bank, filename: str, data: bytes, order: PaymentOrder):
+    def __init__(self, refusal: IngestRefused, bank, filename: str, data: bytes):
         super().__init__(refusal.message)
-        self.refusal, self.bank, self.filename, self.data, self.order = refusal, bank, filename, data, order
+        self.refusal, self.bank, self.filename, self.data = refusal, bank, filename, data
 
 
 def ingest(*, actor, filename: str, data: bytes) -> Ingested:
@@ -141,7 +148,7 @@ def _answer_action(order: PaymentOrder, kind: str, filename: str, data: bytes, b
         return "take"
     if kind == REJECTION and order.state == OrderState.ANSWERED:
         raise _KeepRefused(IngestRefused("INGEST_REJECTION_AFTER_RESULT", recorded=True, **params),
-                           bank, filename, data, order)
+                           bank, filename, data)
     if kind == RESULT and order.state == OrderState.REJECTED:
         if order.rejection_confirmed_at is None:
             return "supersede"
@@ -152,18 +159,13 @@ def _answer_action(order: PaymentOrder, kind: str, filename: str, data: bytes, b
 
 
 def _record_refused(actor, kept: _KeepRefused) -> None:
-    """Keep a refused file (sealed, with its digest) and one audit event, in a transaction of its own."""
+    """Keep a refused file (sealed, with its digest; one audit event) in a transaction of its own."""
     with transaction.atomic():
         try:
-            bank_file, created = store_bank_file(actor=actor, bank=kept.bank, filename=kept.filename,
-                                                 content=kept.data, refusal_code=kept.refusal.code)
+            store_bank_file(actor=actor, bank=kept.bank, filename=kept.filename, content=kept.data,
+                            refusal_code=kept.refusal.code)
         except BankFileConflict:
             kept.refusal.params["recorded"] = False  # another file holds the name: it stays in the inbox
-            return
-        if created:
-            record(actor=actor, action="payments.bank_file.refuse", obj=bank_file, after={
-                "filename": kept.filename, "sha256": bank_file.sha256, "code": kept.refusal.code,
-                "batch_no": kept.order.batch_no, "order_state": kept.order.state})
 
 
 def _match(order: PaymentOrder, parsed) -> list[int]:

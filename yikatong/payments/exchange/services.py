@@ -190,7 +190,9 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes,
         if existing is not None:
             return existing, False
         raise BankFileConflict(f"文件 {filename} 与同时保存的另一文件冲突，请与银行核实") from None
-    record(actor=actor, action="payments.bank_file.store", obj=bank_file,
-           after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest, "size": len(content),
-                  **({"refusal_code": refusal_code} if refusal_code else {})})
+    # a refused file kept as evidence is its own event: it answered nothing
+    record(actor=actor, action="payments.bank_file.refuse" if refusal_code else "payments.bank_file.store",
+           obj=bank_file, after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest,
+                                 "size": len(content), "batch_no": parts.batch_no,
+                                 **({"refusal_code": refusal_code} if refusal_code else {})})
     return bank_file, True
