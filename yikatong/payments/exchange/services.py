@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied

@@ -2,7 +2,6 @@
 table read by service, form, view and template), sealed at rest, and every link answers for those who
 see the batch and 404 for everyone else."""
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
