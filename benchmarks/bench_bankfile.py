@@ -50,12 +50,13 @@ def _peak_rss_mb() -> float:
 def _ykt_write(n: int, path: Path) -> int:
     import datetime
 
+    from yikatong.payments.exchange.mac import preferred_alg
     from yikatong.payments.exchange.paymentfile import PaymentLine, write_payment_file
 
     _, data = write_payment_file(
         bank_code="ABC01", batch_no=BATCH, business_date=datetime.date(2026, 3, 2), payer_account="6217000010001234",
         payer_name="洪洞县财政局", policy_code="HT-001", policy_name="耕地地力保护补贴",
-        lines=(PaymentLine(*row) for row in _rows(n)), key=KEY,
+        lines=(PaymentLine(*row) for row in _rows(n)), key=KEY, alg=preferred_alg(),
     )
     assert data.count(b"\r\nD|") == n
     return len(data)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from yikatong.payments.exchange.connector import PROCESSED, atomic_write
+from yikatong.payments.exchange.connector import PROCESSED, atomic_write, private_dir
 from yikatong.payments.exchange.filenames import PAYMENT, parse_file_name
 
 from .options import SimOptions
@@ -38,7 +38,7 @@ def run(*, actor=None, options: SimOptions, outbox: Path | None = None, inbox: P
             note = _summary(answer.received)
         except FileExistsError:
             note = f"收件箱中已有 {answer.filename}，未覆盖（{_summary(answer.received)}）"
-        (outbox / PROCESSED).mkdir(exist_ok=True)
+        private_dir(outbox / PROCESSED)
         os.replace(path, outbox / PROCESSED / path.name)
         report.append((path.name, answer.filename, note))
     return report

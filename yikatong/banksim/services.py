@@ -59,7 +59,7 @@ def _accept(bank_code: str, filename: str, data: bytes, options: SimOptions, tod
         if agreement is None:
             raise _Reject("F02", f"没有与付款账号尾号 {header.payer_account[-4:]} 对应的有效代发协议，无法校验 MAC")
         key = agreement.mac_key()
-        return parse_payment_file(data, key, filename=filename, today=today), key
+        return parse_payment_file(data, key, filename=filename, today=today, alg=agreement.mac_alg), key
     except PaymentFileError as exc:
         raise _Reject(exc.code, exc.message) from None
 

@@ -24,6 +24,7 @@ POINTS = {
     "payments.ingest.after_parse": "payments/ingest.py ingest: file parsed and matched, nothing written",
     "payments.ingest.mid_write": "payments/ingest.py _answered: lines updated, paid origins not, not committed",
     "payments.collect.before_archive": "payments/ingest.py collect_inbox: ingest committed, file not archived",
+    "payments.collect.mid_archive": "payments/exchange/connector.py archive: file moved aside to be removed, not removed",
     "jobs.run.mid_job": "jobs/services.py run: job claimed (running, leased), handler not started",
 }
 

@@ -24,6 +24,28 @@ FAILURES = {2: "E01", 5: "E05", 9: "E04"}
 DEMO_BANK_CODE = "NXS{county}"
 
 
+def _demo_pdf(text: str) -> bytes:
+    """A one-page PDF saying `text` (ASCII): the demo's signed three-party agreement."""
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = [b"%PDF-1.4\n"], []
+    for n, body in enumerate(objects, 1):
+        offsets.append(sum(map(len, out)))
+        out.append(b"%d 0 obj\n%s\nendobj\n" % (n, body))
+    xref = sum(map(len, out))
+    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out += [b"%010d 00000 n \n" % o for o in offsets]
+    out.append(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return b"".join(out)
+
+
+DEMO_AGREEMENT_PDF = _demo_pdf("DEMO three-party agent-bank agreement (finance bureau, department, bank)")
+
+
 def _demo_mac_key(county_code: str) -> bytes:
     """A fixed key for the demo agreement (a real one is exchanged with the bank offline)."""
     return hashlib.sha256(f"yikatong-demo-mac-key:{county_code}".encode()).digest()
@@ -53,8 +75,7 @@ def _bank_and_agreement(county_code: str, users: dict):
     if agreement is None:
         three_party = current_profile().three_party_agreement
         department = Organization.objects.get(code=f"{county_code}-MZ") if three_party else None
-        document = ContentFile("演示用三方代发协议（财政局、民政局、代发银行）".encode(), name="三方代发协议.txt") \
-            if three_party else None
+        document = ContentFile(DEMO_AGREEMENT_PDF, name="三方代发协议.pdf") if three_party else None
         agreement = exchange.create_agreement(
             actor=admin, bank=bank, payer=finance_org, payer_account=f"8{county_code}000000001",
             payer_name=finance_org.name[:60], mac_key=_demo_mac_key(county_code),
@@ -68,7 +89,7 @@ def _pay(order, users, fail_seq: dict[int, str]):
 
     from yikatong.banksim.options import SimOptions
     from yikatong.banksim.services import process_payment_file
-    from yikatong.payments.exchange.connector import PROCESSED
+    from yikatong.payments.exchange.connector import PROCESSED, private_dir
 
     from . import services
     from yikatong.jobs.models import Job
@@ -82,7 +103,7 @@ def _pay(order, users, fail_seq: dict[int, str]):
     # The bank simulator takes the file from the outbox (as `yikatong banksim run` would) and answers.
     answer = process_payment_file(actor=None, filename=path.name, data=path.read_bytes(),
                                   options=SimOptions(fail_seq=fail_seq))
-    (outbox / PROCESSED).mkdir(exist_ok=True)
+    private_dir(outbox / PROCESSED)
     os.replace(path, outbox / PROCESSED / path.name)
     order = services.ingest(actor=treasury, filename=answer.filename, data=answer.data).order
     job = Job.objects.filter(key=f"payments:sms:{order.pk}").order_by("-pk").first()

@@ -27,6 +27,9 @@ ORDER_TRANSITIONS = (
     Transition(O.RELEASED, "send", O.SENT, TREASURY, "发送代发文件", event="payments.order.send"),
     Transition(O.SENT, "answer", O.ANSWERED, SYSTEM, "接收银行回盘", event="payments.order.answer"),
     Transition(O.SENT, "reject", O.REJECTED, SYSTEM, "银行整批拒收", event="payments.order.reject"),
+    # an X carries no MAC: until finance confirmed it with the bank, the bank's authenticated R overrides it
+    Transition(O.REJECTED, "answer", O.ANSWERED, SYSTEM, "接收银行回盘（未经核实的整批拒收作废）",
+               event="payments.order.answer"),
 )
 
 

@@ -1,8 +1,16 @@
 """Taking a bank's answer: a result file (R) or a file-level rejection (X).
 
-Order of checks: the file name, the order it answers (unknown batch refused), the MAC and the
-totals (parse_result_file), every line against the order (unknown item or amount refused); only
-then is the file archived. The same file again is a replay: nothing changes.
+Order of checks: the file name, the order it answers (unknown batch refused), the MAC — with the
+agreement's algorithm and no other (MAC_ALGORITHM_MISMATCH) — and the totals (parse_result_file),
+whether the order may take this answer now (`_answer_action`), every line against the order
+(unknown item or amount refused); only then is the file archived. The same file again is a replay:
+nothing changes.
+
+Authenticated beats unauthenticated: an X carries no MAC (specs/bank-exchange.md), so it never
+changes an order whose authenticated R was taken — it is refused (INGEST_REJECTION_AFTER_RESULT)
+and kept, sealed, as evidence (BankFile.refusal_code, audited) — while an authenticated R arriving
+after an X that finance has not yet confirmed with the bank overrides it (the X is named in the
+audit event). After a confirmed X the R is refused loudly (INGEST_RESULT_AFTER_CONFIRMED_REJECTION).
 
 Taking files from the inbox (`collect_inbox`): each answer is read, ingested in its own
 transaction, and moved out of the inbox only once that transaction committed. A crash before
@@ -21,6 +29,7 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
+from yikatong.core import sealed
 from yikatong.core.faults import fault_point
 from yikatong.core.refusals import register_messages
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
@@ -41,6 +50,14 @@ __all__ = ["ingest", "Ingested", "collect_inbox"]
 register_messages({
     # the same name with other bytes (or the same bytes under another name) as a file taken before
     "INGEST_FILE_CONFLICT": "拒绝接收 {filename}：{detail}（文件保留在收件箱中，请与银行核实）",
+    # an X has no MAC: it cannot undo a result whose MAC was verified; kept as evidence
+    "INGEST_REJECTION_AFTER_RESULT": "拒绝接收拒收文件 {filename}：批次 {batch_no} 已收到经 MAC 校验的银行回盘，"
+                                     "未经认证的整批拒收不能推翻回盘；文件已留存备查，请与银行核实",
+    "INGEST_RESULT_AFTER_CONFIRMED_REJECTION": "拒绝接收回盘 {filename}：批次 {batch_no} 的整批拒收已与银行核实，"
+                                               "银行却又发来回盘，请立即与银行核实是否已付款",
+    "INGEST_ALREADY_ANSWERED": "拒绝接收 {filename}：批次 {batch_no} 当前为“{state}”，不再接收回盘，请与银行核实",
+    "INGEST_ORDER_NOT_SENT": "拒绝接收 {filename}：批次 {batch_no} 当前为“{state}”，代发文件尚未发送银行",
+    "MAC_ALGORITHM_MISMATCH": "拒绝接收 {filename}：{detail}（代发协议约定 {agreed}）",
 })
 
 INGEST_ROLES = frozenset({Role.TREASURY, Role.FINANCE_REVIEWER, Role.SYSADMIN})
@@ -59,8 +76,27 @@ def _check_actor(actor, order: PaymentOrder) -> None:
         raise PermissionDenied("您不能导入该批次的银行回盘")
 
 
-@transaction.atomic
+class _KeepRefused(Exception):
+    """Raised inside the ingest's transaction for a refused file that is kept as evidence: the
+    transaction rolls back (nothing of the order changes), then the file is recorded on its own."""
+
+    def __init__(self, refusal: IngestRefused, bank, filename: str, data: bytes):
+        super().__init__(refusal.message)
+        self.refusal, self.bank, self.filename, self.data = refusal, bank, filename, data
+
+
 def ingest(*, actor, filename: str, data: bytes) -> Ingested:
+    """Take one answer file. Refusals raise IngestRefused with a code; a refusal whose `recorded`
+    param is true kept the file (BankFile.refusal_code, audited) and may leave the inbox."""
+    try:
+        return _ingest(actor=actor, filename=filename, data=data)
+    except _KeepRefused as kept:
+        _record_refused(actor, kept)
+        raise kept.refusal from None
+
+
+@transaction.atomic
+def _ingest(*, actor, filename: str, data: bytes) -> Ingested:
     parts = parse_file_name(filename)
     if parts is None or parts.kind not in (RESULT, REJECTION):
         raise IngestRefused(f"“{filename}”不是银行回盘或拒收文件名（YKT1_银行编码_批次号_R/X.txt）")
@@ -75,18 +111,21 @@ def ingest(*, actor, filename: str, data: bytes) -> Ingested:
     data = bytes(data)
     stored = BankFile.objects.filter(kind=parts.kind, filename=filename).first()
     if stored is not None and stored.data() == data:
+        if stored.refusal_code:  # refused and kept before: the same refusal, nothing recorded twice
+            raise IngestRefused(stored.refusal_code, filename=filename, batch_no=order.batch_no, recorded=True)
         return Ingested(order, False)  # replay: the same file taken twice changes nothing
     try:
         if parts.kind == RESULT:
-            parsed = parse_result_file(data, order.agreement.mac_key(), filename=filename)
+            parsed = parse_result_file(data, order.agreement.mac_key(), filename=filename, alg=order.agreement.mac_alg)
         else:
             parsed = parse_rejection_file(data, filename=filename)
     except ResultFileError as exc:
+        if exc.reason:
+            raise IngestRefused(exc.reason, filename=filename, detail=exc.message,
+                                agreed=order.agreement.mac_alg) from None
         raise IngestRefused(f"拒绝接收 {filename}：{exc.message}（{exc.code}）") from None
     fault_point("payments.ingest.after_parse")
-    if order.state != OrderState.SENT:
-        raise IngestRefused(f"拒绝接收 {filename}：批次 {order.batch_no} 当前为“{order.get_state_display()}”，"
-                            "不再接收回盘，请与银行核实")
+    action = _answer_action(order, parts.kind, filename, data, bank)
     if parts.kind == RESULT:
         ids = _match(order, parsed)
     bank_file, created = store_bank_file(actor=actor, bank=bank, filename=filename, content=data)
@@ -95,9 +134,38 @@ def ingest(*, actor, filename: str, data: bytes) -> Ingested:
     if parts.kind == REJECTION:
         _rejected(actor, order, parsed, bank_file)
     else:
-        _answered(actor, order, parsed, ids, bank_file)
+        _answered(actor, order, parsed, ids, bank_file, superseding=action == "supersede")
     order.refresh_from_db()
     return Ingested(order, True)
+
+
+def _answer_action(order: PaymentOrder, kind: str, filename: str, data: bytes, bank) -> str:
+    """Whether the order takes this answer now: "take", "supersede" (an authenticated R over an X not
+    confirmed with the bank), or a refusal. An X — which no MAC authenticates — never undoes an
+    authenticated R: it is refused and kept as evidence."""
+    params = {"filename": filename, "batch_no": order.batch_no, "state": order.get_state_display()}
+    if order.state == OrderState.SENT:
+        return "take"
+    if kind == REJECTION and order.state == OrderState.ANSWERED:
+        raise _KeepRefused(IngestRefused("INGEST_REJECTION_AFTER_RESULT", recorded=True, **params),
+                           bank, filename, data)
+    if kind == RESULT and order.state == OrderState.REJECTED:
+        if order.rejection_confirmed_at is None:
+            return "supersede"
+        raise IngestRefused("INGEST_RESULT_AFTER_CONFIRMED_REJECTION", **params)
+    if order.state in (OrderState.ANSWERED, OrderState.REJECTED):
+        raise IngestRefused("INGEST_ALREADY_ANSWERED", **params)
+    raise IngestRefused("INGEST_ORDER_NOT_SENT", **params)
+
+
+def _record_refused(actor, kept: _KeepRefused) -> None:
+    """Keep a refused file (sealed, with its digest; one audit event) in a transaction of its own."""
+    with transaction.atomic():
+        try:
+            store_bank_file(actor=actor, bank=kept.bank, filename=kept.filename, content=kept.data,
+                            refusal_code=kept.refusal.code)
+        except BankFileConflict:
+            kept.refusal.params["recorded"] = False  # another file holds the name: it stays in the inbox
 
 
 def _match(order: PaymentOrder, parsed) -> list[int]:
@@ -180,7 +248,7 @@ def _copy_line():
     return line
 
 
-def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> None:
+def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file, *, superseding: bool = False) -> None:
     now = timezone.now()
     paid_count, paid_fen = parsed.ok_count, parsed.ok_fen  # checked against the lines by parse_result_file
     failed_count, failed_fen = parsed.fail_count, parsed.fail_fen
@@ -188,11 +256,14 @@ def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file) -> 
     fault_point("payments.ingest.mid_write")
     _record_paid_origins(order, bank_file)
     enqueue_notices(actor=actor, order_id=order.pk)  # after commit, as a job: the answer is complete without them
-    apply_order(actor=actor, order_id=order.pk, action="answer", system=True, fields=dict(
-        answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen, failed_count=failed_count,
-        failed_fen=failed_fen), audit_after={
-        "filename": bank_file.filename, "sha256": bank_file.sha256, "paid_count": paid_count, "paid_fen": paid_fen,
-        "failed_count": failed_count, "failed_fen": failed_fen})
+    fields = dict(answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen,
+                  failed_count=failed_count, failed_fen=failed_fen)
+    audit_after = {"filename": bank_file.filename, "sha256": bank_file.sha256, "paid_count": paid_count,
+                   "paid_fen": paid_fen, "failed_count": failed_count, "failed_fen": failed_fen}
+    if superseding:  # the unconfirmed X this authenticated R overrides is named in the audit event
+        fields.update(rejection_code="", rejection_text="")
+        audit_after["superseded_rejection"] = {"code": order.rejection_code, "file_id": order.answer_file_id}
+    apply_order(actor=actor, order_id=order.pk, action="answer", system=True, fields=fields, audit_after=audit_after)
     ref = batch_ref(order.batch)
     if paid_fen:
         record_paid_for_ref(actor=actor, ref=ref, amount_fen=paid_fen)
@@ -229,7 +300,8 @@ def _rejected(actor, order: PaymentOrder, rejection, bank_file) -> None:
 def collect_inbox(*, actor=None, connector: BankConnector | None = None) -> list[tuple[str, object]]:
     """Ingest every answer waiting in the inbox, then archive it — in that order, one file at a
     time: the file leaves the inbox only after its ingest committed (transaction.on_commit, so a
-    caller's outer transaction is waited for too). Returns (filename, Ingested or the refusal)."""
+    caller's outer transaction is waited for too). A refused file stays in the inbox, unless it was
+    kept as evidence (its refusal `recorded`). Returns (filename, Ingested or the refusal)."""
     connector = connector or OutboxConnector()
     report = []
     for name in connector.answers():
@@ -245,12 +317,16 @@ def collect_inbox(*, actor=None, connector: BankConnector | None = None) -> list
             continue
         except IngestRefused as exc:
             report.append((name, exc))
-            continue
+            if not exc.params.get("recorded"):
+                continue
+        else:
+            report.append((name, outcome))
         transaction.on_commit(lambda name=name, data=data: _archive(connector, name, data))
-        report.append((name, outcome))
     return report
 
 
 def _archive(connector: BankConnector, name: str, data: bytes) -> None:
+    """Take the file out of the inbox — only if its very bytes are kept, sealed, in BankFile."""
     fault_point("payments.collect.before_archive")
-    connector.archive(name, data)
+    if BankFile.objects.filter(filename=name, sha256=sealed.digest(data)).exists():
+        connector.archive(name, data)

@@ -58,7 +58,8 @@ class BankAgreement(models.Model):
     mac_alg = models.CharField("MAC 算法", max_length=20, choices=[(a, a) for a in ALGORITHMS])
     pay_within_working_days = models.PositiveSmallIntegerField("发放时限（工作日）", null=True, blank=True)
     report_within_days = models.PositiveSmallIntegerField("反馈时限（日）", null=True, blank=True)
-    document = models.FileField("协议文本", upload_to="payments/agreements/%Y/", blank=True)
+    # the signed text itself is an AgreementDocument (sealed at rest, in a table of its own so that no
+    # query of agreements or orders ever carries its bytes); its digest is kept here for the audit trail
     document_sha256 = models.CharField("协议文本摘要（SHA-256）", max_length=64, blank=True)
     valid_from = models.DateField("生效日期")
     valid_to = models.DateField("失效日期", null=True, blank=True)
@@ -84,8 +85,38 @@ class BankAgreement(models.Model):
     def mac_key(self) -> bytes:
         return base64.b64decode(crypto.decrypt(self.mac_key_encrypted))
 
+
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class AgreementDocument(models.Model):
+    """The signed text of an agreement (in seed 003 the three-party agreement): sealed at rest
+    (core.sealed, exchange/storage.AGREEMENT_PURPOSE), its type sniffed from the bytes. Served
+    decrypted only to finance, treasury, supervisors and admins of the payer's region (selectors)."""
+
+    agreement = models.OneToOneField(BankAgreement, on_delete=models.PROTECT, related_name="signed_text",
+                                     verbose_name="代发协议")
+    filename = models.CharField("文件名", max_length=100)
+    content_type = models.CharField("类型", max_length=100, blank=True)  # "" when outside the whitelist (legacy)
+    size = models.PositiveIntegerField("字节数")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content_enc = models.BinaryField("文件内容（密文）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "代发协议文本"
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def data(self) -> bytes:
+        """The signed text as uploaded, checked against its recorded digest."""
+        from yikatong.core import sealed
+
+        from .exchange.storage import AGREEMENT_PURPOSE
+
+        return sealed.unseal(self.content_enc, purpose=AGREEMENT_PURPOSE, sha256=self.sha256)
 
 
 class Direction(models.TextChoices):
@@ -116,6 +147,9 @@ class BankFile(models.Model):
     content = models.BinaryField("文件内容（密文）")
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("字节数")
+    # Set when the file was refused but kept as evidence (e.g. an unauthenticated X arriving after the
+    # batch's authenticated R, payments.ingest): it answers nothing and changed nothing.
+    refusal_code = models.CharField("拒收原因代码", max_length=60, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

@@ -81,7 +81,7 @@ def _check_against_bank(order: PaymentOrder, mismatches: list[str]) -> None:
         mismatches.append(f"{order.batch_no}：明细合计与支付申请记录不符")
     try:
         parsed = parse_result_file(order.answer_file.data(), order.agreement.mac_key(),
-                                   filename=order.answer_file.filename)
+                                   filename=order.answer_file.filename, alg=order.agreement.mac_alg)
     except ResultFileError as exc:
         mismatches.append(f"{order.batch_no}：银行回盘文件复核失败（{exc}）")
         return

@@ -6,7 +6,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from yikatong.accounts.roles import Role
 from yikatong.rosters import scope
 
-from .models import ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
+from yikatong.accounts.scope import in_scope
+
+from .models import AgreementDocument, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 
 READERS = frozenset({Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR, Role.SYSADMIN})
 
@@ -17,6 +19,18 @@ def orders_for(actor) -> QuerySet[PaymentOrder]:
         return PaymentOrder.objects.none()
     qs = PaymentOrder.objects.select_related("batch", "batch__policy", "agreement__bank")
     return scope.scoped(qs, actor, "batch__", roles=READERS)
+
+
+#: who may read an agreement's signed text: finance, treasury, supervisors and admins of the payer's region
+AGREEMENT_DOCUMENT_READERS = READERS
+
+
+def agreement_documents_for(actor) -> QuerySet[AgreementDocument]:
+    """Signed agreement texts the actor may download: a reader role, and the payer (财政局) in the
+    actor's region subtree (accounts.scope.in_scope). Anyone else: nothing."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*AGREEMENT_DOCUMENT_READERS):
+        return AgreementDocument.objects.none()
+    return in_scope(AgreementDocument.objects.all(), actor, "agreement__payer__region")
 
 
 def can_read(actor, order: PaymentOrder) -> bool:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("clearing/", views_settle.clearing_list, name="payments_clearing"),
     path("clearing/<int:quota_id>/clear/", views_settle.clearing_clear, name="payments_clear"),
     path("bank/", views_settle.bank_orders, name="payments_bank_orders"),
+    path("agreements/<int:pk>/document/", views.agreement_document, name="payments_agreement_document"),
 ]

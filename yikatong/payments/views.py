@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
+from yikatong.core.downloads import download_response
 from yikatong.rosters import scope
 from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Batch
@@ -51,6 +52,8 @@ def order_detail(request, pk):
         and not hasattr(order, "replaced_by") and order.rejection_confirmed_at is not None,
         "can_confirm_rejection": u.has_role(Role.FINANCE_REVIEWER) and order.state == "rejected"
         and order.rejection_confirmed_at is None,
+        "agreement_document": selectors.agreement_documents_for(u).filter(agreement_id=order.agreement_id)
+        .only("pk", "filename").first(),
     })
 
 
@@ -105,6 +108,12 @@ def order_file(request, pk):
     resp = HttpResponse(f.data(), content_type="text/plain; charset=gb18030")
     resp["Content-Disposition"] = f'attachment; filename="{f.filename}"'
     return resp
+
+
+def agreement_document(request, pk):
+    """The agreement's signed text, decrypted for its readers (selectors); 404 for anyone else."""
+    doc = get_object_or_404(selectors.agreement_documents_for(request.user), agreement_id=pk)
+    return download_response(doc.data(), filename=doc.filename, content_type=doc.content_type)
 
 
 @require_POST

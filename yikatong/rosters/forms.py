@@ -35,5 +35,14 @@ class ObjectionForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    """Kinds offered: those rosters.attachment_policy lets this actor add to this batch now."""
+
     kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices)
     file = forms.FileField(label="文件（PDF、JPG、PNG，10MB以内）")
+
+    def __init__(self, *args, actor=None, batch=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if batch is not None:
+            from .attachment_policy import kinds_for
+
+            self.fields["kind"].choices = kinds_for(actor, batch)

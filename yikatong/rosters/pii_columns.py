@@ -2,6 +2,7 @@
 from yikatong.registry.keyed import ID, Bytes, Index, Text
 
 from .importer.run import IMPORT_PURPOSE
+from .models.attachment import ATTACHMENT_PURPOSE
 
 COLUMNS = {
     "rosters.BatchItem": (
@@ -10,4 +11,5 @@ COLUMNS = {
         Text("account_enc"), Index("account_bidx", of="account_enc"),
     ),
     "rosters.ImportRun": (Bytes("content_enc", purpose=IMPORT_PURPOSE), Text("problems_enc")),
+    "rosters.Attachment": (Bytes("content_enc", purpose=ATTACHMENT_PURPOSE),),  # core.sealed
 }

@@ -1,6 +1,5 @@
 """Writes on batches: create, manual items, notices, objections, attachments. State changes
 go through transitions.apply; imports through importer.run.import_roster."""
-import hashlib
 import re
 
 from django.core.exceptions import ValidationError
@@ -18,12 +17,8 @@ from .errors import RosterError
 from .guards import NOTICE_LEVELS, current_notices, notice_end, notice_entered_on, notice_working_days
 from .importer.run import EDITABLE_STATES
 from .models import Attachment, Batch, BatchEvent, BatchState, Notice, Objection
-from .models.attachment import AttachmentKind
 from .models.notice import NoticeLevel
 
-ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-ATTACHMENT_MAGIC = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _require(actor, roles, batch: Batch, what: str) -> None:
@@ -197,34 +192,33 @@ def resolve_objection(*, actor, objection_id: int, resolution: str) -> Objection
     return obj
 
 
-def _sniff(data: bytes) -> str | None:
-    for magic, ctype in ATTACHMENT_MAGIC.items():
-        if data.startswith(magic):
-            return ctype
-    return None
-
-
 @transaction.atomic
 def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: bytes) -> Attachment:
-    """Store a PDF/JPEG/PNG up to 10 MB with its SHA-256; the type is read from the bytes."""
-    from django.core.files.base import ContentFile
+    """Store a PDF/JPEG/PNG (type read from the bytes) sealed at rest with its SHA-256. Who may add
+    which kind in which batch state: rosters.attachment_policy (ATTACHMENT_* and scope codes)."""
+    from yikatong.core import downloads, sealed
+
+    from .attachment_policy import max_bytes, require_upload
+    from .models.attachment import ATTACHMENT_PURPOSE
 
     batch = Batch.objects.select_for_update().get(pk=batch_id)
-    _require(actor, None, batch, "为该批次上传附件")  # any writing role within the batch's scope
-    if kind not in AttachmentKind.values:
-        raise ValidationError("附件类型不正确")
-    if len(data) > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(f"附件“{filename}”超过 10MB")
-    ctype = _sniff(data)
+    require_upload(actor, batch, kind)
+    data = bytes(data)
+    name = downloads.safe_filename(filename, default="附件")
+    limit = max_bytes()
+    if not data:
+        raise RosterError("ATTACHMENT_EMPTY", filename=name)
+    if len(data) > limit:
+        raise RosterError("ATTACHMENT_TOO_LARGE", filename=name, limit=f"{limit / 1024 / 1024:.0f}MB")
+    ctype = downloads.sniff(data)
     if ctype is None:
-        raise ValidationError(f"附件“{filename}”不是 PDF、JPG 或 PNG 文件")
-    digest = hashlib.sha256(data).hexdigest()
-    att = Attachment(batch=batch, kind=kind, filename=filename[:200], content_type=ctype, size=len(data), sha256=digest,
-                     uploaded_by=actor)
-    att.file.save(f"{batch.pk}-{digest[:16]}{ATTACHMENT_TYPES[ctype]}", ContentFile(data), save=False)
-    att.save()
+        raise RosterError("ATTACHMENT_TYPE", filename=name)
+    box = sealed.seal(data, purpose=ATTACHMENT_PURPOSE)
+    att = Attachment.objects.create(batch=batch, kind=kind, filename=downloads.safe_filename(name, content_type=ctype),
+                                    content_type=ctype, size=box.size, sha256=box.sha256, content_enc=box.blob,
+                                    uploaded_by=actor)
     record(actor=actor, action="rosters.attachment_add", obj=batch,
-           after={"kind": kind, "filename": att.filename, "sha256": digest, "size": len(data)})
+           after={"kind": kind, "filename": att.filename, "sha256": box.sha256, "size": box.size})
     return att
 
 

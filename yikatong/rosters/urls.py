@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:batch_id>/objections/", views.objection_record, name="objection_record"),
     path("<int:batch_id>/objections/<int:objection_id>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("<int:batch_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:batch_id>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("<int:batch_id>/template.xlsx", views_export.template, name="batch_template"),
     path("<int:batch_id>/roster.xlsx", views_export.roster, name="batch_roster_xlsx"),
     path("<int:batch_id>/summary.xlsx", views_export.summary, name="batch_summary_xlsx"),

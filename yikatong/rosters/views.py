@@ -6,12 +6,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from yikatong.core.downloads import download_response
 from yikatong.core.profiles import get_profile
 from yikatong.jobs import services as job_services
 from yikatong.regions.models import Region
 
 from . import flows, selectors, services, transitions
 from .errors import RosterError
+from .attachment_policy import require_upload
 from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
 from .importer.run import EDITABLE_STATES, stage_import
 from .guards import notice_entered_on
@@ -72,7 +74,7 @@ def batch_detail(request, batch_id: int):
     items = batch.items.select_related("village").order_by("seq")
     last_import = batch.imports.first()
     notice = batch.notices.order_by("-start").first()
-    notices = list(batch.notices.select_related("proof").order_by("-recorded_at"))
+    notices = list(batch.notices.order_by("-recorded_at"))
     ctx = {
         "batch": batch, "items": items[:500], "item_more": max(0, items.count() - 500),
         "state_label": flows.state_label(batch.state), "events": batch.events.select_related("actor"),
@@ -80,9 +82,9 @@ def batch_detail(request, batch_id: int):
         "last_import": last_import, "notice": notice, "notices": notices,
         "notice_entered": notice_entered_on(batch) if batch.state == BatchState.NOTICE else None,
         "notice_min_days": get_profile(batch.profile_code).notice_min_working_days,
-        "objections": Objection.objects.filter(notice__batch=batch).order_by("recorded_at"), "attachments": batch.attachments.all(),
+        "objections": Objection.objects.filter(notice__batch=batch).order_by("recorded_at"), "attachments": batch.attachments.defer("content_enc"),
         "import_form": ImportForm(), "notice_form": NoticeForm(), "objection_form": ObjectionForm(),
-        "attachment_form": AttachmentForm(), "manual_fields": list(enumerate(MANUAL_FIELDS)),
+        "attachment_form": AttachmentForm(actor=request.user, batch=batch), "manual_fields": list(enumerate(MANUAL_FIELDS)),
         "edit_fields": list(enumerate(EDIT_FIELDS)),
         "payee_fixable": batch.state in ("approved", "paying") and request.user.has_role("township_operator"),
         "findings": _findings(request.user, batch),
@@ -222,8 +224,10 @@ def objection_resolve(request, batch_id: int, objection_id: int):
 @require_POST
 def attachment_add(request, batch_id: int):
     batch = _batch(request, batch_id)
-    form = AttachmentForm(request.POST, request.FILES)
     try:
+        # the policy answers first, with its code, whatever the form holds (a kind not offered is refused too)
+        require_upload(request.user, batch, request.POST.get("kind", ""))
+        form = AttachmentForm(request.POST, request.FILES, actor=request.user, batch=batch)
         if not form.is_valid():
             raise ValidationError("请选择材料类型和文件")
         f = form.cleaned_data["file"]
@@ -233,6 +237,14 @@ def attachment_add(request, batch_id: int):
     else:
         messages.success(request, "材料已上传。")
     return redirect("batch_detail", batch_id=batch.pk)
+
+
+def attachment_download(request, batch_id: int, attachment_id: int):
+    """An attachment of a batch the user sees (rosters.scope); 404 for anyone else, and for an id of
+    another batch — never 403, which would tell that it exists. Decrypted here, sent as a download."""
+    batch = _batch(request, batch_id)
+    att = get_object_or_404(batch.attachments.all(), pk=attachment_id)
+    return download_response(att.data(), filename=att.filename, content_type=att.content_type)
 
 
 MANUAL_FIELDS = ["姓名", "身份证号码", "村(社区)", "联系电话", "银行账号", "补贴数量", "发放金额(元)", "备注"]

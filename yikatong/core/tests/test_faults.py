@@ -286,6 +286,22 @@ def _inbox(pw):
     return sorted(p for p in os.listdir(inbox) if p != "processed") if inbox.is_dir() else []
 
 
+def test_killed_while_archiving_a_result_file_it_is_neither_lost_nor_doubled(pw, answered_in_inbox, child):
+    """Killed between moving the answer aside and removing it: the next collection puts it back,
+    sees a replay, and removes it — one BankFile, one answer, no plaintext left in the inbox."""
+    order, answer = answered_in_inbox
+    _killed(child.script(COLLECT, fault="payments.collect.mid_archive"))
+    order.refresh_from_db()
+    assert order.state == OrderState.ANSWERED and BankFile.objects.filter(kind="R").count() == 1
+    assert [p for p in os.listdir(pw.connector.inbox) if p.endswith(".taking")]  # moved aside, not removed
+    out = child.script(COLLECT)
+    _ok(out)
+    assert f"{answer.filename} False" in out.stdout  # taken back as a replay
+    assert os.listdir(pw.connector.inbox) == []
+    assert AuditEvent.objects.filter(action="payments.order.answer", object_id=str(order.pk)).count() == 1
+    _paid_once(order)
+
+
 def _paid_once(order):
     order.refresh_from_db()
     paid = order.items.filter(status=ItemStatus.PAID)
@@ -364,7 +380,7 @@ def test_killed_while_taking_a_result_file_it_is_ingested_exactly_once(pw, answe
     assert f"{answer.filename} {not committed}" in out.stdout  # a replay when it had committed
     order.refresh_from_db()
     assert order.state == OrderState.ANSWERED and (order.paid_count, order.failed_count) == (2, 1)
-    assert _inbox(pw) == [] and (pw.connector.inbox / "processed" / answer.filename).read_bytes() == answer.data
+    assert _inbox(pw) == [] and BankFile.objects.get(kind="R").data() == answer.data  # kept sealed, not on disk
     assert BankFile.objects.filter(kind="R").count() == 1
     assert AuditEvent.objects.filter(action="payments.order.answer", object_id=str(order.pk)).count() == 1
     _paid_once(order)

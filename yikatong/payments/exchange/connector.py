@@ -7,9 +7,18 @@ delivered file is never overwritten; delivering the very same bytes again (a sen
 crash between delivery and commit) is a no-op, wherever the bank has moved the file.
 
 Answers are taken in three steps so that a crash anywhere loses nothing and doubles nothing:
-`answers()` lists them, `read(name)` reads one, and `archive(name, data)` moves it to
-`processed/` (mode 0600) only after its ingest committed (payments.ingest.collect_inbox). A file
-still in the inbox after a crash is simply ingested again, which the ingest recognises as a replay.
+`answers()` lists them, `read(name)` reads one, and `archive(name, data)` takes it out of the inbox
+only after its ingest committed and its bytes are kept, sealed, in BankFile
+(payments.ingest.collect_inbox). A file still in the inbox after a crash is simply ingested again,
+which the ingest recognises as a replay.
+
+Files at rest: the drop box is the exchange channel with the bank, so the files in it are the
+contract's plaintext (the bank must read them); every file is written 0600 and every folder this
+module creates 0700, so only the service account (and the SFTP account mapped to it) can read them.
+No copy is kept on disk after the fact: an answer leaves the inbox by deletion once its sealed copy
+is in the database (no plaintext `processed/` archive); a payment file stays in the outbox only until
+the bank takes it (the bank — or the simulator — moves it to `outbox/processed/`, which this module
+consults so a batch number is never delivered twice).
 """
 from __future__ import annotations
 
@@ -21,9 +30,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from yikatong.core.faults import fault_point
+
 from .filenames import PAYMENT, REJECTION, RESULT, parse_file_name
 
-__all__ = ["BankConnector", "OutboxConnector", "atomic_write", "DeliveryError", "PROCESSED"]
+__all__ = ["BankConnector", "OutboxConnector", "atomic_write", "private_dir", "DeliveryError", "PROCESSED"]
 
 _PRIVATE_FILE, _PRIVATE_DIR = 0o600, 0o700
 
@@ -51,8 +62,10 @@ class BankConnector(ABC):
 
     @abstractmethod
     def archive(self, name: str, data: bytes) -> None:
-        """Take an answer out of the inbox, once its ingest has committed. Archiving a file that is
-        already gone (another collector archived it) is not an error."""
+        """Take an answer out of the inbox, once its ingest has committed and its bytes are kept
+        sealed in the database; no plaintext copy may remain. Only the very bytes `data` are taken: a
+        different file dropped under that name meanwhile stays. Archiving a file that is already gone
+        (another collector archived it) is not an error."""
 
     def collect(self) -> list[tuple[str, bytes]]:
         """Read and archive every waiting answer at once (tools and tests; the ingest uses
@@ -93,6 +106,16 @@ def _link_no_clobber(tmp: Path, target: Path) -> None:
         os.rename(tmp, target)
 
 
+def private_dir(directory: Path) -> Path:
+    """Create `directory` (and its parents) if missing; a folder created here is 0700. An existing
+    folder keeps the mode its operator gave it (an SFTP setup may need group access)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        directory.mkdir(parents=True, exist_ok=True)
+        os.chmod(directory, _PRIVATE_DIR)
+    return directory
+
+
 def atomic_write(directory: Path, filename: str, data: bytes, *, replace: bool = False) -> Path:
     """Write `data` to directory/filename so that readers see all of it or nothing.
 
@@ -102,10 +125,12 @@ def atomic_write(directory: Path, filename: str, data: bytes, *, replace: bool =
     if os.path.basename(filename) != filename or filename.startswith("."):
         raise ValueError(f"文件名“{filename}”不合法")
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     target = directory / filename
     tmp = directory / f".{filename}.{secrets.token_hex(6)}.tmp"
-    with open(tmp, "xb") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), _PRIVATE_FILE)
+    os.fchmod(fd, _PRIVATE_FILE)  # whatever the umask: the file holds account and ID numbers
+    with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
@@ -156,6 +181,7 @@ class OutboxConnector(BankConnector):
     def answers(self) -> list[str]:
         if not self.inbox.is_dir():
             return []
+        self._recover_taking()
         names = []
         for path in sorted(self.inbox.iterdir()):
             parts = parse_file_name(path.name)
@@ -168,25 +194,45 @@ class OutboxConnector(BankConnector):
 
     def archive(self, name: str, data: bytes) -> None:
         source = self._inbox_path(name)
-        processed = self.inbox / PROCESSED
-        processed.mkdir(mode=_PRIVATE_DIR, exist_ok=True)
+        taking = self.inbox / f".{name}.{secrets.token_hex(6)}.taking"
         try:
-            os.chmod(source, _PRIVATE_FILE)  # the bank's answer holds account numbers
-            os.replace(source, self._free_name(processed, name, data))
+            os.replace(source, taking)  # atomic: no other collector, and no new drop, sees it from here on
         except FileNotFoundError:
             return  # archived meanwhile by another collector
-        _fsync_dir(processed)
+        fault_point("payments.collect.mid_archive")
+        try:
+            same = taking.read_bytes() == bytes(data)
+        except OSError:
+            same = False
+        if same:
+            taking.unlink()  # its sealed copy is in BankFile: no plaintext is kept on disk
+        else:  # the bank dropped other bytes under that name after we read it: leave them to be collected
+            try:
+                _link_no_clobber(taking, source)
+            except FileExistsError:
+                os.replace(taking, self.inbox / f".{name}.{secrets.token_hex(4)}.dup")
+            finally:
+                if taking.exists():
+                    taking.unlink()
         _fsync_dir(self.inbox)
+
+    def _recover_taking(self) -> None:
+        """A file being archived when the process died is put back under its name: the next
+        collection sees it as a replay (its ingest committed) and archives it for good."""
+        for path in self.inbox.glob(".*.taking"):
+            name = path.name[1:].rsplit(".", 2)[0]
+            if parse_file_name(name) is None:
+                continue
+            try:
+                _link_no_clobber(path, self.inbox / name)
+            except FileExistsError:
+                continue  # the bank dropped that name again; the next collection takes it, then this
+            except FileNotFoundError:
+                continue  # another collector recovered it
+            if path.exists():
+                path.unlink()
 
     def _inbox_path(self, name: str) -> Path:
         if os.path.basename(name) != name or name.startswith("."):
             raise ValueError(f"文件名“{name}”不合法")
         return self.inbox / name
-
-    @staticmethod
-    def _free_name(folder: Path, name: str, data: bytes) -> Path:
-        """processed/<name>, unless a different file of that name was collected before: keep both."""
-        target = folder / name
-        if not target.exists() or target.read_bytes() == data:
-            return target
-        return folder / f"{name}.{secrets.token_hex(4)}.dup"

@@ -13,11 +13,13 @@ class ExchangeFileError(ValueError):
     `code` uses the contract's rejection vocabulary: F01 totals, F02 MAC, F04 malformed,
     F05 business date (F03 duplicate batch is decided by whoever remembers batches).
     `line_no` is the 1-based physical line of the file, when one line is to blame.
+    `reason`, when set, is the stable refusal code Yikatong reports for it.
     """
 
-    def __init__(self, code: str, message: str, *, line_no: int | None = None):
+    def __init__(self, code: str, message: str, *, line_no: int | None = None, reason: str | None = None):
         super().__init__(message)
         self.code = code
+        self.reason = reason  # a finer Yikatong refusal code where one applies (e.g. MAC_ALGORITHM_MISMATCH)
         self.message = message
         self.line_no = line_no
 

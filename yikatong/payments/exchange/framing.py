@@ -62,9 +62,13 @@ def seal(header: str, chunks: list[bytes], trailer_fields: str, *, key: bytes, a
     return b"".join([head, *chunks, trailer])
 
 
-def unseal(data: bytes, *, key: bytes, error: type[ExchangeFileError]) -> tuple[int, list[str], int]:
+def unseal(data: bytes, *, key: bytes, error: type[ExchangeFileError],
+           alg: str | None = None) -> tuple[int, list[str], int]:
     """Check the frame and the MAC. Returns (end of the MACed bytes, T-line fields, T-line number).
 
+    `alg` is the agreement's algorithm: a file MACed with any other, however valid that MAC, is
+    refused (F02, reason MAC_ALGORITHM_MISMATCH) before the MAC is even computed. None accepts any
+    supported algorithm: only for tools and tests, never where a file is trusted.
     Raises `error` with F04 (no proper frame / T line) or F02 (MAC wrong, unknown algorithm).
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -84,11 +88,14 @@ def unseal(data: bytes, *, key: bytes, error: type[ExchangeFileError]) -> tuple[
     fields = raw.decode("ascii").split("|")[1:]
     if len(fields) < 2:
         raise error("F04", f"第 {trailer_no} 行（文件尾）缺少 MAC 算法和 MAC", line_no=trailer_no)
-    alg, mac_hex = fields[-2], fields[-1]
+    used, mac_hex = fields[-2], fields[-1]
+    if alg is not None and used != alg:
+        raise error("F02", f"第 {trailer_no} 行（文件尾）的 MAC 算法为“{used[:20]}”，与代发协议约定的 {alg} 不符",
+                    line_no=trailer_no, reason="MAC_ALGORITHM_MISMATCH")
     if not _MAC_HEX_RE.fullmatch(mac_hex):
         raise error("F02", f"第 {trailer_no} 行（文件尾）的 MAC 应为 {MAC_HEX_LENGTH} 位小写十六进制", line_no=trailer_no)
     try:
-        ok = verify_mac(key, memoryview(data)[:end], alg, mac_hex)
+        ok = verify_mac(key, memoryview(data)[:end], used, mac_hex)
     except MacError as exc:
         raise error("F02", f"第 {trailer_no} 行（文件尾）：{exc}", line_no=trailer_no) from None
     if not ok:

@@ -23,7 +23,7 @@ from .fields import (
 )
 from .filenames import PAYMENT, file_name, parse_file_name
 from .lines import P_DETAIL_FIELDS, P_DETAIL_RE, P_HEADER_FIELDS, P_HEADER_RE, diagnose
-from .mac import ALGORITHMS, preferred_alg
+from .mac import ALGORITHMS
 
 __all__ = ["PaymentHeader", "PaymentLine", "ParsedPaymentFile", "write_payment_file", "parse_payment_file",
            "peek_payment_header"]
@@ -96,10 +96,10 @@ def _check_header(*, bank_code, batch_no, business_date, payer_account, payer_na
 
 def write_payment_file(
     *, bank_code: str, batch_no: str, business_date: datetime.date, payer_account: str, payer_name: str,
-    policy_code: str, policy_name: str, lines: Iterable[PaymentLine], key: bytes, alg: str | None = None,
+    policy_code: str, policy_name: str, lines: Iterable[PaymentLine], key: bytes, alg: str,
 ) -> tuple[str, bytes]:
-    """(file name, file bytes). Raises PaymentDataError (a ValueError) naming the item and field."""
-    alg = alg or preferred_alg()
+    """(file name, file bytes), MACed with `alg` — the agreement's, never a fallback of this machine's.
+    Raises PaymentDataError (a ValueError) naming the item and field."""
     _check_header(bank_code=bank_code, batch_no=batch_no, business_date=business_date, payer_account=payer_account,
                   payer_name=payer_name, policy_code=policy_code, policy_name=policy_name, alg=alg)
     tally = [0, 0]  # count, total_fen
@@ -159,14 +159,15 @@ def peek_payment_header(data: bytes) -> PaymentHeader:
 
 
 def parse_payment_file(
-    data: bytes, key: bytes, *, filename: str | None = None, today: datetime.date | None = None
+    data: bytes, key: bytes, *, filename: str | None = None, today: datetime.date | None = None,
+    alg: str | None = None,
 ) -> ParsedPaymentFile:
     """Check a payment file as the bank does; raises PaymentFileError with the F-code to answer.
 
     Order: frame and MAC (F04/F02) before anything is trusted, then every line (F04), totals
     (F01), then, when `today` is given, the business date (F05). A `filename` must match the header.
     """
-    end, trailer, trailer_no = framing.unseal(data, key=key, error=PaymentFileError)
+    end, trailer, trailer_no = framing.unseal(data, key=key, error=PaymentFileError, alg=alg)
     header: PaymentHeader | None = None
     items: list[PaymentLine] = []
     append, match = items.append, P_DETAIL_RE.fullmatch

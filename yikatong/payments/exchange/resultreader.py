@@ -96,9 +96,10 @@ def _trailer_totals(trailer: list[str], trailer_no: int) -> tuple[int, int, int,
     return int(trailer[0]), int(trailer[1]), int(trailer[2]), int(trailer[3])
 
 
-def parse_result_file(data: bytes, key: bytes, *, filename: str | None = None) -> ResultFile:
-    """Verify and read a result file; raises ResultFileError (F02 MAC, F04 format, F01 totals)."""
-    end, trailer, trailer_no = framing.unseal(data, key=key, error=ResultFileError)
+def parse_result_file(data: bytes, key: bytes, *, filename: str | None = None, alg: str | None = None) -> ResultFile:
+    """Verify and read a result file; raises ResultFileError (F02 MAC, F04 format, F01 totals).
+    Where the file is trusted, `alg` is the agreement's MAC algorithm (framing.unseal)."""
+    end, trailer, trailer_no = framing.unseal(data, key=key, error=ResultFileError, alg=alg)
     header: ResultHeader | None = None
     lines: list[ResultLine] = []
     seen: set[str] = set()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import datetime
-import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
@@ -18,16 +18,24 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.core.serials import take_next
 from yikatong.audit.services import record
-from yikatong.core import crypto
+from yikatong.core import crypto, downloads, sealed
 from yikatong.core.profiles import current_profile
+from yikatong.core.refusals import register_messages
 
-from ..models import AgentBank, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
+from ..models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
 from .fields import check_account, check_text
 from .filenames import check_bank_code, parse_file_name
 from .mac import ALGORITHMS, preferred_alg
-from .storage import seal_content
+from ..errors import PaymentError
+from .storage import AGREEMENT_PURPOSE
+from .storage import PURPOSE as BANK_FILE_PURPOSE
 
 __all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
+
+register_messages({
+    "AGREEMENT_DOCUMENT_TYPE": "协议文本须为 PDF、JPG 或 PNG 文件（按文件内容判断，不看扩展名）",
+    "AGREEMENT_DOCUMENT_TOO_LARGE": "协议文本超过 {limit}",
+})
 
 _MAX_SERIAL = 999_999_999  # BATCH_NO_RE allows up to 9 digits
 
@@ -56,13 +64,21 @@ def create_agent_bank(*, actor, code: str, name: str, organization: Organization
     return bank
 
 
-def _digest_file(document) -> str:
-    sha = hashlib.sha256()
-    document.seek(0)
+_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _document_bytes(document) -> bytes:
+    """The uploaded signed text's bytes, within settings.YKT_UPLOAD_MAX_BYTES["attachment"] (default 10 MB)."""
+    limit = (getattr(settings, "YKT_UPLOAD_MAX_BYTES", None) or {}).get("attachment", _DOCUMENT_MAX_BYTES)
+    if hasattr(document, "seek"):
+        document.seek(0)
+    chunks, size = [], 0
     for chunk in document.chunks() if hasattr(document, "chunks") else iter(lambda: document.read(1 << 20), b""):
-        sha.update(chunk)
-    document.seek(0)
-    return sha.hexdigest()
+        size += len(chunk)
+        if size > limit:
+            raise PaymentError("AGREEMENT_DOCUMENT_TOO_LARGE", limit=f"{limit / 1024 / 1024:.0f}MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @transaction.atomic
@@ -98,9 +114,17 @@ def create_agreement(
         valid_from=valid_from, valid_to=valid_to,
     )
     if document is not None:
-        agreement.document_sha256 = _digest_file(document)
-        agreement.document.save(getattr(document, "name", "agreement") or "agreement", document, save=False)
+        data = _document_bytes(document)
+        ctype = downloads.sniff(data)
+        if ctype is None:
+            raise PaymentError("AGREEMENT_DOCUMENT_TYPE")
+        box = sealed.seal(data, purpose=AGREEMENT_PURPOSE)
+        agreement.document_sha256 = box.sha256
     agreement.save()
+    if document is not None:
+        AgreementDocument.objects.create(
+            agreement=agreement, content_type=ctype, size=box.size, sha256=box.sha256, content_enc=box.blob,
+            filename=downloads.safe_filename(getattr(document, "name", "") or "", content_type=ctype, default="代发协议"))
     record(actor=actor, action="payments.agreement.create", obj=agreement, after={
         "bank": bank.code, "payer": payer.code, "payer_account_last4": agreement.payer_account_last4,
         "mac_alg": mac_alg, "valid_from": valid_from.isoformat(),
@@ -126,8 +150,10 @@ def next_batch_no(*, actor, county_code: str, year: int) -> str:
 
 
 @transaction.atomic
-def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) -> tuple[BankFile, bool]:
-    """Archive a file sent (P) or received (R, X), byte for byte. Returns (file, created).
+def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes,
+                    refusal_code: str = "") -> tuple[BankFile, bool]:
+    """Archive a file sent (P) or received (R, X), byte for byte, sealed (core.sealed). Returns (file, created).
+    `refusal_code`: a received file refused but kept as evidence (it answers nothing).
 
     The same name with the same bytes again is a replay: the stored file is returned with
     created=False and nothing changes. The same name with other bytes, or the same bytes
@@ -142,7 +168,7 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) ->
         raise TypeError("文件内容必须是字节串")
     content = bytes(content)
     direction = Direction.OUT if parts.kind == FileKind.PAYMENT else Direction.IN
-    digest = hashlib.sha256(content).hexdigest()
+    digest = sealed.digest(content)
     existing = BankFile.objects.filter(kind=parts.kind, filename=filename).first()
     if existing is not None:
         if existing.sha256 == digest:
@@ -155,13 +181,17 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes) ->
         with transaction.atomic():
             bank_file = BankFile.objects.create(
                 direction=direction, kind=parts.kind, bank=bank, batch_no=parts.batch_no, filename=filename,
-                content=seal_content(content), sha256=digest, size=len(content),
+                content=sealed.seal(content, purpose=BANK_FILE_PURPOSE).blob, sha256=digest, size=len(content),
+                refusal_code=refusal_code,
             )
     except IntegrityError:  # a concurrent caller stored it first
         existing = BankFile.objects.filter(kind=parts.kind, filename=filename, sha256=digest).first()
         if existing is not None:
             return existing, False
         raise BankFileConflict(f"文件 {filename} 与同时保存的另一文件冲突，请与银行核实") from None
-    record(actor=actor, action="payments.bank_file.store", obj=bank_file,
-           after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest, "size": len(content)})
+    # a refused file kept as evidence is its own event: it answered nothing
+    record(actor=actor, action="payments.bank_file.refuse" if refusal_code else "payments.bank_file.store",
+           obj=bank_file, after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest,
+                                 "size": len(content), "batch_no": parts.batch_no,
+                                 **({"refusal_code": refusal_code} if refusal_code else {})})
     return bank_file, True

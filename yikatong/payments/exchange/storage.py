@@ -1,16 +1,17 @@
-"""At-rest encryption of bank files (BankFile.content): the registry Vault's AES-GCM over bytes.
+"""At-rest encryption of bank files (BankFile.content), through core.sealed.
 
 The purpose string is bound as associated data, so a blob of another kind of record cannot be
-passed off as a bank file. Rotation of YKT_DATA_KEY must re-seal these blobs as well.
+passed off as a bank file. Rotation of YKT_DATA_KEY re-seals these blobs (payments.pii_columns).
 """
-from yikatong.registry.pii import vault
+from yikatong.core import sealed
 
 PURPOSE = b"ykt.payments.bankfile.v1"
+AGREEMENT_PURPOSE = b"ykt.payments.agreement-document.v1"
 
 
 def seal_content(data: bytes) -> bytes:
-    return vault().encrypt_bytes(bytes(data), purpose=PURPOSE)
+    return sealed.seal(data, purpose=PURPOSE).blob
 
 
 def open_content(blob) -> bytes:
-    return vault().decrypt_bytes(bytes(blob), purpose=PURPOSE)
+    return sealed.unseal(blob, purpose=PURPOSE)

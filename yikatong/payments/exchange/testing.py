@@ -1,7 +1,7 @@
 """Builders for tests and demos of the file exchange: sample files, and valid-MAC tampering."""
 import datetime
 
-from yikatong.payments.exchange.mac import compute_mac
+from yikatong.payments.exchange.mac import compute_mac, preferred_alg
 from yikatong.payments.exchange.paymentfile import PaymentLine, write_payment_file
 
 KEY = b"0123456789abcdef0123456789abcdef"
@@ -20,7 +20,8 @@ def line(n: int = 1, **over) -> PaymentLine:
 
 
 def payment_file(lines=None, **over) -> tuple[str, bytes]:
-    args = {**HEADER, "lines": lines if lines is not None else [line(i) for i in range(1, 4)], "key": KEY, **over}
+    args = {**HEADER, "lines": lines if lines is not None else [line(i) for i in range(1, 4)], "key": KEY,
+            "alg": preferred_alg(), **over}
     return write_payment_file(**args)
 
 

@@ -48,7 +48,7 @@ def test_collect_ingests_then_archives(pw, sent, collect):
     order, answer = sent
     report = collect()
     assert [(name, outcome.created) for name, outcome in report] == [(answer.filename, True)]
-    assert _inbox(pw) == [] and (pw.connector.inbox / "processed" / answer.filename).exists()
+    assert _inbox(pw) == [] and BankFile.objects.get(filename=answer.filename).data() == answer.data
     order.refresh_from_db()
     assert order.state == OrderState.ANSWERED and PaidOrigin.objects.count() == order.paid_count == 2
 

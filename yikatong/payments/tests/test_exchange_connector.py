@@ -51,27 +51,30 @@ def test_deliver_only_takes_payment_file_names(boxes, name):
         boxes.deliver(name, b"x")
 
 
-def test_collect_returns_answers_and_moves_them(boxes):
+def test_collect_returns_answers_and_takes_them_out(boxes):
     boxes.inbox.mkdir(parents=True)
     (boxes.inbox / R).write_bytes(b"result")
     (boxes.inbox / X).write_bytes(b"reject")
     (boxes.inbox / f".{R}.abc.tmp").write_bytes(b"partial")  # a file still being written
     (boxes.inbox / "notes.txt").write_bytes(b"stray")
     assert boxes.collect() == [(R, b"result"), (X, b"reject")]
-    assert sorted(os.listdir(boxes.inbox)) == sorted([f".{R}.abc.tmp", "notes.txt", "processed"])
-    assert sorted(os.listdir(boxes.inbox / "processed")) == [R, X]
+    # no plaintext archive: the sealed copy in BankFile is the one kept (payments.ingest)
+    assert sorted(os.listdir(boxes.inbox)) == sorted([f".{R}.abc.tmp", "notes.txt"])
     assert boxes.collect() == []
 
 
-def test_collect_keeps_both_when_a_different_file_of_the_same_name_arrives(boxes):
+def test_archive_leaves_a_different_file_of_the_same_name(boxes):
     boxes.inbox.mkdir(parents=True)
-    (boxes.inbox / R).write_bytes(b"one")
-    boxes.collect()
-    (boxes.inbox / R).write_bytes(b"two")
-    assert boxes.collect() == [(R, b"two")]
-    kept = sorted(os.listdir(boxes.inbox / "processed"))
-    assert kept[0] == R and kept[1].startswith(R) and kept[1].endswith(".dup")
-    assert (boxes.inbox / "processed" / R).read_bytes() == b"one"
+    (boxes.inbox / R).write_bytes(b"two")  # the bank replaced the file after it was read as b"one"
+    boxes.archive(R, b"one")
+    assert boxes.answers() == [R] and boxes.read(R) == b"two"
+
+
+def test_a_file_moved_aside_by_a_killed_archive_is_put_back(boxes):
+    boxes.inbox.mkdir(parents=True)
+    (boxes.inbox / f".{R}.0123456789ab.taking").write_bytes(b"result")
+    assert boxes.answers() == [R] and boxes.read(R) == b"result"
+    assert os.listdir(boxes.inbox) == [R]
 
 
 def test_collect_with_no_inbox_is_empty(boxes):
@@ -106,11 +109,14 @@ def test_answers_are_archived_only_when_told_and_privately(boxes):
     assert boxes.read(R) == b"result"
     assert boxes.answers() == [R]  # reading takes nothing away
     boxes.archive(R, b"result")
-    assert boxes.answers() == []
-    archived = boxes.inbox / "processed" / R
-    assert archived.read_bytes() == b"result" and (archived.stat().st_mode & 0o777) == 0o600
-    assert ((boxes.inbox / "processed").stat().st_mode & 0o777) == 0o700
+    assert boxes.answers() == [] and os.listdir(boxes.inbox) == [f".{R}.abc.tmp"]  # nothing plaintext kept
     boxes.archive(R, b"result")  # archived meanwhile by another collector: not an error
+
+
+def test_files_written_to_the_drop_box_are_private(boxes):
+    boxes.deliver(P, b"file")
+    assert (boxes.outbox / P).stat().st_mode & 0o777 == 0o600
+    assert boxes.outbox.stat().st_mode & 0o777 == 0o700
 
 
 @pytest.mark.parametrize("name", ["../" + R, "." + R])

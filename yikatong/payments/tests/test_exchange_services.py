@@ -5,7 +5,6 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import connection
 
 from yikatong.accounts.models import Organization, OrgKind
@@ -152,8 +151,6 @@ def test_three_party_profile_requires_department_and_signed_text(
     admin, bank, finance, settings, tmp_path, regions, monkeypatch
 ):
     settings.YKT_PROFILE = "003"
-    # The field's own storage, not settings.STORAGES: changing STORAGES resets every cached storage.
-    monkeypatch.setattr(BankAgreement._meta.get_field("document"), "storage", FileSystemStorage(location=tmp_path))
     kwargs = dict(actor=admin, bank=bank, payer=finance, payer_account="6217000010001234", payer_name="财政局",
                   mac_key=KEY, valid_from=DAY)
     with pytest.raises(ValueError, match="三方代发协议"):
@@ -163,5 +160,7 @@ def test_three_party_profile_requires_department_and_signed_text(
     signed = b"%PDF-1.4 three-party agreement"
     agreement = services.create_agreement(**kwargs, department=dept, document=ContentFile(signed, name="协议.pdf"))
     assert agreement.document_sha256 == hashlib.sha256(signed).hexdigest()
-    assert agreement.document.read() == signed
+    assert agreement.signed_text.data() == signed  # sealed at rest (core.sealed), digest of the plaintext
+    assert signed not in bytes(agreement.signed_text.content_enc)
+    assert agreement.signed_text.content_type == "application/pdf" and agreement.signed_text.filename == "协议.pdf"
     assert (agreement.pay_within_working_days, agreement.report_within_days) == (3, 1)
