@@ -11,12 +11,14 @@ Environment:
   YKT_DB_STATEMENT_TIMEOUT, YKT_DB_LOCK_TIMEOUT, YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT,
   YKT_DB_JOB_STATEMENT_TIMEOUT   PostgreSQL limits in seconds (300, 30, 120, 3600; 0 = off)
   YKT_JOB_LEASE_SECONDS, YKT_JOB_MAX_ATTEMPTS   background job lease (60) and attempts (3)
+  YKT_UPLOAD_MAX_MB, YKT_PARSER_*, YKT_XLSX_*    upload and parser limits (see settings/uploads.py)
 """
 from pathlib import Path
 
 import dj_database_url
 
 from .env import BASE_DIR, VAR_DIR, env_bool, env_list, env_str, persistent_secret
+from .uploads import *  # noqa: F401,F403 - upload size limits and the spreadsheet parser's limits
 
 SECRET_KEY = persistent_secret("YKT_SECRET_KEY", "secret_key")
 DEBUG = env_bool("YKT_DEBUG", False)
