@@ -92,6 +92,15 @@ def refuse_oversized(request, field: str, kind: str) -> None:
         check(upload, kind, request)
 
 
+def refusal_of(request, field: str, kind: str) -> UploadRefused | None:
+    """refuse_oversized as a value: the refusal, or None when the files of `field` are within the limit."""
+    try:
+        refuse_oversized(request, field, kind)
+    except UploadRefused as exc:
+        return exc
+    return None
+
+
 class LimitedUploadHandler(FileUploadHandler):
     """Stops reading a file once it exceeds the largest limit of any kind: it is not kept (neither
     in memory nor on disk) and the request remembers its name, so the view refuses it clearly."""
@@ -113,3 +122,14 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def shown(exc: Refusal) -> str:
+    """A refusal as users see it on a page: the Chinese message and its stable code (for support)."""
+    return f"{exc.message}（{exc.code}）"
+
+
+def flash(request, exc: Refusal) -> None:
+    from django.contrib import messages
+
+    messages.error(request, shown(exc))
