@@ -26,7 +26,6 @@ POINTS = {
     "payments.collect.before_archive": "payments/ingest.py collect_inbox: ingest committed, file not archived",
     "jobs.run.mid_job": "jobs/services.py run: job claimed (running, leased), handler not started",
     "sheets.child.parse": "core/sheets/child.py main: the spreadsheet parser child, limits set, before parsing",
-    "sheets.child.hang": "core/sheets/child.py main: the parser child sleeps instead of parsing (timeout tests)",
 }
 
 

@@ -125,7 +125,10 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def shown(exc: Refusal) -> str:
-    """A refusal as users see it on a page: the Chinese message and its stable code (for support)."""
+    """A refusal as users see it on a page: the Chinese message and its stable code (for support);
+    legacy refusals that have only their class's default code are shown as their message."""
+    if exc.code == getattr(type(exc), "default_code", None):
+        return exc.message
     return f"{exc.message}（{exc.code}）"
 
 
