@@ -56,7 +56,7 @@ def _env() -> dict[str, str]:
 def _path_of(f: BinaryIO) -> str | None:
     name = getattr(f, "name", None)
     if isinstance(name, str) and os.path.isfile(name) and f.tell() == 0:
-        return name
+        return os.path.abspath(name)  # the child runs in another working directory
     return None
 
 
