@@ -98,3 +98,33 @@ def test_an_unexpected_failure_marks_the_import_failed_never_left_waiting(rw, ba
     assert run.job.state == "failed" and "IMPORT_FAILED" in run.job.message
     assert "secret" not in run.job.message and "secret" not in run.message
     assert "14102419500101001X" not in caplog.text and "RuntimeError" in caplog.text
+
+
+def test_an_unexpected_failure_marks_a_register_import_failed(make_user, regions, villages, monkeypatch, caplog):
+    from yikatong.accounts.models import OrgKind
+    from yikatong.accounts.roles import Role
+    from yikatong.registry.models import RegisterImport
+    from yikatong.registry.services import register_import as svc
+
+    clerk = make_user("czs1", Role.TOWNSHIP_FINANCE, region=regions["town1"], kind=OrgKind.TOWNSHIP_FINANCE)
+    imp = svc.start_register_import(actor=clerk, data=b"x,y\r\n", file_name="a.csv")
+    job = jobs.Job.objects.get(pk=imp.job_id)
+
+    def boom(**kw):
+        raise RuntimeError("relation does not exist")
+
+    monkeypatch.setattr(svc, "run_import", boom)
+    jobs.run(job.pk)
+    imp = RegisterImport.objects.get(pk=imp.pk)
+    job.refresh_from_db()
+    assert imp.state == "failed" and imp.finished_at is not None and not imp.upload_enc
+    assert [e["code"] for e in svc.import_errors(imp)] == ["IMPORT_FAILED"]
+    assert job.state == "failed" and "IMPORT_FAILED" in job.message and "relation" not in job.message
+
+
+def test_upload_limits_from_the_environment():
+    from yikatong.settings.uploads import DEFAULT_UPLOAD_MAX_BYTES, MB, _overrides
+
+    assert _overrides("roster=5, register=0.5,bad,=3") == {"roster": 5 * MB, "register": MB // 2}
+    assert set(DEFAULT_UPLOAD_MAX_BYTES) == {"roster", "register", "reference", "compare", "policy", "change",
+                                             "evidence", "attachment", "bankfile"}
