@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from yikatong.core.sheets import SheetError
+from yikatong.core.sheets.xlsxcheck import check_xlsx
+from yikatong.core.uploads import limit_for, shown
 from yikatong.registry.pii import vault
 
 from .models import Finding, FindingEvidence
@@ -57,9 +60,14 @@ def check(uploads) -> list[tuple[Upload, str]]:
         name = (u.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "依据"
         if not u.data:
             raise ValidationError(f"依据文件“{name}”是空文件")
-        if len(u.data) > MAX_BYTES:
-            raise ValidationError(f"依据文件“{name}”超过 10MB")
+        if len(u.data) > limit_for("evidence"):
+            raise ValidationError(f"依据文件“{name}”超过 {limit_for('evidence') // (1024 * 1024)}MB")
         ctype = sniff(u.data)
+        if ctype == XLSX:  # the same pre-check as every spreadsheet: no zip bomb is stored either
+            try:
+                check_xlsx(io.BytesIO(u.data))
+            except SheetError as exc:
+                raise ValidationError(f"依据文件“{name}”：{shown(exc)}") from exc
         if ctype is None:
             raise ValidationError(f"依据文件“{name}”不是 PDF、JPG、PNG 或 XLSX 文件")
         out.append((Upload(name, u.data), ctype))

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from yikatong.core import uploads
+
 from . import evidence, selectors, services
 from .evidence import Upload
 from .models import FindingState, Rule, Severity
@@ -30,10 +32,14 @@ def findings(request):
 def finding_dispose(request, finding_id: int):
     finding = get_object_or_404(selectors.findings_for(request.user), pk=finding_id)
     try:
-        files = [Upload(u.name, u.read(evidence.MAX_BYTES + 1)) for u in request.FILES.getlist("evidence")[:evidence.MAX_FILES + 1]]
+        uploads.refuse_oversized(request, "evidence", "evidence")
+        files = [Upload(u.name, uploads.read(request, u, "evidence"))
+                 for u in request.FILES.getlist("evidence")[:evidence.MAX_FILES + 1]]
         out = services.dispose(actor=request.user, finding_id=finding.pk, decision=request.POST.get("decision", ""),
                                reason=request.POST.get("reason", ""),
                                evidence_text=request.POST.get("evidence_text", ""), evidence_files=files)
+    except uploads.UploadRefused as exc:
+        uploads.flash(request, exc)
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
     else:

@@ -26,6 +26,7 @@ POINTS = {
     "payments.collect.before_archive": "payments/ingest.py collect_inbox: ingest committed, file not archived",
     "payments.collect.mid_archive": "payments/exchange/connector.py archive: file moved aside to be removed, not removed",
     "jobs.run.mid_job": "jobs/services.py run: job claimed (running, leased), handler not started",
+    "sheets.child.parse": "core/sheets/child.py main: the spreadsheet parser child, limits set, before parsing",
 }
 
 

@@ -11,12 +11,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from yikatong.audit.services import record
 from yikatong.core.dbtimeouts import session_statement_timeout
+from yikatong.core.failures import log_failure, user_message
 from yikatong.core.faults import fault_point
 
 from .lease import RUNNING_HERE, Heartbeat, lease_deadline, lease_seconds, owner_alive, owner_id
@@ -90,6 +91,21 @@ def _finish(job: Job, heartbeat: Heartbeat, *, state: str, message: str, result=
             log.warning("job %s: outcome not written, the lease was taken back", job.pk)
 
 
+def _finish_failed(job: Job, heartbeat: Heartbeat, *, message: str, after: dict) -> None:
+    """Record the failure in a fresh transaction. If the handler left the connection unusable (a
+    broken PostgreSQL transaction, a dropped connection) it is closed and the write tried once more
+    on a new one; if that fails too the lease lapses and recover_interrupted fails the job later."""
+    for attempt in (1, 2):
+        try:
+            _finish(job, heartbeat, state=JobState.FAILED, message=message, action="jobs.failed", after=after)
+            return
+        except Exception as exc:  # noqa: BLE001 - the database is the problem; try a fresh connection
+            if attempt == 2 or connection.in_atomic_block:
+                log_failure(log, f"job {job.pk}: recording its failure", exc)
+                return
+            connection.close()
+
+
 def run(job_id: int) -> Job:
     """Run a job's handler. A job already running or done is left alone (tasks may be delivered twice)."""
     job = Job.objects.get(pk=job_id)
@@ -106,9 +122,10 @@ def run(job_id: int) -> Job:
         try:
             message, result = handler(job, beat.progress)
         except Exception as exc:  # the job is marked failed and the reason shown; the task itself succeeds
-            log.exception("job %s failed", job_id)
-            _finish(job, beat, state=JobState.FAILED, message=f"任务失败：{exc}", action="jobs.failed",
-                    after={"error": str(exc)[:500]})
+            # a refusal says itself; anything else (a database error quotes values) is logged under a
+            # reference id and shown as a generic message with that id
+            shown, after = user_message(exc, what=f"job {job_id} ({job.kind})", log=log)
+            _finish_failed(job, beat, message=shown, after=after)
         else:
             _finish(job, beat, state=JobState.DONE, message=message, result=result, action="jobs.done",
                     after={"message": message})

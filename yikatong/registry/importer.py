@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from yikatong.core.sheets import CellError, SheetError, open_sheet
+from yikatong.core.uploads import shown
 
 from .pii import Vault
 from .register_format import COLUMNS, ID, RowParser
@@ -31,6 +32,7 @@ class ImportOutcome:
     errors: list[CellError] = field(default_factory=list)  # the first MAX_ERRORS
     error_count: int = 0
     file_error: str = ""
+    file_code: str = ""  # the SheetError's code (XLSX_BOMB, PARSER_CRASHED, CSV_ENCODING, ...)
     warnings: list[str] = field(default_factory=list)
     title: str = ""
 
@@ -44,7 +46,7 @@ def run_import(*, source, filename: str, register_import, actor, scope, vault: V
     try:
         reader = open_sheet(source, COLUMNS, filename=filename)
     except SheetError as exc:
-        return ImportOutcome(ok=False, file_error=str(exc), error_count=1)
+        return ImportOutcome(ok=False, file_error=shown(exc), file_code=exc.code, error_count=1)
     out = ImportOutcome(ok=False, title=reader.title_lines[0] if reader.title_lines else "")
     id_header = reader.headers.get(ID, ID)
     parser = RowParser(resolver=VillageResolver(scope), vault=vault, today=today, headers=reader.headers)
@@ -74,7 +76,7 @@ def run_import(*, source, filename: str, register_import, actor, scope, vault: V
                         progress(out.rows, max(total or 0, out.rows))
         except SheetError as exc:  # e.g. an encoding error deep in a CSV
             writer.close()
-            out.file_error, out.error_count = str(exc), out.error_count + 1
+            out.file_error, out.file_code, out.error_count = shown(exc), exc.code, out.error_count + 1
             return out
         if chunk and not out.error_count:
             add_errors(writer.apply(chunk))

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from yikatong.core import uploads
 from yikatong.core.downloads import download_response
 from yikatong.core.profiles import get_profile
 from yikatong.jobs import services as job_services
@@ -19,7 +20,7 @@ from .importer.run import EDITABLE_STATES, stage_import
 from .guards import notice_entered_on
 from .models import BatchState, ImportRun, Objection
 
-FAILURES = (RosterError, PermissionDenied, ValidationError)
+FAILURES = (RosterError, PermissionDenied, ValidationError, uploads.UploadRefused)
 
 
 def _msg(exc) -> str:
@@ -119,6 +120,11 @@ def batch_transition(request, batch_id: int, action: str):
 def batch_import(request, batch_id: int):
     batch = _batch(request, batch_id)
     form = ImportForm(request.POST, request.FILES)
+    try:
+        uploads.refuse_oversized(request, "file", "roster")
+    except uploads.UploadRefused as exc:
+        uploads.flash(request, exc)
+        return redirect("batch_detail", batch_id=batch.pk)
     if not form.is_valid():
         messages.error(request, "请选择要导入的文件")
         return redirect("batch_detail", batch_id=batch.pk)
@@ -126,8 +132,12 @@ def batch_import(request, batch_id: int):
     if not request.user.has_role("township_operator", "township_finance"):
         raise PermissionDenied
     try:
-        run = stage_import(actor=request.user, batch_id=batch.pk, data=upload.read(), filename=upload.name,
-                           mode=form.cleaned_data["mode"], confirm_standard=form.cleaned_data["confirm_standard"])
+        run = stage_import(actor=request.user, batch_id=batch.pk, data=uploads.read(request, upload, "roster"),
+                           filename=upload.name, mode=form.cleaned_data["mode"],
+                           confirm_standard=form.cleaned_data["confirm_standard"])
+    except uploads.UploadRefused as exc:
+        uploads.flash(request, exc)
+        return redirect("batch_detail", batch_id=batch.pk)
     except FAILURES as exc:
         messages.error(request, _msg(exc))
         return redirect("batch_detail", batch_id=batch.pk)
@@ -172,6 +182,11 @@ def item_remove(request, batch_id: int, item_id: int):
 def notice_record(request, batch_id: int):
     batch = _batch(request, batch_id)
     form = NoticeForm(request.POST, request.FILES)
+    try:
+        uploads.refuse_oversized(request, "proof", "attachment")
+    except uploads.UploadRefused as exc:
+        uploads.flash(request, exc)
+        return redirect("batch_detail", batch_id=batch.pk)
     if not form.is_valid():
         messages.error(request, "公示信息填写不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items()))
         return redirect("batch_detail", batch_id=batch.pk)
@@ -190,7 +205,8 @@ def _record_notice(request, batch, d) -> None:
     proof_id = None
     if d.get("proof"):
         proof_id = services.add_attachment(actor=request.user, batch_id=batch.pk, kind="notice_photo",
-                                           filename=d["proof"].name, data=d["proof"].read()).pk
+                                           filename=d["proof"].name,
+                                           data=uploads.read(request, d["proof"], "attachment")).pk
     services.record_notice(actor=request.user, batch_id=batch.pk, level=d["level"], start=d["start"],
                            working_days=d["working_days"], place=d["place"], phone=d["phone"],
                            read_at_assembly=d["read_at_assembly"], proof_id=proof_id)
@@ -227,11 +243,15 @@ def attachment_add(request, batch_id: int):
     try:
         # the policy answers first, with its code, whatever the form holds (a kind not offered is refused too)
         require_upload(request.user, batch, request.POST.get("kind", ""))
+        uploads.refuse_oversized(request, "file", "attachment")
         form = AttachmentForm(request.POST, request.FILES, actor=request.user, batch=batch)
         if not form.is_valid():
             raise ValidationError("请选择材料类型和文件")
         f = form.cleaned_data["file"]
-        services.add_attachment(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"], filename=f.name, data=f.read())
+        services.add_attachment(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"], filename=f.name,
+                                 data=uploads.read(request, f, "attachment"))
+    except uploads.UploadRefused as exc:
+        uploads.flash(request, exc)
     except FAILURES as exc:
         messages.error(request, _msg(exc))
     else:

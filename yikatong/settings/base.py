@@ -19,12 +19,14 @@ Environment:
   YKT_PROXY_SSL_HEADER "1" behind a TLS-terminating proxy that sets X-Forwarded-Proto (default off)
   YKT_LOOKUP_RATE      personal-data searches per user, "N/min" or "N/hour" (default 30/min)
   YKT_COMPARE_ROWS_PER_HOUR  rows a user may compare against the register per hour (default 100000)
+  YKT_UPLOAD_MAX_MB, YKT_PARSER_*, YKT_XLSX_*    upload and parser limits (see settings/uploads.py)
 """
 from pathlib import Path
 
 import dj_database_url
 
 from .env import BASE_DIR, VAR_DIR, env_bool, env_list, env_str, persistent_secret
+from .uploads import *  # noqa: F401,F403 - upload size limits and the spreadsheet parser's limits
 
 SECRET_KEY = persistent_secret("YKT_SECRET_KEY", "secret_key")
 DEBUG = env_bool("YKT_DEBUG", False)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from yikatong.core.refusals import Refusal
+
 KINDS = ("text", "compact", "identifier", "number", "date")
 # An Excel cell keeps 15 significant digits: a longer number has lost its last digits.
 _EXACT_LIMIT = 10**15
@@ -17,8 +19,11 @@ _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _NO_SPACES = frozenset({"compact", "identifier", "number", "date"})
 
 
-class SheetError(ValueError):
-    """The file as a whole cannot be read (format, encoding, header). The message is for the user."""
+class SheetError(Refusal, ValueError):
+    """The file as a whole cannot be read (format, encoding, header, a crashed parser). The message
+    is for the user; `code` is stable (SHEET_INVALID for the legacy messages; codes in codes.py)."""
+
+    default_code = "SHEET_INVALID"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Opening a spreadsheet: format from the first bytes, CSV encoding and delimiter detection."""
+"""Opening a spreadsheet: format from the first bytes, CSV encoding and delimiter detection.
+
+This is the one entry point for every spreadsheet the system reads: an xlsx is pre-checked
+(xlsxcheck.py) and every workbook is parsed in a child process with memory and time limits
+(isolated.py); a CSV is streamed line by line in this process, each line decoded and checked."""
 from __future__ import annotations
 
 import codecs
@@ -9,7 +13,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .cells import Column, SheetError
+from .isolated import workbook_rows
 from .reader import HEADER_SEARCH_ROWS, Sheet, SheetReader
+from .xlsxcheck import check_xlsx
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -63,43 +69,67 @@ def _scan(f: BinaryIO) -> tuple[str, int]:
     return encoding, lines
 
 
-def _csv_rows(f: BinaryIO, encoding: str) -> Iterator[list]:
-    text = io.TextIOWrapper(f, encoding=encoding, newline="", errors="strict")
-    sample = text.read(64 * 1024)
-    text.seek(0)
-    first_lines = sample.splitlines()[:HEADER_SEARCH_ROWS]
+MAX_LINE_BYTES = 1 << 20  # a CSV line longer than 1 MB is not a roster line (binary data, or no newlines)
+
+
+def _csv_lines(f: BinaryIO, encoding: str) -> Iterator[str]:
+    """Decoded lines, each checked: a line that does not decode, holds NUL or is absurdly long is
+    refused naming its line number (CSV_ENCODING / CSV_NUL / CSV_LINE_TOO_LONG)."""
+    if encoding == "utf-16":  # its newline is two bytes: decode as a stream, then check each line
+        text = io.TextIOWrapper(f, encoding=encoding, newline="", errors="strict")
+        line = 0
+        try:
+            for line, decoded in enumerate(text, start=1):
+                if len(decoded) > MAX_LINE_BYTES:
+                    raise SheetError("CSV_LINE_TOO_LONG", line=line, limit_kb=MAX_LINE_BYTES // 1024)
+                if "\x00" in decoded:
+                    raise SheetError("CSV_NUL", line=line)
+                yield decoded
+        except UnicodeDecodeError as exc:
+            raise SheetError("CSV_ENCODING", line=line + 1, encoding=encoding) from exc
+        finally:
+            text.detach()
+        return
+    line = 0
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    while raw := f.readline(MAX_LINE_BYTES + 1):
+        line += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise SheetError("CSV_LINE_TOO_LONG", line=line, limit_kb=MAX_LINE_BYTES // 1024)
+        if line == 1 and encoding == "utf-8-sig":
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            decoded = raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise SheetError("CSV_ENCODING", line=line, encoding=encoding) from exc
+        if "\x00" in decoded:
+            raise SheetError("CSV_NUL", line=line)
+        yield decoded
+
+
+def _delimiter(f: BinaryIO, encoding: str) -> str:
+    start = f.tell()
+    sample = f.read(64 * 1024)
+    f.seek(start)
+    first_lines = sample.decode(encoding, errors="replace").splitlines()[:HEADER_SEARCH_ROWS]
     counts = {d: sum(line.count(d) for line in first_lines) for d in (",", "\t", ";")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _csv_rows(f: BinaryIO, encoding: str) -> Iterator[list]:
+    reader = csv.reader(_csv_lines(f, encoding), delimiter=_delimiter(f, encoding))
     try:
-        yield from csv.reader(text, delimiter=delimiter)
-    except UnicodeDecodeError as exc:
-        raise SheetError(f"文件编码无法识别（按 {encoding} 读取失败），请另存为 UTF-8 或 .xlsx 后重试") from exc
-    finally:
-        text.detach()
+        yield from reader
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit (128 KB)
+        raise SheetError("CSV_INVALID", line=reader.line_num, reason=str(exc)[:80]) from exc
 
 
-def _workbook_rows(f: BinaryIO, fmt: str, sheet: str | None) -> tuple[Iterator[list], str, int]:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
-    try:
-        wb = CalamineWorkbook.from_filelike(f)
-    except Exception as exc:  # calamine raises its own types for zip/xml/password errors
-        raise SheetError(f"无法打开这个{fmt}文件（{type(exc).__name__}）：文件可能已损坏或设置了密码，请用Excel打开后另存再试") from exc
-    names = list(wb.sheet_names)
-    if sheet is not None:
-        if sheet not in names:
-            raise SheetError(f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）")
-        name = sheet
-    else:
-        visible = [
-            m.name for m in wb.sheets_metadata
-            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
-        ]
-        if not (visible or names):
-            raise SheetError("文件中没有工作表")
-        name = (visible or names)[0]
-    ws = wb.get_sheet_by_name(name)
-    return iter(ws.iter_rows()), name, ws.height
+def _workbook_rows(f: BinaryIO, fmt: str, sheet: str | None) -> tuple[Iterator[list], str, int, callable]:
+    """A workbook is pre-checked (xlsx: declared sizes and dimension) and then read by a child
+    process with memory and time limits (isolated.py): a parser crash is a SheetError here."""
+    if fmt == ".xlsx":
+        check_xlsx(f)
+    return workbook_rows(f, fmt, sheet)
 
 
 def open_sheet(
@@ -123,9 +153,14 @@ def open_sheet(
         label = Path(filename).suffix.lower() if filename else ""
         if magic.startswith(_XLSX_MAGIC) or magic == _XLS_MAGIC:
             fmt = "xlsx" if magic.startswith(_XLSX_MAGIC) else "xls"
-            raw, name, height = _workbook_rows(f, "." + fmt, sheet)
-            return SheetReader(raw, columns, fmt=fmt, encoding=None, sheet_name=name,
-                               header_search_rows=header_search_rows, closer=closer, row_count_hint=height)
+            raw, name, height, stop = _workbook_rows(f, "." + fmt, sheet)
+            try:
+                return SheetReader(raw, columns, fmt=fmt, encoding=None, sheet_name=name,
+                                   header_search_rows=header_search_rows, closer=_both(stop, closer),
+                                   row_count_hint=height)
+            except BaseException:
+                stop()
+                raise
         if magic.lstrip().startswith(b"<"):
             raise SheetError("这个文件实际是网页（HTML）格式，不是真正的表格；请用Excel打开后“另存为”.xlsx再上传")
         if label in (".xlsx", ".xls") and b"\x00" in magic and not magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -136,6 +171,15 @@ def open_sheet(
     except BaseException:
         closer()
         raise
+
+
+def _both(first, second):
+    def close():
+        try:
+            first()
+        finally:
+            second()
+    return close
 
 
 def read_sheet(source, columns: Iterable[Column], **kwargs) -> Sheet:

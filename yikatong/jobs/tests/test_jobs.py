@@ -23,7 +23,14 @@ def counting_job(job, progress):
 
 @job_handler
 def failing_job(job, progress):
-    raise ValueError("第5行数据有误")
+    raise ValueError("第5行数据有误 " + "1410241950" + "0101001X")  # the log must not hold it
+
+
+@job_handler
+def refusing_job(job, progress):
+    from yikatong.core.refusals import Refusal
+
+    raise Refusal("IMPORT_FAILED", ref="abc123")
 
 
 def not_a_job(job, progress):  # not marked: must be refused
@@ -66,10 +73,17 @@ def test_same_key_is_not_queued_twice_while_active(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_failure_is_recorded_with_its_reason():
+def test_failure_is_recorded_with_its_reason(caplog):
+    """A refusal says itself (with its code); any other exception is a generic message with a
+    reference id - its text (which may quote personal data) reaches neither the user nor the log."""
     job = services.enqueue(actor=None, kind="yikatong.jobs.tests.test_jobs.failing_job", title="失败", key="f")
     job.refresh_from_db()
-    assert job.state == JobState.FAILED and "第5行数据有误" in job.message
+    assert job.state == JobState.FAILED and "JOB_FAILED" in job.message and "第5行" not in job.message
+    ref = job.message.split("参考编号 ")[1][:12]
+    assert f"[ref {ref}]" in caplog.text and "ValueError" in caplog.text and "14102419500101001X" not in caplog.text
+    job = services.enqueue(actor=None, kind="yikatong.jobs.tests.test_jobs.refusing_job", title="拒绝", key="r")
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "IMPORT_FAILED" in job.message and "abc123" in job.message
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from yikatong.audit.services import record
 from yikatong.core.profiles import current_profile
+from yikatong.core.uploads import limit_for
 
 from ..approvals import chain_for, may_decide
 from ..models import ChangeKind, ChangeRequestStep, ChangeState, PolicyCatalogue, PolicyChangeRequest, StepDecision
@@ -54,6 +55,8 @@ def file_change_request(
         raise PermissionDenied("只有本级业务主管部门可以对已公布的清单提出调整变更申请")
     if not reason.strip():
         raise ValidationError("请填写变更理由")
+    if attachment is not None and attachment.size > limit_for("change"):
+        raise ValidationError(f"附件不能超过{limit_for('change') // (1024 * 1024)}MB")
     existing = _validate_content(actor, catalogue, kind, code, spec)
     if pending_change_for(catalogue.region_id, catalogue.year, code):
         raise ValidationError(f"“{code}”已有审批中的变更申请，请等其办结后再申请")

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from yikatong.audit.services import record
+from yikatong.core.uploads import limit_for
 
 from ..models import Policy, PolicyBasis, PolicyCatalogue, PolicyTier
 from ..permissions import can_edit_draft
@@ -77,8 +78,8 @@ def attach_basis_file(*, actor, basis: PolicyBasis, file) -> PolicyBasis:
     name = (getattr(file, "name", "") or "").lower()
     if not name.endswith((".pdf", ".jpg", ".jpeg", ".png", ".ofd")):
         raise ValidationError("政策文件只接受 PDF、OFD 或 JPG/PNG 图片")
-    if file.size > 20 * 1024 * 1024:
-        raise ValidationError("政策文件不能超过20MB")
+    if file.size > limit_for("policy"):
+        raise ValidationError(f"政策文件不能超过{limit_for('policy') // (1024 * 1024)}MB")
     basis.file.save(file.name, file, save=True)
     record(actor=actor, action="policies.basis_file", obj=basis.policy,
            after={"basis": basis.number, "file": basis.file.name})

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yikatong.core import uploads
+
 from .. import permissions, selectors, services
 from ..approvals import current_step, may_decide
 from ..diff import compare_specs
@@ -33,6 +35,9 @@ def change_create(request, catalogue_pk: int):
     if target is not None and target.department_id != request.user.organization_id:
         return forbidden(request)
     initial = PolicyForm.initial_from(PolicySpec.from_policy(target)) if target else {}
+    if request.method == "POST" and (refused := uploads.refusal_of(request, "attachment", "change")):
+        uploads.flash(request, refused)
+        return redirect(request.get_full_path())
     form = ChangeRequestForm(request.POST or None, request.FILES or None, initial={"kind": kind})
     policy_form = PolicyForm(request.POST or None, initial=initial, region_code=catalogue.region_id,
                              department=request.user.organization)

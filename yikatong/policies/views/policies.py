@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yikatong.core import uploads
+
 from .. import permissions, selectors, services
 from ..forms import BasisFileForm, PolicyForm
 from ..models import PolicyBasis
@@ -81,6 +83,9 @@ def policy_remove(request, pk: int):
 def basis_upload(request, pk: int):
     basis = get_object_or_404(PolicyBasis.objects.filter(policy__in=selectors.policies_for(request.user)), pk=pk)
     form = BasisFileForm(request.POST, request.FILES)
+    if refused := uploads.refusal_of(request, "file", "policy"):
+        uploads.flash(request, refused)
+        return redirect("policy_detail", basis.policy_id)
     if not form.is_valid():
         return redirect("policy_detail", basis.policy_id)
     return perform(request, lambda: services.attach_basis_file(actor=request.user, basis=basis, file=form.cleaned_data["file"]),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core import uploads
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
 
@@ -76,6 +77,29 @@ def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
     }, []
 
 
+def _load_rows(reader, spec, snap, today, v, errors: list[CellError]) -> int:
+    """Parse and insert the rows in chunks (nothing more is inserted after the first error); the count."""
+    count, chunk = 0, []
+    for row in reader:
+        parsed, errs = _parse(spec, row, reader.headers, today)
+        errors.extend(errs)
+        count += 1
+        if parsed and not errors:
+            chunk.append(ReferenceRecord(
+                snapshot=snap, id_bidx=v.id_index(parsed["number"]), id_enc=v.encrypt(parsed["number"]),
+                name=parsed["name"], related_id_bidx=v.id_index(parsed["related"]) if parsed["related"] else "",
+                related_id_enc=v.encrypt(parsed["related"]), account_bidx=v.index(parsed["account"]),
+                account_enc=v.encrypt(parsed["account"]), event_date=parsed["date"], attrs=parsed["attrs"],
+                status=parsed["status"],
+            ))
+        if len(chunk) >= CHUNK:
+            bulk.insert(ReferenceRecord, chunk)
+            chunk = []
+    if chunk and not errors:
+        bulk.insert(ReferenceRecord, chunk)
+    return count
+
+
 @transaction.atomic
 def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, source, file_name: str,
                    region_code: str | None = None) -> ReferenceSnapshot:
@@ -94,7 +118,7 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
     try:
         reader = open_sheet(source, spec.all_columns, filename=file_name)
     except SheetError as exc:
-        raise ReferenceFileError([str(exc)]) from exc
+        raise ReferenceFileError([uploads.shown(exc)]) from exc
     v, today = vault(), timezone.localdate()
     sha = sha256_of(source)[0] if isinstance(source, (bytes, str, PurePath)) else ""
     ReferenceSnapshot.objects.filter(
@@ -105,27 +129,14 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
         file_name=file_name[:200], loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     errors: list[CellError] = []
-    count, chunk = 0, []
     with reader:
-        for row in reader:
-            parsed, errs = _parse(spec, row, reader.headers, today)
-            errors.extend(errs)
-            count += 1
-            if parsed and not errors:
-                chunk.append(ReferenceRecord(
-                    snapshot=snap, id_bidx=v.id_index(parsed["number"]), id_enc=v.encrypt(parsed["number"]),
-                    name=parsed["name"], related_id_bidx=v.id_index(parsed["related"]) if parsed["related"] else "",
-                    related_id_enc=v.encrypt(parsed["related"]), account_bidx=v.index(parsed["account"]),
-                    account_enc=v.encrypt(parsed["account"]), event_date=parsed["date"], attrs=parsed["attrs"],
-                    status=parsed["status"],
-                ))
-            if len(chunk) >= CHUNK:
-                bulk.insert(ReferenceRecord, chunk)
-                chunk = []
+        try:
+            count = _load_rows(reader, spec, snap, today, v, errors)
+        except SheetError as exc:  # e.g. a byte that is not text deep in a CSV, or a crashed parser
+            raise ReferenceFileError([uploads.shown(exc)]) from exc
         errors.extend(reader.errors)
     if errors or not count:
         raise ReferenceFileError(sorted(errors, key=lambda e: e.line) or ["文件中没有数据行"])
-    bulk.insert(ReferenceRecord, chunk)
     ReferenceSnapshot.objects.filter(pk=snap.pk).update(row_count=count, file_sha256=sha)
     snap.row_count, snap.file_sha256 = count, sha
     record(

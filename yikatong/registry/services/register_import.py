@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core.failures import log_failure
+from yikatong.core.refusals import Refusal
 from yikatong.jobs import services as job_services
 from yikatong.regions.models import Region
 
@@ -23,6 +26,7 @@ from ..models import BankAccount, Household, OrgPayee, Person, RegisterImport
 from ..permissions import MAINTAIN_ROLES, require_region, require_role
 from ..pii import vault
 
+log = logging.getLogger(__name__)
 UPLOAD_PURPOSE = b"registry-upload"
 JOB_KIND = "yikatong.registry.jobs.register_import_job"
 
@@ -62,7 +66,31 @@ def start_register_import(*, actor, data: bytes, file_name: str, region_code: st
 def run_register_import(*, import_id: int, progress=None) -> RegisterImport:
     """Run a queued import (the job handler). Safe to call twice: a finished import is left alone.
     The claim is part of the import's transaction: a process killed mid-import leaves it queued
-    (not "running" forever), and the job's retry runs it again."""
+    (not "running" forever), and the job's retry runs it again. Any other failure rolls the import
+    back, marks it failed in a fresh transaction with a generic message and a reference id (the
+    details go to the server log without personal data) and raises Refusal IMPORT_FAILED."""
+    try:
+        return _run_register_import(import_id, progress)
+    except Exception as exc:
+        ref = log_failure(log, f"register import {import_id}", exc)
+        _mark_failed(import_id, ref)
+        raise Refusal("IMPORT_FAILED", ref=ref) from exc
+
+
+def _mark_failed(import_id: int, ref: str) -> None:
+    failure = Refusal("IMPORT_FAILED", ref=ref)
+    errors = [{"line": 0, "column": "", "value": "", "message": failure.message, "code": failure.code}]
+    with transaction.atomic():
+        changed = RegisterImport.objects.filter(pk=import_id, state__in=(ImportState.QUEUED, ImportState.RUNNING)).update(
+            state=ImportState.FAILED, error_count=1, upload_enc=b"", finished_at=timezone.now(),
+            errors_enc=vault().encrypt(json.dumps(errors, ensure_ascii=False)))
+        if changed:
+            imp = RegisterImport.objects.get(pk=import_id)
+            record(actor=imp.actor, action="registry.register_import_failed", obj=imp,
+                   after={"file": imp.file_name, "sha256": imp.file_sha256, "code": failure.code, "ref": ref})
+
+
+def _run_register_import(import_id: int, progress) -> RegisterImport:
     with transaction.atomic():
         claimed = RegisterImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(state=ImportState.RUNNING)
         imp = RegisterImport.objects.select_related("region", "actor").get(pk=import_id)
@@ -97,7 +125,8 @@ def _execute(imp: RegisterImport, source, progress) -> RegisterImport:
                     raise _Rejected(outcome)
         except _Rejected as rejected:
             outcome = rejected.outcome
-        errors = ([{"line": 0, "column": "", "value": "", "message": outcome.file_error}] if outcome.file_error else []) + [
+        errors = ([{"line": 0, "column": "", "value": "", "message": outcome.file_error, "code": outcome.file_code}]
+                  if outcome.file_error else []) + [
             {"line": e.line, "column": e.column, "value": e.value, "message": e.message} for e in outcome.errors
         ]
         c = outcome.counts

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from yikatong.core import uploads
 from yikatong.core.sheets import Column, SheetError, read_sheet
 from yikatong.core.xlsx import write_xlsx
 
@@ -42,15 +43,18 @@ def compare(request):
         return forbidden(request)
     towns = list(selectors.townships_for(user))
     form = CompareForm(request.POST or None, request.FILES or None, townships=towns)
+    if request.method == "POST" and (refused := uploads.refusal_of(request, "file", "compare")):
+        uploads.flash(request, refused)
+        return redirect("registry_compare")
     if request.method == "POST" and form.is_valid():
         town = form.cleaned_data["township"] or (user.region.code if user.region and user.region.level == 4 else None)
         if town:
             require_region(user, town, "比对")
         f = form.cleaned_data["file"]
         try:
-            sheet = read_sheet(f.read(), LIST_COLUMNS, filename=f.name)
-        except SheetError as exc:
-            messages.error(request, str(exc))
+            sheet = read_sheet(uploads.read(request, f, "compare"), LIST_COLUMNS, filename=f.name)
+        except (SheetError, uploads.UploadRefused) as exc:
+            uploads.flash(request, exc)
             return redirect("registry_compare")
         try:
             results = compare_for(
@@ -79,17 +83,23 @@ def reference(request):
     if request.method == "POST":
         if not can_load:
             return forbidden(request)
+        if refused := uploads.refusal_of(request, "file", "reference"):
+            uploads.flash(request, refused)
+            return redirect("registry_reference")
         if form.is_valid():
             data = form.cleaned_data
             try:
                 snap = services.load_reference(actor=user, dataset=data["dataset"], source_agency=data["source_agency"],
-                                               as_of=data["as_of"], source=data["file"].read(),
+                                               as_of=data["as_of"], source=uploads.read(request, data["file"], "reference"),
                                                file_name=data["file"].name)
                 messages.success(request, f"已导入{snap}：{snap.row_count} 行")
                 return redirect("registry_reference")
             except services.ReferenceFileError as exc:
                 return render(request, "registry/reference.html", {
                     "form": form, "snapshots": selectors.snapshots_for(user)[:100], "file_errors": exc.errors_list[:500]})
+            except uploads.UploadRefused as exc:
+                uploads.flash(request, exc)
+                return redirect("registry_reference")
             except PermissionDenied:
                 return forbidden(request)
     return render(request, "registry/reference.html", {"form": form, "snapshots": selectors.snapshots_for(user)[:100]})

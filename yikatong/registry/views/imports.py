@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from yikatong.accounts.scope import region_in_scope
+from yikatong.core import uploads
 from yikatong.core.xlsx import write_xlsx
 
 from .. import selectors, services
@@ -32,12 +33,22 @@ def imports(request):
     if asked and not region_in_scope(request.user, asked.ljust(12, "0")):
         return render(request, "web/forbidden.html", status=403)
     form = RegisterUploadForm(request.POST or None, request.FILES or None, regions=_regions(request.user))
+    try:
+        if request.method == "POST":
+            uploads.refuse_oversized(request, "file", "register")
+    except uploads.UploadRefused as exc:
+        uploads.flash(request, exc)
+        return redirect("registry_imports")
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
             imp = services.start_register_import(
-                actor=request.user, data=f.read(), file_name=f.name, region_code=form.cleaned_data["region"] or None
+                actor=request.user, data=uploads.read(request, f, "register"), file_name=f.name,
+                region_code=form.cleaned_data["region"] or None
             )
+        except uploads.UploadRefused as exc:
+            uploads.flash(request, exc)
+            return redirect("registry_imports")
         except (PermissionDenied, ValueError) as exc:
             return render(request, "web/forbidden.html", {"reason": str(exc)}, status=403)
         messages.info(request, "文件已上传，正在后台导入，请稍候")

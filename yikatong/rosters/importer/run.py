@@ -2,6 +2,7 @@
 valid rows or nothing are written, atomically, replacing the draft's items."""
 import hashlib
 import json
+import logging
 import re
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core.failures import log_failure
+from yikatong.core.uploads import shown
 from yikatong.core.masking import mask_card, mask_id_number, mask_phone
 from yikatong.core.money import Money, MoneyError
 from yikatong.core.sheets import SheetError, open_sheet
@@ -24,6 +27,7 @@ from .reissue_items import refuse_new_items
 from .rows import Problem, RowValidator
 from .standard import above_catalogue, mismatch_message, standard_function, standard_mismatch
 
+log = logging.getLogger(__name__)
 EDITABLE_STATES = frozenset({"draft", "draft_verified"})
 IMPORT_PURPOSE = b"roster-import"  # associated data of ImportRun.content_enc
 _COUNT_IN_TEXT = re.compile(r"(\d+)\s*[人户条笔个]")
@@ -204,17 +208,46 @@ def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
 
 def process_import(*, run_id: int, progress=None) -> ImportRun:
     """Validate the staged file and import per its mode. Safe to run twice: a processed run is
-    returned as it is."""
+    returned as it is. Whatever goes wrong, the run ends processed (never left "waiting"): an
+    unexpected failure is logged under a reference id, the run is marked failed in a fresh
+    transaction with a generic Chinese message, and Refusal IMPORT_FAILED is raised for the job."""
+    try:
+        return _process_import(run_id, progress)
+    except Exception as exc:
+        ref = log_failure(log, f"roster import run {run_id}", exc)
+        _mark_failed(run_id, ref)
+        raise RosterError("IMPORT_FAILED", ref=ref) from exc
+
+
+def _mark_failed(run_id: int, ref: str) -> None:
+    failure = RosterError("IMPORT_FAILED", ref=ref)
+    problem = Problem(0, "", "", failure.message, code=failure.code)
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id, processed_at__isnull=True).first()
+        if run is None:
+            return
+        store_problems(run, [problem.as_dict()])
+        run.imported, run.accepted, run.error_count = False, 0, 1
+        run.message = shown(failure)[:300]
+        run.processed_at = timezone.now()
+        run.save(update_fields=["problems_enc", "imported", "accepted", "error_count", "message", "processed_at"])
+        record(actor=run.created_by, action="rosters.import_failed", obj=run.batch,
+               after={"file": run.filename, "sha256": run.sha256, "code": failure.code, "ref": ref})
+
+
+def _process_import(run_id: int, progress) -> ImportRun:
     run = ImportRun.objects.select_related("batch__region", "batch__policy", "created_by").get(pk=run_id)
     if run.processed_at is not None:
         return run
     batch, actor = run.batch, run.created_by
     data = vault().decrypt_bytes(bytes(run.content_enc), purpose=IMPORT_PURPOSE)
+    file_error = None
     try:
         drafts, problems, rows = parse_and_validate(batch, data, run.filename, progress,
                                                     confirm_standard=run.confirm_standard)
-    except SheetError as exc:
-        drafts, problems, rows = [], [Problem(0, "", "", str(exc))], 0
+    except SheetError as exc:  # the file as a whole: format, encoding, bomb, crashed parser ...
+        file_error = exc
+        drafts, problems, rows = [], [Problem(0, "", "", exc.message, code=exc.code)], 0
     if drafts:
         if progress:
             progress(rows, rows, "正在与底册复核比对")
@@ -252,6 +285,8 @@ def process_import(*, run_id: int, progress=None) -> ImportRun:
             run.message = f"未导入：发现 {len(errors)} 处错误，请改正后重新导入" if errors else "未导入：文件中没有可导入的行"
             if standard_problem is not None and standard_problem.level == "error":
                 run.message = "未导入：清册标准与政策目录标准不一致，请改正或确认后重新导入"
+            if file_error is not None and file_error.code != SheetError.default_code:
+                run.message = f"未导入：{shown(file_error)}"[:300]
         run.processed_at = timezone.now()
         run.save()
         after = {"file": run.filename, "sha256": run.sha256, "rows": rows, "imported": run.accepted,
