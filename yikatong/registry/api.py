@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from . import selectors
+from . import lookups, selectors
 from .compare import compare_for
 from .permissions import COMPARE_ROLES, VIEW_ROLES, require_region
 
@@ -95,7 +95,7 @@ def compare(request, payload: CompareIn):
 @router.post("/persons/search", response=list[PersonOut], summary="查询补贴对象（证件号码、账号已隐藏）")
 def search(request, payload: SearchIn):
     _require(request, VIEW_ROLES)
-    rows, _ = selectors.search_persons(request.user, payload.q)
+    rows, _ = lookups.search(request.user, payload.q)
     return [{**r.__dict__, "birth_date": r.birth_date.isoformat()} for r in rows]
 
 
@@ -119,5 +119,5 @@ def reference_hits(request, payload: IdIn):
         {"dataset": h.dataset, "dataset_label": h.dataset_label, "source_agency": h.source_agency,
          "as_of": h.as_of.isoformat(), "event_date": h.event_date.isoformat() if h.event_date else None,
          "summary": h.summary}
-        for h in selectors.reference_hits_for(request.user, payload.id_number)
+        for h in lookups.hits(request.user, payload.id_number)
     ]

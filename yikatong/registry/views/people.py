@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import selectors, services
+from .. import lookups, selectors, services
 from ..forms import LifeEventForm, SearchForm
 from ..permissions import MAINTAIN_ROLES, REVEAL_ROLES, VIEW_ROLES
 from .common import forbidden
@@ -19,7 +19,7 @@ def search(request):
     form = SearchForm(request.POST or None)
     rows, how = [], ""
     if request.method == "POST" and form.is_valid():
-        rows, how = selectors.search_persons(request.user, form.cleaned_data["q"])
+        rows, how = lookups.search(request.user, form.cleaned_data["q"])
     q = form["q"].value() or ""
     # A full ID or account number typed in is not shown back (screens show masked values only).
     shown = "" if sum(c.isdigit() for c in q) >= 8 and "*" not in q else q
