@@ -25,6 +25,7 @@ from yikatong.registry.pii import vault
 from yikatong.regions.models import Region
 
 from .test_url_walk import body_text
+from .walk_fixtures import as_identity, world  # noqa: F401  (fixtures)
 from .world import COUNTY_A, MARKER, _org, _user
 
 pytestmark = pytest.mark.django_db

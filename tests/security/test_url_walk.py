@@ -24,6 +24,7 @@ from yikatong.web.public import PUBLIC_URL_NAMES
 
 from .fingerprint import changes, fingerprint
 from .known import known_leak
+from .walk_fixtures import as_identity, world  # noqa: F401  (fixtures)
 from .world import IDENTITY_NAMES
 
 # the walk's database is set up only for tests marked as using it (pytest-django collects the aliases)

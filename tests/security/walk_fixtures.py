@@ -1,4 +1,5 @@
-"""County A built once per module, inside a transaction rolled back after the module; one logged-in
+"""Fixtures of the walk (imported by its test modules, not a conftest: other parts of tests/security
+have their own). County A built once per module, inside a transaction rolled back after the module; one logged-in
 client per identity, reused by every test (each test runs in its own savepoint, rolled back too)."""
 import pytest
 from django.conf import settings
