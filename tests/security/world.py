@@ -38,6 +38,7 @@ class World:
     ids: dict[str, int] = field(default_factory=dict)
     samples: dict[str, str] = field(default_factory=dict)  # request-body field -> a value of county A
     baseline: dict = field(default_factory=dict)  # fingerprint() after building
+    baseline_seq: int = 0  # the last audit event after building
 
     def leaks(self, body: str) -> list[str]:
         """County A data found in `body`: marker names, unmasked identifiers, batch / case codes."""
@@ -294,8 +295,10 @@ def build() -> World:
     codes = set(Batch.objects.filter(region__code__startswith=COUNTY_A).values_list("code", flat=True))
     codes |= set(Clue.objects.values_list("case_no", flat=True))
     from tests.security.fingerprint import fingerprint
+    from yikatong.audit.models import AuditEvent
     return World(identities=identities, params=_params(a, x), secrets=_secrets(), codes=codes, a_users=a, ids=x,
-                 samples=_samples(), baseline=fingerprint())
+                 samples=_samples(), baseline=fingerprint(),
+                 baseline_seq=AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0)
 
 
 def _samples() -> dict[str, str]:
