@@ -193,7 +193,7 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
     from yikatong.core.profiles import get_profile
     from yikatong.funds.models import FundAllocation, FundQuota
     from yikatong.jobs.models import Job
-    from yikatong.payments.models import BankFile, ItemStatus, PaymentOrder, PaymentOrderItem
+    from yikatong.payments.models import ItemStatus, PaymentOrder, PaymentOrderItem
     from yikatong.policies.models import Policy, PolicyBasis, PolicyCatalogue
     from yikatong.registry.models import Person, RegisterImport
     from yikatong.rosters import flows
@@ -270,7 +270,6 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "public_policy_detail": {"region_code": county.code, "code": policy.code},
         "public_policy_basis": {"region_code": county.code, "code": policy.code, "pk": str(basis.pk)},
         "api:published": {"region_code": county.code},
-        "_bank_file": {"pk": str(BankFile.objects.order_by("pk").first().pk)},
     }
 
 
