@@ -163,7 +163,7 @@ def compare_rows(rows: Iterable, *, township_code: str | None = None,
     for chunk in chunks(oids):
         for a in BankAccount.objects.filter(org_id__in=chunk, is_current=True).values("org_id", "number_bidx", "status", "number_enc"):
             current[("o", a["org_id"])] = a
-    deaths = deaths_by_index(person_keys.values())
+    deaths = deaths_by_index(person_keys.values(), place_code=scope_prefix)
     village_names = {}
 
     for i, (r, res) in enumerate(zip(items, results)):

@@ -78,5 +78,5 @@ def reference_hits(actor, id_number: str):
 
     throttle_lookup(actor)
     hits = selectors.reference_hits_for(actor, id_number)
-    _audit(actor, "registry.reference_lookup", rows=len(hits))
+    _audit(actor, "registry.reference_hits", rows=len(hits))
     return hits

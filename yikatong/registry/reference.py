@@ -129,13 +129,18 @@ def _overlaps(region_code: str, place: str) -> bool:
     return place.startswith(prefix) or prefix.startswith(place)
 
 
-def deaths_by_index(bidxs: Iterable[str]) -> dict[str, tuple[dt.date | None, str]]:
-    """Blind index -> (death date, agency) from the current death snapshots (batched IN queries)."""
+def deaths_by_index(bidxs: Iterable[str], *, place_code: str | None = None) -> dict[str, tuple[dt.date | None, str]]:
+    """Blind index -> (death date, agency) from the current death snapshots (batched IN queries).
+    `place_code` (a region prefix; None: every snapshot, for system callers) keeps only snapshots whose
+    region covers that place or lies within it, as reference_hits does: a caller of one county is never
+    told that a person of another county died."""
     found: dict[str, tuple[dt.date | None, str]] = {}
     for chunk in chunks(set(bidxs)):
-        for bidx, date, agency in ReferenceRecord.objects.filter(
+        for bidx, date, agency, region in ReferenceRecord.objects.filter(
             id_bidx__any=chunk, snapshot__is_current=True, snapshot__dataset=DatasetKind.DEATHS
-        ).values_list("id_bidx", "event_date", "snapshot__source_agency"):
+        ).values_list("id_bidx", "event_date", "snapshot__source_agency", "snapshot__region_id"):
+            if place_code and not _overlaps(region, place_code):
+                continue
             if bidx not in found or (date and (found[bidx][0] is None or date < found[bidx][0])):
                 found[bidx] = (date, agency)
     return found

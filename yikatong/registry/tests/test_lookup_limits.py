@@ -91,4 +91,4 @@ def test_reference_lookups_are_limited_and_audited(client, registered, settings)
     assert client.post(url, {"id_number": registered[0].id_number}, content_type="application/json").status_code == 200
     resp = client.post(url, {"id_number": registered[0].id_number}, content_type="application/json")
     assert resp.status_code == 429 and resp.json()["code"] == "LOOKUP_RATE_LIMITED"
-    assert AuditEvent.objects.get(action="registry.reference_lookup").after == {"rows": 0, "how": ""}
+    assert AuditEvent.objects.get(action="registry.reference_hits").after == {"rows": 0, "how": ""}

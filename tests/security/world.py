@@ -1,0 +1,312 @@
+"""The world the security walk runs in: county A (the real demo county 141024, every kind of object,
+its people renamed to marker names) and identities that must see none of it.
+
+    build() -> World      call inside a transaction the caller rolls back (tests/security/conftest.py)
+
+County A's secrets — marker names, full ID numbers, account numbers, phones, batch codes — are
+collected in plaintext so a response can be searched for any of them (World.leaks).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from yikatong.accounts.models import ApiToken, Organization, OrgKind, RoleGrant, User
+from yikatong.accounts.roles import Role
+from yikatong.regions.models import Region
+
+COUNTY_A = "141024"
+COUNTY_B = "140702"  # conftest.regions["other_county"]: 晋中市榆次区
+MARKER = "甲标记"
+MARKER_RE = re.compile(MARKER + r"\d+")
+_DIGITS = re.compile(r"[0-9]{11,}[0-9Xx]?")
+PASSWORD = "Ykt-walk-pass-1"
+
+
+@dataclass
+class World:
+    identities: dict[str, User | None]
+    params: dict[str, dict[str, str]]  # URL name -> path parameter values (objects of county A)
+    secrets: set[str]  # full ID numbers, account numbers, phones of county A
+    codes: set[str]  # batch codes, clue numbers of county A
+    a_users: dict[str, User] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, str] = field(default_factory=dict)  # request-body field -> a value of county A
+    baseline: dict = field(default_factory=dict)  # fingerprint() after building
+    baseline_seq: int = 0  # the last audit event after building
+
+    def leaks(self, body: str) -> list[str]:
+        """County A data found in `body`: marker names, unmasked identifiers, batch / case codes."""
+        found = MARKER_RE.findall(body)
+        for run in _DIGITS.findall(body):
+            found += [s for s in self.secrets if s in run.upper()]
+        found += [c for c in self.codes if c in body]
+        return sorted(set(found))
+
+
+def _region(code: str, name: str, level: int, parent: Region | None) -> Region:
+    region, _ = Region.objects.get_or_create(
+        code=Region.full_code(code), defaults={"name": name, "level": level, "parent": parent})
+    return region
+
+
+def _user(username: str, org: Organization, *roles: str) -> User:
+    user = User(username=username, full_name=username, organization=org)
+    user.set_password(PASSWORD)
+    user.save()
+    for role in roles:
+        RoleGrant.objects.create(user=user, role=role)
+    return user
+
+
+def _org(code: str, kind: str, region: Region, line: str = "") -> Organization:
+    org, _ = Organization.objects.get_or_create(
+        code=code, defaults={"name": f"{region.name}{OrgKind(kind).label}", "kind": kind, "region": region, "line": line})
+    return org
+
+
+# county B: the organization kind and level each role works at
+_B_ORG = {
+    Role.VILLAGE_CLERK: (OrgKind.VILLAGE, "village"),
+    Role.TOWNSHIP_OPERATOR: (OrgKind.TOWNSHIP_STATION, "town"),
+    Role.TOWNSHIP_FINANCE: (OrgKind.TOWNSHIP_FINANCE, "town"),
+    Role.TOWNSHIP_HEAD: (OrgKind.TOWNSHIP, "town"),
+    Role.DEPT_REVIEWER: (OrgKind.LINE_DEPARTMENT, "county"),
+    Role.DEPT_HEAD: (OrgKind.LINE_DEPARTMENT, "county"),
+    Role.FINANCE_REVIEWER: (OrgKind.FINANCE_BUREAU, "county"),
+    Role.TREASURY: (OrgKind.FINANCE_BUREAU, "county"),
+    Role.BANK: (OrgKind.AGENT_BANK, "county"),
+    Role.SUPERVISOR: (OrgKind.SUPERVISION, "county"),
+    Role.DISCLOSURE_ADMIN: (OrgKind.DISCLOSURE, "county"),
+    Role.SYSADMIN: (OrgKind.FINANCE_BUREAU, "county"),
+}
+
+
+# Everyone who must see nothing of county A (names known at collection time, for test ids)
+IDENTITY_NAMES = (["anonymous"] + [f"B_{role}" for role in _B_ORG]
+                  + ["A_clerk_of_another_township", "A_no_role_public"])
+
+
+def _county_b() -> dict[str, User]:
+    sx = _region("14", "山西省", 1, None)
+    jz = _region("1407", "晋中市", 2, sx)
+    county = _region(COUNTY_B, "榆次区", 3, jz)
+    town = _region(COUNTY_B + "100", "乙县某镇", 4, county)
+    village = _region(COUNTY_B + "100001", "乙县某村", 5, town)
+    at = {"county": county, "town": town, "village": village}
+    users = {}
+    for role, (kind, level) in _B_ORG.items():
+        org = _org(f"B-{kind}-{at[level].code}", kind, at[level], line="mz" if kind == OrgKind.LINE_DEPARTMENT else "")
+        users[f"B_{role}"] = _user(f"b_{role}", org, role)
+    return users
+
+
+def _mark_people() -> None:
+    """Rename every person (register, roster items, reference records) of county A to a marker name."""
+    from yikatong.registry.models import Person, ReferenceRecord
+    from yikatong.rosters.models import BatchItem
+
+    names = {}
+    people = list(Person.objects.filter(village__code__startswith=COUNTY_A))
+    for p in people:
+        p.name = names[p.pk] = f"{MARKER}{p.pk}"
+    Person.objects.bulk_update(people, ["name"])
+    items = list(BatchItem.objects.filter(batch__region__code__startswith=COUNTY_A))
+    for it in items:
+        it.name = names.get(it.person_id) or f"{MARKER}9{it.pk}"
+        it.account_holder = it.name if it.account_holder else ""
+    BatchItem.objects.bulk_update(items, ["name", "account_holder"])
+    refs = list(ReferenceRecord.objects.exclude(name=""))
+    for r in refs:
+        r.name = f"{MARKER}8{r.pk}"
+    ReferenceRecord.objects.bulk_update(refs, ["name"])
+    from yikatong.registry.models import BankAccount
+    accounts = list(BankAccount.objects.exclude(holder_name=""))
+    for a in accounts:
+        a.holder_name = names.get(a.person_id) or f"{MARKER}7{a.pk}"
+    BankAccount.objects.bulk_update(accounts, ["holder_name"])
+
+
+def _secrets() -> set[str]:
+    from yikatong.payments.models import BankAgreement
+    from yikatong.registry.models import BankAccount, Person, ReferenceRecord
+    from yikatong.registry.pii import vault
+    from yikatong.rosters.models import BatchItem
+
+    v = vault()
+    out = set()
+    for enc, phone in Person.objects.values_list("id_enc", "phone_enc"):
+        out.add(v.decrypt(enc))
+        if phone:
+            out.add(v.decrypt(phone))
+    out.update(v.decrypt(e) for e in BankAccount.objects.values_list("number_enc", flat=True))
+    for ide, acc, phone in BatchItem.objects.values_list("id_enc", "account_enc", "phone_enc"):
+        out.update(v.decrypt(x) for x in (ide, acc, phone) if x)
+    for ide in ReferenceRecord.objects.values_list("id_enc", flat=True):
+        if ide:
+            out.add(v.decrypt(ide))
+    from yikatong.core.crypto import decrypt
+    for enc in BankAgreement.objects.values_list("payer_account_encrypted", flat=True):
+        out.add(decrypt(enc))
+    return {s.upper() for s in out if s and len(s) >= 11}
+
+
+def _extras(a: dict[str, User]) -> dict[str, int]:
+    """Objects the demo does not make: an objection, a change request, a clue with evidence, a token, a holiday."""
+    from yikatong.checks.evidence import Upload, store
+    from yikatong.checks.models import Finding
+    from yikatong.core.services import set_holiday
+    from yikatong.accounts.services import issue_api_token
+    from yikatong.policies.models import PolicyCatalogue
+    from yikatong.policies.services.changes import file_change_request
+    from yikatong.rosters.models import BatchItem, Notice, Objection
+    from yikatong.supervision.transfer import open_clue
+
+    now = timezone.now()
+    notice = Notice.objects.filter(batch__region__code__startswith=COUNTY_A).first()
+    item = BatchItem.objects.filter(batch=notice.batch).first()
+    objection = Objection.objects.create(notice=notice, raised_by=f"{MARKER}6001", content=f"{MARKER}6002 异议", item=item)
+    cat = PolicyCatalogue.objects.get(region_id=Region.full_code(COUNTY_A), state="published")
+    policy = cat.policies.filter(department=a["mz_shenhe"].organization).first() or cat.policies.first()
+    # a change request is the county's business, not personal data: no marker (the public catalogue names it)
+    change = file_change_request(actor=a["mz_shenhe"], catalogue=cat, kind="retire", reason="walk",
+                                 policy_code=policy.code)
+    finding = Finding.objects.filter(batch__region__code__startswith=COUNTY_A).exclude(clue__isnull=False).first()
+    clue = open_clue(actor=a["mz_shenhe"], finding=finding, reason=f"{MARKER}6005", now=now)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    evidence = store(finding=finding, actor=a["mz_shenhe"], text="", files=[(Upload("甲证据.png", png), "image/png")],
+                     now=now)[0]
+    issue_api_token(user=a["czj_ks"], name="walk")
+    token = ApiToken.objects.filter(user=a["czj_ks"]).latest("pk")
+    day = dt.date(2031, 1, 2)
+    set_holiday(actor=a["admin"], date=day, is_workday=False, name="walk")
+    return {"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
+            "token": token.pk, "finding": finding.pk, "holiday": day.isoformat()}
+
+
+def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
+    from yikatong.core.profiles import get_profile
+    from yikatong.funds.models import FundAllocation, FundQuota
+    from yikatong.jobs.models import Job
+    from yikatong.payments.models import ItemStatus, PaymentOrder, PaymentOrderItem
+    from yikatong.policies.models import Policy, PolicyBasis, PolicyCatalogue
+    from yikatong.registry.models import Person, RegisterImport
+    from yikatong.rosters import flows
+    from yikatong.rosters.models import Batch, ImportRun
+    from yikatong.checks.models import Rule
+
+    batches = Batch.objects.filter(region__code__startswith=COUNTY_A)
+    draft = batches.filter(state="draft").first()
+    review = batches.filter(state="dept_review").first() or draft
+    paid = PaymentOrder.objects.filter(batch__region__code__startswith=COUNTY_A).order_by("pk").first()
+    action = next(t.action for t in flows.transitions_for(get_profile(review.profile_code))
+                  if t.source == review.state and not t.is_system)
+    person = Person.objects.filter(village__code__startswith=COUNTY_A).order_by("pk").first()
+    cat = PolicyCatalogue.objects.filter(region__code__startswith=COUNTY_A).order_by("-pk").first()
+    policy = Policy.objects.filter(catalogue=cat).first()
+    basis = PolicyBasis.objects.filter(policy=policy).first()
+    quota = FundQuota.objects.filter(region__code__startswith=COUNTY_A).first()
+    allocation = FundAllocation.objects.filter(quota__region__code__startswith=COUNTY_A).first()
+    failed = PaymentOrderItem.objects.filter(order=paid, status=ItemStatus.FAILED).first()
+    run = ImportRun.objects.filter(batch__region__code__startswith=COUNTY_A).first()
+    job = Job.objects.order_by("pk").first()
+    imp = RegisterImport.objects.filter(region__code__startswith=COUNTY_A).first()
+    rule = Rule.objects.order_by("pk").first()
+    assert all(o is not None for o in (draft, paid, person, policy, basis, quota, allocation, failed, run, job, imp))
+    b, o = {"batch_id": str(review.pk)}, {"pk": str(paid.pk)}
+    county = Region.objects.get(code=Region.full_code(COUNTY_A))
+    return {
+        "token_revoke": {"token_id": str(x["token"])},
+        "user_admin_action": {"user_id": str(a["czs"].pk), "action": "reset-password"},
+        "job_detail": {"job_id": str(job.pk)}, "job_progress": {"job_id": str(job.pk)},
+        "api:job": {"job_id": str(job.pk)},
+        "holiday_delete": {"day": x["holiday"]},
+        "policy_catalogue": {"pk": str(cat.pk)}, "policy_catalogue_diff": {"pk": str(cat.pk)},
+        "policy_catalogue_transition": {"pk": str(cat.pk), "action": "submit"},
+        "policy_add": {"pk": str(cat.pk)},
+        "policy_detail": {"pk": str(policy.pk)}, "policy_edit": {"pk": str(policy.pk)},
+        "policy_remove": {"pk": str(policy.pk)},
+        "policy_basis_upload": {"pk": str(basis.pk)}, "policy_basis_file": {"pk": str(basis.pk)},
+        "policy_change_create": {"catalogue_pk": str(cat.pk)},
+        "policy_change": {"pk": str(x["change"])}, "policy_change_decide": {"pk": str(x["change"])},
+        "policy_change_attachment": {"pk": str(x["change"])},
+        "api:catalogue": {"catalogue_id": str(cat.pk)},
+        "fund_quota": {"pk": str(quota.pk)}, "fund_allocate": {"pk": str(quota.pk)},
+        "api:quota": {"quota_id": str(quota.pk)},
+        "fund_allocation_issue": {"pk": str(allocation.pk)}, "fund_allocation_cancel": {"pk": str(allocation.pk)},
+        "registry_person": {"person_id": str(person.pk)}, "api:person": {"person_id": str(person.pk)},
+        "registry_reveal": {"person_id": str(person.pk), "field": "id_number"},
+        "registry_life_event": {"person_id": str(person.pk)},
+        "registry_import": {"import_id": str(imp.pk)},
+        "batch_detail": b, "batch_import": b, "item_add": b, "item_edit": b, "notice_record": b,
+        "objection_record": b, "attachment_add": b, "batch_template": b, "batch_roster_xlsx": b,
+        "batch_summary_xlsx": b, "payments_failures": {"batch_id": str(paid.batch_id)},
+        "payments_reissue": {"batch_id": str(paid.batch_id)}, "payee_fix": {"batch_id": str(paid.batch_id)},
+        "payments_notice": {"batch_id": str(paid.batch_id)},
+        "batch_transition": {**b, "action": action},
+        "batch_print": {**b, "what": "roster"},
+        "item_remove": {"batch_id": str(draft.pk), "item_id": str(draft.items.first().pk)},
+        "objection_resolve": {"batch_id": str(x["objection_batch"]), "objection_id": str(x["objection"])},
+        "import_result": {"run_id": str(run.pk)}, "import_problems_xlsx": {"run_id": str(run.pk)},
+        "payments_order": o, "payments_order_release": o, "payments_order_send": o, "payments_order_resend": o,
+        "payments_order_file": o, "payments_order_confirm_rejection": o,
+        "payments_write_off": {"pk": str(failed.pk)},
+        "payments_clear": {"quota_id": str(quota.pk)},
+        "checks_finding_dispose": {"finding_id": str(x["finding"])},
+        "checks_finding_review": {"finding_id": str(x["finding"])},
+        "api:dispose": {"finding_id": str(x["finding"])}, "api:confirm_clear": {"finding_id": str(x["finding"])},
+        "api:reject_clear": {"finding_id": str(x["finding"])},
+        "api:set_setting": {"code": rule.code},
+        "supervision_clue": {"pk": str(x["clue"])}, "supervision_clue_start": {"pk": str(x["clue"])},
+        "supervision_clue_note": {"pk": str(x["clue"])}, "supervision_clue_conclude": {"pk": str(x["clue"])},
+        "supervision_casefile": {"pk": str(x["clue"])},
+        "supervision_evidence": {"pk": str(x["evidence"])},
+        "public_policy_list": {"region_code": county.code}, "public_policy_export": {"region_code": county.code},
+        "public_policy_detail": {"region_code": county.code, "code": policy.code},
+        "public_policy_basis": {"region_code": county.code, "code": policy.code, "pk": str(basis.pk)},
+        "api:published": {"region_code": county.code},
+    }
+
+
+def build() -> World:
+    call_command("demo", "--county", COUNTY_A, "--size", "300", stdout=io.StringIO())
+    a = {u.username: u for u in User.objects.filter(organization__region__code__startswith=COUNTY_A)}
+    _mark_people()
+    x = _extras(a)
+    from yikatong.rosters.models import Objection
+    x["objection_batch"] = Objection.objects.get(pk=x["objection"]).notice.batch_id
+    identities: dict[str, User | None] = {"anonymous": None}
+    identities.update(_county_b())
+    from yikatong.registry.models import Person
+    towns = list(Region.objects.filter(code__startswith=COUNTY_A, level=4).order_by("code"))
+    # a village of another township where nobody of the demo lives: everything of A is out of its scope
+    other_village = towns[1].children.exclude(code__in=Person.objects.values("village_id")).order_by("code").first()
+    identities["A_clerk_of_another_township"] = _user(
+        "a_clerk_other", _org(f"W-{other_village.code}", OrgKind.VILLAGE, other_village), Role.VILLAGE_CLERK)
+    identities["A_no_role_public"] = _user("a_public", a["czj_ks"].organization)
+    from yikatong.rosters.models import Batch
+    from yikatong.supervision.models import Clue
+    codes = set(Batch.objects.filter(region__code__startswith=COUNTY_A).values_list("code", flat=True))
+    codes |= set(Clue.objects.values_list("case_no", flat=True))
+    from tests.security.fingerprint import fingerprint
+    from yikatong.audit.models import AuditEvent
+    return World(identities=identities, params=_params(a, x), secrets=_secrets(), codes=codes, a_users=a, ids=x,
+                 samples=_samples(), baseline=fingerprint(),
+                 baseline_seq=AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0)
+
+
+def _samples() -> dict[str, str]:
+    from yikatong.registry.models import BankAccount, Person
+    from yikatong.registry.pii import vault
+
+    v = vault()
+    person = Person.objects.filter(village__code__startswith=COUNTY_A, accounts__is_current=True).first()
+    account = BankAccount.objects.filter(person=person, is_current=True).first()
+    return {"id_number": v.decrypt(person.id_enc), "name": person.name, "q": MARKER,
+            "account_no": v.decrypt(account.number_enc) if account else "", "village": person.village.name,
+            "township_code": person.village_id[:9], "region_code": person.village_id}
