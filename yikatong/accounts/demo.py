@@ -34,6 +34,9 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("admin", Role.SYSADMIN, "系统管理员", "finance"),
+    # the platform's own administrator: no organization, scope is the whole system (the nationwide
+    # working-day calendar is theirs alone — core.holiday_access)
+    DemoUser("pingtai", Role.SYSADMIN, "平台系统管理员", ""),
     DemoUser("czj_ks", Role.FINANCE_REVIEWER, "财政局业务科室", "finance"),
     DemoUser("guoku", Role.TREASURY, "国库科", "finance"),
     DemoUser("mz_shenhe", Role.DEPT_REVIEWER, "民政局审核员", "dept:mz"),
@@ -93,7 +96,8 @@ def build_demo_county(county_code: str, *, users_password: str = DEMO_PASSWORD) 
     for du in DEMO_USERS:
         user = User.objects.filter(username=du.username).first()
         if user is None:
-            user = User(username=du.username, full_name=du.full_name, organization=orgs[du.org_key])
+            user = User(username=du.username, full_name=du.full_name,
+                        organization=orgs[du.org_key] if du.org_key else None, is_superuser=not du.org_key)
             user.set_password(users_password)
             user.save()
             users_created.append(du.username)

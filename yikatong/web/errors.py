@@ -149,6 +149,7 @@ class RedactExceptionFilter(logging.Filter):
 
 def install_api_handlers(api) -> None:
     """Every API error is JSON {"code", "message"}; an unexpected one is INTERNAL_ERROR with a reference."""
+    from django.http.request import RawPostDataException
     from ninja.errors import AuthenticationError, HttpError, ValidationError
 
     def on_refusal(request, exc: Refusal):
@@ -175,6 +176,11 @@ def install_api_handlers(api) -> None:
     def on_not_found(request, exc: Http404):
         return json_error("NOT_FOUND", _message("NOT_FOUND"), 404)
 
+    def on_raw_body(request, exc: RawPostDataException):
+        # a form (multipart/urlencoded) body sent to a JSON operation: the form was parsed already
+        # (NUL check, CSRF), so the JSON body cannot be read — it was never JSON; a client error
+        return json_error("MALFORMED_REQUEST", _message("MALFORMED_REQUEST"), 400)
+
     def on_exception(request, exc: Exception):
         reference = new_reference()
         log_server_error(request, exc, reference)
@@ -186,4 +192,5 @@ def install_api_handlers(api) -> None:
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(PermissionDenied, on_denied)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(RawPostDataException, on_raw_body)
     api.add_exception_handler(Exception, on_exception)

@@ -46,3 +46,22 @@ def test_demo_users_sit_in_the_right_places(settings, tmp_path):
     assert zhan.organization.kind == OrgKind.TOWNSHIP_STATION and zhan.region.level == 4
     assert User.objects.get(username="cun").region.level == 5
     assert User.objects.get(username="shenji").region.code == "650121000000"
+
+
+def test_only_the_platform_admin_of_the_demo_may_change_the_nationwide_calendar(client, settings, tmp_path):
+    settings.YKT_BANK_OUTBOX, settings.YKT_BANK_INBOX = tmp_path / "outbox", tmp_path / "inbox"
+    call_command("demo", "--county", "650121", "--size", "300")
+    from django.urls import reverse
+
+    from yikatong.core.models import Holiday
+
+    form = {"date": "2031-01-02", "is_workday": "", "name": "演示"}
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.post(reverse("holiday_set"), form).status_code == 403
+    assert not Holiday.objects.filter(date="2031-01-02").exists()
+    client.logout()
+    assert client.login(username="pingtai", password=DEMO_PASSWORD)
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("holidays")).status_code == 200
+    client.post(reverse("holiday_set"), form)
+    assert Holiday.objects.filter(date="2031-01-02", is_workday=False).exists()
