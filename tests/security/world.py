@@ -193,11 +193,11 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
     from yikatong.core.profiles import get_profile
     from yikatong.funds.models import FundAllocation, FundQuota
     from yikatong.jobs.models import Job
-    from yikatong.payments.models import ItemStatus, PaymentOrder, PaymentOrderItem
+    from yikatong.payments.models import AgreementDocument, ItemStatus, PaymentOrder, PaymentOrderItem
     from yikatong.policies.models import Policy, PolicyBasis, PolicyCatalogue
     from yikatong.registry.models import Person, RegisterImport
     from yikatong.rosters import flows
-    from yikatong.rosters.models import Batch, ImportRun
+    from yikatong.rosters.models import Attachment, Batch, ImportRun
     from yikatong.checks.models import Rule
 
     batches = Batch.objects.filter(region__code__startswith=COUNTY_A)
@@ -217,11 +217,16 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
     job = Job.objects.order_by("pk").first()
     imp = RegisterImport.objects.filter(region__code__startswith=COUNTY_A).first()
     rule = Rule.objects.order_by("pk").first()
-    assert all(o is not None for o in (draft, paid, person, policy, basis, quota, allocation, failed, run, job, imp))
+    attachment = Attachment.objects.filter(batch__region__code__startswith=COUNTY_A).order_by("pk").first()
+    document = AgreementDocument.objects.order_by("pk").first()
+    assert all(o is not None for o in (draft, paid, person, policy, basis, quota, allocation, failed, run, job, imp,
+                                       attachment, document))
     b, o = {"batch_id": str(review.pk)}, {"pk": str(paid.pk)}
     county = Region.objects.get(code=Region.full_code(COUNTY_A))
     return {
-        "token_revoke": {"token_id": str(x["token"])},
+        "token_revoke": {"token_id": str(x["token"])}, "api:revoke_token": {"token_id": str(x["token"])},
+        "attachment_download": {"batch_id": str(attachment.batch_id), "attachment_id": str(attachment.pk)},
+        "payments_agreement_document": {"pk": str(document.agreement_id)},
         "user_admin_action": {"user_id": str(a["czs"].pk), "action": "reset-password"},
         "job_detail": {"job_id": str(job.pk)}, "job_progress": {"job_id": str(job.pk)},
         "api:job": {"job_id": str(job.pk)},

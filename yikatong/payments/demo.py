@@ -75,7 +75,8 @@ def _bank_and_agreement(county_code: str, users: dict):
     if agreement is None:
         three_party = current_profile().three_party_agreement
         department = Organization.objects.get(code=f"{county_code}-MZ") if three_party else None
-        document = ContentFile(DEMO_AGREEMENT_PDF, name="三方代发协议.pdf") if three_party else None
+        # the signed text is kept whatever the profile (a two-party agreement is signed too)
+        document = ContentFile(DEMO_AGREEMENT_PDF, name="三方代发协议.pdf" if three_party else "代发协议.pdf")
         agreement = exchange.create_agreement(
             actor=admin, bank=bank, payer=finance_org, payer_account=f"8{county_code}000000001",
             payer_name=finance_org.name[:60], mac_key=_demo_mac_key(county_code),
