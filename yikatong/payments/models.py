@@ -92,7 +92,7 @@ class BankAgreement(models.Model):
 
 class AgreementDocument(models.Model):
     """The signed text of an agreement (in seed 003 the three-party agreement): sealed at rest
-    (core.sealed, exchange/storage.AGREEMENT_PURPOSE), its type sniffed from the bytes. Served
+    (registry.sealed, exchange/storage.AGREEMENT_PURPOSE), its type sniffed from the bytes. Served
     decrypted only to finance, treasury, supervisors and admins of the payer's region (selectors)."""
 
     agreement = models.OneToOneField(BankAgreement, on_delete=models.PROTECT, related_name="signed_text",
@@ -112,7 +112,7 @@ class AgreementDocument(models.Model):
 
     def data(self) -> bytes:
         """The signed text as uploaded, checked against its recorded digest."""
-        from yikatong.core import sealed
+        from yikatong.registry import sealed
 
         from .exchange.storage import AGREEMENT_PURPOSE
 

@@ -6,7 +6,7 @@ from .exchange.storage import PURPOSE as BANK_FILE
 
 COLUMNS = {
     "payments.BankAgreement": (Text("payer_account_encrypted"), Text("mac_key_encrypted")),  # core.crypto
-    "payments.AgreementDocument": (Bytes("content_enc", purpose=AGREEMENT_PURPOSE),),  # core.sealed
+    "payments.AgreementDocument": (Bytes("content_enc", purpose=AGREEMENT_PURPOSE),),  # registry.sealed
     "payments.SmsNotice": (Text("phone_enc"),),
     "payments.BankFile": (Bytes("content", purpose=BANK_FILE),),  # exchange/storage.py
     "payments.PaymentClaim": (Mapped("id_bidx", fn=ID),),  # copied from the claiming item (claims.py)

@@ -11,5 +11,5 @@ COLUMNS = {
         Text("account_enc"), Index("account_bidx", of="account_enc"),
     ),
     "rosters.ImportRun": (Bytes("content_enc", purpose=IMPORT_PURPOSE), Text("problems_enc")),
-    "rosters.Attachment": (Bytes("content_enc", purpose=ATTACHMENT_PURPOSE),),  # core.sealed
+    "rosters.Attachment": (Bytes("content_enc", purpose=ATTACHMENT_PURPOSE),),  # registry.sealed
 }

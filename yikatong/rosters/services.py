@@ -196,7 +196,8 @@ def resolve_objection(*, actor, objection_id: int, resolution: str) -> Objection
 def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: bytes) -> Attachment:
     """Store a PDF/JPEG/PNG (type read from the bytes) sealed at rest with its SHA-256. Who may add
     which kind in which batch state: rosters.attachment_policy (ATTACHMENT_* and scope codes)."""
-    from yikatong.core import downloads, sealed
+    from yikatong.core import downloads
+    from yikatong.registry import sealed
 
     from .attachment_policy import max_bytes, require_upload
     from .models.attachment import ATTACHMENT_PURPOSE

@@ -1,4 +1,4 @@
-"""Attachments of a batch (signed summary scans, notice photos): sealed at rest (core.sealed), with the
+"""Attachments of a batch (signed summary scans, notice photos): sealed at rest (registry.sealed), with the
 digest and size of the plaintext. Who adds which, and when: rosters.attachment_policy."""
 from django.conf import settings
 from django.db import models
@@ -30,6 +30,6 @@ class Attachment(models.Model):
 
     def data(self) -> bytes:
         """The file's bytes as uploaded, checked against the recorded digest."""
-        from yikatong.core import sealed
+        from yikatong.registry import sealed
 
         return sealed.unseal(self.content_enc, purpose=ATTACHMENT_PURPOSE, sha256=self.sha256)

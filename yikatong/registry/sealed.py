@@ -34,7 +34,7 @@ def digest(data: bytes) -> str:
 
 
 def _vault():
-    from yikatong.registry.pii import vault
+    from .pii import vault
 
     return vault()
 
