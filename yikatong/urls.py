@@ -1,4 +1,5 @@
 """URL map. Everything requires login unless listed in PUBLIC_URL_NAMES (see accounts.middleware)."""
+from django.apps import apps
 from django.urls import include, path
 
 from yikatong.api import api
@@ -16,10 +17,11 @@ urlpatterns = [
     path("payments/", include("yikatong.payments.urls")),
     path("checks/", include("yikatong.checks.urls")),
     path("supervision/", include("yikatong.supervision.urls")),
-    path("banksim/", include("yikatong.banksim.urls")),
     path("public/", include("yikatong.web.public_urls")),
     path("api/", api.urls),
 ]
+if apps.is_installed("yikatong.banksim"):  # demo and test settings only (settings/demo.py)
+    urlpatterns.append(path("banksim/", include("yikatong.banksim.urls")))
 
 # Error pages in Chinese (JSON {"code", "message"} under /api/): yikatong.web.errors
 handler400 = "yikatong.web.errors.bad_request"

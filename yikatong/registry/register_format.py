@@ -150,3 +150,8 @@ class RowParser:
             self._err(row, col, f"{self.headers.get(col, col)}“{value}”无法识别，应填写：{allowed}", errors)
             return ""
         return str(found)
+
+
+# The downloadable template's columns, in order (views/imports.import_template; the synthetic demo files).
+TEMPLATE_HEADERS = ["序号", NAME, ID, VILLAGE, HOUSEHOLD, RELATION, PHONE, STATUS, STATUS_DATE,
+                    KIND, BANK, ACCOUNT, ACCOUNT_STATUS]

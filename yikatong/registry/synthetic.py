@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from stdnum import luhn
 
+from .register_format import TEMPLATE_HEADERS
+
 # Surnames with their approximate share of the population (per mille), most frequent first.
 SURNAMES = (
     ("王", 71), ("李", 70), ("张", 68), ("刘", 54), ("陈", 45), ("杨", 31), ("黄", 21), ("赵", 20), ("吴", 18),
@@ -152,8 +154,7 @@ class Population:
         return members
 
 
-REGISTER_HEADERS = ["序号", "姓名", "身份证号码", "村(社区)", "户号", "与户主关系", "联系电话", "人员状态", "状态日期",
-                    "账户类型", "开户银行", "银行账号", "账户状态"]
+REGISTER_HEADERS = TEMPLATE_HEADERS  # the synthetic files use the columns of the downloadable template
 
 
 def register_row(i: int, m: Member) -> list[str]:

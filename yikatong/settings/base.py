@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "yikatong.checks",
     "yikatong.supervision",
     "yikatong.payments",
-    "yikatong.banksim",
     "yikatong.web",
 ]
 
@@ -107,6 +106,10 @@ if env_bool("YKT_PROXY_SSL_HEADER", False):
 # Personal-data lookups per user (registry.ratelimit): searches in a window, compared rows per hour.
 YKT_LOOKUP_RATE = env_str("YKT_LOOKUP_RATE", "30/min")
 YKT_COMPARE_ROWS_PER_HOUR = int(env_str("YKT_COMPARE_ROWS_PER_HOUR", "100000"))
+
+# Demo and test layers (settings/demo.py) add the bank simulator and allow `yikatong demo`;
+# production (settings/production.py) holds production apps only.
+YKT_DEMO_ENABLED = False
 
 ROOT_URLCONF = "yikatong.urls"
 WSGI_APPLICATION = "yikatong.wsgi.application"

@@ -1,5 +1,5 @@
 """Test settings: fast hashing, tasks run immediately unless a test asks otherwise."""
-from .base import *  # noqa: F401,F403
+from .demo import *  # noqa: F401,F403  (the bank simulator and the demo are part of tests)
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 YKT_DATA_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDA="

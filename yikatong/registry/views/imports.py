@@ -12,7 +12,7 @@ from yikatong.core.xlsx import write_xlsx
 from .. import selectors, services
 from ..forms import RegisterUploadForm
 from ..permissions import MAINTAIN_ROLES
-from ..synthetic import REGISTER_HEADERS
+from ..register_format import TEMPLATE_HEADERS
 from .common import forbidden
 
 
@@ -71,7 +71,7 @@ def import_template(request):
     if not request.user.has_role(*MAINTAIN_ROLES):
         return forbidden(request)
     example = ["1", "张三", "", "第一村委会", "0001", "户主", "", "正常", "", "社保卡", "农村信用合作联社", "", "正常"]
-    data = write_xlsx(REGISTER_HEADERS, [example], title="补贴对象基础信息底册（乡镇财政所）", text_columns=[2, 4, 6, 11],
+    data = write_xlsx(TEMPLATE_HEADERS, [example], title="补贴对象基础信息底册（乡镇财政所）", text_columns=[2, 4, 6, 11],
                       footer=["说明：身份证号码、银行账号、联系电话、户号请设置为“文本”格式；人员状态填 正常/死亡/迁出/其他。",
                               "经办人：            审核人："])
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

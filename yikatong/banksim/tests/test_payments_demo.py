@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from yikatong.accounts.demo import DEMO_PASSWORD
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.models import SimReceivedFile
-from yikatong.payments.demo import FAILURES
+from yikatong.banksim.demo import FAILURES
 from yikatong.payments.models import (
     BankFile, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem, Reissue, SmsNotice, SmsState,
 )

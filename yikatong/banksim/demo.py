@@ -1,7 +1,9 @@
 """Demo: the rosters demo's finance-approved batch paid through the whole cycle. Idempotent.
 
+Lives with the bank simulator (demo and test settings only), so payments never imports the simulator.
+
 Agent bank and agreement (as admin) -> payment order (finance) -> treasury release and payment
-file to the outbox (treasury) -> the BANK SIMULATOR (yikatong.banksim, called in-process) answers
+file to the outbox (treasury) -> the BANK SIMULATOR (this app, called in-process) answers
 with a few items failed under different reason codes -> result ingested (treasury) -> the station
 corrects the failures and the reissue batch runs the Haicheng error flow (station -> finance
 office re-compares -> department re-reviews -> finance re-checks) -> reissue paid -> SMS notices
@@ -62,8 +64,8 @@ def _bank_and_agreement(county_code: str, users: dict):
     from yikatong.accounts.models import Organization
     from yikatong.core.profiles import current_profile
 
-    from .exchange import services as exchange
-    from .models import AgentBank, BankAgreement
+    from yikatong.payments.exchange import services as exchange
+    from yikatong.payments.models import AgentBank, BankAgreement
 
     admin, finance_org = users["admin"], users["czj_ks"].organization
     bank_org = Organization.objects.get(code=f"{county_code}-BANK")
@@ -88,13 +90,13 @@ def _pay(order, users, fail_seq: dict[int, str]):
     """Release, send to the outbox, let the simulated bank answer, ingest the answer."""
     from django.conf import settings
 
-    from yikatong.banksim.options import SimOptions
-    from yikatong.banksim.services import process_payment_file
-    from yikatong.payments.exchange.connector import PROCESSED, private_dir
-
-    from . import services
     from yikatong.jobs.models import Job
     from yikatong.jobs.services import run as run_job
+    from yikatong.payments import services
+    from yikatong.payments.exchange.connector import PROCESSED, private_dir
+
+    from .options import SimOptions
+    from .services import process_payment_file
 
     treasury = users["guoku"]
     services.release(actor=treasury, order_id=order.pk)
@@ -131,11 +133,11 @@ def build(county_code: str, *, size: int, stdout) -> None:
     from yikatong.rosters.flows import state_label
     from yikatong.rosters.models import Batch, BatchKind
 
-    from . import services
-    from .models import PaymentOrder
-    from .reconcile import statement
-    from .selectors import orders_for
-    from .sms import deliver_pending
+    from yikatong.payments import services
+    from yikatong.payments.models import PaymentOrder
+    from yikatong.payments.reconcile import statement
+    from yikatong.payments.selectors import orders_for
+    from yikatong.payments.sms import deliver_pending
 
     names = ["admin", "czj_ks", "guoku", "zhan", "czs", "mz_shenhe"]
     users = {u.username: u for u in User.objects.filter(username__in=names)}
