@@ -1,8 +1,9 @@
-"""Template filters shared by every app: money in yuan, masking, batch state labels."""
+"""Template filters shared by every app: money in yuan, masking, state labels (web.labels)."""
 from django import template
 
 from yikatong.core import masking
 from yikatong.core.money import Money
+from yikatong.web.labels import state_label
 
 register = template.Library()
 
@@ -20,13 +21,7 @@ def money(fen) -> str:
     return "" if fen in (None, "") else Money.from_fen(int(fen)).format()
 
 
-@register.filter
-def state_label(code: str) -> str:
-    from yikatong.rosters.flows import state_label as label
-
-    return label(code)
-
-
+register.filter("state_label", state_label)
 register.filter("mask_id", masking.mask_id_number)
 register.filter("mask_card", masking.mask_card)
 register.filter("mask_phone", masking.mask_phone)
