@@ -1,13 +1,9 @@
 """Reads on users and organizations, always filtered by the actor's scope and role."""
 from django.db.models import Prefetch, QuerySet
 
-from .models import ApiToken, Organization, RoleGrant, User
+from .models import ApiToken, RoleGrant, User
 from .roles import Role
 from .scope import in_scope
-
-
-def organizations_for(actor: User) -> QuerySet[Organization]:
-    return in_scope(Organization.objects.select_related("region"), actor)
 
 
 def users_for(actor: User) -> QuerySet[User]:

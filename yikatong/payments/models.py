@@ -86,10 +86,6 @@ class BankAgreement(models.Model):
         return base64.b64decode(crypto.decrypt(self.mac_key_encrypted))
 
 
-    def is_valid_on(self, day) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-
 class AgreementDocument(models.Model):
     """The signed text of an agreement (in seed 003 the three-party agreement): sealed at rest
     (registry.sealed, exchange/storage.AGREEMENT_PURPOSE), its type sniffed from the bytes. Served

@@ -33,11 +33,6 @@ def agreement_documents_for(actor) -> QuerySet[AgreementDocument]:
     return in_scope(AgreementDocument.objects.all(), actor, "agreement__payer__region")
 
 
-def can_read(actor, order: PaymentOrder) -> bool:
-    return (actor is not None and getattr(actor, "is_authenticated", False) and actor.has_role(*READERS)
-            and scope.refusal(actor, order.batch, READERS, write=False) is None)
-
-
 def unsettled_failures(batch) -> list[PaymentOrderItem]:
     """Failed lines of the batch's answered orders whose person is neither paid (here or in a
     reissue) nor written off."""

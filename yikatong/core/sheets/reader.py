@@ -122,10 +122,6 @@ class SheetReader:
             headers[col.name] = WS.sub("", norm(raw))
         return positions, headers
 
-    def column_letter(self, name: str) -> str:
-        """Excel column letter of a canonical column ("" if the file has no such column)."""
-        return col_letter(self._positions[name]) if name in self._positions else ""
-
     # ---- rows --------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[SheetRow]:

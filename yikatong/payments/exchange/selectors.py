@@ -10,7 +10,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from ..models import BankAgreement, BankFile
+from ..models import BankAgreement
 
 
 def agreements_on(bank_code: str, day: datetime.date) -> QuerySet[BankAgreement]:
@@ -24,7 +24,3 @@ def agreement_for(*, bank_code: str, payer_account: str, day: datetime.date) -> 
     """The agreement of this bank and payer account in force on `day` (accounts are compared decrypted)."""
     matches = [a for a in agreements_on(bank_code, day) if a.payer_account == payer_account]
     return matches[0] if len(matches) == 1 else None
-
-
-def stored_file(kind: str, filename: str) -> BankFile | None:
-    return BankFile.objects.filter(kind=kind, filename=filename).first()

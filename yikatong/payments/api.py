@@ -1,3 +1,0 @@
-from ninja import Router
-
-router = Router(tags=["资金支付"])
