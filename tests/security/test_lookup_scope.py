@@ -21,7 +21,7 @@ from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.registry.models import BankAccount, Person, ReferenceRecord
 from yikatong.registry.permissions import COMPARE_ROLES, VIEW_ROLES
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.regions.models import Region
 
 from .test_url_walk import body_text

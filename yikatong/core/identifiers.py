@@ -25,6 +25,7 @@ __all__ = [
     "is_valid_uscc",
     "validate_card_number",
     "is_valid_card_number",
+    "normalize_account",
 ]
 
 
@@ -193,3 +194,11 @@ def is_valid_card_number(value: str) -> bool:
     except IdentifierError:
         return False
     return True
+
+
+_ACCOUNT_NOISE = re.compile(r"[\s\-]")
+
+
+def normalize_account(number: str) -> str:
+    """An account number as indexed (core.crypto blind index): spaces and hyphens removed."""
+    return _ACCOUNT_NOISE.sub("", number or "")

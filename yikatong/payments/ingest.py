@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
-from yikatong.registry import sealed
+from yikatong.core import sealed
 from yikatong.core.faults import fault_point
 from yikatong.core.refusals import register_messages
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref

@@ -21,7 +21,8 @@ from yikatong.regions.models import Region
 from .choices import INACTIVE_ACCOUNT_STATUSES, AccountStatus, PersonStatus
 from .fields import chunks
 from .models import BankAccount, OrgPayee, Person
-from .pii import normalize_account, vault
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import normalize_account
 from .reference import deaths_by_index
 from .validation import IdentifierError, check_id, looks_like_uscc
 from .villages import VillageResolver

@@ -16,7 +16,7 @@ from yikatong.core.masking import mask_card, mask_phone
 
 from .choices import AccountEventKind, AccountKind, AccountStatus, EventKind, PersonStatus
 from .models import AccountEvent, BankAccount, OrgPayee, Person, PersonEvent
-from .pii import Vault
+from yikatong.core.crypto import Vault
 
 
 @dataclass

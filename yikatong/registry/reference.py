@@ -16,7 +16,7 @@ from yikatong.regions.selectors import code_prefix
 from .choices import DatasetKind
 from .fields import chunks
 from .models import ReferenceRecord
-from .pii import vault
+from yikatong.core.crypto import vault
 
 NAME = Column("姓名", ("人员姓名", "户主姓名", "死者姓名", "所有人", "车主姓名", "权利人"), required=True, kind="compact")
 ID = Column("身份证号码", ("身份证号", "公民身份号码", "证件号码", "死者身份证号码", "权利人证件号"), required=True, kind="identifier")

@@ -16,7 +16,7 @@ from .choices import (
     PERSON_STATUS_WORDS,
     AccountKind,
 )
-from .pii import Vault
+from yikatong.core.crypto import Vault
 from .validation import IdentifierError, check_account, check_id, check_phone, check_uscc, looks_like_uscc
 from .villages import VillageResolver
 

@@ -19,7 +19,8 @@ from yikatong.regions.selectors import ancestors, subtree
 
 from .models import BankAccount, PersonEvent, Person, ReferenceSnapshot, RegisterImport
 from .permissions import COMPARE_ROLES, MAINTAIN_ROLES, REFERENCE_LOAD_ROLES, REVEAL_ROLES, VIEW_ROLES
-from .pii import normalize_account, vault
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import normalize_account
 from .reference import ReferenceHit, reference_hits
 from .validation import IdentifierError, check_id
 

@@ -18,7 +18,7 @@ from . import bulk
 from .choices import AccountKind, AccountStatus, PersonStatus
 from .history import AccountSpec, Desired, Plan, plan_changes
 from .models import BankAccount, Household, OrgPayee, Person
-from .pii import Vault
+from yikatong.core.crypto import Vault
 from .register_format import RegisterRow
 
 

@@ -197,7 +197,7 @@ def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: byte
     """Store a PDF/JPEG/PNG (type read from the bytes) sealed at rest with its SHA-256. Who may add
     which kind in which batch state: rosters.attachment_policy (ATTACHMENT_* and scope codes)."""
     from yikatong.core import downloads
-    from yikatong.registry import sealed
+    from yikatong.core import sealed
 
     from .attachment_policy import max_bytes, require_upload
     from .models.attachment import ATTACHMENT_PURPOSE
@@ -259,7 +259,7 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
 
 
 def _vault():
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
 
     return vault()
 

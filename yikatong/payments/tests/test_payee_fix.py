@@ -11,7 +11,7 @@ from yikatong.payments.errors import PaymentError
 from yikatong.payments.exchange.paymentfile import parse_payment_file
 from yikatong.payments.exchange.testing import KEY
 from yikatong.payments.models import OrderState, PaymentOrder
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem
 from yikatong.rosters.tests.files import card
 from yikatong.rosters.tests.flow_helpers import walk_to_approved

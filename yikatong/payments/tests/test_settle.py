@@ -22,7 +22,7 @@ from yikatong.payments import deadlines, notice, services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.exchange.storage import open_content
 from yikatong.payments.models import BankFile, Clearing, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.rosters.models import Batch, BatchEvent
 from yikatong.rosters.tests.flow_helpers import walk_to_approved
 from yikatong.web.todo import todos_for

@@ -12,7 +12,7 @@ from ..choices import AccountKind, AccountStatus, EventKind, PersonStatus
 from ..history import AccountSpec, Desired, Plan, plan_changes
 from ..models import BankAccount, Person
 from ..permissions import MAINTAIN_ROLES, REVEAL_ROLES, require_region, require_role
-from ..pii import vault
+from yikatong.core.crypto import vault
 from ..validation import IdentifierError, check_account
 
 REVEALABLE = {"id_number": "身份证号码", "phone": "联系电话", "account": "账号"}

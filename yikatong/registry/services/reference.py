@@ -18,7 +18,7 @@ from ..choices import ACCOUNT_STATUS_WORDS, DatasetKind
 from ..files import sha256_of
 from ..models import ReferenceRecord, ReferenceSnapshot
 from ..permissions import REFERENCE_LOAD_ROLES, require_region, require_role
-from ..pii import vault
+from yikatong.core.crypto import vault
 from ..reference import DATASETS, ID, NAME
 from ..validation import IdentifierError, check_account, check_id
 

@@ -24,7 +24,7 @@ from ..importer import ImportOutcome, run_import
 from .. import bulk
 from ..models import BankAccount, Household, OrgPayee, Person, RegisterImport
 from ..permissions import MAINTAIN_ROLES, require_region, require_role
-from ..pii import vault
+from yikatong.core.crypto import vault
 
 log = logging.getLogger(__name__)
 UPLOAD_PURPOSE = b"registry-upload"

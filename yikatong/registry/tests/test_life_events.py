@@ -8,7 +8,7 @@ from yikatong.audit.models import AuditEvent
 from yikatong.registry import services
 from yikatong.registry.choices import AccountStatus, EventKind, PersonStatus
 from yikatong.registry.models import Person
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 
 from .conftest import register_file
 

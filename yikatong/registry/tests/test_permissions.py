@@ -10,7 +10,7 @@ from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.jobs.models import Job
 from yikatong.registry.models import Person, RegisterImport
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 
 from .conftest import register_file
 

@@ -8,7 +8,7 @@ from stdnum import luhn
 
 from yikatong.core import crypto
 from yikatong.core.identifiers import IdentifierError, parse_id_number
-from yikatong.registry.pii import Vault
+from yikatong.core.crypto import Vault
 from yikatong.registry.synthetic import Population, card_number, id_number
 from yikatong.registry.validation import check_card, check_id, luhn_ok
 

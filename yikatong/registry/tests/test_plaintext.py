@@ -8,7 +8,7 @@ from django.db import connection
 from yikatong.registry import services
 from yikatong.registry.choices import DatasetKind, EventKind
 from yikatong.registry.models import Person
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.registry.synthetic import register_row
 
 from .conftest import csv_file, register_file

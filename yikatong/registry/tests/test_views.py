@@ -11,7 +11,7 @@ from conftest import PASSWORD
 from yikatong.accounts.roles import Role
 from yikatong.registry.choices import EventKind
 from yikatong.registry.models import BankAccount, Person, PersonEvent, ReferenceSnapshot
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.registry.synthetic import register_row
 
 from .conftest import csv_file, register_file

@@ -16,7 +16,7 @@ from yikatong.core.masking import mask_card, mask_id_number, mask_phone
 from yikatong.core.money import Money, MoneyError
 from yikatong.core.sheets import SheetError, open_sheet
 from yikatong.registry.compare import CompareRow, compare_rows
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.registry.villages import VillageResolver
 
 from ..errors import RosterError
