@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from yikatong.core.crypto import vault
 from yikatong.core.sheets import SheetError
 from yikatong.core.sheets.xlsxcheck import check_xlsx
 from yikatong.core.uploads import limit_for, shown
-from yikatong.core.crypto import vault
 
 from .models import Finding, FindingEvidence
 

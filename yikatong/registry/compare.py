@@ -14,15 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from yikatong.core.crypto import vault
 from yikatong.core.identifiers import validate_uscc
+from yikatong.core.identifiers import normalize_account
 from yikatong.core.masking import mask_card
 from yikatong.regions.models import Region
 
 from .choices import INACTIVE_ACCOUNT_STATUSES, AccountStatus, PersonStatus
 from .fields import chunks
 from .models import BankAccount, OrgPayee, Person
-from yikatong.core.crypto import vault
-from yikatong.core.identifiers import normalize_account
 from .reference import deaths_by_index
 from .validation import IdentifierError, check_id, looks_like_uscc
 from .villages import VillageResolver

@@ -17,6 +17,7 @@ from .choices import (
     AccountKind,
 )
 from yikatong.core.crypto import Vault
+
 from .validation import IdentifierError, check_account, check_id, check_phone, check_uscc, looks_like_uscc
 from .villages import VillageResolver
 

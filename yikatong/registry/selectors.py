@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from yikatong.accounts.scope import in_scope
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import normalize_account
 from yikatong.core.masking import mask_card, mask_id_number, mask_phone
 from yikatong.regions.models import Region
 from yikatong.regions.selectors import ancestors, subtree
 
 from .models import BankAccount, PersonEvent, Person, ReferenceSnapshot, RegisterImport
 from .permissions import COMPARE_ROLES, MAINTAIN_ROLES, REFERENCE_LOAD_ROLES, REVEAL_ROLES, VIEW_ROLES
-from yikatong.core.crypto import vault
-from yikatong.core.identifiers import normalize_account
 from .reference import ReferenceHit, reference_hits
 from .validation import IdentifierError, check_id
 

@@ -16,12 +16,12 @@ from django.db import IntegrityError, transaction
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
-from yikatong.core.serials import take_next
 from yikatong.audit.services import record
 from yikatong.core import crypto, downloads
 from yikatong.core import sealed
 from yikatong.core.profiles import current_profile
 from yikatong.core.refusals import register_messages
+from yikatong.core.serials import take_next
 
 from ..models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
 from .fields import check_account, check_text

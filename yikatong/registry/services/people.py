@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from yikatong.audit.services import record
+from yikatong.core.crypto import vault
 
 from ..choices import AccountKind, AccountStatus, EventKind, PersonStatus
 from ..history import AccountSpec, Desired, Plan, plan_changes
 from ..models import BankAccount, Person
 from ..permissions import MAINTAIN_ROLES, REVEAL_ROLES, require_region, require_role
-from yikatong.core.crypto import vault
 from ..validation import IdentifierError, check_account
 
 REVEALABLE = {"id_number": "身份证号码", "phone": "联系电话", "account": "账号"}

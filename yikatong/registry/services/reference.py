@@ -9,16 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core import bulk
 from yikatong.core import uploads
+from yikatong.core.crypto import vault
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
 
-from .. import bulk
 from ..choices import ACCOUNT_STATUS_WORDS, DatasetKind
 from ..files import sha256_of
 from ..models import ReferenceRecord, ReferenceSnapshot
 from ..permissions import REFERENCE_LOAD_ROLES, require_region, require_role
-from yikatong.core.crypto import vault
 from ..reference import DATASETS, ID, NAME
 from ..validation import IdentifierError, check_account, check_id
 
