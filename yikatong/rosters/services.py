@@ -277,7 +277,7 @@ def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
     from yikatong.core.masking import mask_card
     from yikatong.core.money import Money, MoneyError
     from yikatong.registry.compare import CompareRow, compare_rows
-    from yikatong.registry.validation import IdentifierError, check_account
+    from yikatong.core.identifiers import IdentifierError, validate_account_number
 
     from .importer import spec as S
     from .importer.flags import account_valid
@@ -302,7 +302,7 @@ def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
     fields = {}
     if S.ACCOUNT in values:
         try:
-            account = check_account(values[S.ACCOUNT], card=not item.is_org)
+            account = validate_account_number(values[S.ACCOUNT], card=not item.is_org)
         except IdentifierError:  # its message quotes the number: not repeated here
             raise RosterError("ITEM_ACCOUNT_INVALID", where=where, problem="应为 8–32 位数字" if item.is_org
                               else "不是有效的银行卡号（16–19 位数字，校验位正确）") from None
