@@ -66,9 +66,9 @@ def _fixture(n: int, work: Path) -> dict:
     from yikatong.funds.models import FundQuota
     from yikatong.funds.selectors import quotas_for_batch
     from yikatong.payments import services
-    from yikatong.payments.bulk import insert_rows
+    from yikatong.core.bulk import insert_rows
     from yikatong.payments.models import BankAgreement
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
     from yikatong.rosters import services as rosters
     from yikatong.rosters.models import Batch, BatchItem
 

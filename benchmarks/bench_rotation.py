@@ -23,7 +23,7 @@ COUNT = r"""
 import django
 django.setup()
 from django.apps import apps
-from yikatong.registry.keyed import declared
+from yikatong.core.keyed import declared
 print(sum(apps.get_model(label)._base_manager.count() for label in declared()))
 """
 

@@ -19,10 +19,10 @@ from stdnum.cn.ric import calc_check_digit
 
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
+from yikatong.core.crypto import vault
+from yikatong.regions.models import Region
 from yikatong.registry.models import BankAccount, Person, ReferenceRecord
 from yikatong.registry.permissions import COMPARE_ROLES, VIEW_ROLES
-from yikatong.registry.pii import vault
-from yikatong.regions.models import Region
 
 from .test_url_walk import body_text
 from .walk_fixtures import as_identity, world  # noqa: F401  (fixtures)

@@ -135,7 +135,7 @@ def _mark_people() -> None:
 def _secrets() -> set[str]:
     from yikatong.payments.models import BankAgreement
     from yikatong.registry.models import BankAccount, Person, ReferenceRecord
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
     from yikatong.rosters.models import BatchItem
 
     v = vault()
@@ -307,7 +307,7 @@ def build() -> World:
 
 def _samples() -> dict[str, str]:
     from yikatong.registry.models import BankAccount, Person
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
 
     v = vault()
     person = Person.objects.filter(village__code__startswith=COUNTY_A, accounts__is_current=True).first()

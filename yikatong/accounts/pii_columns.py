@@ -1,5 +1,5 @@
-"""Columns of accounts that depend on the data key (see registry/keyed.py)."""
-from yikatong.registry.keyed import Text
+"""Columns of accounts that depend on the data key (see core/keyed.py)."""
+from yikatong.core.keyed import Text
 
 COLUMNS = {
     "accounts.User": (Text("totp_secret"),),  # core.crypto.encrypt: same format as the Vault's

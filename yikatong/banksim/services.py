@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
-from yikatong.payments.bulk import insert_rows
+from yikatong.core.bulk import insert_rows
 from yikatong.payments.exchange.errors import PaymentFileError
 from yikatong.payments.exchange.filenames import PAYMENT, parse_file_name
 from yikatong.payments.exchange.paymentfile import ParsedPaymentFile, parse_payment_file, peek_payment_header

@@ -1,7 +1,7 @@
 """Evidence (依据) of a disposition: checking uploaded files and storing them encrypted.
 
 Accepted: PDF, JPG, PNG and XLSX, each up to 10 MB, at most 5 per disposition; the type is read
-from the bytes, not the name. The bytes are AES-GCM encrypted (registry.pii vault, purpose
+from the bytes, not the name. The bytes are AES-GCM encrypted (core.crypto vault, purpose
 EVIDENCE_PURPOSE) into the database: evidence often shows ID cards and bank books.
 Called inside the disposition's transaction; the disposition records the one audit event."""
 import hashlib
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from yikatong.core.crypto import vault
 from yikatong.core.sheets import SheetError
 from yikatong.core.sheets.xlsxcheck import check_xlsx
 from yikatong.core.uploads import limit_for, shown
-from yikatong.registry.pii import vault
 
 from .models import Finding, FindingEvidence
 

@@ -1,5 +1,5 @@
-"""Columns of checks that depend on the data key (see registry/keyed.py)."""
-from yikatong.registry.keyed import ID, Bytes, Mapped
+"""Columns of checks that depend on the data key (see core/keyed.py)."""
+from yikatong.core.keyed import ID, Bytes, Mapped
 
 from .evidence import EVIDENCE_PURPOSE
 from .rekey import rekey_fingerprints

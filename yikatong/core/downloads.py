@@ -1,6 +1,6 @@
 """Serving a stored file back: the type read from the bytes against a whitelist, never the client's
 word; always a download (Content-Disposition: attachment) under a sanitised name; no sniffing by the
-browser. Used for batch attachments and signed agreement texts (their bytes come from registry.sealed)."""
+browser. Used for batch attachments and signed agreement texts (their bytes come from core.sealed)."""
 from __future__ import annotations
 
 import re

@@ -29,12 +29,13 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
-from yikatong.registry import sealed
+from yikatong.core import sealed
+from yikatong.core.bulk import update_rows
+from yikatong.core.copyformat import copy_value
 from yikatong.core.faults import fault_point
 from yikatong.core.refusals import register_messages
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
 
-from .bulk import copy_text, update_rows
 from .errors import IngestRefused
 from .exchange.errors import ResultFileError
 from .exchange.filenames import REJECTION, RESULT, parse_file_name
@@ -242,7 +243,7 @@ def _copy_line():
             if len(stamps) > 4096:
                 stamps.clear()
             stamp = stamps[at] = at.isoformat()
-        return (f"{pk}\t{status}\t{copy_text(txn)}\t{stamp}\t{copy_text(code)}\t{copy_text(reason)}\t"
+        return (f"{pk}\t{status}\t{copy_value(txn)}\t{stamp}\t{copy_value(code)}\t{copy_value(reason)}\t"
                 f"{'t' if do_not_repay else 'f'}\n")
 
     return line

@@ -88,7 +88,7 @@ class BankAgreement(models.Model):
 
 class AgreementDocument(models.Model):
     """The signed text of an agreement (in seed 003 the three-party agreement): sealed at rest
-    (registry.sealed, exchange/storage.AGREEMENT_PURPOSE), its type sniffed from the bytes. Served
+    (core.sealed, exchange/storage.AGREEMENT_PURPOSE), its type sniffed from the bytes. Served
     decrypted only to finance, treasury, supervisors and admins of the payer's region (selectors)."""
 
     agreement = models.OneToOneField(BankAgreement, on_delete=models.PROTECT, related_name="signed_text",
@@ -108,7 +108,7 @@ class AgreementDocument(models.Model):
 
     def data(self) -> bytes:
         """The signed text as uploaded, checked against its recorded digest."""
-        from yikatong.registry import sealed
+        from yikatong.core import sealed
 
         from .exchange.storage import AGREEMENT_PURPOSE
 
@@ -138,7 +138,7 @@ class BankFile(models.Model):
     bank = models.ForeignKey(AgentBank, on_delete=models.PROTECT, related_name="files", verbose_name="代发银行")
     batch_no = models.CharField("批次号", max_length=30, db_index=True)
     filename = models.CharField("文件名", max_length=100)
-    # Encrypted at rest (registry Vault, AES-GCM); read it only through `data()`. `sha256` and
+    # Encrypted at rest (core.crypto Vault, AES-GCM); read it only through `data()`. `sha256` and
     # `size` are of the plaintext, so digests still verify against what was sent or received.
     content = models.BinaryField("文件内容（密文）")
     sha256 = models.CharField("SHA-256", max_length=64)

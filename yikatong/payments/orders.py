@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
+from yikatong.core.crypto import vault
 from yikatong.core.refusals import register_messages
 from yikatong.funds.services import commit_for_batch
-from yikatong.registry.pii import vault
 from yikatong.rosters import scope, transitions
 from yikatong.rosters.models import Batch, BatchState
 

@@ -14,9 +14,10 @@ from stdnum import luhn
 
 from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import normalize_account
 from yikatong.core.masking import mask_card
 from yikatong.core.money import Money
-from yikatong.registry.pii import normalize_account, vault
 from yikatong.rosters import scope
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem, BatchKind
 

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from yikatong.core.bulk import insert_rows
+from yikatong.core.crypto import vault
 from yikatong.core.money import Money
 from yikatong.jobs.registry import job_handler
 from yikatong.regions.models import Region
-from yikatong.registry.pii import vault
 
-from .bulk import insert_rows
 from .models import ItemStatus, PaymentOrderItem, SmsNotice, SmsState
 
 MAX_ATTEMPTS = 5

@@ -14,16 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from yikatong.core.identifiers import validate_uscc
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import IdentifierError, looks_like_uscc, normalize_account, validate_id_number, validate_uscc
 from yikatong.core.masking import mask_card
 from yikatong.regions.models import Region
 
 from .choices import INACTIVE_ACCOUNT_STATUSES, AccountStatus, PersonStatus
 from .fields import chunks
 from .models import BankAccount, OrgPayee, Person
-from .pii import normalize_account, vault
 from .reference import deaths_by_index
-from .validation import IdentifierError, check_id, looks_like_uscc
 from .villages import VillageResolver
 
 STATUS_LABELS = {
@@ -119,7 +118,7 @@ def compare_rows(rows: Iterable, *, township_code: str | None = None,
     for i, (r, res) in enumerate(zip(items, results)):
         number = _clean(r.id_number).upper()
         try:
-            number, is_org = check_id(number)[0], False
+            number, is_org = validate_id_number(number), False
         except IdentifierError as exc:
             if not looks_like_uscc(number):
                 res.add("invalid_id", str(exc))

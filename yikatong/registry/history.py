@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from yikatong.core.crypto import Vault
 from yikatong.core.masking import mask_card, mask_phone
 
 from .choices import AccountEventKind, AccountKind, AccountStatus, EventKind, PersonStatus
 from .models import AccountEvent, BankAccount, OrgPayee, Person, PersonEvent
-from .pii import Vault
 
 
 @dataclass

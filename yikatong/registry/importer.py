@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from yikatong.core.crypto import Vault
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.core.uploads import shown
 
-from .pii import Vault
 from .register_format import COLUMNS, ID, RowParser
 from .upsert import Counts, RegisterWriter
 from .villages import VillageResolver

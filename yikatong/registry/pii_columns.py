@@ -1,5 +1,6 @@
-"""Columns of the register that depend on the data key (see registry/keyed.py)."""
-from .keyed import ID, ID_MASK, Bytes, Cleared, Index, Text
+"""Columns of the register that depend on the data key (see core/keyed.py)."""
+from yikatong.core.keyed import ID, ID_MASK, Bytes, Cleared, Index, Text
+
 from .services.register_import import UPLOAD_PURPOSE
 
 COLUMNS = {

@@ -10,13 +10,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from yikatong.core.crypto import vault
 from yikatong.core.sheets import Column
 from yikatong.regions.selectors import code_prefix
 
 from .choices import DatasetKind
 from .fields import chunks
 from .models import ReferenceRecord
-from .pii import vault
 
 NAME = Column("姓名", ("人员姓名", "户主姓名", "死者姓名", "所有人", "车主姓名", "权利人"), required=True, kind="compact")
 ID = Column("身份证号码", ("身份证号", "公民身份号码", "证件号码", "死者身份证号码", "权利人证件号"), required=True, kind="identifier")

@@ -8,6 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from yikatong.core.crypto import Vault
+from yikatong.core.identifiers import (
+    IdentifierError,
+    looks_like_uscc,
+    parse_id_number,
+    validate_account_number,
+    validate_phone,
+    validate_uscc,
+)
 from yikatong.core.sheets import CellError, Column, SheetRow
 
 from .choices import (
@@ -16,8 +25,6 @@ from .choices import (
     PERSON_STATUS_WORDS,
     AccountKind,
 )
-from .pii import Vault
-from .validation import IdentifierError, check_account, check_id, check_phone, check_uscc, looks_like_uscc
 from .villages import VillageResolver
 
 NAME, ID, TOWN, VILLAGE = "姓名", "身份证号码", "乡镇(街道)", "村(社区)"
@@ -89,12 +96,13 @@ class RowParser:
         is_org, birth, sex = False, None, ""
         if number:
             try:
-                number, birth, sex = check_id(number, today=self.today)
+                info = parse_id_number(number, today=self.today)
+                number, birth, sex = info.number, info.birth_date, info.sex
             except IdentifierError as exc:
                 if looks_like_uscc(number):
                     is_org = True
                     try:
-                        number = check_uscc(number)
+                        number = validate_uscc(number)
                     except IdentifierError as uexc:
                         self._err(row, ID, str(uexc), errors)
                 else:
@@ -104,11 +112,11 @@ class RowParser:
         village, problem = self.resolver.resolve(v[TOWN], v[VILLAGE]) if v[VILLAGE] else (None, "村(社区)不能为空")
         if problem:
             self._err(row, VILLAGE, problem, errors)
-        phone = self._optional(row, PHONE, check_phone, errors)
+        phone = self._optional(row, PHONE, validate_phone, errors)
         status = self._word(row, STATUS, PERSON_STATUS_WORDS, "正常、死亡、迁出、其他", errors)
         kind = self._word(row, KIND, ACCOUNT_KIND_WORDS, "社保卡、银行卡、存折、对公账户", errors)
         card = (kind or (AccountKind.CORPORATE if is_org else AccountKind.SSC)) in (AccountKind.SSC, AccountKind.BANK_CARD)
-        account = self._optional(row, ACCOUNT, lambda a: check_account(a, card=card), errors)
+        account = self._optional(row, ACCOUNT, lambda a: validate_account_number(a, card=card), errors)
         account_status = self._word(row, ACCOUNT_STATUS, ACCOUNT_STATUS_WORDS, "正常、未激活、冻结、挂失、已销户", errors)
         status_date = dt.date.fromisoformat(v[STATUS_DATE]) if v[STATUS_DATE] else None
         if status_date and status_date > self.today:

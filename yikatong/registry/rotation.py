@@ -6,7 +6,7 @@ back up the database, put the new key in YKT_DATA_KEY (or var/data_key), then ru
 One transaction: either everything is under the new key or nothing changed. Values already
 under the new key (a second run) are left alone; a value that neither key opens aborts it all.
 
-What to rotate is declared by each app in its pii_columns.py (registry/keyed.py). Two passes:
+What to rotate is declared by each app in its pii_columns.py (core/keyed.py). Two passes:
 1. blind indexes with no plaintext beside them (`Mapped`) and the apps' REKEY hooks, while the
    rows holding the plaintext still carry the old indexes to look them up by;
 2. every table's ciphertexts, the indexes computed from them and the digests to clear.
@@ -20,10 +20,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from yikatong.audit.services import record
-from yikatong.core.crypto import DecryptionError
-
-from .keyed import Bytes, Cleared, Index, Mapped, Text, declared, hooks
-from .pii import Vault
+from yikatong.core.crypto import DecryptionError, Vault
+from yikatong.core.keyed import Bytes, Cleared, Index, Mapped, Text, declared, hooks
 
 CHUNK = 2000
 FILE_CHUNK = 20  # rows per read of a table with encrypted files

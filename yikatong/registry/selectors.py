@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from yikatong.accounts.scope import in_scope
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import IdentifierError, normalize_account, validate_id_number
 from yikatong.core.masking import mask_card, mask_id_number, mask_phone
 from yikatong.regions.models import Region
 from yikatong.regions.selectors import ancestors, subtree
 
 from .models import BankAccount, PersonEvent, Person, ReferenceSnapshot, RegisterImport
 from .permissions import COMPARE_ROLES, MAINTAIN_ROLES, REFERENCE_LOAD_ROLES, REVEAL_ROLES, VIEW_ROLES
-from .pii import normalize_account, vault
 from .reference import ReferenceHit, reference_hits
-from .validation import IdentifierError, check_id
 
 _MASKED_ID = re.compile(r"^(\d{4,17})\*+(\d{0,3}[\dX])$")
 SEARCH_LIMIT = 50
@@ -68,7 +68,7 @@ def search_persons(actor, query: str, *, limit: int = SEARCH_LIMIT) -> tuple[lis
     v = vault()
     if len(q) == 18 and "*" not in q:
         try:
-            number = check_id(q)[0]
+            number = validate_id_number(q)
             return _rows(base.filter(id_bidx=v.id_index(number))[:limit]), "按身份证号码查询"
         except IdentifierError:
             pass

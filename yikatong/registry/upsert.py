@@ -2,7 +2,7 @@
 
 Per chunk: one IN query finds the people already registered (id_bidx, import_digest). A row
 whose keyed digest equals the stored one is unchanged and costs nothing more; new rows are
-encrypted and bulk-inserted (registry/bulk.py); changed rows are loaded, decrypted and
+encrypted and bulk-inserted (core/bulk.py); changed rows are loaded, decrypted and
 diffed through history.plan_changes.
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from yikatong.core import bulk
+from yikatong.core.crypto import Vault
 from yikatong.core.sheets import CellError
 
-from . import bulk
 from .choices import AccountKind, AccountStatus, PersonStatus
 from .history import AccountSpec, Desired, Plan, plan_changes
 from .models import BankAccount, Household, OrgPayee, Person
-from .pii import Vault
 from .register_format import RegisterRow
 
 

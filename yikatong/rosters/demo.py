@@ -24,7 +24,7 @@ def _policy(town):
 
 def _roster_csv(town, n: int, offset: int) -> bytes:
     from yikatong.registry.models import Person
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
 
     v = vault()
     buf = io.StringIO()

@@ -1,5 +1,5 @@
-"""Columns of rosters that depend on the data key (see registry/keyed.py)."""
-from yikatong.registry.keyed import ID, Bytes, Index, Text
+"""Columns of rosters that depend on the data key (see core/keyed.py)."""
+from yikatong.core.keyed import ID, Bytes, Index, Text
 
 from .importer.run import IMPORT_PURPOSE
 from .models.attachment import ATTACHMENT_PURPOSE
@@ -11,5 +11,5 @@ COLUMNS = {
         Text("account_enc"), Index("account_bidx", of="account_enc"),
     ),
     "rosters.ImportRun": (Bytes("content_enc", purpose=IMPORT_PURPOSE), Text("problems_enc")),
-    "rosters.Attachment": (Bytes("content_enc", purpose=ATTACHMENT_PURPOSE),),  # registry.sealed
+    "rosters.Attachment": (Bytes("content_enc", purpose=ATTACHMENT_PURPOSE),),  # core.sealed
 }

@@ -197,7 +197,7 @@ def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: byte
     """Store a PDF/JPEG/PNG (type read from the bytes) sealed at rest with its SHA-256. Who may add
     which kind in which batch state: rosters.attachment_policy (ATTACHMENT_* and scope codes)."""
     from yikatong.core import downloads
-    from yikatong.registry import sealed
+    from yikatong.core import sealed
 
     from .attachment_policy import max_bytes, require_upload
     from .models.attachment import ATTACHMENT_PURPOSE
@@ -259,7 +259,7 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
 
 
 def _vault():
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
 
     return vault()
 
@@ -277,7 +277,7 @@ def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
     from yikatong.core.masking import mask_card
     from yikatong.core.money import Money, MoneyError
     from yikatong.registry.compare import CompareRow, compare_rows
-    from yikatong.registry.validation import IdentifierError, check_account
+    from yikatong.core.identifiers import IdentifierError, validate_account_number
 
     from .importer import spec as S
     from .importer.flags import account_valid
@@ -302,7 +302,7 @@ def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
     fields = {}
     if S.ACCOUNT in values:
         try:
-            account = check_account(values[S.ACCOUNT], card=not item.is_org)
+            account = validate_account_number(values[S.ACCOUNT], card=not item.is_org)
         except IdentifierError:  # its message quotes the number: not repeated here
             raise RosterError("ITEM_ACCOUNT_INVALID", where=where, problem="应为 8–32 位数字" if item.is_org
                               else "不是有效的银行卡号（16–19 位数字，校验位正确）") from None

@@ -9,7 +9,7 @@ from yikatong.checks.rules import BUILTIN
 from yikatong.policies.models import Policy
 from yikatong.regions.models import Region
 from yikatong.registry.models import BankAccount, Household, Person, ReferenceRecord, ReferenceSnapshot
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.rosters.importer.rows import ItemDraft
 from yikatong.rosters.importer.run import import_roster, item_values
 from yikatong.rosters.models import Batch, BatchItem

@@ -5,9 +5,9 @@ import pytest
 
 from yikatong.checks import engine, services, sqlviews
 from yikatong.checks.models import Finding, Rule
+from yikatong.core.crypto import vault
 from yikatong.policies.models import Policy
 from yikatong.registry.models import Household, Person
-from yikatong.registry.pii import vault
 from yikatong.rosters.importer.flags import account_valid, id_flags
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import Batch, BatchItem

@@ -8,7 +8,7 @@ from django.utils import timezone
 from yikatong.checks import services
 from yikatong.checks.evidence import EVIDENCE_PURPOSE
 from yikatong.checks.models import Finding, FindingEvidence
-from yikatong.registry.pii import Vault, vault
+from yikatong.core.crypto import Vault, vault
 from yikatong.registry import rotation
 from yikatong.registry.compare import compare_rows
 from yikatong.registry.models import Person

@@ -1,7 +1,7 @@
 import base64
 
 import pytest
-from cryptography.exceptions import InvalidTag  # noqa: F401 - must not leak out of decrypt
+from cryptography.exceptions import InvalidTag
 
 from yikatong.core import crypto
 from yikatong.core.crypto import DecryptionError, blind_index, decrypt, encrypt
@@ -57,3 +57,42 @@ def test_blind_index():
 
 def test_index_and_encryption_keys_differ():
     assert crypto._index_key() != crypto._enc_key()
+
+
+# ---- the Vault: one key's worth of the same work, and the same results --------------------
+
+KEY = "c29tZS1vdGhlci1rZXktc29tZS1vdGhlci1rZXktMDA="
+
+
+@pytest.mark.parametrize("secret", [None, KEY, "a passphrase"])
+def test_vault_matches_the_functions(settings, secret):
+    v = crypto.Vault(secret)
+    for value in ["14102419900101123X", "6228480012345671234", "13812345678", "中文"]:
+        assert v.index(value) == blind_index(value, secret=secret)
+        assert decrypt(v.encrypt(value), secret=secret) == value
+        assert v.decrypt(encrypt(value, secret=secret)) == value
+    assert v.index("") == "" and v.encrypt("") == "" and v.decrypt("") == ""
+
+
+def test_vault_follows_the_setting(settings):
+    before = crypto.vault()
+    token = before.encrypt("x")
+    settings.YKT_DATA_KEY = KEY
+    assert crypto.vault() is not before
+    with pytest.raises(DecryptionError):
+        crypto.vault().decrypt(token)
+
+
+def test_vault_refuses_other_keys_and_garbage():
+    token = crypto.Vault(KEY).encrypt("x")
+    for bad in (token, "v1:!!!", "plain", "v1:AAAA", token[:-4] + "AAAA"):
+        with pytest.raises(DecryptionError):
+            crypto.Vault("another key").decrypt(bad)
+
+
+def test_bytes_are_bound_to_their_purpose():
+    v = crypto.Vault(KEY)
+    blob = v.encrypt_bytes(b"file", purpose=b"a")
+    assert v.decrypt_bytes(blob, purpose=b"a") == b"file"
+    with pytest.raises(InvalidTag):
+        v.decrypt_bytes(blob, purpose=b"b")

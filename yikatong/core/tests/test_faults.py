@@ -465,7 +465,7 @@ def test_register_import_interrupted_mid_way_stays_queued_for_the_retry(regions,
     a run that dies leaves it queued, so the job's retry imports it (it used to stay "running")."""
     from yikatong.registry.choices import ImportState
     from yikatong.registry.models import RegisterImport
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
     from yikatong.registry.services import register_import as module
 
     imp = RegisterImport.objects.create(

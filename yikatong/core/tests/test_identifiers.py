@@ -200,3 +200,77 @@ def test_card_errors():
         validate_card_number("6.22848E+18")
     assert not is_valid_card_number(wrong)
     assert not is_valid_card_number("")
+
+
+# ---- the fast path of bulk work agrees with the full checks ------------------------------
+
+from unittest import mock  # noqa: E402
+
+from stdnum import luhn  # noqa: E402
+
+from yikatong.core import identifiers  # noqa: E402
+from yikatong.core.identifiers import (  # noqa: E402
+    looks_like_uscc,
+    normalize_account,
+    validate_account_number,
+    validate_phone,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789Xx ", min_size=15, max_size=19))
+def test_fast_id_path_agrees_with_the_full_checks(text):
+    today = datetime.date(2026, 11, 1)
+    with mock.patch.object(identifiers, "_fast_id", return_value=None):
+        try:
+            expected = parse_id_number(text, today=today)
+        except IdentifierError as exc:
+            expected = exc
+    if isinstance(expected, IdentifierError):
+        assert identifiers._fast_id(text, today) is None
+        with pytest.raises(IdentifierError, match=str(expected)[:8]):
+            parse_id_number(text, today=today)
+    else:
+        assert parse_id_number(text, today=today) == expected
+
+
+def test_fast_id_path_is_taken_and_honours_region_prefixes():
+    number = id_with_check("14102419900101123")
+    with mock.patch.object(identifiers, "ric") as stdnum_ric:  # the full checks are not reached
+        info = parse_id_number(number.lower())
+        with pytest.raises(IdentifierError, match="地区代码"):
+            parse_id_number(number, known_region_prefixes={"13"})
+    assert not stdnum_ric.mock_calls
+    assert (info.number, info.birth_date, info.sex, info.region_code) == (number.upper(), datetime.date(1990, 1, 1), "男", "141024")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=1, max_size=20))
+def test_fast_luhn_agrees_with_stdnum(digits):
+    assert identifiers._luhn_ok(digits) == luhn.is_valid(digits)
+
+
+def test_account_numbers():
+    card = luhn_complete("621799001234567")
+    assert validate_account_number(card, card=True) == card
+    with pytest.raises(IdentifierError):
+        validate_account_number(card[:-1] + str((int(card[-1]) + 1) % 10), card=True)
+    assert validate_account_number("6217 9900-1234", card=False) == "621799001234"
+    for bad in ("1234567", "12345678a", "1" * 33):
+        with pytest.raises(IdentifierError):
+            validate_account_number(bad, card=False)
+    assert normalize_account(" 6217-99 ") == "621799" and normalize_account(None) == ""
+
+
+def test_phones():
+    assert validate_phone("+86 138-1234-5678") == "13812345678"
+    assert validate_phone("(0351)1234567") == "03511234567"
+    for bad in ("12812345678", "138123456", "phone"):
+        with pytest.raises(IdentifierError):
+            validate_phone(bad)
+
+
+def test_looks_like_uscc():
+    assert looks_like_uscc("N2141024MA0XXXXXX1")  # letters before the check character
+    assert not looks_like_uscc(id_with_check("14102419900101123"))
+    assert not looks_like_uscc("1234")

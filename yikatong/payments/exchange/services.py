@@ -16,12 +16,12 @@ from django.db import IntegrityError, transaction
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
-from yikatong.core.serials import take_next
 from yikatong.audit.services import record
 from yikatong.core import crypto, downloads
-from yikatong.registry import sealed
+from yikatong.core import sealed
 from yikatong.core.profiles import current_profile
 from yikatong.core.refusals import register_messages
+from yikatong.core.serials import take_next
 
 from ..models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
 from .fields import check_account, check_text
@@ -153,7 +153,7 @@ def next_batch_no(*, actor, county_code: str, year: int) -> str:
 @transaction.atomic
 def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes,
                     refusal_code: str = "") -> tuple[BankFile, bool]:
-    """Archive a file sent (P) or received (R, X), byte for byte, sealed (registry.sealed). Returns (file, created).
+    """Archive a file sent (P) or received (R, X), byte for byte, sealed (core.sealed). Returns (file, created).
     `refusal_code`: a received file refused but kept as evidence (it answers nothing).
 
     The same name with the same bytes again is a replay: the stored file is returned with

@@ -1,9 +1,9 @@
-"""At-rest encryption of bank files (BankFile.content), through registry.sealed.
+"""At-rest encryption of bank files (BankFile.content), through core.sealed.
 
 The purpose string is bound as associated data, so a blob of another kind of record cannot be
 passed off as a bank file. Rotation of YKT_DATA_KEY re-seals these blobs (payments.pii_columns).
 """
-from yikatong.registry import sealed
+from yikatong.core import sealed
 
 PURPOSE = b"ykt.payments.bankfile.v1"
 AGREEMENT_PURPOSE = b"ykt.payments.agreement-document.v1"

@@ -1,5 +1,5 @@
 """The signed agreement text sealed at rest (issue 13): each stored document is read from the media
-folder, checked against its digest, sealed into an AgreementDocument (registry.sealed), and its plaintext
+folder, checked against its digest, sealed into an AgreementDocument (core.sealed), and its plaintext
 file deleted after the commit; then the FileField goes. A document of a type outside the whitelist is
 kept (sealed) and served as application/octet-stream. Reversible."""
 import hashlib
@@ -15,7 +15,7 @@ PURPOSE = b"ykt.payments.agreement-document.v1"  # exchange/storage.AGREEMENT_PU
 
 def seal_documents(apps, schema_editor):
     from yikatong.core import downloads
-    from yikatong.registry import sealed
+    from yikatong.core import sealed
 
     BankAgreement = apps.get_model("payments", "BankAgreement")
     AgreementDocument = apps.get_model("payments", "AgreementDocument")
@@ -40,7 +40,7 @@ def seal_documents(apps, schema_editor):
 
 
 def unseal_documents(apps, schema_editor):
-    from yikatong.registry import sealed
+    from yikatong.core import sealed
 
     AgreementDocument = apps.get_model("payments", "AgreementDocument")
     for doc in AgreementDocument.objects.select_related("agreement").iterator(chunk_size=100):

@@ -12,7 +12,7 @@ from yikatong.payments.errors import PaymentError
 from yikatong.payments.models import BatchNumberSequence, PaymentOrder
 from yikatong.policies.models import Policy
 from yikatong.registry.models import BankAccount, Household, Person
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, id_number

@@ -160,7 +160,7 @@ def test_three_party_profile_requires_department_and_signed_text(
     signed = b"%PDF-1.4 three-party agreement"
     agreement = services.create_agreement(**kwargs, department=dept, document=ContentFile(signed, name="协议.pdf"))
     assert agreement.document_sha256 == hashlib.sha256(signed).hexdigest()
-    assert agreement.signed_text.data() == signed  # sealed at rest (registry.sealed), digest of the plaintext
+    assert agreement.signed_text.data() == signed  # sealed at rest (core.sealed), digest of the plaintext
     assert signed not in bytes(agreement.signed_text.content_enc)
     assert agreement.signed_text.content_type == "application/pdf" and agreement.signed_text.filename == "协议.pdf"
     assert (agreement.pay_within_working_days, agreement.report_within_days) == (3, 1)

@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
+from yikatong.core.crypto import vault
 from yikatong.payments import services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.exchange.paymentfile import parse_payment_file
 from yikatong.payments.exchange.testing import KEY
 from yikatong.payments.models import OrderState, PaymentOrder
-from yikatong.registry.pii import vault
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem
 from yikatong.rosters.tests.files import card
 from yikatong.rosters.tests.flow_helpers import walk_to_approved

@@ -7,13 +7,13 @@ from django.db.models import Sum
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
+from yikatong.core.crypto import vault
 from yikatong.funds.models import FundCommitment, FundQuota
 from yikatong.payments import services
 from yikatong.payments.errors import IngestRefused, PaymentError
 from yikatong.payments.exchange.paymentfile import parse_payment_file
 from yikatong.payments.exchange.testing import KEY, reseal
 from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
-from yikatong.registry.pii import vault
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card

@@ -5,10 +5,10 @@ import pytest
 
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
+from yikatong.core.crypto import vault
 from yikatong.payments import services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.models import PaymentOrderItem, Reissue
-from yikatong.registry.pii import vault
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.errors import RosterError, TransitionRefused
 from yikatong.rosters.importer.run import import_roster

@@ -6,9 +6,9 @@ import pytest
 
 from yikatong.banksim.options import SimOptions
 from yikatong.core import crypto
+from yikatong.core.crypto import Vault, vault
 from yikatong.payments.exchange.testing import HEADER, KEY
 from yikatong.payments.models import BankAgreement, PaymentClaim, SmsNotice
-from yikatong.registry.pii import Vault, vault
 from yikatong.registry.rotation import rotate_key
 from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot
 from yikatong.rosters.tests.flow_helpers import walk_to_approved

@@ -16,13 +16,13 @@ from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
+from yikatong.core.crypto import vault
 from yikatong.core.models import Holiday
 from yikatong.funds.models import FundQuota
 from yikatong.payments import deadlines, notice, services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.exchange.storage import open_content
 from yikatong.payments.models import BankFile, Clearing, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
-from yikatong.registry.pii import vault
 from yikatong.rosters.models import Batch, BatchEvent
 from yikatong.rosters.tests.flow_helpers import walk_to_approved
 from yikatong.web.todo import todos_for

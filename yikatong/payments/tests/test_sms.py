@@ -2,10 +2,10 @@
 import pytest
 
 from yikatong.banksim.options import SimOptions
+from yikatong.core.crypto import vault
 from yikatong.jobs.models import Job
 from yikatong.payments import services, sms
 from yikatong.payments.models import SmsNotice, SmsState
-from yikatong.registry.pii import vault
 from yikatong.rosters.tests.flow_helpers import walk_to_approved
 
 from .helpers import pay_round

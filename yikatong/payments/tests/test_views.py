@@ -126,7 +126,7 @@ def test_todo_lists_orders_and_flags_an_overdue_bank(pw, approved):
 
 @pytest.mark.django_db
 def test_station_sees_failures_with_the_fix_and_reissues_with_a_correction(client, pw, approved, make_user, regions):
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
     from yikatong.rosters.tests.files import card
 
     from .helpers import pay_round

@@ -2,8 +2,9 @@
 accounts, their history, register imports and reference datasets of other agencies.
 
 ID numbers, account numbers and phones are stored only as AES-GCM ciphertext (`*_enc`) plus
-a keyed blind index (`*_bidx`, HMAC) for exact lookup and joins; see registry/pii.py.
+a keyed blind index (`*_bidx`, HMAC) for exact lookup and joins; see core/crypto.py.
 """
+
 from .accounts import BankAccount
 from .events import AccountEvent, PersonEvent
 from .imports import RegisterImport

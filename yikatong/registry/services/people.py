@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from yikatong.audit.services import record
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import IdentifierError, validate_account_number
 
 from ..choices import AccountKind, AccountStatus, EventKind, PersonStatus
 from ..history import AccountSpec, Desired, Plan, plan_changes
 from ..models import BankAccount, Person
 from ..permissions import MAINTAIN_ROLES, REVEAL_ROLES, require_region, require_role
-from ..pii import vault
-from ..validation import IdentifierError, check_account
 
 REVEALABLE = {"id_number": "身份证号码", "phone": "联系电话", "account": "账号"}
 
@@ -60,7 +60,7 @@ def record_life_event(
     elif kind in (EventKind.ACCOUNT_CHANGE, EventKind.CARD_REISSUE):
         kind_ = account_kind or (account.kind if account else AccountKind.SSC)
         try:
-            number = check_account(account_no.strip(), card=kind_ in (AccountKind.SSC, AccountKind.BANK_CARD))
+            number = validate_account_number(account_no.strip(), card=kind_ in (AccountKind.SSC, AccountKind.BANK_CARD))
         except IdentifierError as exc:
             raise ValidationError(str(exc)) from exc
         if kind == EventKind.CARD_REISSUE and account is not None:

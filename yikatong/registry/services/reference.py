@@ -9,18 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core import bulk
 from yikatong.core import uploads
+from yikatong.core.crypto import vault
+from yikatong.core.identifiers import IdentifierError, parse_id_number, validate_account_number
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
 
-from .. import bulk
 from ..choices import ACCOUNT_STATUS_WORDS, DatasetKind
 from ..files import sha256_of
 from ..models import ReferenceRecord, ReferenceSnapshot
 from ..permissions import REFERENCE_LOAD_ROLES, require_region, require_role
-from ..pii import vault
 from ..reference import DATASETS, ID, NAME
-from ..validation import IdentifierError, check_account, check_id
 
 CHUNK = 2000
 
@@ -41,7 +41,7 @@ def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
         errors.append(CellError(row.line, headers.get(col, col), v.get(col, ""), message))
 
     try:
-        number = check_id(v[ID.name], today=today)[0] if v[ID.name] else ""
+        number = parse_id_number(v[ID.name], today=today).number if v[ID.name] else ""
         if not number and not row.errors:
             err(ID.name, f"{headers.get(ID.name, ID.name)}不能为空")
     except IdentifierError as exc:
@@ -50,12 +50,12 @@ def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
     related = account = ""
     if spec.related_id_column and v[spec.related_id_column]:
         try:
-            related = check_id(v[spec.related_id_column], today=today)[0]
+            related = parse_id_number(v[spec.related_id_column], today=today).number
         except IdentifierError as exc:
             err(spec.related_id_column, str(exc).replace("身份证号码", spec.related_id_column, 1))
     if spec.account_column and v[spec.account_column]:
         try:
-            account = check_account(v[spec.account_column], card=False)
+            account = validate_account_number(v[spec.account_column], card=False)
         except IdentifierError as exc:
             err(spec.account_column, str(exc))
     for col in spec.columns:

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core import bulk
+from yikatong.core.crypto import vault
 from yikatong.core.failures import log_failure
 from yikatong.core.refusals import Refusal
 from yikatong.jobs import services as job_services
@@ -21,10 +23,8 @@ from yikatong.regions.models import Region
 from ..choices import ImportState
 from ..files import sha256_of
 from ..importer import ImportOutcome, run_import
-from .. import bulk
 from ..models import BankAccount, Household, OrgPayee, Person, RegisterImport
 from ..permissions import MAINTAIN_ROLES, require_region, require_role
-from ..pii import vault
 
 log = logging.getLogger(__name__)
 UPLOAD_PURPOSE = b"registry-upload"

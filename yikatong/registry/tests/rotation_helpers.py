@@ -1,9 +1,9 @@
-"""Assertions over every declared key-dependent column (registry/keyed.py), for rotation tests."""
+"""Assertions over every declared key-dependent column (core/keyed.py), for rotation tests."""
 from cryptography.exceptions import InvalidTag
 from django.apps import apps
 
 from yikatong.core import crypto
-from yikatong.registry.keyed import Bytes, Cleared, Index, Mapped, Text, declared
+from yikatong.core.keyed import Bytes, Cleared, Index, Mapped, Text, declared
 
 
 def snapshot() -> dict:

@@ -3,7 +3,7 @@ import pytest
 
 from yikatong.accounts import services as account_services
 from yikatong.accounts.roles import Role
-from yikatong.registry.pii import vault
+from yikatong.core.crypto import vault
 from yikatong.registry.models import Person
 
 from .conftest import register_file

@@ -3,9 +3,9 @@ import datetime as dt
 
 import pytest
 
+from yikatong.core.crypto import vault
 from yikatong.registry.choices import AccountStatus, EventKind, PersonStatus
 from yikatong.registry.models import AccountEvent, BankAccount, Household, OrgPayee, Person, PersonEvent
-from yikatong.registry.pii import vault
 from yikatong.registry.selectors import import_errors
 from yikatong.registry.synthetic import REGISTER_HEADERS, register_row
 

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yikatong.audit.models import AuditEvent
+from yikatong.core.crypto import vault
 from yikatong.registry import services
 from yikatong.registry.choices import AccountStatus, EventKind, PersonStatus
 from yikatong.registry.models import Person
-from yikatong.registry.pii import vault
 
 from .conftest import register_file
 

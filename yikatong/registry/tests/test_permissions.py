@@ -8,9 +8,9 @@ from conftest import PASSWORD
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
+from yikatong.core.crypto import vault
 from yikatong.jobs.models import Job
 from yikatong.registry.models import Person, RegisterImport
-from yikatong.registry.pii import vault
 
 from .conftest import register_file
 

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 
+from yikatong.core.crypto import vault
 from yikatong.registry import services
 from yikatong.registry.choices import DatasetKind, EventKind
 from yikatong.registry.models import Person
-from yikatong.registry.pii import vault
 from yikatong.registry.synthetic import register_row
 
 from .conftest import csv_file, register_file

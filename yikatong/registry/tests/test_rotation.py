@@ -6,12 +6,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from yikatong.core import crypto
+from yikatong.core.crypto import Vault
+from yikatong.registry import services
 from yikatong.registry.choices import DatasetKind
 from yikatong.registry.models import BankAccount, Person, ReferenceRecord
-from yikatong.registry.pii import Vault
 from yikatong.registry.reference import reference_hits
 from yikatong.registry.selectors import search_persons
-from yikatong.registry import services
 
 from .conftest import csv_file, register_file
 

@@ -9,9 +9,9 @@ from python_calamine import CalamineWorkbook
 
 from conftest import PASSWORD
 from yikatong.accounts.roles import Role
+from yikatong.core.crypto import vault
 from yikatong.registry.choices import EventKind
 from yikatong.registry.models import BankAccount, Person, PersonEvent, ReferenceSnapshot
-from yikatong.registry.pii import vault
 from yikatong.registry.synthetic import register_row
 
 from .conftest import csv_file, register_file

@@ -2,16 +2,16 @@
 (checks/rules.py), which only see ciphertext and blind indexes, can test them in SQL."""
 import datetime as dt
 
-from yikatong.registry.validation import IdentifierError, check_account, check_id, check_uscc
+from yikatong.core.identifiers import IdentifierError, parse_id_number, validate_account_number, validate_uscc
 
 
 def id_flags(id_number: str, *, is_org: bool) -> tuple[bool, dt.date | None]:
     """(the ID number / USCC is valid, birth date read from a resident ID number or None)."""
     try:
         if is_org:
-            check_uscc(id_number)
+            validate_uscc(id_number)
             return True, None
-        return True, check_id(id_number)[1]
+        return True, parse_id_number(id_number).birth_date
     except IdentifierError:
         return False, None
 
@@ -19,7 +19,7 @@ def id_flags(id_number: str, *, is_org: bool) -> tuple[bool, dt.date | None]:
 def account_valid(account_no: str, *, is_org: bool) -> bool:
     """A person's account is a card (16-19 digits, Luhn); an organisation's is exempt from Luhn."""
     try:
-        check_account(account_no, card=not is_org)
+        validate_account_number(account_no, card=not is_org)
     except IdentifierError:
         return False
     return True

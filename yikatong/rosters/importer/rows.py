@@ -2,9 +2,15 @@
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from yikatong.core.identifiers import (
+    IdentifierError,
+    looks_like_uscc,
+    validate_account_number,
+    validate_id_number,
+    validate_phone,
+    validate_uscc,
+)
 from yikatong.core.money import Money, MoneyError
-from yikatong.registry.validation import IdentifierError, check_account, check_id, check_phone, check_uscc, looks_like_uscc
-
 from yikatong.core.sheets import header_key
 
 from . import spec as S
@@ -98,9 +104,9 @@ class RowValidator:
         elif S.ID not in bad:
             try:
                 if looks_like_uscc(raw_id):
-                    id_number, is_org = check_uscc(raw_id), True
+                    id_number, is_org = validate_uscc(raw_id), True
                 else:
-                    id_number = check_id(raw_id)[0]
+                    id_number = validate_id_number(raw_id)
             except IdentifierError as exc:
                 err(S.ID, str(exc))
         village_code = ""
@@ -114,7 +120,7 @@ class RowValidator:
         phone = v.get(S.PHONE, "")
         if phone and S.PHONE not in bad:
             try:
-                phone = check_phone(phone)
+                phone = validate_phone(phone)
             except IdentifierError as exc:
                 err(S.PHONE, str(exc))
         account = v.get(S.ACCOUNT, "")
@@ -123,7 +129,7 @@ class RowValidator:
                 err(S.ACCOUNT, "银行账号为空")
         elif S.ACCOUNT not in bad:
             try:
-                account = check_account(account, card=not is_org)
+                account = validate_account_number(account, card=not is_org)
             except IdentifierError as exc:
                 err(S.ACCOUNT, str(exc))
         quantity = Decimal(1)

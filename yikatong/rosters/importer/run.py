@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core.crypto import vault
 from yikatong.core.failures import log_failure
-from yikatong.core.uploads import shown
 from yikatong.core.masking import mask_card, mask_id_number, mask_phone
 from yikatong.core.money import Money, MoneyError
 from yikatong.core.sheets import SheetError, open_sheet
+from yikatong.core.uploads import shown
 from yikatong.registry.compare import CompareRow, compare_rows
-from yikatong.registry.pii import vault
 from yikatong.registry.villages import VillageResolver
 
 from ..errors import RosterError
@@ -175,7 +175,7 @@ def _item_rows(batch: Batch, drafts):
 
 def _persist(batch: Batch, drafts) -> None:
     """COPY (PostgreSQL) or executemany (SQLite) of new items: several times faster than the ORM."""
-    from yikatong.registry.bulk import copy_rows, lock_for_import
+    from yikatong.core.bulk import copy_rows, lock_for_import
 
     lock_for_import(BatchItem)
     copy_rows(BatchItem, ITEM_COLUMNS, _item_rows(batch, drafts))

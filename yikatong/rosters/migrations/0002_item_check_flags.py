@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def backfill(apps, schema_editor):
     """Compute the flags of the items already stored, from their decrypted values (chunked)."""
-    from yikatong.registry.pii import vault
+    from yikatong.core.crypto import vault
     from yikatong.rosters.importer.flags import account_valid, id_flags
 
     BatchItem = apps.get_model("rosters", "BatchItem")

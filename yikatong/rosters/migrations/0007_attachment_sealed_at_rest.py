@@ -1,5 +1,5 @@
 """Attachments sealed at rest (issue 13): each stored file is read from the media folder, sealed
-into content_enc (registry.sealed, the registry Vault), checked against its digest, and its plaintext
+into content_enc (core.sealed, the data key Vault, core.crypto), checked against its digest, and its plaintext
 file deleted; then the FileField goes. Reversible: unsealed back into files."""
 import hashlib
 
@@ -11,7 +11,7 @@ PURPOSE = b"ykt.rosters.attachment.v1"  # rosters.models.attachment.ATTACHMENT_P
 
 
 def seal_files(apps, schema_editor):
-    from yikatong.registry import sealed
+    from yikatong.core import sealed
 
     Attachment = apps.get_model("rosters", "Attachment")
     done = []
@@ -32,7 +32,7 @@ def seal_files(apps, schema_editor):
 
 
 def unseal_files(apps, schema_editor):
-    from yikatong.registry import sealed
+    from yikatong.core import sealed
 
     Attachment = apps.get_model("rosters", "Attachment")
     for att in Attachment.objects.exclude(content_enc=b"").iterator(chunk_size=200):

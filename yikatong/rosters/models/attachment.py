@@ -1,4 +1,4 @@
-"""Attachments of a batch (signed summary scans, notice photos): sealed at rest (registry.sealed), with the
+"""Attachments of a batch (signed summary scans, notice photos): sealed at rest (core.sealed), with the
 digest and size of the plaintext. Who adds which, and when: rosters.attachment_policy."""
 from django.conf import settings
 from django.db import models
@@ -19,7 +19,7 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)  # sniffed from the bytes (core.downloads), never the client's
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    # Encrypted at rest (registry Vault, AES-GCM, ATTACHMENT_PURPOSE); read it only through `data()`.
+    # Encrypted at rest (core.crypto Vault, AES-GCM, ATTACHMENT_PURPOSE); read it only through `data()`.
     content_enc = models.BinaryField("文件内容（密文）", default=b"")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -30,6 +30,6 @@ class Attachment(models.Model):
 
     def data(self) -> bytes:
         """The file's bytes as uploaded, checked against the recorded digest."""
-        from yikatong.registry import sealed
+        from yikatong.core import sealed
 
         return sealed.unseal(self.content_enc, purpose=ATTACHMENT_PURPOSE, sha256=self.sha256)

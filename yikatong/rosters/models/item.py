@@ -1,4 +1,4 @@
-"""Roster items (发放明细). Personal data encrypted like the register (registry.pii.Vault)."""
+"""Roster items (发放明细). Personal data encrypted like the register (core.crypto.Vault)."""
 from django.db import models
 
 from yikatong.regions.models import Region

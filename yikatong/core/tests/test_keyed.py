@@ -3,7 +3,7 @@ import re
 
 from django.apps import apps
 
-from yikatong.registry.keyed import Bytes, Index, Mapped, Text, declared
+from yikatong.core.keyed import Bytes, Index, Mapped, Text, declared
 
 KEYED_NAME = re.compile(r"(_enc|_encrypted|_bidx)$")
 
@@ -12,7 +12,7 @@ def test_every_encrypted_or_indexed_column_is_declared():
     names = {label: {c.column for c in cols} for label, cols in declared().items()}
     missing = [f"{m._meta.label}.{f.name}" for m in apps.get_models() for f in m._meta.concrete_fields
                if KEYED_NAME.search(f.name) and f.name not in names.get(m._meta.label, set())]
-    assert not missing, f"declare these in the app's pii_columns.py (registry/keyed.py): {missing}"
+    assert not missing, f"declare these in the app's pii_columns.py (core/keyed.py): {missing}"
 
 
 def test_declarations_name_real_columns_and_their_plaintext():

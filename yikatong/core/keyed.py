@@ -2,22 +2,22 @@
 
 Every app that stores ciphertexts or blind indexes lists them in its own `pii_columns.py`:
 
-    from yikatong.registry.keyed import Bytes, Index, Mapped, Text
+    from yikatong.core.keyed import Bytes, Index, Mapped, Text
 
     COLUMNS = {
         "rosters.BatchItem": (Text("id_enc"), Index("id_bidx", of="id_enc", fn=ID), ...),
     }
 
 Kinds:
-- `Text`: a "v1:" ciphertext (registry.pii.Vault.encrypt or core.crypto.encrypt, same format);
+- `Text`: a "v1:" ciphertext (core.crypto: Vault.encrypt or encrypt, same format);
 - `Bytes`: a Vault.encrypt_bytes blob with its `purpose` (associated data);
 - `Index`: a blind index of the plaintext of a `Text` column of the same row, by Vault function
-  `fn` (INDEX, ID, ID_MASK);
+  `fn` (INDEX, ID, ID_MASK: core.crypto.Vault methods);
 - `Mapped`: a blind index with no plaintext beside it (e.g. a copy in a finding): mapped old
   index -> new index through the rows that have the plaintext (every `Index` with the same `fn`);
 - `Cleared`: a keyed digest only used to skip unchanged rows; emptied (recomputed on next use).
 
-`registry.rotation` walks `declared()`; a test fails when a model has a *_enc, *_encrypted or
+The rotation job (registry.rotation) walks `declared()`; a test fails when a model has a *_enc, *_encrypted or
 *_bidx column that no app declares.
 """
 from __future__ import annotations
@@ -27,7 +27,10 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-INDEX, ID, ID_MASK = "index", "id_index", "id_mask_index"  # registry.pii.Vault methods
+from .crypto import ID, ID_MASK, INDEX
+
+__all__ = ["INDEX", "ID", "ID_MASK", "Text", "Bytes", "Index", "Mapped", "Cleared", "Column", "declared", "hooks"]
+
 MODULE = "pii_columns"
 
 
