@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("yikatong.accounts.urls")),
     path("jobs/", include("yikatong.jobs.urls")),
     path("calendar/", include("yikatong.core.urls")),
-    path("audit/", include("yikatong.audit.urls")),
+    path("audit/", include("yikatong.web.audit_urls")),
     path("policies/", include("yikatong.policies.urls")),
     path("funds/", include("yikatong.funds.urls")),
     path("registry/", include("yikatong.registry.urls")),

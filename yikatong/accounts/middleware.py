@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
-from yikatong.web.public import PUBLIC_URL_NAMES
+from .public import PUBLIC_URL_NAMES
 
 # URL names on PUBLIC_URL_NAMES are reachable without login. Everything else redirects
 # to the login page (HTML) or answers 401 (the JSON API, which authenticates itself).

@@ -2,6 +2,7 @@
 from django.db.models import QuerySet
 
 from .models import User
+from .roles import Role
 
 
 def scope_prefix(actor: User | None) -> str | None:
@@ -20,6 +21,14 @@ def in_scope(qs: QuerySet, actor: User, region_field: str = "region") -> QuerySe
     if prefix is None:
         return qs.none()
     return qs.filter(**{f"{region_field}__code__startswith": prefix}) if prefix else qs
+
+
+def is_system_wide_admin(actor: User | None) -> bool:
+    """A system administrator (or superuser) whose scope is the whole system — not a county's
+    administrator. Plugged into core.holiday_access at start-up (AccountsConfig.ready)."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return scope_prefix(actor) == "" and (actor.is_superuser or actor.has_role(Role.SYSADMIN))
 
 
 def region_in_scope(actor: User, region_code: str) -> bool:

@@ -1,6 +1,10 @@
 """Who may correct the working-day calendar: it is nationwide (every county's deadlines count on
 it), so only a system administrator whose scope is the whole system — a county's administrator
-manages users of the county, not the State Council's holidays."""
+manages users of the county, not the State Council's holidays.
+
+Core sits below accounts, so it does not know roles or scopes: accounts plugs in the one
+predicate "a system administrator whose scope is the whole system" at start-up
+(AccountsConfig.ready -> register_system_admin_check). Unplugged, nobody may edit (fail closed)."""
 from django.core.exceptions import PermissionDenied
 
 from .refusals import Refusal, register_messages
@@ -16,13 +20,19 @@ class CalendarRefused(Refusal, PermissionDenied):
     default_code = "HOLIDAY_SYSADMIN_ONLY"
 
 
-def can_edit_calendar(actor) -> bool:
-    from yikatong.accounts.roles import Role
-    from yikatong.accounts.scope import scope_prefix
+_system_admin_check = None
 
+
+def register_system_admin_check(check) -> None:
+    """`check(actor) -> bool`: is this signed-in actor a system-wide administrator?"""
+    global _system_admin_check
+    _system_admin_check = check
+
+
+def can_edit_calendar(actor) -> bool:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
-    return scope_prefix(actor) == "" and (actor.is_superuser or actor.has_role(Role.SYSADMIN))
+    return _system_admin_check is not None and bool(_system_admin_check(actor))
 
 
 def require_calendar_admin(actor) -> None:

@@ -5,15 +5,9 @@ import datetime
 
 from django.db import transaction
 
+from .audit_hook import record
 from .holiday_access import require_calendar_admin
 from .models import Holiday
-
-
-def _record(**kwargs) -> None:
-    # Imported here: audit itself depends on core (masking), core must not need audit at import.
-    from yikatong.audit.services import record
-
-    record(**kwargs)
 
 
 def set_holiday(*, actor, date: datetime.date, is_workday: bool, name: str = "") -> Holiday:
@@ -32,7 +26,7 @@ def set_holiday(*, actor, date: datetime.date, is_workday: bool, name: str = "")
         existing = Holiday.objects.select_for_update().filter(date=date).first()
         before = {"is_workday": existing.is_workday, "name": existing.name} if existing else None
         holiday, _ = Holiday.objects.update_or_create(date=date, defaults={"is_workday": bool(is_workday), "name": name})
-        _record(
+        record(
             actor=actor,
             action="core.holiday.set",
             obj=holiday,
@@ -49,7 +43,7 @@ def delete_holiday(*, actor, date: datetime.date) -> bool:
         holiday = Holiday.objects.select_for_update().filter(date=date).first()
         if holiday is None:
             return False
-        _record(
+        record(
             actor=actor,
             action="core.holiday.delete",
             obj=holiday,

@@ -1,4 +1,5 @@
-"""Navigation entries by role. Each app may add entries in its own `nav.py` (NAV_ITEMS)."""
+"""Navigation entries by role. The foundation apps' entries are listed here (they sit below web and
+do not import it); business apps add theirs in their own `nav.py` with `register`."""
 from dataclasses import dataclass
 
 from yikatong.accounts.roles import Role
@@ -17,6 +18,7 @@ NAV = [
     NavItem("后台任务", "jobs", order=90),
     NavItem("审计日志", "audit_events", frozenset({Role.SUPERVISOR, Role.SYSADMIN}), order=91),
     NavItem("用户管理", "users", frozenset({Role.SYSADMIN, Role.SUPERVISOR}), order=92),
+    NavItem("工作日历", "holidays", order=95),
     NavItem("API 令牌", "tokens", order=99),
 ]
 

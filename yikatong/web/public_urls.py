@@ -1,5 +1,5 @@
 """Public pages (no login) live under /public/. Each app contributes its own public_urls module;
-every URL name here must also be on the allow-list in yikatong/web/public.py."""
+every URL name here must also be on the allow-list in yikatong/accounts/public.py."""
 from django.urls import include, path
 
 urlpatterns = [

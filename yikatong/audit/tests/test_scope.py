@@ -7,7 +7,7 @@ from django.test import RequestFactory, override_settings
 from conftest import PASSWORD
 from yikatong.accounts.models import RoleGrant, User
 from yikatong.accounts.roles import Role
-from yikatong.audit import selectors
+from yikatong.web import audit_selectors as selectors
 from yikatong.audit.middleware import client_ip
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.services import record

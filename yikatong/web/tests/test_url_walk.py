@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from yikatong.web.public import PUBLIC_URL_NAMES as PUBLIC
+from yikatong.accounts.public import PUBLIC_URL_NAMES as PUBLIC
 
 # Pinned here too: making a page public must be a deliberate change in two places.
 EXPECTED_PUBLIC = {

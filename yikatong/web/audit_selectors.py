@@ -2,8 +2,7 @@ from django.db.models import QuerySet
 
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import in_scope, scope_prefix
-
-from .models import AuditEvent
+from yikatong.audit.models import AuditEvent
 
 
 def events_for(actor) -> QuerySet[AuditEvent]:

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST
 from yikatong.accounts.roles import Role
 from yikatong.jobs import services as job_services
 
-from . import selectors
+from . import audit_selectors as selectors
 
 
 def _allowed(user) -> bool:
@@ -26,6 +26,6 @@ def verify_start(request):
     if not _allowed(request.user):
         return render(request, "web/forbidden.html", status=403)
     job = job_services.enqueue(
-        actor=request.user, kind="yikatong.audit.jobs.verify_job", title="审计链完整性校验", key=f"audit.verify:{request.user.pk}"
+        actor=request.user, kind="yikatong.web.audit_jobs.verify_job", title="审计链完整性校验", key=f"audit.verify:{request.user.pk}"
     )
     return redirect("job_detail", job_id=job.pk)

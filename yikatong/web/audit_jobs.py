@@ -1,7 +1,6 @@
 """Background verification of the audit chain, with progress."""
+from yikatong.audit.verify import verify_chain
 from yikatong.jobs.registry import job_handler
-
-from .verify import verify_chain
 
 
 @job_handler

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views as views
 
 urlpatterns = [
     path("", views.event_list, name="audit_events"),
