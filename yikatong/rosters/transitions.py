@@ -18,6 +18,7 @@ from . import flows, guards, hooks, refusal_codes, scope  # noqa: F401  (refusal
 from .errors import TransitionRefused
 from .models import Batch, BatchEvent
 
+
 def describe(batch: Batch) -> str:
     return f"批次 {batch.code} "
 
