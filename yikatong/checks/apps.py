@@ -8,3 +8,6 @@ class ChecksConfig(AppConfig):
 
     def ready(self):
         from . import guards  # noqa: F401  (registers the checks_current guard of the batch flow)
+        from . import roster_hooks
+
+        roster_hooks.install()  # held items, findings, queued and re-stored checks for rosters (rosters.hooks)

@@ -1,9 +1,9 @@
 """Reads of the cross-checks, filtered by the actor's scope."""
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from yikatong.accounts.scope import scope_prefix
 
+from . import hooks
 from .models import Finding, FindingState, Severity
 
 
@@ -16,11 +16,9 @@ def holding_q(prefix: str = "") -> Q:
     ones, and ones transferred as a clue (线索移送) until the case is closed as unsubstantiated (不属实)."""
     confirmed = Q(**{f"{prefix}state": FindingState.CONFIRMED})
     transferred = Q(**{f"{prefix}state": FindingState.TRANSFERRED})
-    if apps.is_installed("yikatong.supervision"):
-        from yikatong.supervision.models import Clue, ClueState, Conclusion
-
-        released = Clue.objects.filter(state=ClueState.CONCLUDED, conclusion=Conclusion.UNSUBSTANTIATED)
-        transferred &= ~Q(**{f"{prefix}pk__in": released.values("finding_id")})
+    released = hooks.released_findings()  # filled by supervision (supervision.selectors.released_findings)
+    if released is not None:
+        transferred &= ~Q(**{f"{prefix}pk__in": released})
     return confirmed | transferred
 
 

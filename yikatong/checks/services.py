@@ -215,9 +215,9 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
             after["evidence"] = evidence.summary(stored)
         case_no = ""
         if decision == FindingState.TRANSFERRED:
-            from yikatong.supervision.transfer import open_clue
+            from . import hooks  # supervision opens the case (supervision.transfer.open_clue)
 
-            case_no = open_clue(actor=actor, finding=f, reason=reason, now=now).case_no
+            case_no = hooks.transfer_clue(actor=actor, finding=f, reason=reason, now=now).case_no
             after["case_no"] = case_no
         if four_eyes:
             outcome = "已提出排除，待主管部门负责人复核确认（确认前仍阻断审批）"

@@ -39,14 +39,13 @@ def roster_xlsx(batch) -> bytes:
 def excluded(batch) -> list[dict]:
     """Active items a confirmed finding (or one transferred as a clue, until the case is closed) holds
     out of payment (DESIGN §6.9): shown apart in the 汇总表 with the reason, never in its totals."""
-    from django.apps import apps
+    from . import hooks
 
-    if not apps.is_installed("yikatong.checks"):
+    held = hooks.held_items(batch)  # filled by checks (checks.selectors.held_items)
+    if held is None:
         return []
-    from yikatong.checks.selectors import held_items
-
     rows = []
-    for it in held_items(batch).select_related("village"):
+    for it in held.select_related("village"):
         how = "疑点已移送线索，核查办结前不予发放" if it.held_state == "transferred" else "疑点已确认，不予发放"
         rows.append({"seq": it.seq, "name": it.name, "id_masked": it.id_masked, "item_id": it.pk,
                      "village": it.village.name if it.village else "（未填村）", "fen": it.amount_fen,

@@ -5,7 +5,6 @@ row count is checked, effects, the timeline and one audit event — all in one t
 
 Transitions taken by the system on a bank's answer (roles ``SYSTEM``) go through the same `apply`
 with ``system=True``; no screen can run them."""
-from django.apps import apps
 from django.utils import timezone
 
 from yikatong.audit.services import record
@@ -15,14 +14,9 @@ from yikatong.core.refusals import Problem
 from yikatong.core.statemachine import Machine
 from yikatong.core.statemachine import apply as apply_transition
 
-from . import flows, guards, refusal_codes, scope  # noqa: F401  (refusal_codes registers the messages)
+from . import flows, guards, hooks, refusal_codes, scope  # noqa: F401  (refusal_codes registers the messages)
 from .errors import TransitionRefused
 from .models import Batch, BatchEvent
-
-# Steps after which the batch's items are cross-checked (大数据比对) in the background, so the finance
-# office sees findings while it compares. Submit and resubmit check inline (guard checks_run) and every
-# money-moving step re-checks inline (guard checks_current): nothing relies on this job having run.
-CHECK_ON = frozenset({"send_compare"})
 
 
 def describe(batch: Batch) -> str:
@@ -73,10 +67,7 @@ def _after(*, obj, tr, before, actor, reason):
     user = actor if getattr(actor, "is_authenticated", False) else None
     BatchEvent.objects.create(batch=obj, action=tr.action, label=tr.label, from_state=before, to_state=tr.target,
                               actor=user, reason=reason)
-    if tr.action in CHECK_ON and apps.is_installed("yikatong.checks"):
-        from yikatong.checks.jobs import enqueue_batch_check  # incremental cross-checks, queued on commit
-
-        enqueue_batch_check(actor=actor, batch_id=obj.pk)
+    hooks.after_transition(actor=actor, batch=obj, action=tr.action)  # e.g. checks queues its incremental run
     from yikatong.core.faults import fault_point  # crash tests: core/tests/test_faults.py
 
     fault_point("rosters.transition.after_update")  # killed here: the transaction, state included, is lost
@@ -94,12 +85,9 @@ def apply(*, actor, batch_id: int, action: str, reason: str = "", system: bool =
     try:
         return apply_transition(BATCHES, actor=actor, pk=batch_id, action=action, reason=reason, system=system)
     except TransitionRefused as exc:
-        if exc.code == "BLOCKING_FINDINGS_OPEN" and apps.is_installed("yikatong.checks"):
-            # the refused step rolled back the findings its inline check wrote: store them again, outside
-            # it, so the department can dispose of them
-            from yikatong.checks.guards import store_findings_after_refusal
-
-            store_findings_after_refusal(batch_id)
+        # e.g. BLOCKING_FINDINGS_OPEN: the refused step rolled back the findings its inline check wrote;
+        # checks stores them again, outside it, so the department can dispose of them
+        hooks.after_refusal(code=exc.code, batch_id=batch_id)
         raise
 
 

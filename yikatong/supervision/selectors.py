@@ -7,7 +7,7 @@ from yikatong.accounts.roles import Role
 from yikatong.rosters.scope import scoped
 from yikatong.checks.models import Finding, FindingState, Severity
 
-from .models import Clue, ClueState
+from .models import Clue, ClueState, Conclusion
 
 READERS = frozenset({Role.SUPERVISOR, Role.FINANCE_REVIEWER})
 DIMENSIONS = {
@@ -87,3 +87,10 @@ def clues_waiting(actor) -> QuerySet:
     if not actor.is_authenticated or not actor.has_role(Role.SUPERVISOR):
         return Clue.objects.none()
     return clues_for(actor).filter(state__in=[ClueState.TRANSFERRED, ClueState.INVESTIGATING])
+
+
+def released_findings() -> QuerySet:
+    """Ids of findings transferred as a clue whose case was closed as unsubstantiated (不属实): they no
+    longer hold their item out of payment (checks.selectors.holding_q, through checks.hooks)."""
+    released = Clue.objects.filter(state=ClueState.CONCLUDED, conclusion=Conclusion.UNSUBSTANTIATED)
+    return released.values("finding_id")
