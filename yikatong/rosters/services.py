@@ -161,6 +161,18 @@ def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone:
 
 
 @transaction.atomic
+def record_notice_with_proof(*, actor, batch_id: int, proof_name: str = "", proof_data: bytes | None = None,
+                             **notice) -> Notice:
+    """The notice page's one action: store the notice photo (if any) and register the notice, in one
+    transaction — a refused notice leaves no orphan photo behind."""
+    proof_id = None
+    if proof_data is not None:
+        proof_id = add_attachment(actor=actor, batch_id=batch_id, kind="notice_photo", filename=proof_name,
+                                  data=proof_data).pk
+    return record_notice(actor=actor, batch_id=batch_id, proof_id=proof_id, **notice)
+
+
+@transaction.atomic
 def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item_id: int | None = None) -> Objection:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch, "登记异议")
