@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from yikatong.core import uploads
 from yikatong.core.downloads import download_response
 from yikatong.core.profiles import get_profile
-from yikatong.jobs import services as job_services
 from yikatong.regions.models import Region
 from yikatong.web.actions import perform, refusal_text
 
@@ -17,7 +16,7 @@ from . import flows, selectors, services, transitions
 from .errors import RosterError
 from .attachment_policy import require_upload
 from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
-from .importer.run import EDITABLE_STATES, stage_import
+from .importer.run import EDITABLE_STATES
 from .guards import notice_entered_on
 from .models import BatchState, ImportRun, Objection
 
@@ -134,18 +133,15 @@ def batch_import(request, batch_id: int):
     if not request.user.has_role("township_operator", "township_finance"):
         raise PermissionDenied
     try:
-        run = stage_import(actor=request.user, batch_id=batch.pk, data=uploads.read(request, upload, "roster"),
-                           filename=upload.name, mode=form.cleaned_data["mode"],
-                           confirm_standard=form.cleaned_data["confirm_standard"])
+        run = services.start_import(actor=request.user, batch_id=batch.pk, data=uploads.read(request, upload, "roster"),
+                                    filename=upload.name, mode=form.cleaned_data["mode"],
+                                    confirm_standard=form.cleaned_data["confirm_standard"])
     except uploads.UploadRefused as exc:
         uploads.flash(request, exc)
         return redirect("batch_detail", batch_id=batch.pk)
     except FAILURES as exc:
         messages.error(request, refusal_text(exc))
         return redirect("batch_detail", batch_id=batch.pk)
-    job = job_services.enqueue(actor=request.user, kind="yikatong.rosters.jobs.import_job",
-                               title=f"导入清册 {upload.name}", key=f"rosters.import:{run.pk}", params={"run_id": run.pk})
-    ImportRun.objects.filter(pk=run.pk).update(job=job)
     return redirect("import_result", run_id=run.pk)
 
 
