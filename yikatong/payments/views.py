@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
 from yikatong.core.downloads import download_response
+from yikatong.core.refusals import message_for
 from yikatong.rosters import scope
 from yikatong.rosters.models import Batch
 from yikatong.web.actions import FAILURES, perform
@@ -161,8 +162,8 @@ def _batch_for_failures(request, batch_id):
     """The batch when the user sees it in a role that reads failures (rosters.scope), else 403."""
     batch = get_object_or_404(Batch.objects.select_related("policy", "region", "department"), pk=batch_id)
     answer = scope.refusal(request.user, batch, FAILURE_READERS, write=False, what="查看失败明细")
-    if answer is not None:
-        raise answer
+    if answer is not None:  # its code, not its message: that names the batch, which another county may not see
+        raise Forbidden(answer.code, message=message_for("FORBIDDEN")) from answer
     return batch
 
 

@@ -26,6 +26,8 @@ def refusal_code(exc: BaseException) -> str:
         return exc.code
     if isinstance(exc, ValidationError):
         return "VALIDATION_ERROR"
+    if isinstance(exc, PermissionDenied):
+        return "FORBIDDEN"
     return "REFUSED"
 
 

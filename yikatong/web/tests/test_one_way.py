@@ -97,6 +97,13 @@ def test_perform_leaves_a_permission_refusal_to_the_403_page_unless_told_to_flas
     assert perform(request, denied, "ok", "/back/", flash_denied=True).url == "/back/"
     assert _flashed(request) == [("error", "NOT_OWN_STATION", "不是本站")]
 
+    def plain():
+        raise PermissionDenied("异议不属于本批次")
+
+    request = _request()
+    perform(request, plain, "ok", "/back/", flash_denied=True)
+    assert _flashed(request) == [("error", "FORBIDDEN", "异议不属于本批次")]
+
 
 def test_perform_does_not_swallow_other_errors():
     def broken():
