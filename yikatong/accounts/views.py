@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -151,7 +153,7 @@ def token_revoke_view(request, token_id: int):
 
 def users_view(request):
     if not request.user.has_role(Role.SYSADMIN, Role.SUPERVISOR):
-        return render(request, "web/forbidden.html", status=403)
+        raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
     return render(request, "accounts/users.html", {
         "users": selectors.users_for(request.user)[:500],
         "is_admin": request.user.has_role(Role.SYSADMIN),
@@ -164,12 +166,11 @@ def users_view(request):
 @require_POST
 def user_admin_action(request, user_id: int, action: str):
     """System admin actions on a user of their subtree: reset password, unlock, reset TOTP."""
-    from django.core.exceptions import PermissionDenied
     from django.shortcuts import get_object_or_404
     from django.utils.crypto import get_random_string
 
     if not request.user.has_role(Role.SYSADMIN):
-        return render(request, "web/forbidden.html", status=403)
+        raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
     target = get_object_or_404(selectors.users_for(request.user), pk=user_id)
     try:
         if action == "reset-password":
@@ -186,7 +187,7 @@ def user_admin_action(request, user_id: int, action: str):
             services.reset_totp(actor=request.user, user=target)
             messages.success(request, f"{target.username} 的动态口令已重置，下次登录时重新绑定。")
         else:
-            return render(request, "web/forbidden.html", status=404)
+            raise Http404  # an action this page does not offer
     except (PermissionDenied, AccountRefusal) as exc:
         messages.error(request, str(exc))
     return redirect("users")

@@ -1,12 +1,12 @@
 """Findings workbench (疑点工作台): filter by rule, severity, state, batch; dispose one finding."""
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from yikatong.core import uploads
+from yikatong.web.actions import perform
 
 from . import evidence, selectors, services
 from .evidence import Upload
@@ -31,28 +31,27 @@ def findings(request):
 @require_POST
 def finding_dispose(request, finding_id: int):
     finding = get_object_or_404(selectors.findings_for(request.user), pk=finding_id)
-    try:
+
+    def call():
         uploads.refuse_oversized(request, "evidence", "evidence")
         files = [Upload(u.name, uploads.read(request, u, "evidence"))
                  for u in request.FILES.getlist("evidence")[:evidence.MAX_FILES + 1]]
-        out = services.dispose(actor=request.user, finding_id=finding.pk, decision=request.POST.get("decision", ""),
-                               reason=request.POST.get("reason", ""),
-                               evidence_text=request.POST.get("evidence_text", ""), evidence_files=files)
-    except uploads.UploadRefused as exc:
-        uploads.flash(request, exc)
-    except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
+        return services.dispose(actor=request.user, finding_id=finding.pk, decision=request.POST.get("decision", ""),
+                                reason=request.POST.get("reason", ""),
+                                evidence_text=request.POST.get("evidence_text", ""), evidence_files=files)
+
+    def done(out):
         clue = f"，线索编号 {out.case_no}" if out.case_no else ""
-        messages.success(request, f"疑点已{out.get_state_display()}{clue}{('：' + out.outcome) if out.outcome else ''}")
-    return _back(request)
+        return f"疑点已{out.get_state_display()}{clue}{('：' + out.outcome) if out.outcome else ''}"
+
+    return perform(request, call, done, _back(request), flash_denied=True)
 
 
-def _back(request):
+def _back(request) -> str:
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return redirect(nxt)
-    return redirect("checks_findings")
+        return nxt
+    return reverse("checks_findings")
 
 
 @require_POST
@@ -61,10 +60,5 @@ def finding_review(request, finding_id: int):
     finding = get_object_or_404(selectors.findings_for(request.user), pk=finding_id)
     confirm = request.POST.get("decision", "") == "confirm"
     call = services.confirm_clear if confirm else services.reject_clear
-    try:
-        out = call(actor=request.user, finding_id=finding.pk, note=request.POST.get("note", ""))
-    except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, f"疑点{out.outcome}")
-    return _back(request)
+    return perform(request, lambda: call(actor=request.user, finding_id=finding.pk, note=request.POST.get("note", "")),
+                   lambda out: f"疑点{out.outcome}", _back(request), flash_denied=True)

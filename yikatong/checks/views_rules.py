@@ -1,25 +1,20 @@
 """Rule catalogue (比对规则): each rule with its defaults and the history of its region / policy
 settings; finance and the policy departments set a new version through the form."""
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from yikatong.policies.models import Policy
 from yikatong.regions.models import Region
+from yikatong.web.actions import perform
+from yikatong.web.permissions import requires_roles
 
 from . import selectors
 from .engine import rule_params
 from .setting_services import READ_ROLES, SETTING_ROLES, set_rule_setting
 
 
-def _require_reader(user):
-    if not user.has_role(*READ_ROLES):
-        raise PermissionDenied("您的角色不能查看比对规则")
-
-
+@requires_roles(*READ_ROLES)
 def rules(request):
-    _require_reader(request.user)
     history: dict[str, list] = {}
     for s in selectors.rule_settings_for(request.user):
         history.setdefault(s.rule.code, []).append(s)
@@ -36,16 +31,11 @@ def rules(request):
 
 
 @require_POST
+@requires_roles(*READ_ROLES)
 def rule_setting_set(request):
-    _require_reader(request.user)
     p = request.POST
     params = {k[2:]: v.strip() for k, v in p.items() if k.startswith("p_") and v.strip()}
-    try:
-        s = set_rule_setting(actor=request.user, rule_code=p.get("rule", ""), region_code=p.get("region", ""),
-                             policy_code=p.get("policy", ""), enabled=p.get("enabled") == "1", params=params,
-                             reason=p.get("reason", ""))
-    except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, f"已保存：{s}")
-    return redirect("checks_rules")
+    return perform(request, lambda: set_rule_setting(
+        actor=request.user, rule_code=p.get("rule", ""), region_code=p.get("region", ""),
+        policy_code=p.get("policy", ""), enabled=p.get("enabled") == "1", params=params, reason=p.get("reason", "")),
+        lambda s: f"已保存：{s}", "checks_rules", flash_denied=True)

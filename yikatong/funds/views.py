@@ -1,6 +1,6 @@
 """Quota pages: list, register, detail with balance and allocations, allocate, issue, cancel."""
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yikatong.core.profiles import current_profile
 from yikatong.policies.models import CatalogueState
 from yikatong.policies.selectors import chain_codes, policies_for
-from yikatong.policies.views.common import forbidden, form_errors, perform
+from yikatong.policies.views.common import form_errors
+from yikatong.web.actions import perform
+from yikatong.web.permissions import Forbidden
 
 from . import selectors, services
 from .deadlines import deadline_rule
@@ -20,7 +22,7 @@ from .permissions import manages, reads
 
 def quota_list(request):
     if not reads(request.user):
-        return forbidden(request)
+        raise Forbidden()
     quotas = selectors.quotas_for(request.user)
     year = request.GET.get("year", "")
     if year.isdigit():
@@ -39,7 +41,7 @@ def quota_list(request):
 def quota_create(request):
     org = request.user.organization
     if org is None or not manages(request.user, org.region_id):
-        return forbidden(request)
+        raise Forbidden()
     policies = policies_for(request.user).filter(
         catalogue__region_id__in=chain_codes(org.region_id),
         catalogue__state__in=[CatalogueState.DRAFT, CatalogueState.SUBMITTED, CatalogueState.FILED, CatalogueState.PUBLISHED],
@@ -54,8 +56,6 @@ def quota_create(request):
                 policy=d["policy"], year=d["policy"].catalogue.year, amounts_fen=form.amounts_fen,
                 direct_to_county=d["direct_to_county"],
             )
-        except PermissionDenied:
-            return forbidden(request)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -79,15 +79,13 @@ def quota_detail(request, pk: int):
 def allocate(request, pk: int):
     quota = get_object_or_404(selectors.quotas_for(request.user), pk=pk)
     if not manages(request.user, quota.region_id):
-        return forbidden(request)
+        raise Forbidden()
     form = AllocationForm(request.POST or None, quota=quota)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.allocate(actor=request.user, quota=quota, amount_fen=form.amount_fen, target_region=d["target_region"],
                               target_org=d["target_org"], deadline=d["deadline"])
-        except PermissionDenied:
-            return forbidden(request)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -1,6 +1,5 @@
 """Payment-order pages: list and detail for finance, treasury and supervisors; one service per POST."""
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,24 +7,22 @@ from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
 from yikatong.core.downloads import download_response
+from yikatong.core.refusals import message_for
 from yikatong.rosters import scope
-from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Batch
+from yikatong.web.actions import FAILURES, perform
+from yikatong.web.permissions import Forbidden, requires_roles
 
 from . import selectors, services
-from .errors import PaymentError
 from .exchange.codes import REASON_CODES
 from .exchange.connector import DeliveryError
-from .exchange.errors import PaymentDataError
+
+# a bank file that does not parse (PaymentDataError is a ValueError) or cannot be delivered is reported too
+ORDER_FAILURES = (*FAILURES, ValueError, DeliveryError)
 
 
-def _forbidden(request):
-    return render(request, "web/forbidden.html", status=403)
-
-
+@requires_roles(*selectors.READERS)
 def order_list(request):
-    if not request.user.has_role(*selectors.READERS):
-        return _forbidden(request)
     orders = selectors.orders_for(request.user)
     ready = []
     if request.user.has_role(Role.FINANCE_REVIEWER):
@@ -58,15 +55,7 @@ def order_detail(request, pk):
 
 
 def _run(request, call, success, then):
-    try:
-        result = call()
-    except PermissionDenied:
-        return _forbidden(request)
-    except (PaymentError, RosterError, PaymentDataError, DeliveryError, ValueError) as exc:
-        messages.error(request, str(exc))
-        return redirect(then(None))
-    messages.success(request, success)
-    return redirect(then(result))
+    return perform(request, call, success, then, failures=ORDER_FAILURES)
 
 
 @require_POST
@@ -103,7 +92,7 @@ def order_resend(request, pk):
 def order_file(request, pk):
     order = _order(request, pk)
     if not request.user.has_role(Role.TREASURY) or order.payment_file_id is None:
-        return _forbidden(request)
+        raise Forbidden()
     f = order.payment_file
     resp = HttpResponse(f.data(), content_type="text/plain; charset=gb18030")
     resp["Content-Disposition"] = f'attachment; filename="{f.filename}"'
@@ -117,13 +106,9 @@ def agreement_document(request, pk):
 
 
 @require_POST
+@requires_roles(Role.TREASURY, Role.FINANCE_REVIEWER)
 def collect(request):
-    if not request.user.has_role(Role.TREASURY, Role.FINANCE_REVIEWER):
-        return _forbidden(request)
-    try:
-        report = services.collect(actor=request.user)
-    except PermissionDenied:
-        return _forbidden(request)
+    report = services.collect(actor=request.user)
     for name, outcome in report:
         if isinstance(outcome, Exception):
             messages.error(request, str(outcome))
@@ -134,9 +119,8 @@ def collect(request):
     return redirect("payments_orders")
 
 
+@requires_roles(*selectors.READERS)
 def reconciliation(request):
-    if not request.user.has_role(*selectors.READERS):
-        return _forbidden(request)
     from django.utils import timezone
 
     from .reconcile import statement
@@ -161,9 +145,8 @@ def reconciliation(request):
         "year_end": year_end})
 
 
+@requires_roles(*selectors.READERS)
 def sms_outbox(request):
-    if not request.user.has_role(*selectors.READERS):
-        return _forbidden(request)
     from .models import SmsNotice
 
     notices = scope.scoped(SmsNotice.objects.select_related("line"), request.user, "line__order__batch__",
@@ -179,17 +162,14 @@ def _batch_for_failures(request, batch_id):
     """The batch when the user sees it in a role that reads failures (rosters.scope), else 403."""
     batch = get_object_or_404(Batch.objects.select_related("policy", "region", "department"), pk=batch_id)
     answer = scope.refusal(request.user, batch, FAILURE_READERS, write=False, what="查看失败明细")
-    if answer is not None:
-        raise answer
+    if answer is not None:  # its code, not its message: that names the batch, which another county may not see
+        raise Forbidden(answer.code, message=message_for("FORBIDDEN")) from answer
     return batch
 
 
 def batch_failures(request, batch_id):
     """Failed items of a batch with reason and usual fix (spec table); the station corrects and reissues."""
-    try:
-        batch = _batch_for_failures(request, batch_id)
-    except PermissionDenied:
-        return _forbidden(request)
+    batch = _batch_for_failures(request, batch_id)
     lines = selectors.failed_items(batch).select_related("order", "reissue__new_item__batch")
     return render(request, "payments/failures.html", {
         "batch": batch, "lines": lines, "reasons": REASON_CODES,
@@ -201,10 +181,7 @@ def batch_failures(request, batch_id):
 
 @require_POST
 def batch_reissue(request, batch_id):
-    try:
-        batch = _batch_for_failures(request, batch_id)
-    except PermissionDenied:
-        return _forbidden(request)
+    batch = _batch_for_failures(request, batch_id)
     corrections = {}
     for line in selectors.failed_items(batch):
         change = {k: request.POST.get(f"{k}_{line.pk}", "").strip() for k in ("account", "account_holder")}

@@ -1,9 +1,7 @@
 """Pages after the bank's answer: confirming a rejection, writing off failed lines, the post-payment
 notice, year-end clearing, and the agent bank's own list of batches. One service per POST."""
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,11 +9,12 @@ from django.views.decorators.http import require_POST
 from yikatong.accounts.roles import Role
 from yikatong.core.xlsx import write_xlsx
 from yikatong.funds.models import FundQuota
+from yikatong.web.actions import perform
+from yikatong.web.permissions import requires_roles
 
 from . import clearing, deadlines, notice, selectors, services
-from .errors import PaymentError
 from .models import PaymentOrderItem
-from .views import _batch_for_failures, _forbidden, _order
+from .views import _batch_for_failures, _order
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -26,44 +25,26 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     return resp
 
 
-def _post(request, call, success, then: str):
-    try:
-        call()
-    except PermissionDenied:
-        return _forbidden(request)
-    except PaymentError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect(then)
-
-
 @require_POST
 def order_confirm_rejection(request, pk):
     order = _order(request, pk)
-    return _post(request, lambda: services.confirm_rejection(actor=request.user, order_id=order.pk,
-                                                             note=request.POST.get("note", "")),
-                 "已记录：已与银行核实拒收，可以重新生成", reverse("payments_order", args=[order.pk]))
+    return perform(request, lambda: services.confirm_rejection(actor=request.user, order_id=order.pk,
+                                                               note=request.POST.get("note", "")),
+                   "已记录：已与银行核实拒收，可以重新生成", reverse("payments_order", args=[order.pk]))
 
 
 @require_POST
 def item_write_off(request, pk):
     line = get_object_or_404(PaymentOrderItem.objects.select_related("order__batch"), pk=pk)
-    try:
-        batch = _batch_for_failures(request, line.order.batch_id)
-    except PermissionDenied:
-        return _forbidden(request)
-    return _post(request, lambda: services.write_off(actor=request.user, order_item_id=line.pk,
-                                                     reason=request.POST.get("reason", "")),
-                 f"明细 {line.item_ref} 已核销", reverse("payments_failures", args=[batch.pk]))
+    batch = _batch_for_failures(request, line.order.batch_id)
+    return perform(request, lambda: services.write_off(actor=request.user, order_item_id=line.pk,
+                                                       reason=request.POST.get("reason", "")),
+                   f"明细 {line.item_ref} 已核销", reverse("payments_failures", args=[batch.pk]))
 
 
 def batch_notice(request, batch_id):
     """发放结果公示: masked, for publication; ?format=xlsx downloads it."""
-    try:
-        batch = _batch_for_failures(request, batch_id)
-    except PermissionDenied:
-        return _forbidden(request)
+    batch = _batch_for_failures(request, batch_id)
     data = notice.rows(batch)
     if request.GET.get("format") == "xlsx":
         return _xlsx(notice.notice_xlsx(batch, data), f"发放结果公示_{batch.code}.xlsx")
@@ -87,9 +68,8 @@ def _clearing_cells(row):
             f"{timezone.localtime(c.cleared_at):%Y-%m-%d %H:%M}" if c else ""]
 
 
+@requires_roles(*selectors.READERS)
 def clearing_list(request):
-    if not request.user.has_role(*selectors.READERS):
-        return _forbidden(request)
     year = _year(request)
     rows = clearing.rows_for(request.user, year)
     if request.GET.get("format") == "xlsx":
@@ -104,15 +84,14 @@ def clearing_list(request):
 @require_POST
 def clearing_clear(request, quota_id):
     quota = get_object_or_404(FundQuota, pk=quota_id)
-    return _post(request, lambda: services.clear_quota(actor=request.user, quota_id=quota.pk,
-                                                       note=request.POST.get("note", "")),
-                 f"指标 {quota.doc_number} 已清算", f"{reverse('payments_clearing')}?year={quota.year}")
+    return perform(request, lambda: services.clear_quota(actor=request.user, quota_id=quota.pk,
+                                                         note=request.POST.get("note", "")),
+                   f"指标 {quota.doc_number} 已清算", f"{reverse('payments_clearing')}?year={quota.year}")
 
 
+@requires_roles(Role.BANK)
 def bank_orders(request):
     """The agent bank's list: batches received and not answered, with the agreed deadlines."""
-    if not request.user.has_role(Role.BANK):
-        return _forbidden(request)
     today = timezone.localdate()
     orders = [(o, deadlines.pay_due(o), deadlines.answer_due(o), deadlines.is_overdue(o, today))
               for o in deadlines.waiting_for_bank(request.user)[:300]]

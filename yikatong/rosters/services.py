@@ -15,8 +15,8 @@ from yikatong.core.refusals import register_messages
 from . import scope
 from .errors import RosterError
 from .guards import NOTICE_LEVELS, current_notices, notice_end, notice_entered_on, notice_working_days
-from .importer.run import EDITABLE_STATES
-from .models import Attachment, Batch, BatchEvent, BatchState, Notice, Objection
+from .importer.run import EDITABLE_STATES, stage_import
+from .models import Attachment, Batch, BatchEvent, BatchState, ImportRun, Notice, Objection
 from .models.notice import NoticeLevel
 
 
@@ -158,6 +158,33 @@ def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone:
            after={"level": level, "start": str(start), "end": str(end), "working_days": notice.working_days,
                   "place": notice.place, "phone": phone})
     return notice
+
+
+@transaction.atomic
+def start_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
+                 confirm_standard: bool = False) -> ImportRun:
+    """The import page's one action: keep the file (stage_import) and queue its checking as a job,
+    in one transaction (the job is sent once it commits)."""
+    from yikatong.jobs import services as job_services
+
+    run = stage_import(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode,
+                       confirm_standard=confirm_standard)
+    run.job = job_services.enqueue(actor=actor, kind="yikatong.rosters.jobs.import_job", title=f"导入清册 {filename}",
+                                   key=f"rosters.import:{run.pk}", params={"run_id": run.pk})
+    run.save(update_fields=["job"])
+    return run
+
+
+@transaction.atomic
+def record_notice_with_proof(*, actor, batch_id: int, proof_name: str = "", proof_data: bytes | None = None,
+                             **notice) -> Notice:
+    """The notice page's one action: store the notice photo (if any) and register the notice, in one
+    transaction — a refused notice leaves no orphan photo behind."""
+    proof_id = None
+    if proof_data is not None:
+        proof_id = add_attachment(actor=actor, batch_id=batch_id, kind="notice_photo", filename=proof_name,
+                                  data=proof_data).pk
+    return record_notice(actor=actor, batch_id=batch_id, proof_id=proof_id, **notice)
 
 
 @transaction.atomic

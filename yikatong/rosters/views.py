@@ -1,30 +1,33 @@
 """Batch pages: list, create, detail (timeline, items, actions), import, notice, attachments."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yikatong.core import uploads
 from yikatong.core.downloads import download_response
 from yikatong.core.profiles import get_profile
-from yikatong.jobs import services as job_services
 from yikatong.regions.models import Region
+from yikatong.web.actions import perform, refusal_text
 
 from . import flows, selectors, services, transitions
 from .errors import RosterError
 from .attachment_policy import require_upload
 from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
-from .importer.run import EDITABLE_STATES, stage_import
+from .importer.run import EDITABLE_STATES
 from .guards import notice_entered_on
 from .models import BatchState, ImportRun, Objection
 
 FAILURES = (RosterError, PermissionDenied, ValidationError, uploads.UploadRefused)
 
 
-def _msg(exc) -> str:
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+def _on_batch_page(request, batch, call, success=None, prefix: str = ""):
+    """Run one service for the batch page and report there: every refusal, a scope refusal too, is a
+    message on the batch page (its actions list shows what the user may do)."""
+    return perform(request, call, success, reverse("batch_detail", args=[batch.pk]), prefix=prefix,
+                   flash_denied=True)
 
 
 def _batch(request, batch_id):
@@ -63,7 +66,7 @@ def batch_create(request):
                 period=form.cleaned_data["period"].strip(), region=Region.objects.get(code=form.cleaned_data["region"]),
             )
         except FAILURES as exc:
-            form.add_error(None, _msg(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, f"已新建批次 {batch.code}，请下载模板填写后导入。")
             return redirect("batch_detail", batch_id=batch.pk)
@@ -106,13 +109,11 @@ def _findings(user, batch):
 @require_POST
 def batch_transition(request, batch_id: int, action: str):
     batch = _batch(request, batch_id)
-    try:
-        transitions.apply(actor=request.user, batch_id=batch.pk, action=action, reason=request.POST.get("reason", ""))
-    except FAILURES as exc:
-        messages.error(request, _msg(exc))
-    else:
-        messages.success(request, f"已办理：{flows.state_label(batch.state)} → {flows.state_label(type(batch).objects.get(pk=batch.pk).state)}")
-    return redirect("batch_detail", batch_id=batch.pk)
+    return _on_batch_page(
+        request, batch,
+        lambda: transitions.apply(actor=request.user, batch_id=batch.pk, action=action,
+                                  reason=request.POST.get("reason", "")),
+        lambda _: f"已办理：{flows.state_label(batch.state)} → {flows.state_label(type(batch).objects.get(pk=batch.pk).state)}")
 
 
 @require_POST
@@ -131,18 +132,15 @@ def batch_import(request, batch_id: int):
     if not request.user.has_role("township_operator", "township_finance"):
         raise PermissionDenied
     try:
-        run = stage_import(actor=request.user, batch_id=batch.pk, data=uploads.read(request, upload, "roster"),
-                           filename=upload.name, mode=form.cleaned_data["mode"],
-                           confirm_standard=form.cleaned_data["confirm_standard"])
+        run = services.start_import(actor=request.user, batch_id=batch.pk, data=uploads.read(request, upload, "roster"),
+                                    filename=upload.name, mode=form.cleaned_data["mode"],
+                                    confirm_standard=form.cleaned_data["confirm_standard"])
     except uploads.UploadRefused as exc:
         uploads.flash(request, exc)
         return redirect("batch_detail", batch_id=batch.pk)
     except FAILURES as exc:
-        messages.error(request, _msg(exc))
+        messages.error(request, refusal_text(exc))
         return redirect("batch_detail", batch_id=batch.pk)
-    job = job_services.enqueue(actor=request.user, kind="yikatong.rosters.jobs.import_job",
-                               title=f"导入清册 {upload.name}", key=f"rosters.import:{run.pk}", params={"run_id": run.pk})
-    ImportRun.objects.filter(pk=run.pk).update(job=job)
     return redirect("import_result", run_id=run.pk)
 
 
@@ -170,11 +168,8 @@ def import_problems_xlsx(request, run_id: int):
 @require_POST
 def item_remove(request, batch_id: int, item_id: int):
     batch = _batch(request, batch_id)
-    try:
-        services.remove_item(actor=request.user, batch_id=batch.pk, item_id=item_id, reason=request.POST.get("reason", ""))
-    except FAILURES as exc:
-        messages.error(request, _msg(exc))
-    return redirect("batch_detail", batch_id=batch.pk)
+    return _on_batch_page(request, batch, lambda: services.remove_item(
+        actor=request.user, batch_id=batch.pk, item_id=item_id, reason=request.POST.get("reason", "")))
 
 
 @require_POST
@@ -190,56 +185,45 @@ def notice_record(request, batch_id: int):
         messages.error(request, "公示信息填写不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items()))
         return redirect("batch_detail", batch_id=batch.pk)
     d = form.cleaned_data
-    try:
-        with transaction.atomic():  # a refused notice leaves no orphan photo behind
-            _record_notice(request, batch, d)
-    except FAILURES as exc:
-        messages.error(request, _msg(exc))
-    else:
-        messages.success(request, "公示情况已登记。")
-    return redirect("batch_detail", batch_id=batch.pk)
-
-
-def _record_notice(request, batch, d) -> None:
-    proof_id = None
-    if d.get("proof"):
-        proof_id = services.add_attachment(actor=request.user, batch_id=batch.pk, kind="notice_photo",
-                                           filename=d["proof"].name,
-                                           data=uploads.read(request, d["proof"], "attachment")).pk
-    services.record_notice(actor=request.user, batch_id=batch.pk, level=d["level"], start=d["start"],
-                           working_days=d["working_days"], place=d["place"], phone=d["phone"],
-                           read_at_assembly=d["read_at_assembly"], proof_id=proof_id)
+    proof = d.get("proof")
+    return _on_batch_page(request, batch, lambda: services.record_notice_with_proof(
+        actor=request.user, batch_id=batch.pk, proof_name=proof.name if proof else "",
+        proof_data=uploads.read(request, proof, "attachment") if proof else None, level=d["level"],
+        start=d["start"], working_days=d["working_days"], place=d["place"], phone=d["phone"],
+        read_at_assembly=d["read_at_assembly"]), "公示情况已登记。")
 
 
 @require_POST
 def objection_record(request, batch_id: int):
     batch = _batch(request, batch_id)
     form = ObjectionForm(request.POST)
-    try:
+
+    def call():
         if not form.is_valid():
             raise ValidationError("请填写反映内容")
-        services.record_objection(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
-    except FAILURES as exc:
-        messages.error(request, _msg(exc))
-    return redirect("batch_detail", batch_id=batch.pk)
+        return services.record_objection(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
+
+    return _on_batch_page(request, batch, call)
 
 
 @require_POST
 def objection_resolve(request, batch_id: int, objection_id: int):
     batch = _batch(request, batch_id)
-    try:
+
+    def call():
         if not batch.notices.filter(objections__pk=objection_id).exists():
             raise PermissionDenied("异议不属于本批次")
-        services.resolve_objection(actor=request.user, objection_id=objection_id, resolution=request.POST.get("resolution", ""))
-    except FAILURES as exc:
-        messages.error(request, _msg(exc))
-    return redirect("batch_detail", batch_id=batch.pk)
+        return services.resolve_objection(actor=request.user, objection_id=objection_id,
+                                          resolution=request.POST.get("resolution", ""))
+
+    return _on_batch_page(request, batch, call)
 
 
 @require_POST
 def attachment_add(request, batch_id: int):
     batch = _batch(request, batch_id)
-    try:
+
+    def call():
         # the policy answers first, with its code, whatever the form holds (a kind not offered is refused too)
         require_upload(request.user, batch, request.POST.get("kind", ""))
         uploads.refuse_oversized(request, "file", "attachment")
@@ -247,15 +231,10 @@ def attachment_add(request, batch_id: int):
         if not form.is_valid():
             raise ValidationError("请选择材料类型和文件")
         f = form.cleaned_data["file"]
-        services.add_attachment(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"], filename=f.name,
-                                 data=uploads.read(request, f, "attachment"))
-    except uploads.UploadRefused as exc:
-        uploads.flash(request, exc)
-    except FAILURES as exc:
-        messages.error(request, _msg(exc))
-    else:
-        messages.success(request, "材料已上传。")
-    return redirect("batch_detail", batch_id=batch.pk)
+        return services.add_attachment(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"],
+                                       filename=f.name, data=uploads.read(request, f, "attachment"))
+
+    return _on_batch_page(request, batch, call, "材料已上传。")
 
 
 def attachment_download(request, batch_id: int, attachment_id: int):
@@ -273,13 +252,8 @@ MANUAL_FIELDS = ["姓名", "身份证号码", "村(社区)", "联系电话", "�
 def item_add(request, batch_id: int):
     batch = _batch(request, batch_id)
     values = {name: request.POST.get(f"f{i}", "") for i, name in enumerate(MANUAL_FIELDS)}
-    try:
-        item = services.add_item(actor=request.user, batch_id=batch.pk, values=values)
-    except FAILURES as exc:
-        messages.error(request, "未添加：" + _msg(exc))
-    else:
-        messages.success(request, f"已添加第 {item.seq} 条：{item.name}")
-    return redirect("batch_detail", batch_id=batch.pk)
+    return _on_batch_page(request, batch, lambda: services.add_item(actor=request.user, batch_id=batch.pk, values=values),
+                          lambda item: f"已添加第 {item.seq} 条：{item.name}", prefix="未添加：")
 
 
 EDIT_FIELDS = ["银行账号", "账户户名", "开户银行", "发放金额(元)"]
@@ -298,14 +272,9 @@ def item_edit(request, batch_id: int):
     """更正明细 of a draft (a reissue's too): account, holder, bank, amount; one service call."""
     batch = _batch(request, batch_id)
     values = {name: request.POST.get(f"e{i}", "") for i, name in enumerate(EDIT_FIELDS)}
-    try:
-        item = services.edit_item(actor=request.user, batch_id=batch.pk, item_id=_item_by_seq(batch, request).pk,
-                                  values=values, reason=request.POST.get("reason", ""))
-    except FAILURES as exc:
-        messages.error(request, "未更正：" + _msg(exc))
-    else:
-        messages.success(request, f"已更正第 {item.seq} 条：{item.name}")
-    return redirect("batch_detail", batch_id=batch.pk)
+    return _on_batch_page(request, batch, lambda: services.edit_item(
+        actor=request.user, batch_id=batch.pk, item_id=_item_by_seq(batch, request).pk, values=values,
+        reason=request.POST.get("reason", "")), lambda item: f"已更正第 {item.seq} 条：{item.name}", prefix="未更正：")
 
 
 def profile_view(request):

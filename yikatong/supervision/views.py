@@ -2,23 +2,21 @@
 check the role, call one selector or service, render. Readers: supervisors and finance."""
 from urllib.parse import quote
 
-from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
 from yikatong.checks.models import FindingState, Rule, Severity
+from yikatong.web.actions import perform
+from yikatong.web.permissions import Forbidden, requires, requires_roles
 
 from . import exports, selectors, services
 from .models import ClueState, Conclusion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _forbidden(request):
-    return render(request, "web/forbidden.html", status=403)
 
 
 def _download(data: bytes, name: str, content_type: str = XLSX) -> HttpResponse:
@@ -37,9 +35,8 @@ def _by(request) -> str:
     return by if by in selectors.DIMENSIONS else "rule"
 
 
+@requires(selectors.may_read)
 def findings(request):
-    if not selectors.may_read(request.user):
-        return _forbidden(request)
     by, year = _by(request), _year(request)
     return render(request, "supervision/findings.html", {
         "by": by, "year": year, "dimensions": {k: v[0] for k, v in selectors.DIMENSIONS.items()},
@@ -48,26 +45,23 @@ def findings(request):
     })
 
 
+@requires(selectors.may_read)
 def findings_export(request):
-    if not selectors.may_read(request.user):
-        return _forbidden(request)
     by, year = _by(request), _year(request)
     return _download(exports.findings_xlsx(request.user, by, year=year),
                      f"疑点统计-按{selectors.DIMENSIONS[by][0]}{year}.xlsx")
 
 
+@requires(selectors.may_read)
 def trends(request):
-    if not selectors.may_read(request.user):
-        return _forbidden(request)
     year = _year(request)
     rows = selectors.trends(request.user, year=year)
     peak = max([max(r["raised"], r["disposed"]) for r in rows] or [1])
     return render(request, "supervision/trends.html", {"rows": rows, "year": year, "peak": peak})
 
 
+@requires(selectors.may_read)
 def trends_export(request):
-    if not selectors.may_read(request.user):
-        return _forbidden(request)
     year = _year(request)
     return _download(exports.trends_xlsx(request.user, year=year), f"疑点趋势{year}.xlsx")
 
@@ -76,9 +70,8 @@ def _clue_filters(request) -> dict:
     return {k: request.GET.get(k, "").strip() for k in ("state", "rule", "township", "q")}
 
 
+@requires(selectors.may_read)
 def clues(request):
-    if not selectors.may_read(request.user):
-        return _forbidden(request)
     f = _clue_filters(request)
     return render(request, "supervision/clues.html", {
         "f": f, "clues": selectors.clues_for(request.user, **f)[:500], "states": ClueState.choices,
@@ -86,15 +79,13 @@ def clues(request):
     })
 
 
+@requires(selectors.may_read)
 def clues_export(request):
-    if not selectors.may_read(request.user):
-        return _forbidden(request)
     return _download(exports.clues_xlsx(request.user, **_clue_filters(request)), "移送线索清单.xlsx")
 
 
+@requires(selectors.may_read)
 def clue_detail(request, pk: int):
-    if not selectors.may_read(request.user):
-        return _forbidden(request)
     clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
     return render(request, "supervision/clue.html", {
         "clue": clue, "entries": clue.entries.select_related("actor"),
@@ -105,17 +96,9 @@ def clue_detail(request, pk: int):
 
 def _follow(request, pk: int, call, success: str):
     if not selectors.may_read(request.user):
-        return _forbidden(request)
+        raise Forbidden()
     clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
-    try:
-        call(clue.pk)
-    except PermissionDenied:
-        return _forbidden(request)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect("supervision_clue", pk=clue.pk)
+    return perform(request, lambda: call(clue.pk), success=success, then=reverse("supervision_clue", args=[clue.pk]))
 
 
 @require_POST
@@ -137,24 +120,17 @@ def clue_conclude(request, pk: int):
         text=request.POST.get("text", "")), "线索已办结")
 
 
+@requires_roles(Role.SUPERVISOR)
 def casefile(request, pk: int):
-    if not request.user.has_role(Role.SUPERVISOR):
-        return _forbidden(request)
     clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
-    try:
-        name, data = services.download_case_file(actor=request.user, clue_id=clue.pk)
-    except PermissionDenied:
-        return _forbidden(request)
+    name, data = services.download_case_file(actor=request.user, clue_id=clue.pk)
     return _download(data, name, "application/zip")
 
 
+@requires_roles(Role.SUPERVISOR)
 def evidence(request, pk: int):
-    if not request.user.has_role(Role.SUPERVISOR):
-        return _forbidden(request)
     try:
         item, data = services.download_evidence(actor=request.user, evidence_id=pk)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-    except PermissionDenied:
-        return _forbidden(request)
     return _download(data, item.filename, item.content_type)

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ def _allowed(user) -> bool:
 
 def event_list(request):
     if not _allowed(request.user):
-        return render(request, "web/forbidden.html", status=403)
+        raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
     events = selectors.events_for(request.user).order_by("-seq")
     action = request.GET.get("action", "").strip()
     if action:
@@ -24,7 +25,7 @@ def event_list(request):
 @require_POST
 def verify_start(request):
     if not _allowed(request.user):
-        return render(request, "web/forbidden.html", status=403)
+        raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
     job = job_services.enqueue(
         actor=request.user, kind="yikatong.web.audit_jobs.verify_job", title="审计链完整性校验", key=f"audit.verify:{request.user.pk}"
     )

@@ -1,16 +1,18 @@
 """Catalogue list, detail, creation, transitions and the version diff page."""
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yikatong.web.actions import perform
+from yikatong.web.permissions import Forbidden
 from .. import permissions, selectors, services, transitions
 from ..diff import compare_catalogues
 from ..forms import CatalogueCreateForm
 from ..models import CatalogueState
-from .common import forbidden, form_errors, perform
+from .common import form_errors
 
 
 def catalogue_list(request):
@@ -27,14 +29,12 @@ def catalogue_list(request):
 def catalogue_create(request):
     region = permissions.actor_region(request.user)
     if region is None or not permissions.is_finance_of(request.user, region.code):
-        return forbidden(request)
+        raise Forbidden()
     form = CatalogueCreateForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
     if request.method == "POST" and form.is_valid():
         try:
             catalogue = services.create_catalogue(actor=request.user, region=region, year=form.cleaned_data["year"],
                                                   copy_from_last_year=form.cleaned_data["copy_from_last_year"])
-        except PermissionDenied:
-            return forbidden(request)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

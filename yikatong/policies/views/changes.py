@@ -1,10 +1,12 @@
 """Change requests: list, the 调整变更申请表 form, detail with the approval chain, decisions."""
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yikatong.core import uploads
+from yikatong.web.actions import perform
+from yikatong.web.permissions import Forbidden
 
 from .. import permissions, selectors, services
 from ..approvals import current_step, may_decide
@@ -12,7 +14,7 @@ from ..diff import compare_specs
 from ..forms import ChangeRequestForm, DecisionForm, PolicyForm
 from ..models import ChangeKind, ChangeState
 from ..spec import PolicySpec
-from .common import forbidden, form_errors, perform, serve_file
+from .common import form_errors, serve_file
 
 
 def change_list(request):
@@ -28,12 +30,12 @@ def change_list(request):
 def change_create(request, catalogue_pk: int):
     catalogue = get_object_or_404(selectors.catalogues_for(request.user), pk=catalogue_pk)
     if not permissions.can_request_change(request.user, catalogue):
-        return forbidden(request)
+        raise Forbidden()
     code = request.GET.get("code", "").strip()
     kind = request.POST.get("kind") or request.GET.get("kind") or ChangeKind.ADD
     target = catalogue.policies.filter(code=code).first() if code else None
     if target is not None and target.department_id != request.user.organization_id:
-        return forbidden(request)
+        raise Forbidden()
     initial = PolicyForm.initial_from(PolicySpec.from_policy(target)) if target else {}
     if request.method == "POST" and (refused := uploads.refusal_of(request, "attachment", "change")):
         uploads.flash(request, refused)
@@ -50,8 +52,6 @@ def change_create(request, catalogue_pk: int):
                     reason=form.cleaned_data["reason"], policy_code=code,
                     spec=policy_form.spec if needs_spec else None, attachment=form.cleaned_data["attachment"],
                 )
-            except PermissionDenied:
-                return forbidden(request)
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
@@ -64,7 +64,7 @@ def change_detail(request, pk: int):
     change = get_object_or_404(selectors.change_requests_for(request.user).prefetch_related("steps"), pk=pk)
     old = change.catalogue.policies.filter(code=change.policy_code).first()
     if old is not None and old.confidential and not permissions.sees_confidential(request.user):
-        return forbidden(request)
+        raise Forbidden()
     old_spec = PolicySpec.from_policy(old) if old and change.kind != ChangeKind.ADD else None
     new_spec = PolicySpec.from_dict(change.proposed) if change.proposed else None
     step = current_step(change)

@@ -1,26 +1,6 @@
-"""Shared by the thin views: refuse with the standard page, run one service and report in Chinese."""
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+"""Shared by the thin policy views: form errors and serving a stored file."""
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-
-
-def forbidden(request):
-    return render(request, "web/forbidden.html", status=403)
-
-
-def perform(request, call, *, success: str, then):
-    """Run `call()`; PermissionDenied -> 403 page; ValidationError -> message; else redirect to `then`
-    (a URL or a function of the call's result)."""
-    try:
-        result = call()
-    except PermissionDenied:
-        return forbidden(request)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect(then(None) if callable(then) else then)
-    messages.success(request, success)
-    return redirect(then(result) if callable(then) else then)
 
 
 def form_errors(form, exc: ValidationError) -> None:

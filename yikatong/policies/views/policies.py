@@ -1,16 +1,18 @@
 """One policy: detail, add and edit in a draft catalogue, remove, basis documents."""
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yikatong.core import uploads
+from yikatong.web.actions import perform
+from yikatong.web.permissions import Forbidden
 
 from .. import permissions, selectors, services
 from ..forms import BasisFileForm, PolicyForm
 from ..models import PolicyBasis
 from ..spec import PolicySpec, describe
-from .common import forbidden, form_errors, perform, serve_file
+from .common import form_errors, serve_file
 
 
 def _department_of(user):
@@ -36,13 +38,11 @@ def policy_detail(request, pk: int):
 def policy_add(request, pk: int):
     catalogue = get_object_or_404(selectors.catalogues_for(request.user), pk=pk)
     if not permissions.can_edit_draft(request.user, catalogue):
-        return forbidden(request)
+        raise Forbidden()
     form = PolicyForm(request.POST or None, region_code=catalogue.region_id, department=_department_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             policy = services.add_policy(actor=request.user, catalogue=catalogue, spec=form.spec)
-        except PermissionDenied:
-            return forbidden(request)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -55,15 +55,13 @@ def policy_edit(request, pk: int):
     policy = get_object_or_404(selectors.policies_for(request.user), pk=pk)
     catalogue = policy.catalogue
     if not permissions.can_edit_draft(request.user, catalogue, policy.department_id):
-        return forbidden(request)
+        raise Forbidden()
     initial = PolicyForm.initial_from(PolicySpec.from_policy(policy))
     form = PolicyForm(request.POST or None, initial=initial, region_code=catalogue.region_id,
                       department=_department_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_policy(actor=request.user, policy=policy, spec=form.spec)
-        except PermissionDenied:
-            return forbidden(request)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

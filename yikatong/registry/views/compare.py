@@ -2,7 +2,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -10,12 +9,12 @@ from django.views.decorators.http import require_http_methods
 from yikatong.core import uploads
 from yikatong.core.sheets import Column, SheetError, read_sheet
 from yikatong.core.xlsx import write_xlsx
+from yikatong.web.permissions import Forbidden
 
 from .. import lookups, selectors, services
 from ..compare import STATUS_LABELS, CompareRow, ComparisonResult, Finding, compare_for
 from ..forms import CompareForm, ReferenceForm
 from ..permissions import COMPARE_ROLES, REFERENCE_LOAD_ROLES, require_region
-from .common import forbidden
 
 LIST_COLUMNS = [
     Column("序号", data=False),
@@ -40,7 +39,7 @@ def annotate(rows, results: list[ComparisonResult]) -> bytes:
 def compare(request):
     user = request.user
     if not user.has_role(*COMPARE_ROLES):
-        return forbidden(request)
+        raise Forbidden()
     towns = list(selectors.townships_for(user))
     form = CompareForm(request.POST or None, request.FILES or None, townships=towns)
     if request.method == "POST" and (refused := uploads.refusal_of(request, "file", "compare")):
@@ -78,11 +77,11 @@ def reference(request):
     user = request.user
     can_load = user.has_role(*REFERENCE_LOAD_ROLES)
     if not (can_load or user.has_role(*COMPARE_ROLES)):
-        return forbidden(request)
+        raise Forbidden()
     form = ReferenceForm(request.POST or None, request.FILES or None) if can_load else None
     if request.method == "POST":
         if not can_load:
-            return forbidden(request)
+            raise Forbidden()
         if refused := uploads.refusal_of(request, "file", "reference"):
             uploads.flash(request, refused)
             return redirect("registry_reference")
@@ -100,6 +99,4 @@ def reference(request):
             except uploads.UploadRefused as exc:
                 uploads.flash(request, exc)
                 return redirect("registry_reference")
-            except PermissionDenied:
-                return forbidden(request)
     return render(request, "registry/reference.html", {"form": form, "snapshots": selectors.snapshots_for(user)[:100]})

@@ -5,17 +5,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yikatong.web.permissions import Forbidden
 from .. import lookups, selectors, services
 from ..forms import LifeEventForm, SearchForm
 from ..permissions import MAINTAIN_ROLES, REVEAL_ROLES, VIEW_ROLES
-from .common import forbidden
 
 
 @require_http_methods(["GET", "POST"])
 def search(request):
     """POST keeps ID and account numbers out of URLs and access logs."""
     if not request.user.has_role(*VIEW_ROLES):
-        return forbidden(request)
+        raise Forbidden()
     form = SearchForm(request.POST or None)
     rows, how, status = [], "", 200
     if request.method == "POST" and form.is_valid():
@@ -34,7 +34,7 @@ def search(request):
 
 def person(request, person_id: int):
     if not request.user.has_role(*VIEW_ROLES):
-        return forbidden(request)
+        raise Forbidden()
     detail = selectors.person_detail(request.user, person_id)
     if detail is None:
         raise Http404("没有这个人员，或不在您的辖区")
@@ -45,7 +45,7 @@ def person(request, person_id: int):
 @require_POST
 def reveal(request, person_id: int, field: str):
     if not request.user.has_role(*REVEAL_ROLES):
-        return forbidden(request)
+        raise Forbidden()
     try:
         account = int(request.POST.get("account") or 0) or None
         value = services.reveal(actor=request.user, person_id=person_id, field=field, account_id=account)
@@ -57,7 +57,7 @@ def reveal(request, person_id: int, field: str):
 @require_POST
 def life_event(request, person_id: int):
     if not request.user.has_role(*MAINTAIN_ROLES):
-        return forbidden(request)
+        raise Forbidden()
     if not selectors.persons_for(request.user).filter(pk=person_id).exists():
         raise Http404("没有这个人员，或不在您的辖区")
     form = LifeEventForm(request.POST, villages=selectors.villages_for(request.user))

@@ -103,7 +103,7 @@ def test_notice_form_refuses_a_backdated_start_and_computes_the_end(client, batc
     form = {"level": "village", "start": (today - datetime.timedelta(days=3)).isoformat(), "place": "村委会公示栏",
             "phone": PHONE, "proof": SimpleUploadedFile("公示.png", PNG, content_type="image/png")}
     page = client.post(url, form, follow=True).content.decode()
-    assert "公示不能倒签" in page
+    assert 'data-code="NOTICE_BACKDATED"' in page
     assert not Notice.objects.exists() and not Attachment.objects.exists()  # the photo went with the refusal
     form.update(start=today.isoformat(), phone="", proof=SimpleUploadedFile("公示.png", PNG, content_type="image/png"))
     assert "监督电话" in client.post(url, form, follow=True).content.decode() and not Notice.objects.exists()
