@@ -13,10 +13,10 @@ import threading
 import time
 from collections import deque
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from yikatong.accounts.demo import DEMO_PASSWORD, demo_logins
+from yikatong.web import startup_notes
+
 
 MAX_RESTARTS = 5
 RESTART_WINDOW = 60.0
@@ -103,8 +103,8 @@ class Command(BaseCommand):
         for child in children:
             child.start()
         self.stdout.write(f"一卡通已启动：http://{bind}/  （Ctrl+C 停止）")
-        if settings.YKT_DEMO_ENABLED:  # production has no demo accounts to announce
-            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(u for u, _, _ in demo_logins()))
+        for note in startup_notes.notes():  # the demo layer announces its logins; production has none
+            self.stdout.write(note)
         failed = False
         try:
             while not failed and not STOP.wait(0.5):
