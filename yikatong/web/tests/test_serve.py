@@ -24,7 +24,7 @@ def fake_children(monkeypatch):
         return made
 
     monkeypatch.setattr(serve, "processes", processes)
-    monkeypatch.setattr("yikatong.web.management.commands.serve.demo_logins", lambda: [])
+    monkeypatch.setattr("yikatong.web.startup_notes.notes", lambda: [])
     serve.STOP.clear()
     yield made
     serve.STOP.set()
