@@ -20,7 +20,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from yikatong.api import api
-from yikatong.web.public import PUBLIC_URL_NAMES
+from yikatong.accounts.public import PUBLIC_URL_NAMES
 
 from .fingerprint import changes, fingerprint
 from .known import known_leak
