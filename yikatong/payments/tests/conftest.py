@@ -4,6 +4,7 @@ import pytest
 
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
+from yikatong.payments import services
 from yikatong.payments.exchange import services as exchange
 from yikatong.payments.exchange.connector import OutboxConnector
 from yikatong.payments.exchange.testing import DAY, HEADER, KEY
@@ -24,3 +25,12 @@ def pw(rw, regions, make_user, settings, tmp_path):  # noqa: F811
         payer_name=HEADER["payer_name"], mac_key=KEY, valid_from=DAY)
     rw.connector = OutboxConnector()
     return rw
+
+
+@pytest.fixture
+def collect(pw, django_capture_on_commit_callbacks):
+    """services.collect as the treasury, with the on-commit archive run as it would be at the commit."""
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.collect(actor=pw.users["gk"], connector=pw.connector)
+    return run

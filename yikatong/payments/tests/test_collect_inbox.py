@@ -30,15 +30,6 @@ def sent(pw, batch):
     return order, answer
 
 
-@pytest.fixture
-def collect(pw, django_capture_on_commit_callbacks):
-    """services.collect as the treasury, with the on-commit archive run as it would be at the commit."""
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.collect(actor=pw.users["gk"], connector=pw.connector)
-    return run
-
-
 def _inbox(pw):
     return sorted(p for p in os.listdir(pw.connector.inbox) if p != "processed")
 

@@ -36,14 +36,6 @@ def sent(pw, batch):
     return order, answer
 
 
-@pytest.fixture
-def collect(pw, django_capture_on_commit_callbacks):
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.collect(actor=pw.users["gk"], connector=pw.connector)
-    return run
-
-
 def _snapshot(order):
     o = PaymentOrder.objects.get(pk=order.pk)
     items = list(o.items.order_by("seq").values_list("status", "reason_code", "bank_txn_id"))
