@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import string
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
 _MESSAGES: dict[str, str] = {}
 
 
@@ -72,3 +74,39 @@ class Problem:
 
     def __repr__(self) -> str:
         return f"Problem({self.code!r}, {self.message!r})"
+
+
+class Forbidden(Refusal, PermissionDenied):
+    """A refusal by role, jurisdiction or rule that answers 403: a PermissionDenied with a code.
+    Services and views raise it the same way: ``raise Forbidden("POLICY_NOT_IN_SCOPE", policy=code)``."""
+
+    default_code = "FORBIDDEN"
+
+    def __init__(self, code: str = "FORBIDDEN", message: str | None = None, **params):
+        super().__init__(code, message, **params)
+
+
+def invalid(code: str, **params) -> ValidationError:
+    """A refused input as Django's ValidationError, with the stable code as its ``code`` and the
+    catalogue's Chinese message: ``raise invalid("QUOTA_AMOUNT_NOT_POSITIVE", amount=…)``. Forms and
+    every caller that catches ValidationError keep working; web.actions and the API read the code."""
+    return ValidationError(message_for(code, **params), code=code)
+
+
+def code_of(exc: BaseException, default: str = "REFUSED") -> str:
+    """The stable code of any refusal: a Refusal's, a coded ValidationError's, else `default`."""
+    if isinstance(exc, Refusal):
+        return exc.code
+    code = getattr(exc, "code", None)
+    if isinstance(exc, ValidationError) and isinstance(code, str) and is_code(code):
+        return code
+    if isinstance(exc, ValidationError):
+        return "VALIDATION_ERROR"
+    if isinstance(exc, PermissionDenied):
+        return "FORBIDDEN"
+    return default
+
+
+register_messages({
+    "FORBIDDEN": "您的角色或辖区无权访问此页面或执行此操作。",
+})

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 
 from yikatong.core import uploads
-from yikatong.core.refusals import Refusal
+from yikatong.core.refusals import Refusal, code_of
 
 FAILURES: tuple[type[BaseException], ...] = (Refusal, ValidationError)
 
@@ -22,13 +22,7 @@ def refusal_text(exc: BaseException) -> str:
 
 
 def refusal_code(exc: BaseException) -> str:
-    if isinstance(exc, Refusal):
-        return exc.code
-    if isinstance(exc, ValidationError):
-        return "VALIDATION_ERROR"
-    if isinstance(exc, PermissionDenied):
-        return "FORBIDDEN"
-    return "REFUSED"
+    return code_of(exc)
 
 
 def report_refusal(request, exc: BaseException, prefix: str = "") -> None:

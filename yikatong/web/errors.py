@@ -11,17 +11,17 @@ import traceback
 import uuid
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
 
-from yikatong.core.refusals import Refusal, message_for, register_messages
+from yikatong.core.refusals import Refusal, code_of, message_for, register_messages
 
 log = logging.getLogger("yikatong.errors")
 
 register_messages({
     "BAD_REQUEST": "请求格式不正确，无法处理。",
     "MALFORMED_REQUEST": "请求内容无法解析（不是有效的 JSON 或编码不正确）。",
-    "FORBIDDEN": "您的角色或辖区无权访问此页面或执行此操作。",
     "NOT_FOUND": "您访问的页面或对象不存在，或不在您的辖区内。",
     "METHOD_NOT_ALLOWED": "不支持该请求方法。",
     "VALIDATION_ERROR": "请求参数不正确，请检查后重试。",
@@ -170,6 +170,10 @@ def install_api_handlers(api) -> None:
     def on_validation(request, exc: ValidationError):
         return json_error("VALIDATION_ERROR", _message("VALIDATION_ERROR"), 422, detail=exc.errors)
 
+    def on_invalid(request, exc: DjangoValidationError):
+        # a service's coded refusal of the input (core.refusals.invalid): its code and Chinese message
+        return json_error(code_of(exc), "；".join(exc.messages), 400)
+
     def on_denied(request, exc: PermissionDenied):
         return json_error("FORBIDDEN", str(exc) or _message("FORBIDDEN"), 403)
 
@@ -190,6 +194,7 @@ def install_api_handlers(api) -> None:
     api.add_exception_handler(Refusal, on_refusal)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(ValidationError, on_validation)
+    api.add_exception_handler(DjangoValidationError, on_invalid)
     api.add_exception_handler(PermissionDenied, on_denied)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(RawPostDataException, on_raw_body)

@@ -15,20 +15,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
 
-from yikatong.core.refusals import Refusal
+from yikatong.core.refusals import Forbidden
 
-from . import errors  # noqa: F401  (registers FORBIDDEN's message)
-
-
-class Forbidden(Refusal, PermissionDenied):
-    """The role or the jurisdiction does not allow this page or action (403, code FORBIDDEN unless given)."""
-
-    default_code = "FORBIDDEN"
-
-    def __init__(self, code: str = "FORBIDDEN", message: str | None = None, **params):
-        super().__init__(code, message, **params)
+__all__ = ["Forbidden", "requires", "requires_roles"]
 
 
 def requires(allowed, code: str = "FORBIDDEN"):
