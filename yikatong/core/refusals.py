@@ -11,18 +11,29 @@ default code.
 from __future__ import annotations
 
 import string
+import sys
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 _MESSAGES: dict[str, str] = {}
+_OWNERS: dict[str, str] = {}  # code -> the module that registered it (its app owns the code)
 
 
 def register_messages(messages: dict[str, str]) -> None:
     """Add an app's catalogue of code -> Chinese message template. A code is registered once."""
+    owner = sys._getframe(1).f_globals.get("__name__", "")
     for code, template in messages.items():
+        if not is_code(code):
+            raise ValueError(f"refusal code {code!r} is not UPPER_SNAKE")
         if code in _MESSAGES and _MESSAGES[code] != template:
             raise ValueError(f"refusal code {code} registered twice with different messages")
         _MESSAGES[code] = template
+        _OWNERS.setdefault(code, owner)
+
+
+def catalogue() -> dict[str, tuple[str, str]]:
+    """Every registered code -> (registering module, Chinese message template), sorted by code."""
+    return {code: (_OWNERS.get(code, ""), _MESSAGES[code]) for code in sorted(_MESSAGES)}
 
 
 def message_for(code: str, **params) -> str:
