@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from yikatong.core.crypto import Vault
 from yikatong.core.identifiers import (
@@ -25,7 +26,9 @@ from .choices import (
     PERSON_STATUS_WORDS,
     AccountKind,
 )
-from .villages import VillageResolver
+
+if TYPE_CHECKING:  # an annotation only: the column list stays importable without Django set up
+    from .villages import VillageResolver  # (benchmarks/bench_registry.py generates rows from it)
 
 NAME, ID, TOWN, VILLAGE = "姓名", "身份证号码", "乡镇(街道)", "村(社区)"
 HOUSEHOLD, RELATION, PHONE, STATUS, STATUS_DATE = "户号", "与户主关系", "联系电话", "人员状态", "状态日期"
