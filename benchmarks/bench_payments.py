@@ -22,6 +22,7 @@ Target: send and ingest each at most 3x their baseline; peak RSS under 1 GB.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -46,7 +47,10 @@ def _peak_rss_mb() -> float:
 
 
 def _id_number(i: int) -> str:
-    body = f"141024{1940 + i % 60}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"[:17]
+    """A valid ID number, distinct for every i below 10 million (a birth date per thousand, the
+    sequence within it): the duplicate-payment guard rightly refuses a batch that pays one person twice."""
+    born = dt.date(1940, 1, 1) + dt.timedelta(days=i // 1000)
+    body = f"141024{born:%Y%m%d}{i % 1000:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
     return body + check
