@@ -24,7 +24,7 @@ def _validate_content(actor, catalogue, kind, code, spec):
     existing = catalogue.policies.filter(code=code).first() if code else None
     if kind in (ChangeKind.CHANGE, ChangeKind.RETIRE):
         if existing is None:
-            raise invalid("CHANGE_POLICY_NOT_FOUND", code=code)
+            raise invalid("CHANGE_POLICY_NOT_FOUND", policy_code=code)
         if existing.department_id != actor.organization_id:
             raise Forbidden("CHANGE_NOT_OWN_POLICY")
     if kind in (ChangeKind.ADD, ChangeKind.CHANGE):
@@ -35,7 +35,7 @@ def _validate_content(actor, catalogue, kind, code, spec):
         validate_spec(spec, region_code=catalogue.region_id)
     if kind == ChangeKind.ADD:
         if existing is not None or code_taken_in_chain(code, catalogue.region_id, catalogue.year):
-            raise invalid("CHANGE_CODE_TAKEN", code=code)
+            raise invalid("CHANGE_CODE_TAKEN", policy_code=code)
     if kind == ChangeKind.CHANGE and spec.code != code:
         raise invalid("CHANGE_CODE_IMMUTABLE")
     return existing
@@ -60,7 +60,7 @@ def file_change_request(
         raise invalid("CHANGE_ATTACHMENT_TOO_LARGE", mb=limit_for("change") // (1024 * 1024))
     existing = _validate_content(actor, catalogue, kind, code, spec)
     if pending_change_for(catalogue.region_id, catalogue.year, code):
-        raise invalid("CHANGE_ALREADY_PENDING", code=code)
+        raise invalid("CHANGE_ALREADY_PENDING", policy_code=code)
     steps = chain_for(current_profile(), catalogue.region.level)
     if not steps:
         raise invalid("CHANGE_CHAIN_MISSING")
@@ -129,9 +129,9 @@ def _publish_next_version(request: PolicyChangeRequest, actor) -> PolicyCatalogu
         raise invalid("CHANGE_CATALOGUE_NOT_PUBLISHED")
     existing = current.policies.filter(code=request.policy_code).first()
     if request.kind == ChangeKind.ADD and existing is not None:
-        raise invalid("CHANGE_ADD_CODE_EXISTS", code=request.policy_code)
+        raise invalid("CHANGE_ADD_CODE_EXISTS", policy_code=request.policy_code)
     if request.kind != ChangeKind.ADD and existing is None:
-        raise invalid("CHANGE_POLICY_GONE", code=request.policy_code, kind=request.get_kind_display())
+        raise invalid("CHANGE_POLICY_GONE", policy_code=request.policy_code, kind=request.get_kind_display())
     today = timezone.localdate()
     if not PolicyCatalogue.objects.filter(pk=current.pk, state=CatalogueState.PUBLISHED).update(
         state=CatalogueState.SUPERSEDED, superseded_on=today

@@ -19,9 +19,9 @@ def _check(actor, catalogue: PolicyCatalogue, spec: PolicySpec, *, exclude_pk=No
         raise Forbidden("POLICY_EDIT_NOT_ALLOWED")
     validate_spec(spec, region_code=catalogue.region_id)
     if catalogue.policies.filter(code=spec.code).exclude(pk=exclude_pk).exists():
-        raise invalid("POLICY_CODE_IN_CATALOGUE", code=spec.code)
+        raise invalid("POLICY_CODE_IN_CATALOGUE", policy_code=spec.code)
     if code_taken_in_chain(spec.code, catalogue.region_id, catalogue.year):
-        raise invalid("POLICY_CODE_TAKEN", code=spec.code)
+        raise invalid("POLICY_CODE_TAKEN", policy_code=spec.code)
 
 
 @transaction.atomic
