@@ -25,7 +25,9 @@ class PasswordChangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
-            raise invalid("PASSWORD_CONFIRM_MISMATCH")
+            refusal = invalid("PASSWORD_CONFIRM_MISMATCH")
+            self.refusal_code = refusal.code  # shown as data-code, as the view does for a service refusal
+            raise refusal
         return data
 
 
