@@ -1,6 +1,9 @@
 from django import forms
 from django.conf import settings
 
+from yikatong.core.refusals import invalid
+
+from . import errors  # noqa: F401  (registers the refusal messages)
 from .models import TokenScope
 from .passwords import help_text
 
@@ -22,7 +25,9 @@ class PasswordChangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
-            raise forms.ValidationError("两次输入的新密码不一致")
+            refusal = invalid("PASSWORD_CONFIRM_MISMATCH")
+            self.refusal_code = refusal.code  # shown as data-code, as the view does for a service refusal
+            raise refusal
         return data
 
 

@@ -1,12 +1,13 @@
 """Writes on users, roles, organizations and tokens. One transaction, one audit event each (a password
 change, reset or deactivation that also revokes API tokens adds one `accounts.token_revoke.auto` event)."""
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from yikatong.audit.services import record
 from yikatong.core import crypto
+from yikatong.core.refusals import Forbidden
 
+from . import errors  # noqa: F401  (registers the refusal messages)
 from . import lockout, tokens, totp
 from .models import Organization, RoleGrant, TokenRevocation, User
 from .passwords import check_new_password
@@ -42,10 +43,10 @@ def record_logout(*, user: User) -> None:
 
 def _check_admin_scope(actor: User, organization: Organization) -> None:
     if not actor.has_role(Role.SYSADMIN):
-        raise PermissionDenied("只有系统管理员可以管理用户")
+        raise Forbidden("USER_ADMIN_ONLY")
     prefix = actor.scope_prefix
     if prefix is None or not organization.region_id.startswith(prefix):
-        raise PermissionDenied("不能管理本辖区以外的单位和用户")
+        raise Forbidden("USER_ORG_NOT_IN_SCOPE")
 
 
 @transaction.atomic

@@ -4,9 +4,11 @@ from django.utils import timezone
 
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.core.money import Money, MoneyError
+from yikatong.core.refusals import invalid
 from yikatong.policies.forms import BootstrapMixin
 from yikatong.regions.models import Region
 
+from . import errors  # noqa: F401  (registers the refusal messages)
 from .models import SOURCE_FIELDS, IssuingLevel
 
 
@@ -15,9 +17,9 @@ def yuan_to_fen(text: str, label: str, *, allow_zero: bool = True) -> int:
     try:
         fen = Money.parse(text).fen
     except (MoneyError, TypeError) as exc:
-        raise forms.ValidationError(f"{label}：{exc}") from None
+        raise invalid("FUND_AMOUNT_UNREADABLE", label=label, reason=exc) from None
     if fen < 0 or (fen == 0 and not allow_zero):
-        raise forms.ValidationError(f"{label}必须大于0")
+        raise invalid("FUND_AMOUNT_NOT_POSITIVE", label=label)
     return fen
 
 
@@ -55,7 +57,7 @@ class QuotaForm(BootstrapMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error(key, exc)
         if not self.errors and sum(self.amounts_fen.values()) == 0:
-            raise forms.ValidationError("指标金额必须大于0，请至少填写一项资金来源")
+            raise invalid("QUOTA_AMOUNT_EMPTY")
         return data
 
 
@@ -82,9 +84,9 @@ class AllocationForm(BootstrapMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("amount", exc)
         if not data.get("target_region") and not data.get("target_org"):
-            raise forms.ValidationError("请选择下达的区划或部门")
+            raise invalid("ALLOCATION_TARGET_MISSING")
         if data.get("target_region") and data.get("target_org"):
-            raise forms.ValidationError("区划和部门只能选一个")
+            raise invalid("ALLOCATION_TARGET_BOTH")
         return data
 
 

@@ -7,7 +7,9 @@ from django import forms
 
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.core.money import Money, MoneyError
+from yikatong.core.refusals import invalid
 
+from . import errors  # noqa: F401  (registers the refusal messages)
 from .choices import FUND_SOURCES, Carrier, Disburser, Frequency, Line, TargetGroup, Unit
 from .models import ChangeKind
 from .spec import BasisSpec, PolicySpec, TierSpec, percent
@@ -32,9 +34,9 @@ def _yuan(text: str, what: str) -> int:
     try:
         fen = Money.parse(text).fen
     except (MoneyError, TypeError) as exc:
-        raise forms.ValidationError(f"{what}：{exc}") from None
+        raise invalid("POLICY_AMOUNT_UNREADABLE", what=what, reason=exc) from None
     if fen < 0:
-        raise forms.ValidationError(f"{what}不能为负数")
+        raise invalid("POLICY_AMOUNT_NEGATIVE", what=what)
     return fen
 
 
@@ -43,7 +45,7 @@ def _opt_int(text: str, what: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise forms.ValidationError(f"{what}“{text}”应为整数")
+        raise invalid("POLICY_INTEGER_INVALID", what=what, text=text)
     return int(text)
 
 
@@ -106,9 +108,9 @@ class PolicyForm(BootstrapMixin, forms.Form):
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise forms.ValidationError(f"{self.fields[name].label}“{text}”不是数字") from None
+            raise invalid("POLICY_SHARE_NOT_NUMBER", label=self.fields[name].label, text=text) from None
         if value < 0 or value != value.quantize(Decimal("0.01")):
-            raise forms.ValidationError(f"{self.fields[name].label}最多两位小数且不能为负")
+            raise invalid("POLICY_SHARE_PRECISION", label=self.fields[name].label)
         return int(value * 100)
 
     def _tiers(self) -> tuple[TierSpec, ...]:
@@ -118,7 +120,7 @@ class PolicyForm(BootstrapMixin, forms.Form):
                 continue
             parts = [p.strip() for p in line.replace("｜", "|").split("|")] + ["", ""]
             if len(parts) < 5 or not parts[2]:
-                raise forms.ValidationError(f"分档标准第{n}行格式不对：{TIER_HELP}")
+                raise invalid("POLICY_TIER_LINE_FORMAT", line=n, help=TIER_HELP)
             what = f"分档标准第{n}行"
             tiers.append(TierSpec(parts[0], parts[1], _yuan(parts[2], what + "金额"),
                                   _opt_int(parts[3], what + "年龄下限"), _opt_int(parts[4], what + "年龄上限")))
@@ -131,11 +133,11 @@ class PolicyForm(BootstrapMixin, forms.Form):
                 continue
             parts = [p.strip() for p in line.replace("｜", "|").split("|")] + [""]
             if len(parts) < 3 or not parts[0] or not parts[1]:
-                raise forms.ValidationError(f"政策依据第{n}行格式不对：{BASIS_HELP}")
+                raise invalid("POLICY_BASIS_LINE_FORMAT", line=n, help=BASIS_HELP)
             try:
                 issued = datetime.date.fromisoformat(parts[2]) if parts[2] else None
             except ValueError:
-                raise forms.ValidationError(f"政策依据第{n}行的日期“{parts[2]}”应写成 2025-06-30") from None
+                raise invalid("POLICY_BASIS_DATE_INVALID", line=n, date=parts[2]) from None
             docs.append(BasisSpec(parts[0], parts[1], issued))
         return tuple(docs)
 

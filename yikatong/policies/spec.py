@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.core.money import Money
+from yikatong.core.refusals import invalid
 
+from . import errors  # noqa: F401  (registers the refusal messages)
 from .choices import FULL_SHARE_BP, FUND_SOURCES, Carrier, Disburser, Frequency, Line, TargetGroup, Unit
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,29}$")
@@ -119,61 +121,61 @@ def _is_int(value) -> bool:
 
 
 def validate_spec(spec: PolicySpec, *, region_code: str) -> None:
-    """Raise ValidationError listing every problem, in Chinese."""
-    errors: list[str] = []
+    """Raise ValidationError listing every problem, each with its code and Chinese message."""
+    problems: list[ValidationError] = []
     if not _CODE.match(spec.code):
-        errors.append(f"统一代码“{spec.code}”格式不对：只能使用大写字母、数字和短横线，2至30位")
+        problems.append(invalid("POLICY_CODE_FORMAT", policy_code=spec.code))
     if not spec.name.strip():
-        errors.append("政策名称不能为空")
+        problems.append(invalid("POLICY_NAME_REQUIRED"))
     dept = Organization.objects.filter(pk=spec.department_id).select_related("region").first()
     if dept is None or dept.kind != OrgKind.LINE_DEPARTMENT:
-        errors.append("主管部门必须是业务主管部门")
+        problems.append(invalid("POLICY_DEPARTMENT_NOT_LINE"))
     elif dept.region_id != region_code:
-        errors.append(f"主管部门“{dept.name}”不属于本清单所在区划")
+        problems.append(invalid("POLICY_DEPARTMENT_OTHER_REGION", department=dept.name))
     for value, choices, label in (
         (spec.line, Line, "业务条线"), (spec.target_group, TargetGroup, "补贴对象类别"), (spec.frequency, Frequency, "发放频次"),
         (spec.unit, Unit, "计量单位"), (spec.disburser, Disburser, "发放单位"), (spec.carrier, Carrier, "发放载体"),
     ):
         if value not in choices.values:
-            errors.append(f"{label}“{value}”无效")
-    errors += _standard_errors(spec)
+            problems.append(invalid("POLICY_CHOICE_INVALID", label=label, value=value))
+    problems += _standard_errors(spec)
     shares = [getattr(spec, name) for name, _ in FUND_SOURCES]
     if not all(_is_int(s) and s >= 0 for s in shares):
-        errors.append("资金来源分担比例必须是不小于0的数")
+        problems.append(invalid("POLICY_SHARES_INVALID"))
     elif sum(shares) != FULL_SHARE_BP:
-        errors.append(f"资金来源分担比例合计应为100%，现为{percent(sum(shares))}%")
-    errors += _age_errors(spec.age_min, spec.age_max, "年龄条件")
+        problems.append(invalid("POLICY_SHARES_NOT_FULL", total=percent(sum(shares))))
+    problems += _age_errors(spec.age_min, spec.age_max, "年龄条件")
     if spec.code in spec.exclusive_codes:
-        errors.append("互斥政策不能包含本政策自己")
+        problems.append(invalid("POLICY_EXCLUSIVE_SELF"))
     for b in spec.basis:
         if not b.number.strip() or not b.title.strip():
-            errors.append("政策依据须填写文号和文件名称")
-    if errors:
-        raise ValidationError(errors)
+            problems.append(invalid("POLICY_BASIS_INCOMPLETE"))
+    if problems:
+        raise problems[0] if len(problems) == 1 else ValidationError(problems)
 
 
-def _standard_errors(spec: PolicySpec) -> list[str]:
-    errors = []
+def _standard_errors(spec: PolicySpec) -> list[ValidationError]:
+    problems = []
     if spec.tiers:
         if spec.rate_fen is not None:
-            errors.append("分档标准与统一标准只能选一种")
+            problems.append(invalid("POLICY_TIERS_AND_RATE"))
         keys = [t.key for t in spec.tiers]
         if len(set(keys)) != len(keys):
-            errors.append("分档代码不能重复")
+            problems.append(invalid("POLICY_TIER_KEYS_DUPLICATE"))
         for t in spec.tiers:
             if not t.key.strip() or not t.label.strip():
-                errors.append("每一档都要有代码和名称")
+                problems.append(invalid("POLICY_TIER_INCOMPLETE"))
             if not _is_int(t.rate_fen) or t.rate_fen < 0:
-                errors.append(f"档次“{t.label}”的标准必须是不小于0的金额")
-            errors += _age_errors(t.age_min, t.age_max, f"档次“{t.label}”的年龄段")
+                problems.append(invalid("POLICY_TIER_RATE_INVALID", tier=t.label))
+            problems += _age_errors(t.age_min, t.age_max, f"档次“{t.label}”的年龄段")
     elif not _is_int(spec.rate_fen) or spec.rate_fen < 0:
-        errors.append("请填写补贴标准（元），或填写分档标准")
-    return errors
+        problems.append(invalid("POLICY_RATE_REQUIRED"))
+    return problems
 
 
-def _age_errors(low, high, label) -> list[str]:
+def _age_errors(low, high, label) -> list[ValidationError]:
     if low is not None and high is not None and low > high:
-        return [f"{label}下限不能大于上限"]
+        return [invalid("POLICY_AGE_RANGE_INVALID", label=label)]
     return []
 
 

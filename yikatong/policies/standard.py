@@ -5,11 +5,11 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
 from yikatong.core.identifiers import IdentifierError, parse_id_number
 from yikatong.core.money import Money
+from yikatong.core.refusals import invalid
 
+from . import errors  # noqa: F401  (registers the refusal messages)
 from .choices import Frequency
 from .models import Policy, PolicyTier
 
@@ -25,7 +25,7 @@ def period_year(period: str) -> int:
     """The year of a period "2026-11", "2026Q4" or "2026"."""
     match = _ANY_PERIOD.match(str(period).strip())
     if not match:
-        raise ValidationError(f"发放期间“{period}”格式不对，应为 2026-11、2026Q4 或 2026")
+        raise invalid("PERIOD_FORMAT_INVALID", period=period)
     return int(match.group(1))
 
 
@@ -36,7 +36,8 @@ def check_period(policy: Policy, period: str) -> None:
     pattern = _PERIOD.get(policy.frequency)
     if pattern is not None and not pattern.match(period.strip()):
         example = {"monthly": "2026-11", "quarterly": "2026Q4", "yearly": "2026"}[policy.frequency]
-        raise ValidationError(f"“{policy.name}”{policy.get_frequency_display()}发放，发放期间应写成 {example}，而不是“{period}”")
+        raise invalid("PERIOD_FREQUENCY_MISMATCH", policy=policy.name, frequency=policy.get_frequency_display(),
+                      example=example, period=period)
 
 
 def _tier(policy: Policy, key: str) -> PolicyTier:
@@ -44,7 +45,7 @@ def _tier(policy: Policy, key: str) -> PolicyTier:
         if tier.key == key or tier.label == key:
             return tier
     names = "、".join(t.label for t in policy.tiers.all())
-    raise ValidationError(f"“{policy.name}”没有“{key}”这一档（可选：{names}）")
+    raise invalid("TIER_UNKNOWN", policy=policy.name, tier=key, names=names)
 
 
 def standard_amount_fen(policy: Policy, *, quantity: Decimal | int = 1, tier: str | None = None) -> int:
@@ -53,10 +54,10 @@ def standard_amount_fen(policy: Policy, *, quantity: Decimal | int = 1, tier: st
     if isinstance(quantity, (float, bool)) or not isinstance(quantity, (int, Decimal)):
         raise TypeError("数量必须是 Decimal 或整数")
     if quantity < 0:
-        raise ValidationError(f"数量不能为负数（{quantity}）")
+        raise invalid("QUANTITY_NEGATIVE", quantity=quantity)
     if policy.is_tiered:
         if not tier:
-            raise ValidationError(f"“{policy.name}”按{policy.tier_basis or '档次'}分档发放，请指明档次")
+            raise invalid("TIER_REQUIRED", policy=policy.name, basis=policy.tier_basis or "档次")
         rate = _tier(policy, tier).rate_fen
     else:
         rate = policy.rate_fen

@@ -1,7 +1,6 @@
 """Writes of supervision: the follow-up of a clue by the supervisor (start investigation, notes,
 conclusion) and the audited downloads of case files and evidence. Keyword-only, explicit actor,
 one transaction, one audit event each. The clue itself is opened by checks.services.dispose."""
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,7 +8,9 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.rosters import scope
 from yikatong.audit.services import record
+from yikatong.core.refusals import Forbidden, invalid
 
+from . import errors  # noqa: F401  (registers the refusal messages)
 from .models import Clue, ClueEntry, ClueState, Conclusion, EntryKind
 
 FOLLOW_UP_ROLES = frozenset({Role.SUPERVISOR})
@@ -24,12 +25,12 @@ TRANSITIONS = {
 def _locked(actor, clue_id: int) -> Clue:
     clue = Clue.objects.select_for_update(of=("self",)).select_related("finding__batch").get(pk=clue_id)
     if not actor.has_role(*FOLLOW_UP_ROLES):
-        raise PermissionDenied("只有审计/纪检/监管人员可以跟进线索")
+        raise Forbidden("CLUE_FOLLOW_UP_ROLE")
     # scope through the finding's batch (rosters.scope); supervisors read batches, follow up clues
     if not region_in_scope(actor, clue.region_id) or (
             clue.finding.batch is not None
             and scope.refusal(actor, clue.finding.batch, FOLLOW_UP_ROLES, write=False) is not None):
-        raise PermissionDenied(f"线索 {clue.case_no} 不在您的辖区内")
+        raise Forbidden("CLUE_NOT_IN_SCOPE", case_no=clue.case_no)
     return clue
 
 
@@ -39,7 +40,8 @@ def _follow(*, actor, clue_id: int, kind: str, text: str, **changes) -> Clue:
         clue = _locked(actor, clue_id)
         sources, target = TRANSITIONS[kind]
         if clue.state not in sources:
-            raise ValidationError(f"线索 {clue.case_no} 当前为“{clue.get_state_display()}”，不能{EntryKind(kind).label}")
+            raise invalid("CLUE_STATE_NOT_ALLOWED", case_no=clue.case_no, state=clue.get_state_display(),
+                          action=EntryKind(kind).label)
         before = {"state": clue.state}
         now = timezone.now()
         if target:
@@ -64,16 +66,16 @@ def start_investigation(*, actor, clue_id: int, text: str = "") -> Clue:
 def add_note(*, actor, clue_id: int, text: str) -> Clue:
     """A follow-up entry (who / when / what) while the clue is open."""
     if not (text or "").strip():
-        raise ValidationError("跟进记录不能为空")
+        raise invalid("CLUE_NOTE_EMPTY")
     return _follow(actor=actor, clue_id=clue_id, kind=EntryKind.NOTE, text=text)
 
 
 def conclude(*, actor, clue_id: int, conclusion: str, text: str) -> Clue:
     """核查中 → 已办结 with a conclusion: 属实 / 不属实, and its explanation."""
     if conclusion not in Conclusion.values:
-        raise ValidationError("核查结论只能是“属实”或“不属实”")
+        raise invalid("CLUE_CONCLUSION_INVALID")
     if not (text or "").strip():
-        raise ValidationError("办结必须填写结论说明")
+        raise invalid("CLUE_CONCLUSION_TEXT_REQUIRED")
     return _follow(actor=actor, clue_id=clue_id, kind=EntryKind.CONCLUDE, text=text, conclusion=conclusion,
                    conclusion_text=text.strip(), concluded_by=actor, concluded_at=timezone.now())
 
@@ -97,7 +99,7 @@ def download_evidence(*, actor, evidence_id: int):
 
     with transaction.atomic():
         if not actor.has_role(*FOLLOW_UP_ROLES):
-            raise PermissionDenied("只有审计/纪检/监管人员可以下载处置依据")
+            raise Forbidden("EVIDENCE_DOWNLOAD_ROLE")
         qs = scope.scoped(FindingEvidence.objects.select_related("finding"), actor, "finding__batch__",
                           roles=FOLLOW_UP_ROLES)
         item = qs.exclude(filename="").get(pk=evidence_id)

@@ -63,6 +63,8 @@ def test_password_change_requires_old_password_and_validates_new(client, make_us
     assert 'data-code="PASSWORD_OLD_WRONG"' in resp.content.decode()
     resp = client.post(url, {"old_password": PASSWORD, "new_password": "1234567890", "new_password2": "1234567890"})
     assert 'data-code="PASSWORD_REJECTED"' in resp.content.decode()
+    resp = client.post(url, {"old_password": PASSWORD, "new_password": "Brand-new-99", "new_password2": "Brand-new-98"})
+    assert 'data-code="PASSWORD_CONFIRM_MISMATCH"' in resp.content.decode()
     assert User.objects.get(username="op").check_password(PASSWORD)
     resp = client.post(url, {"old_password": PASSWORD, "new_password": "Brand-new-99", "new_password2": "Brand-new-99"})
     assert resp.status_code == 302

@@ -1,14 +1,15 @@
 """Allocating a quota downward (分配), passing it down (下达) and cancelling a planned allocation."""
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from yikatong.accounts.models import OrgKind
 from yikatong.audit.services import record
 from yikatong.core.profiles import current_profile
+from yikatong.core.refusals import Forbidden, invalid
 
+from .. import errors  # noqa: F401  (registers the refusal messages)
 from ..deadlines import allocation_deadline
 from ..models import SOURCE_FIELDS, AllocationState, FundAllocation, FundQuota, IssuingLevel, MovementKind
 from ..permissions import manages
@@ -24,16 +25,16 @@ def allocate(
     """Earmark part of the quota for a lower region or a department of this level. The deadline
     comes from the local profile; `deadline` is only used where the profile sets none."""
     if not manages(actor, quota.region_id):
-        raise PermissionDenied("只有指标所在地财政部门业务科室可以分配指标")
+        raise Forbidden("ALLOCATE_NOT_MANAGER")
     check_amount(amount_fen)
     if (target_region is None) == (target_org is None):
-        raise ValidationError("请选择下达的区划或部门（二选一）")
+        raise invalid("ALLOCATION_TARGET_ONE_OF")
     if target_region is not None and (
         target_region.code == quota.region_id or not target_region.code.startswith(quota.region.prefix)
     ):
-        raise ValidationError(f"“{target_region.name}”不是“{quota.region.name}”的下级区划")
+        raise invalid("ALLOCATION_REGION_NOT_BELOW", target=target_region.name, region=quota.region.name)
     if target_org is not None and (target_org.kind != OrgKind.LINE_DEPARTMENT or target_org.region_id != quota.region_id):
-        raise ValidationError("只能下达给本级业务主管部门")
+        raise invalid("ALLOCATION_ORG_NOT_LINE_DEPARTMENT")
     profile_deadline = allocation_deadline(quota, current_profile())
     allocation = FundAllocation.objects.create(
         quota=quota, target_region=target_region, target_org=target_org, amount_fen=amount_fen,
@@ -65,14 +66,14 @@ def issue_allocation(*, actor, allocation: FundAllocation, doc_number: str, issu
     )
     quota = allocation.quota
     if not manages(actor, quota.region_id):
-        raise PermissionDenied("只有指标所在地财政部门业务科室可以下达指标")
+        raise Forbidden("ALLOCATION_ISSUE_NOT_MANAGER")
     if not doc_number.strip():
-        raise ValidationError("请填写下达文号")
+        raise invalid("ALLOCATION_DOC_NUMBER_REQUIRED")
     issued_on = issued_on or timezone.localdate()
     if not FundAllocation.objects.filter(pk=allocation.pk, state=AllocationState.PLANNED).update(
         state=AllocationState.ISSUED, doc_number=doc_number.strip(), issued_on=issued_on, issued_by=actor
     ):
-        raise ValidationError("该分配已下达或已撤销")
+        raise invalid("ALLOCATION_NOT_PLANNED")
     region = allocation.target_region or quota.region
     child = FundQuota.objects.create(
         region=region, holder=allocation.target_org, doc_number=doc_number.strip(), title=quota.title,
@@ -93,13 +94,13 @@ def cancel_allocation(*, actor, allocation: FundAllocation, reason: str) -> Fund
     """Cancel a planned (not yet issued) allocation; its amount returns to the quota balance."""
     allocation = FundAllocation.objects.select_for_update().select_related("quota").get(pk=allocation.pk)
     if not manages(actor, allocation.quota.region_id):
-        raise PermissionDenied("只有指标所在地财政部门业务科室可以撤销分配")
+        raise Forbidden("ALLOCATION_CANCEL_NOT_MANAGER")
     if not reason.strip():
-        raise ValidationError("请填写撤销理由")
+        raise invalid("ALLOCATION_CANCEL_REASON_REQUIRED")
     if not FundAllocation.objects.filter(pk=allocation.pk, state=AllocationState.PLANNED).update(
         state=AllocationState.CANCELLED, cancel_reason=reason.strip()
     ):
-        raise ValidationError("只有待下达的分配可以撤销")
+        raise invalid("ALLOCATION_CANCEL_NOT_PLANNED")
     give_back(allocation.quota, "allocated_fen", allocation.amount_fen, ref=f"allocation:{allocation.pk}", actor=actor,
               kind=MovementKind.DEALLOCATE)
     record(actor=actor, action="funds.allocation_cancel", obj=allocation,

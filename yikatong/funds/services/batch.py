@@ -4,12 +4,13 @@ A batch of a township may draw on quotas of its township and its county, for its
 year, held by nobody or by the batch's department. The money is committed across them in order
 (department quotas first, then the deepest region), all or nothing, under one reference.
 """
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yikatong.audit.services import record
 from yikatong.core.money import Money
+from yikatong.core.refusals import invalid
 
+from .. import errors  # noqa: F401  (registers the refusal messages)
 from ..models import FundCommitment
 from ..selectors import quotas_for_batch
 from .ledger import check_amount, commit_part, settle_part
@@ -28,7 +29,7 @@ def commit_for_batch(*, actor, batch, amount_fen: int | None = None, ref: str | 
     existing = list(FundCommitment.objects.filter(ref=ref).select_related("quota").order_by("pk"))
     if existing:
         if sum(c.committed_fen for c in existing) != amount_fen:
-            raise ValidationError(f"业务编号 {ref} 已占用指标，金额与本次不一致")
+            raise invalid("REF_AMOUNT_MISMATCH", ref=ref)
         return existing
     # Lock the candidate quotas in a fixed order so two batches never deadlock.
     quotas = list(quotas_for_batch(batch).select_for_update())
@@ -42,9 +43,8 @@ def commit_for_batch(*, actor, batch, amount_fen: int | None = None, ref: str | 
         if remaining == 0:
             break
     if remaining:
-        raise ValidationError(
-            f"资金指标余额不足：批次 {batch.code} 需要 {Money(amount_fen)}，可用 {Money(amount_fen - remaining)}"
-        )
+        raise invalid("BATCH_QUOTA_INSUFFICIENT", batch=batch.code, needed=str(Money(amount_fen)),
+                      available=str(Money(amount_fen - remaining)))
     record(actor=actor, action="funds.commit_batch", obj=batch, object_type="rosters.batch",
            after={"ref": ref, "amount_fen": amount_fen, "quotas": [c.quota_id for c in parts]})
     return parts
@@ -53,11 +53,11 @@ def commit_for_batch(*, actor, batch, amount_fen: int | None = None, ref: str | 
 def _settle_ref(actor, ref: str, amount_fen: int | None, *, paid: bool) -> int:
     commitments = list(FundCommitment.objects.select_for_update().select_related("quota").filter(ref=ref).order_by("pk"))
     if not commitments:
-        raise ValidationError(f"没有业务编号为 {ref} 的指标占用")
+        raise invalid("REF_NOT_COMMITTED", ref=ref)
     outstanding = sum(c.outstanding_fen for c in commitments)
     amount_fen = outstanding if amount_fen is None else check_amount(amount_fen)
     if amount_fen > outstanding:
-        raise ValidationError(f"业务编号 {ref} 未结金额 {Money(outstanding)}，不足 {Money(amount_fen)}")
+        raise invalid("REF_OUTSTANDING_SHORT", ref=ref, outstanding=str(Money(outstanding)), amount=str(Money(amount_fen)))
     remaining = amount_fen
     for c in commitments:
         take = min(c.outstanding_fen, remaining)

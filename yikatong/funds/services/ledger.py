@@ -4,13 +4,14 @@ overspend (PostgreSQL re-evaluates the condition after the row lock; SQLite seri
 
 The private helpers write no audit event; each public service records exactly one.
 """
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from yikatong.audit.services import record
 from yikatong.core.money import Money
+from yikatong.core.refusals import invalid
 
+from .. import errors  # noqa: F401  (registers the refusal messages)
 from ..models import FundCommitment, FundMovement, FundQuota, MovementKind
 
 _DRAWN = F("allocated_fen") + F("committed_fen") + F("paid_fen")
@@ -18,7 +19,7 @@ _DRAWN = F("allocated_fen") + F("committed_fen") + F("paid_fen")
 
 def check_amount(amount_fen) -> int:
     if type(amount_fen) is not int or amount_fen <= 0:
-        raise ValidationError(f"金额必须是大于0的整数分（收到 {amount_fen!r}）")
+        raise invalid("FUND_AMOUNT_INVALID", amount=repr(amount_fen))
     return amount_fen
 
 
@@ -29,9 +30,8 @@ def draw(quota: FundQuota, field: str, amount_fen: int, *, ref: str, actor, kind
     )
     if not updated:
         fresh = FundQuota.objects.get(pk=quota.pk)
-        raise ValidationError(
-            f"指标余额不足：{fresh.doc_number} 可用余额 {Money(fresh.balance_fen)}，本次需要 {Money(amount_fen)}"
-        )
+        raise invalid("QUOTA_BALANCE_INSUFFICIENT", quota=fresh.doc_number, balance=str(Money(fresh.balance_fen)),
+                      amount=str(Money(amount_fen)))
     FundMovement.objects.create(quota=quota, kind=kind, amount_fen=amount_fen, ref=ref, actor=_user(actor))
 
 
@@ -41,7 +41,7 @@ def give_back(quota: FundQuota, field: str, amount_fen: int, *, ref: str, actor,
     if to_field:
         changes[to_field] = F(to_field) + amount_fen
     if not FundQuota.objects.filter(pk=quota.pk, **{f"{field}__gte": amount_fen}).update(**changes):
-        raise ValidationError(f"指标 {quota.doc_number} 的变动金额超过了已记录的数额")
+        raise invalid("QUOTA_GIVE_BACK_EXCEEDS", quota=quota.doc_number)
     FundMovement.objects.create(quota=quota, kind=kind, amount_fen=amount_fen, ref=ref, actor=_user(actor))
 
 
@@ -54,7 +54,8 @@ def commit_part(quota: FundQuota, amount_fen: int, ref: str, actor) -> FundCommi
     if existing is not None:
         if existing.committed_fen == amount_fen:
             return existing  # a retried task: nothing more to do
-        raise ValidationError(f"业务编号 {ref} 已在指标 {quota.doc_number} 上占用 {Money(existing.committed_fen)}，金额不一致")
+        raise invalid("COMMITMENT_AMOUNT_MISMATCH", ref=ref, quota=quota.doc_number,
+                      committed=str(Money(existing.committed_fen)))
     draw(quota, "committed_fen", amount_fen, ref=ref, actor=actor, kind=MovementKind.COMMIT)
     return FundCommitment.objects.create(quota=quota, ref=ref, committed_fen=amount_fen, outstanding_fen=amount_fen)
 
@@ -65,7 +66,7 @@ def settle_part(commitment: FundCommitment, amount_fen: int, actor, *, paid: boo
     if not FundCommitment.objects.filter(pk=commitment.pk, outstanding_fen__gte=amount_fen).update(
         outstanding_fen=F("outstanding_fen") - amount_fen, **{column: F(column) + amount_fen}
     ):
-        raise ValidationError(f"业务编号 {commitment.ref} 的未结金额不足 {Money(amount_fen)}")
+        raise invalid("COMMITMENT_OUTSTANDING_SHORT", ref=commitment.ref, amount=str(Money(amount_fen)))
     give_back(commitment.quota, "committed_fen", amount_fen, ref=commitment.ref, actor=actor,
               kind=MovementKind.PAY if paid else MovementKind.RELEASE, to_field="paid_fen" if paid else None)
 
@@ -73,7 +74,7 @@ def settle_part(commitment: FundCommitment, amount_fen: int, actor, *, paid: boo
 def _commitment(quota: FundQuota, ref: str) -> FundCommitment:
     commitment = FundCommitment.objects.select_for_update().select_related("quota").filter(quota=quota, ref=ref).first()
     if commitment is None:
-        raise ValidationError(f"指标 {quota.doc_number} 上没有业务编号为 {ref} 的占用")
+        raise invalid("COMMITMENT_NOT_FOUND", quota=quota.doc_number, ref=ref)
     return commitment
 
 
@@ -83,7 +84,7 @@ def commit_funds(*, actor, quota: FundQuota, amount_fen: int, ref: str) -> FundC
     with the same quota, ref and amount returns the same commitment (safe to retry)."""
     check_amount(amount_fen)
     if not ref.strip():
-        raise ValidationError("请提供业务编号")
+        raise invalid("COMMITMENT_REF_REQUIRED")
     before = FundCommitment.objects.filter(quota=quota, ref=ref).exists()
     commitment = commit_part(quota, amount_fen, ref, actor)
     if not before:

@@ -30,27 +30,32 @@ def test_receive_quota_checks_role_region_and_amounts(world, policy):
         receive(world, policy, actor="mz_rev")
     with pytest.raises(PermissionDenied):
         receive(world, policy, actor="other_fin")
-    with pytest.raises(ValidationError, match="指标金额必须大于0"):
+    with pytest.raises(ValidationError) as exc:
         receive(world, policy, central=0, province=0)
-    with pytest.raises(ValidationError, match="不在本地区2026年"):
+    assert "QUOTA_AMOUNT_NOT_POSITIVE" in {e.code for e in exc.value.error_list}
+    with pytest.raises(ValidationError) as exc:
         services.receive_quota(
             actor=world.users["other_fin"], region=world.regions["other_county"], doc_number="x", issuing_level="province",
             received_on=datetime.date(2026, 3, 1), policy=policy, year=2026, amounts_fen={"central_fen": 1})
+    assert "QUOTA_POLICY_NOT_IN_CATALOGUE" in {e.code for e in exc.value.error_list}
     assert not FundQuota.objects.exists() and _events() == 0
     quota = receive(world, policy)
     assert (quota.received_fen, quota.balance_fen, _events("funds.quota_receive")) == (100000, 100000, 1)
-    with pytest.raises(ValidationError, match="请勿重复登记"):
+    with pytest.raises(ValidationError) as exc:
         receive(world, policy)
+    assert "QUOTA_DOC_DUPLICATE" in {e.code for e in exc.value.error_list}
 
 
 def test_allocation_draws_on_the_balance_and_refuses_overspending(world, policy):
     quota = receive(world, policy)
     fin = world.users["fin"]
     a1 = services.allocate(actor=fin, quota=quota, amount_fen=70000, target_region=world.regions["town1"])
-    with pytest.raises(ValidationError, match="指标余额不足"):
+    with pytest.raises(ValidationError) as exc:
         services.allocate(actor=fin, quota=quota, amount_fen=30001, target_region=world.regions["town2"])
-    with pytest.raises(ValidationError, match="不是“洪洞县”的下级区划"):
+    assert exc.value.code == "QUOTA_BALANCE_INSUFFICIENT"
+    with pytest.raises(ValidationError) as exc:
         services.allocate(actor=fin, quota=quota, amount_fen=1, target_region=world.regions["other_county"])
+    assert exc.value.code == "ALLOCATION_REGION_NOT_BELOW"
     with pytest.raises(PermissionDenied):
         services.allocate(actor=world.users["city_fin"], quota=quota, amount_fen=1, target_region=world.regions["town2"])
     quota.refresh_from_db()
@@ -58,8 +63,9 @@ def test_allocation_draws_on_the_balance_and_refuses_overspending(world, policy)
     services.cancel_allocation(actor=fin, allocation=a1, reason="乡镇人数调整")
     quota.refresh_from_db()
     assert quota.balance_fen == 100000
-    with pytest.raises(ValidationError, match="只有待下达"):
+    with pytest.raises(ValidationError) as exc:
         services.cancel_allocation(actor=fin, allocation=a1, reason="再撤一次")
+    assert exc.value.code == "ALLOCATION_CANCEL_NOT_PLANNED"
     assert list(FundMovement.objects.values_list("kind", "amount_fen")) == [("allocate", 70000), ("deallocate", 70000)]
 
 
@@ -72,8 +78,9 @@ def test_issue_creates_the_lower_quota_with_sources_split_exactly(world, policy)
     assert a.state == AllocationState.ISSUED and child.source_allocation == a
     assert child.region == world.regions["town1"] and child.received_fen == 10001
     assert child.central_fen + child.province_fen == 10001 and child.central_fen == 6667
-    with pytest.raises(ValidationError, match="已下达或已撤销"):
+    with pytest.raises(ValidationError) as exc:
         services.issue_allocation(actor=world.users["fin"], allocation=a, doc_number="again")
+    assert exc.value.code == "ALLOCATION_NOT_PLANNED"
     dept = services.allocate(actor=world.users["fin"], quota=quota, amount_fen=5000, target_org=world.orgs["mz"])
     held = services.issue_allocation(actor=world.users["fin"], allocation=dept, doc_number="洪财社〔2026〕4号")
     assert held.holder == world.orgs["mz"] and held.region == world.regions["county"]
@@ -102,13 +109,16 @@ def test_commit_pay_release_and_the_batch_helpers(world, policy):
     services.allocate(actor=fin, quota=quota, amount_fen=20000, target_region=world.regions["town2"])
     c = services.commit_funds(actor=fin, quota=quota, amount_fen=50000, ref="batch:A")
     assert services.commit_funds(actor=fin, quota=quota, amount_fen=50000, ref="batch:A") == c  # retry: no change
-    with pytest.raises(ValidationError, match="金额不一致"):
+    with pytest.raises(ValidationError) as exc:
         services.commit_funds(actor=fin, quota=quota, amount_fen=1, ref="batch:A")
-    with pytest.raises(ValidationError, match="余额不足"):
+    assert exc.value.code == "COMMITMENT_AMOUNT_MISMATCH"
+    with pytest.raises(ValidationError) as exc:
         services.commit_funds(actor=fin, quota=quota, amount_fen=30001, ref="batch:B")
+    assert exc.value.code == "QUOTA_BALANCE_INSUFFICIENT"
     services.record_paid(actor=fin, quota=quota, amount_fen=45000, ref="batch:A")
-    with pytest.raises(ValidationError, match="未结金额不足"):
+    with pytest.raises(ValidationError) as exc:
         services.record_paid(actor=fin, quota=quota, amount_fen=5001, ref="batch:A")
+    assert exc.value.code == "COMMITMENT_OUTSTANDING_SHORT"
     c = services.release_commitment(actor=fin, quota=quota, ref="batch:A")
     quota.refresh_from_db()
     assert (c.paid_fen, c.released_fen, c.outstanding_fen) == (45000, 5000, 0)
@@ -129,8 +139,9 @@ def test_batch_commits_across_its_quotas(world, policy):
     parts = services.commit_for_batch(actor=fin, batch=batch)
     assert [(p.quota.region_id, p.committed_fen) for p in parts] == [("141024100000", 30000), ("141024000000", 60000)]
     assert services.commit_for_batch(actor=fin, batch=batch) == parts  # idempotent
-    with pytest.raises(ValidationError, match="资金指标余额不足"):
+    with pytest.raises(ValidationError) as exc:
         services.commit_for_batch(actor=fin, batch=fake_batch(policy, code="PC-2", total_fen=10001))
+    assert exc.value.code == "BATCH_QUOTA_INSUFFICIENT"
     assert services.record_paid_for_ref(actor=fin, ref="batch:PC-1", amount_fen=85000) == 85000
     assert services.release_for_ref(actor=fin, ref="batch:PC-1") == 5000
     assert available_for_batch(batch) == 15000

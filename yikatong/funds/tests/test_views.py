@@ -94,7 +94,7 @@ def test_overspending_through_the_form_is_refused_in_chinese(client, world, poli
     quota = receive(world, policy)
     body = _as(client, world.users["fin"]).post(reverse("fund_allocate", args=[quota.pk]), {
         "target_region": world.regions["town1"].code, "amount": "1000.01"}).content.decode()
-    assert "指标余额不足" in body and not FundAllocation.objects.exists()
+    assert 'data-code="QUOTA_BALANCE_INSUFFICIENT"' in body and not FundAllocation.objects.exists()
 
 
 @override_settings(YKT_PROFILE="001")

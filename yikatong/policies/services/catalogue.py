@@ -1,12 +1,13 @@
 """Creating a yearly catalogue and moving it along the transition table."""
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from yikatong.audit.services import record
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.regions.models import Region
 
+from .. import errors  # noqa: F401  (registers the refusal messages)
 from .. import transitions
 from ..models.catalogue import OPEN_STATES, PolicyCatalogue
 from ..models.catalogue import CatalogueState as S
@@ -19,14 +20,14 @@ def create_catalogue(*, actor, region: Region, year: int, copy_from_last_year: b
     """A draft catalogue of `region` for `year`, by its finance reviewer; optionally starting from
     last year's published list (the usual case: 动态调整)."""
     if not is_finance_of(actor, region.code):
-        raise PermissionDenied("只有本级财政部门业务科室可以编制补贴政策清单")
+        raise Forbidden("CATALOGUE_CREATE_NOT_FINANCE")
     if region.level > 3:
-        raise ValidationError("补贴政策清单由省、市(州)、县三级编制")
+        raise invalid("CATALOGUE_LEVEL_INVALID")
     if not 2000 <= year <= 2100:
-        raise ValidationError(f"年度“{year}”无效")
+        raise invalid("CATALOGUE_YEAR_INVALID", year=year)
     existing = PolicyCatalogue.objects.filter(region=region, year=year)
     if existing.filter(state__in=OPEN_STATES + (S.PUBLISHED,)).exists():
-        raise ValidationError(f"{region.name}{year}年的补贴政策清单已经存在，请在原清单上编辑或提出调整变更申请")
+        raise invalid("CATALOGUE_EXISTS", region=region.name, year=year)
     version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
     catalogue = PolicyCatalogue.objects.create(region=region, year=year, version=version, created_by=actor)
     copied = 0
@@ -44,11 +45,11 @@ def transition_catalogue(*, actor, catalogue: PolicyCatalogue, action: str, reas
     """Submit (报送备案), file (备案), return (退回) or publish (公布) a catalogue."""
     tr = transitions.find(catalogue.state, action)
     if tr is None:
-        raise ValidationError(f"清单当前状态为“{catalogue.get_state_display()}”，不能执行该操作")
+        raise invalid("CATALOGUE_TRANSITION_NOT_ALLOWED", state=catalogue.get_state_display())
     if not tr.allowed(actor, catalogue):
-        raise PermissionDenied(f"“{tr.label}”须由{tr.who}办理")
+        raise Forbidden("CATALOGUE_TRANSITION_WRONG_ROLE", action=tr.label, who=tr.who)
     if tr.needs_reason and not reason.strip():
-        raise ValidationError(f"“{tr.label}”须填写理由")
+        raise invalid("CATALOGUE_REASON_REQUIRED", action=tr.label)
     now = timezone.now()
     fields = {"state": tr.target}
     if action == "submit":
@@ -62,7 +63,7 @@ def transition_catalogue(*, actor, catalogue: PolicyCatalogue, action: str, reas
         fields |= {"published_on": timezone.localdate(), "published_by": actor}
     # Conditional update: of two clerks pressing the button, only the first moves the state.
     if not PolicyCatalogue.objects.filter(pk=catalogue.pk, state=tr.source).update(**fields):
-        raise ValidationError("清单状态已被他人更改，请刷新页面后再试")
+        raise invalid("CATALOGUE_STATE_CHANGED")
     before = catalogue.state
     catalogue.refresh_from_db()
     record(actor=actor, action=f"policies.catalogue_{action}", obj=catalogue,
@@ -75,14 +76,12 @@ def _check_codes_free(catalogue: PolicyCatalogue) -> None:
 
     taken = [p.code for p in catalogue.policies.all() if code_taken_in_chain(p.code, catalogue.region_id, catalogue.year)]
     if taken:
-        raise ValidationError(f"统一代码与上级已公布清单重复：{'、'.join(taken)}")
+        raise invalid("CATALOGUE_CODES_TAKEN_ABOVE", codes="、".join(taken))
 
 
 def lock_draft(catalogue: PolicyCatalogue) -> PolicyCatalogue:
     """Lock the catalogue row for an edit of its policies; refuse unless it is a draft."""
     locked = PolicyCatalogue.objects.select_for_update().select_related("region").get(pk=catalogue.pk)
     if locked.state != S.DRAFT:
-        raise ValidationError(
-            f"清单状态为“{locked.get_state_display()}”，已不能直接修改；已公布的清单只能通过调整变更申请修改"
-        )
+        raise invalid("CATALOGUE_NOT_DRAFT", state=locked.get_state_display())
     return locked

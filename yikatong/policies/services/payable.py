@@ -2,8 +2,9 @@
 of that year and region can be paid."""
 import datetime
 
-from django.core.exceptions import ValidationError
+from yikatong.core.refusals import invalid
 
+from .. import errors  # noqa: F401  (registers the refusal messages)
 from ..selectors import chain_codes, current_version, policy_usable
 from ..standard import period_year
 
@@ -18,13 +19,10 @@ def assert_payable(policy, *, region_code: str, period: str | None = None, on_da
     name = code if isinstance(policy, str) else f"{policy.name}（{code}）"
     year = period_year(period) if period is not None else on_date.year
     if not chain_codes(region_code):
-        raise ValidationError(f"区划代码“{region_code}”不存在")
+        raise invalid("PAYABLE_REGION_UNKNOWN", region=region_code)
     if on_date is not None and on_date.year == year:
         ok = policy_usable(code, region_code=region_code, on_date=on_date)
     else:
         ok = current_version(code, region_code=region_code, year=year) is not None
     if not ok:
-        raise ValidationError(
-            f"补贴项目“{name}”不在本地区{year}年已公布的补贴政策清单中，不能发放。"
-            "凡通过“一卡通”发放的补贴，须先纳入年度补贴政策清单。"
-        )
+        raise invalid("POLICY_NOT_IN_CATALOGUE", name=name, year=year)

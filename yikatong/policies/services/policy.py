@@ -1,10 +1,11 @@
 """Editing the policies of a draft catalogue. A published catalogue is frozen."""
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from yikatong.audit.services import record
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.core.uploads import limit_for
 
+from .. import errors  # noqa: F401  (registers the refusal messages)
 from ..models import Policy, PolicyBasis, PolicyCatalogue, PolicyTier
 from ..permissions import can_edit_draft
 from ..rows import create_from_spec, replace_content
@@ -15,12 +16,12 @@ from .catalogue import lock_draft
 
 def _check(actor, catalogue: PolicyCatalogue, spec: PolicySpec, *, exclude_pk=None) -> None:
     if not can_edit_draft(actor, catalogue, spec.department_id):
-        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以编辑草稿清单中的政策")
+        raise Forbidden("POLICY_EDIT_NOT_ALLOWED")
     validate_spec(spec, region_code=catalogue.region_id)
     if catalogue.policies.filter(code=spec.code).exclude(pk=exclude_pk).exists():
-        raise ValidationError(f"本清单中已有统一代码为“{spec.code}”的政策")
+        raise invalid("POLICY_CODE_IN_CATALOGUE", policy_code=spec.code)
     if code_taken_in_chain(spec.code, catalogue.region_id, catalogue.year):
-        raise ValidationError(f"统一代码“{spec.code}”已在上级公布的清单中使用")
+        raise invalid("POLICY_CODE_TAKEN", policy_code=spec.code)
 
 
 @transaction.atomic
@@ -38,7 +39,7 @@ def update_policy(*, actor, policy: Policy, spec: PolicySpec) -> Policy:
     catalogue = lock_draft(policy.catalogue)
     policy = Policy.objects.get(pk=policy.pk)
     if not can_edit_draft(actor, catalogue, policy.department_id):
-        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以编辑草稿清单中的政策")
+        raise Forbidden("POLICY_EDIT_NOT_ALLOWED")
     spec = spec.normalised()
     _check(actor, catalogue, spec, exclude_pk=policy.pk)
     before = PolicySpec.from_policy(policy).to_dict()
@@ -52,9 +53,9 @@ def remove_policy(*, actor, policy: Policy) -> None:
     """Take a policy off a draft (never-published) catalogue; the audit event keeps its content."""
     catalogue = lock_draft(policy.catalogue)
     if not can_edit_draft(actor, catalogue, policy.department_id):
-        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以编辑草稿清单中的政策")
+        raise Forbidden("POLICY_EDIT_NOT_ALLOWED")
     if _is_referenced(policy):
-        raise ValidationError(f"“{policy.name}”已被资金指标或发放批次引用，不能移除")
+        raise invalid("POLICY_REFERENCED", name=policy.name)
     before = PolicySpec.from_policy(policy).to_dict()
     record(actor=actor, action="policies.policy_remove", obj=policy, before=before)
     policy.delete()  # tiers and basis documents go with it
@@ -74,12 +75,12 @@ def attach_basis_file(*, actor, basis: PolicyBasis, file) -> PolicyBasis:
     """Attach the scanned document to a basis entry of a draft policy (PDF, OFD or image)."""
     catalogue = lock_draft(basis.policy.catalogue)
     if not can_edit_draft(actor, catalogue, basis.policy.department_id):
-        raise PermissionDenied("只有本级财政部门或该政策的主管部门可以上传政策文件")
+        raise Forbidden("POLICY_BASIS_UPLOAD_NOT_ALLOWED")
     name = (getattr(file, "name", "") or "").lower()
     if not name.endswith((".pdf", ".jpg", ".jpeg", ".png", ".ofd")):
-        raise ValidationError("政策文件只接受 PDF、OFD 或 JPG/PNG 图片")
+        raise invalid("POLICY_BASIS_FILE_TYPE")
     if file.size > limit_for("policy"):
-        raise ValidationError(f"政策文件不能超过{limit_for('policy') // (1024 * 1024)}MB")
+        raise invalid("POLICY_BASIS_FILE_TOO_LARGE", mb=limit_for("policy") // (1024 * 1024))
     basis.file.save(file.name, file, save=True)
     record(actor=actor, action="policies.basis_file", obj=basis.policy,
            after={"basis": basis.number, "file": basis.file.name})

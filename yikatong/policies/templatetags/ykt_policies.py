@@ -1,7 +1,8 @@
-"""Template filters: amounts in fen as yuan, a policy's standard in words."""
+"""Template filters: amounts in fen as yuan, a policy's standard in words, a form error's refusal code."""
 from django import template
 
 from yikatong.core.money import Money
+from yikatong.core.refusals import is_code
 
 from ..spec import PolicySpec, standard_text
 
@@ -19,3 +20,11 @@ def fen(value) -> str:
 @register.filter
 def standard(policy) -> str:
     return standard_text(PolicySpec.from_policy(policy))
+
+
+@register.filter
+def refusal_code(error) -> str:
+    """The stable code of a form error (a ValidationError from `form.errors.as_data`), or "" for
+    Django's own lower-case field codes ("required", "invalid")."""
+    code = getattr(error, "code", None)
+    return code if isinstance(code, str) and is_code(code) else ""

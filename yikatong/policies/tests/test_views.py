@@ -92,10 +92,10 @@ def test_policy_form_reports_errors_in_chinese(client, world):
     cat = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
     data = {**POLICY_POST, "department": world.orgs["mz"].pk, "share_county": "90", "tiers_text": "1|一级"}
     body = _as(client, world.users["fin"]).post(reverse("policy_add", args=[cat.pk]), data).content.decode()
-    assert "分档标准第1行格式不对" in body and not Policy.objects.exists()
+    assert 'data-code="POLICY_TIER_LINE_FORMAT"' in body and not Policy.objects.exists()
     data["tiers_text"] = ""
     body = client.post(reverse("policy_add", args=[cat.pk]), data).content.decode()
-    assert "合计应为100%，现为90%" in body and not Policy.objects.exists()
+    assert 'data-code="POLICY_SHARES_NOT_FULL"' in body and "90%" in body and not Policy.objects.exists()
 
 
 @pytest.mark.parametrize("who,user", [("anonymous", None), ("wrong_role", "ny_rev"), ("wrong_region", "other_fin"),

@@ -4,8 +4,10 @@ from django.http import FileResponse, Http404
 
 
 def form_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
+    """Show a service's refusal on the form, each error keeping its code (rendered as data-code)."""
+    errors = [ValidationError(m) for m in exc.messages] if hasattr(exc, "error_dict") else exc.error_list
+    for error in errors:
+        form.add_error(None, error)
 
 
 def serve_file(field, *, download_name: str | None = None):

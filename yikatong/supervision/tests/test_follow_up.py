@@ -27,23 +27,28 @@ def clue(checked, people):
 
 def test_the_supervisor_investigates_notes_and_concludes(clue, people):
     sup = people["sup"]
-    with pytest.raises(ValidationError, match="不能办结"):
+    with pytest.raises(ValidationError) as exc:
         services.conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text="属实")
+    assert exc.value.code == "CLUE_STATE_NOT_ALLOWED"
     assert services.add_note(actor=sup, clue_id=clue.pk, text="已调取村委会台账").state == ClueState.TRANSFERRED
     assert services.start_investigation(actor=sup, clue_id=clue.pk).state == ClueState.INVESTIGATING
-    with pytest.raises(ValidationError, match="不能开始核查"):
+    with pytest.raises(ValidationError) as exc:
         services.start_investigation(actor=sup, clue_id=clue.pk)
-    with pytest.raises(ValidationError, match="属实"):
+    assert exc.value.code == "CLUE_STATE_NOT_ALLOWED"
+    with pytest.raises(ValidationError) as exc:
         services.conclude(actor=sup, clue_id=clue.pk, conclusion="maybe", text="x")
-    with pytest.raises(ValidationError, match="结论说明"):
+    assert exc.value.code == "CLUE_CONCLUSION_INVALID"
+    with pytest.raises(ValidationError) as exc:
         services.conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text=" ")
+    assert exc.value.code == "CLUE_CONCLUSION_TEXT_REQUIRED"
     done = services.conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text="多发100元，已追回")
     assert done.state == ClueState.CONCLUDED and done.conclusion == "substantiated"
     assert done.concluded_by == sup and done.conclusion_text == "多发100元，已追回"
     assert [e.kind for e in done.entries.all()] == ["transfer", "note", "start", "conclude"]
     assert [e.actor_id for e in done.entries.all()][1:] == [sup.pk] * 3
-    with pytest.raises(ValidationError, match="已办结"):
+    with pytest.raises(ValidationError) as exc:
         services.add_note(actor=sup, clue_id=clue.pk, text="补充")
+    assert exc.value.code == "CLUE_STATE_NOT_ALLOWED"
     actions = list(AuditEvent.objects.filter(object_type="supervision.clue").values_list("action", flat=True))
     assert actions == ["supervision.clue_note", "supervision.clue_start", "supervision.clue_conclude"]
 

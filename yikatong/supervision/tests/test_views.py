@@ -140,7 +140,7 @@ def test_the_supervisor_follows_up_and_downloads_through_the_pages(client, clue,
     resp = client.post(f"/supervision/clues/{clue.pk}/start/", {"text": "派员核查"}, follow=True)
     assert "已开始核查" in resp.content.decode()
     resp = client.post(f"/supervision/clues/{clue.pk}/note/", {"text": ""}, follow=True)
-    assert "跟进记录不能为空" in resp.content.decode()
+    assert 'data-code="CLUE_NOTE_EMPTY"' in resp.content.decode()
     client.post(f"/supervision/clues/{clue.pk}/note/", {"text": "已约谈村干部"})
     resp = client.post(f"/supervision/clues/{clue.pk}/conclude/", {"conclusion": "unsubstantiated", "text": "系录入错误"},
                        follow=True)
