@@ -13,9 +13,11 @@ from yikatong.core import bulk
 from yikatong.core import uploads
 from yikatong.core.crypto import vault
 from yikatong.core.identifiers import IdentifierError, parse_id_number, validate_account_number
+from yikatong.core.refusals import invalid
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
 
+from .. import errors  # noqa: F401  (the refusal catalogue)
 from ..choices import ACCOUNT_STATUS_WORDS, DatasetKind
 from ..files import sha256_of
 from ..models import ReferenceRecord, ReferenceSnapshot
@@ -109,9 +111,9 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
         require_role(actor, REFERENCE_LOAD_ROLES, "导入共享比对数据")
     spec = DATASETS.get(dataset)
     if spec is None:
-        raise ValidationError("未知的数据集")
+        raise invalid("REFERENCE_DATASET_UNKNOWN")
     if not source_agency.strip():
-        raise ValidationError("请填写提供数据的单位")
+        raise invalid("REFERENCE_AGENCY_REQUIRED")
     region = Region.objects.get(code=Region.full_code(region_code)) if region_code else actor.region
     if actor is not None:
         require_region(actor, region.code, "导入")

@@ -72,7 +72,7 @@ def test_life_event_errors_are_shown_and_change_nothing(logged, population):
     p = Person.objects.get(id_bidx=vault().id_index(population[0].id_number))
     resp = logged.post(reverse("registry_life_event", args=[p.pk]), {
         "kind": EventKind.ACCOUNT_CHANGE, "effective_date": "2026-10-08", "source": "回执", "account_no": "123"}, follow=True)
-    assert "银行卡号“123”位数不对" in resp.content.decode()
+    assert 'data-code="LIFE_EVENT_ACCOUNT_INVALID"' in resp.content.decode()
     assert PersonEvent.objects.count() == 0
 
 
