@@ -16,6 +16,9 @@ register_messages({
     "REGISTER_UPLOAD_TOO_LARGE": "文件太大（超过{limit_mb}MB），请拆分后分批导入",
     "REFERENCE_DATASET_UNKNOWN": "未知的数据集",
     "REFERENCE_AGENCY_REQUIRED": "请填写提供数据的单位",
+    "REFERENCE_FILE_REFUSED": "未导入，请修改后重新上传",  # the file's errors, by row, follow
+    "REFERENCE_FILE_EMPTY": "文件中没有数据行",
+    "REGISTER_IMPORT_REGION_LEVEL": "底册按乡镇(街道)或县(市、区)导入，请选择乡镇或县",
     # life events (registry.services.people)
     "LIFE_EVENT_SOURCE_REQUIRED": "请填写信息来源（如：民政办死亡证明、派出所迁移证明、银行挂失补卡回执）",
     "LIFE_EVENT_FUTURE_DATE": "生效日期不能晚于今天",

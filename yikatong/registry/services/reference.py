@@ -13,7 +13,7 @@ from yikatong.core import bulk
 from yikatong.core import uploads
 from yikatong.core.crypto import vault
 from yikatong.core.identifiers import IdentifierError, parse_id_number, validate_account_number
-from yikatong.core.refusals import invalid
+from yikatong.core.refusals import invalid, message_for
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
 
@@ -28,11 +28,13 @@ CHUNK = 2000
 
 
 class ReferenceFileError(ValidationError):
-    """The file was refused; `errors` name row and column."""
+    """The file was refused; `errors` name row and column; `code` is REFERENCE_FILE_REFUSED, or
+    REFERENCE_FILE_EMPTY for a file without data rows."""
 
-    def __init__(self, errors: list[CellError | str]):
+    def __init__(self, errors: list[CellError | str], code: str = "REFERENCE_FILE_REFUSED"):
         self.errors_list = [str(e) for e in errors]
         super().__init__(self.errors_list[:50])
+        self.code = code  # a list ValidationError has none of its own; core.refusals.code_of reads it
 
 
 def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
@@ -137,8 +139,10 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
         except SheetError as exc:  # e.g. a byte that is not text deep in a CSV, or a crashed parser
             raise ReferenceFileError([uploads.shown(exc)]) from exc
         errors.extend(reader.errors)
-    if errors or not count:
-        raise ReferenceFileError(sorted(errors, key=lambda e: e.line) or ["文件中没有数据行"])
+    if errors:
+        raise ReferenceFileError(sorted(errors, key=lambda e: e.line))
+    if not count:
+        raise ReferenceFileError([message_for("REFERENCE_FILE_EMPTY")], code="REFERENCE_FILE_EMPTY")
     ReferenceSnapshot.objects.filter(pk=snap.pk).update(row_count=count, file_sha256=sha)
     snap.row_count, snap.file_sha256 = count, sha
     record(
