@@ -1,10 +1,13 @@
 """JSON API of the cross-checks (mounted at /api/checks/): findings in the actor's scope and their
-disposition. Authentication by the NinjaAPI (session or bearer token); role and region checked."""
-from django.core.exceptions import PermissionDenied, ValidationError
+disposition. Authentication by the NinjaAPI (session or bearer token); role and region checked.
+A refusal reaches the API's handlers (web.errors.install_api_handlers) as it is raised: JSON
+{"code", "message"} with 403 for a Forbidden, 400 for a coded ValidationError, 404 for FindingNotFound."""
 from ninja import Router, Schema
-from ninja.errors import HttpError
+
+from yikatong.core.refusals import Forbidden
 
 from . import selectors, services
+from .errors import FindingNotFound
 
 router = Router(tags=["大数据比对"])
 
@@ -48,14 +51,9 @@ def findings(request, rule: str = "", severity: str = "", state: str = "open", b
 @router.post("/findings/{finding_id}/dispose", response=FindingOut, summary="处置疑点：confirmed 确认 / transferred 移送线索（须写理由）/ cleared 排除（须写理由和依据说明）")
 def dispose(request, finding_id: int, payload: DisposeIn):
     if not selectors.findings_for(request.user).filter(pk=finding_id).exists():
-        raise HttpError(404, "没有这个疑点，或不在您的辖区")
-    try:
-        f = services.dispose(actor=request.user, finding_id=finding_id, decision=payload.decision,
-                             reason=payload.reason, evidence_text=payload.evidence_text)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(400, "；".join(exc.messages)) from exc
+        raise FindingNotFound("FINDING_NOT_IN_SCOPE")
+    f = services.dispose(actor=request.user, finding_id=finding_id, decision=payload.decision,
+                         reason=payload.reason, evidence_text=payload.evidence_text)
     return _out(f)
 
 
@@ -77,14 +75,8 @@ def reject_clear(request, finding_id: int, payload: ReviewIn):
 
 def _review(request, finding_id: int, call, note: str) -> dict:
     if not selectors.findings_for(request.user).filter(pk=finding_id).exists():
-        raise HttpError(404, "没有这个疑点，或不在您的辖区")
-    try:
-        f = call(actor=request.user, finding_id=finding_id, note=note)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(400, "；".join(exc.messages)) from exc
-    return _out(f)
+        raise FindingNotFound("FINDING_NOT_IN_SCOPE")
+    return _out(call(actor=request.user, finding_id=finding_id, note=note))
 
 
 class RuleSettingOut(Schema):
@@ -130,7 +122,7 @@ def rules(request):
     from .setting_services import READ_ROLES
 
     if not request.user.has_role(*READ_ROLES):
-        raise HttpError(403, "您的角色不能查看比对规则")
+        raise Forbidden("CHECK_RULES_READ_ROLE")
     history: dict[str, list] = {}
     for s in selectors.rule_settings_for(request.user):
         history.setdefault(s.rule.code, []).append(_setting_out(s))
@@ -143,12 +135,7 @@ def rules(request):
 def set_setting(request, code: str, payload: RuleSettingIn):
     from .setting_services import set_rule_setting
 
-    try:
-        s = set_rule_setting(actor=request.user, rule_code=code, region_code=payload.region,
-                             policy_code=payload.policy, enabled=payload.enabled, params=payload.params,
-                             reason=payload.reason)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(400, "；".join(exc.messages)) from exc
+    s = set_rule_setting(actor=request.user, rule_code=code, region_code=payload.region,
+                         policy_code=payload.policy, enabled=payload.enabled, params=payload.params,
+                         reason=payload.reason)
     return _setting_out(s)

@@ -9,13 +9,13 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-
 from yikatong.core.crypto import vault
+from yikatong.core.refusals import invalid
 from yikatong.core.sheets import SheetError
 from yikatong.core.sheets.xlsxcheck import check_xlsx
 from yikatong.core.uploads import limit_for, shown
 
+from . import errors  # noqa: F401  (the refusal catalogue)
 from .models import Finding, FindingEvidence
 
 EVIDENCE_PURPOSE = b"checks-evidence"
@@ -54,22 +54,22 @@ def check(uploads) -> list[tuple[Upload, str]]:
     """Validate every upload before anything is stored; (upload, content type) pairs."""
     uploads = list(uploads)
     if len(uploads) > MAX_FILES:
-        raise ValidationError(f"依据文件最多 {MAX_FILES} 个，收到 {len(uploads)} 个")
+        raise invalid("FINDING_EVIDENCE_TOO_MANY", limit=MAX_FILES, count=len(uploads))
     out = []
     for u in uploads:
         name = (u.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "依据"
         if not u.data:
-            raise ValidationError(f"依据文件“{name}”是空文件")
+            raise invalid("FINDING_EVIDENCE_EMPTY", name=name)
         if len(u.data) > limit_for("evidence"):
-            raise ValidationError(f"依据文件“{name}”超过 {limit_for('evidence') // (1024 * 1024)}MB")
+            raise invalid("FINDING_EVIDENCE_TOO_LARGE", name=name, limit_mb=limit_for("evidence") // (1024 * 1024))
         ctype = sniff(u.data)
         if ctype == XLSX:  # the same pre-check as every spreadsheet: no zip bomb is stored either
             try:
                 check_xlsx(io.BytesIO(u.data))
             except SheetError as exc:
-                raise ValidationError(f"依据文件“{name}”：{shown(exc)}") from exc
+                raise invalid("FINDING_EVIDENCE_XLSX_REFUSED", name=name, problem=shown(exc)) from exc
         if ctype is None:
-            raise ValidationError(f"依据文件“{name}”不是 PDF、JPG、PNG 或 XLSX 文件")
+            raise invalid("FINDING_EVIDENCE_TYPE_REFUSED", name=name)
         out.append((Upload(name, u.data), ctype))
     return out
 

@@ -32,12 +32,11 @@ def sweep_job(job, progress):
 
 def enqueue_sweep(*, actor, year: str | None = None, engine: str = "duckdb"):
     """Queue a full sweep (finance / supervisor)."""
-    from django.core.exceptions import PermissionDenied
-
     from yikatong.accounts.roles import Role
+    from yikatong.core.refusals import Forbidden
     from yikatong.jobs.services import enqueue
 
     if actor is not None and not actor.has_role(Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN):
-        raise PermissionDenied("您不能运行全量比对")
+        raise Forbidden("SWEEP_NOT_ALLOWED")
     return enqueue(actor=actor, kind="yikatong.checks.jobs.sweep_job", title=f"全量大数据比对 {year or ''}".strip(),
                    key=f"checks:sweep:{year or 'all'}", params={"year": year, "engine": engine})

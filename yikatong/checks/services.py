@@ -1,11 +1,11 @@
 """Writes of the cross-checks: rule catalogue sync, runs (findings created / reopened / closed
 idempotently by fingerprint) and dispositions. Keyword-only, explicit actor, audited."""
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
+from yikatong.core.refusals import Forbidden, invalid
 
 from . import engine, findings_sql, rulesettings, sqlviews
 from .errors import DisposeRefused
@@ -101,7 +101,7 @@ def run_for_batch(*, actor, batch_id: int, progress=None) -> RuleRun:
 
     batch = Batch.objects.select_related("policy").get(pk=batch_id)
     if actor is not None and not (actor.has_role(*RUN_ROLES) and scope.may_change_batch(actor, batch, RUN_ROLES)):
-        raise PermissionDenied("您不能对该批次运行比对")
+        raise Forbidden("BATCH_CHECK_NOT_ALLOWED")
     return _run(actor=actor, batches=[batch], scope_kind=RunScope.BATCH, batch=batch, progress=progress)
 
 
@@ -111,12 +111,12 @@ def run_sweep(*, actor, year: str | None = None, engine: str = "db", progress=No
     from yikatong.rosters.models import Batch
 
     if actor is not None and not actor.has_role(Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN):
-        raise PermissionDenied("您不能运行全量比对")
+        raise Forbidden("SWEEP_NOT_ALLOWED")
     qs = Batch.objects.select_related("policy")
     if year:
         qs = qs.filter(period__startswith=str(year))
     if engine not in ("db", "duckdb"):
-        raise ValidationError("比对引擎只能是 db 或 duckdb")
+        raise invalid("SWEEP_ENGINE_UNKNOWN")
     return _run(actor=actor, batches=list(qs), scope_kind=RunScope.SWEEP, progress=progress, engine_name=engine)
 
 
@@ -175,13 +175,13 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
     reason = (reason or "").strip()
     evidence_text = (evidence_text or "").strip()
     if decision not in DECISIONS:
-        raise ValidationError("处置结论只能是“确认”“移送线索”或“排除”")
+        raise invalid("FINDING_DECISION_UNKNOWN")
     if decision == FindingState.CLEARED and not reason:
-        raise ValidationError("排除疑点必须填写理由和依据")
+        raise invalid("FINDING_CLEAR_REASON_REQUIRED")
     if decision == FindingState.CLEARED and not (evidence_text or evidence_files):
-        raise ValidationError("排除疑点必须提供依据：上传依据文件或填写依据说明")
+        raise invalid("FINDING_CLEAR_EVIDENCE_REQUIRED")
     if decision == FindingState.TRANSFERRED and not reason:
-        raise ValidationError("移送线索必须填写移送理由")
+        raise invalid("FINDING_TRANSFER_REASON_REQUIRED")
     files = evidence.check(evidence_files)
     with transaction.atomic():
         f = _lock_finding(finding_id)
@@ -192,7 +192,7 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
         if f.batch is not None:
             scope.require_change(actor, f.batch, DISPOSE_ROLES, "处置该疑点")
         if f.state != FindingState.OPEN:
-            raise ValidationError(f"该疑点当前为“{f.get_state_display()}”，不能再处置")
+            raise invalid("FINDING_NOT_OPEN", state=f.get_state_display())
         four_eyes = decision == FindingState.CLEARED and f.severity == Severity.BLOCK
         if four_eyes:
             _require_owning_department(actor, f, PROPOSE_CLEAR_ROLES, "FOUR_EYES_ROLE")

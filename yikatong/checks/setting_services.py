@@ -1,7 +1,6 @@
 """The write of a rule setting (per region and/or policy): finance, or the policy's owning
 department, within their region; parameters checked against the rule's defaults; each change
 a new version, audited with its before and after."""
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -10,7 +9,9 @@ from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
+from yikatong.core.refusals import Forbidden, invalid
 
+from . import errors  # noqa: F401  (the refusal catalogue)
 from .engine import rule_params
 from .models import Rule, RuleSetting
 
@@ -32,32 +33,35 @@ def owns_policy(actor, policy) -> bool:
 
 def clean_params(rule: Rule, params: dict | None) -> dict:
     """`params` checked against the rule's parameters: known keys only, each of its default's type
-    (digits given as text are accepted for whole numbers); not-negative numbers."""
+    (digits given as text are accepted for whole numbers); not-negative numbers. One problem is refused
+    with its own code (RULE_PARAM_*), several at once with RULE_PARAMS_INVALID naming them all."""
     defaults = rule_params(rule)
-    out, errors = {}, []
+    out, problems = {}, []
     for key, value in (params or {}).items():
         if key not in defaults:
-            errors.append(f"规则“{rule.name}”没有参数“{key}”（可设参数：{'、'.join(defaults) or '无'}）")
+            problems.append(invalid("RULE_PARAM_UNKNOWN", rule=rule.name, key=key, allowed="、".join(defaults) or "无"))
             continue
         default = defaults[key]
         if isinstance(default, bool):
             if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
                 value = value.strip().lower() in ("true", "1")
             if not isinstance(value, bool):
-                errors.append(f"规则“{rule.name}”的参数“{key}”应为是/否，不能是“{value}”")
+                problems.append(invalid("RULE_PARAM_NOT_BOOL", rule=rule.name, key=key, value=value))
                 continue
         elif isinstance(default, int):
             if isinstance(value, str) and value.strip().isdigit():
                 value = int(value.strip())
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                errors.append(f"规则“{rule.name}”的参数“{key}”应为不小于0的整数，不能是“{value}”")
+                problems.append(invalid("RULE_PARAM_NOT_COUNT", rule=rule.name, key=key, value=value))
                 continue
         elif not isinstance(value, type(default)):
-            errors.append(f"规则“{rule.name}”的参数“{key}”类型不对，应与默认值“{default}”相同")
+            problems.append(invalid("RULE_PARAM_WRONG_TYPE", rule=rule.name, key=key, default=default))
             continue
         out[key] = value
-    if errors:
-        raise ValidationError(errors)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise invalid("RULE_PARAMS_INVALID", problems="；".join(p.message for p in problems))
     return out
 
 
@@ -80,30 +84,30 @@ def set_rule_setting(*, actor, rule_code: str, region_code: str | None, policy_c
     from .services import ensure_rules
 
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*SETTING_ROLES):
-        raise PermissionDenied("只有财政业务科室或政策主管部门可以调整比对规则设置")
+        raise Forbidden("RULE_SETTING_ROLE")
     region_code, policy_code = (region_code or "").strip(), (policy_code or "").strip()
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写调整理由")
+        raise invalid("RULE_SETTING_REASON_REQUIRED")
     if not region_code and not policy_code:
-        raise ValidationError("请指定区划或政策：规则的总体默认值由规则本身定义，不能在此调整")
+        raise invalid("RULE_SETTING_TARGET_REQUIRED")
     with transaction.atomic():
         ensure_rules()
         rule = Rule.objects.select_for_update().filter(code=rule_code).first()
         if rule is None:
-            raise ValidationError(f"没有代码为“{rule_code}”的比对规则")
+            raise invalid("CHECK_RULE_UNKNOWN", rule=rule_code)
         region = Region.objects.filter(code=region_code).first() if region_code else None
         if region_code and region is None:
-            raise ValidationError(f"没有代码为“{region_code}”的区划")
+            raise invalid("RULE_SETTING_REGION_UNKNOWN", region=region_code)
         policy = _latest_policy(policy_code) if policy_code else None
         if policy_code and policy is None:
-            raise ValidationError(f"没有代码为“{policy_code}”的政策")
+            raise invalid("RULE_SETTING_POLICY_UNKNOWN", policy=policy_code)
         finance = actor.has_role(*FINANCE_ROLES)
         if not finance and not (policy is not None and actor.has_role(*DEPARTMENT_ROLES) and owns_policy(actor, policy)):
-            raise PermissionDenied("主管部门只能调整本部门政策的规则设置")
+            raise Forbidden("RULE_SETTING_NOT_OWN_POLICY")
         where = region.code if region else policy.catalogue.region_id
         if not region_in_scope(actor, where):
-            raise PermissionDenied("该区划或政策不在您的辖区内")
+            raise Forbidden("RULE_SETTING_NOT_IN_SCOPE")
         clean = clean_params(rule, params)
         key = RuleSetting.objects.filter(rule=rule, region=region, policy_code=policy_code)
         before = key.order_by("-version").first()

@@ -1,14 +1,18 @@
 """JSON API of the register (mounted at /api/registry/). Every operation requires a session or
-a bearer token (NinjaAPI auth) and checks role and region; personal values are masked."""
-from django.core.exceptions import PermissionDenied
+a bearer token (NinjaAPI auth) and checks role and region; personal values are masked.
+A refusal reaches the API's handlers (web.errors.install_api_handlers) as it is raised: JSON
+{"code", "message"} with 403 for a Forbidden, 400 for a coded ValidationError, 404 for RegistryNotFound."""
 from ninja import Router, Schema
-from ninja.errors import HttpError
+
+from yikatong.core.refusals import Forbidden, invalid
 
 from . import lookups, selectors
 from .compare import compare_for
+from .errors import RegistryNotFound
 from .permissions import COMPARE_ROLES, VIEW_ROLES, require_region
 
 router = Router(tags=["补贴对象信息库"])
+COMPARE_MAX_ROWS = 50000  # rows of one comparison request
 
 
 class CompareRowIn(Schema):
@@ -70,20 +74,17 @@ class HitOut(Schema):
 
 def _require(request, roles):
     if not request.user.has_role(*roles):
-        raise HttpError(403, "您的角色无权使用此接口")
+        raise Forbidden("REGISTRY_ROLE_NOT_ALLOWED", what="使用此接口")
 
 
 @router.post("/compare", response=list[CompareOut], summary="复核比对：名单与底册比对")
 def compare(request, payload: CompareIn):
     _require(request, COMPARE_ROLES)
-    if len(payload.rows) > 50000:
-        raise HttpError(400, "一次最多比对50000行，请分批提交")
+    if len(payload.rows) > COMPARE_MAX_ROWS:
+        raise invalid("COMPARE_TOO_MANY_ROWS", limit=COMPARE_MAX_ROWS)
     town = payload.township_code or (request.user.region.code if request.user.region and request.user.region.level == 4 else None)
     if town:
-        try:
-            require_region(request.user, town.ljust(12, "0"), "比对")
-        except PermissionDenied as exc:
-            raise HttpError(403, str(exc)) from exc
+        require_region(request.user, town.ljust(12, "0"), "比对")  # Forbidden: 403 with its code
     results = compare_for(request.user, [r.dict() for r in payload.rows], township_code=town)
     return [
         {"index": r.index, "line": r.line, "ok": r.ok, "person_id": r.person_id, "org_id": r.org_id,
@@ -104,7 +105,7 @@ def person(request, person_id: int):
     _require(request, VIEW_ROLES)
     d = selectors.person_detail(request.user, person_id)
     if d is None:
-        raise HttpError(404, "没有这个人员，或不在您的辖区")
+        raise RegistryNotFound("PERSON_NOT_IN_SCOPE")
     p = d.person
     current = next((a for a in d.accounts if a.account.is_current), None)
     return {"id": p.pk, "name": p.name, "masked_id": d.masked_id, "sex": p.sex, "birth_date": p.birth_date.isoformat(),

@@ -257,17 +257,19 @@ def compare_for(actor, rows: Iterable, *, township_code: str | None = None) -> l
     """复核比对 asked by a person (page, API): the comparison sees only the register of the actor's
     region subtree, each call is rate limited (lookups.throttle_*: calls per window and rows per hour,
     per user) and audited with the number of rows asked and found (never the identifiers themselves)."""
-    from django.core.exceptions import PermissionDenied
     from django.db import transaction
 
     from yikatong.accounts.scope import scope_prefix
     from yikatong.audit.services import record
+    from yikatong.core.refusals import Forbidden
+
+    from . import errors  # noqa: F401  (the refusal catalogue)
 
     from .lookups import throttle_compare_rows, throttle_lookup
 
     prefix = scope_prefix(actor)
     if prefix is None:
-        raise PermissionDenied("您没有可比对的辖区")
+        raise Forbidden("COMPARE_NO_SCOPE")
     rows = list(rows)
     throttle_lookup(actor)  # LookupRateLimited (429): calls per window, then rows per hour
     throttle_compare_rows(actor, len(rows))

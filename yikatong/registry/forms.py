@@ -3,6 +3,9 @@ import datetime as dt
 
 from django import forms
 
+from yikatong.core.refusals import invalid
+
+from . import errors  # noqa: F401  (the refusal catalogue)
 from .choices import AccountKind, AccountStatus, DatasetKind, EventKind
 
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -12,7 +15,7 @@ class UploadField(forms.FileField):
     def clean(self, data, initial=None):
         f = super().clean(data, initial)
         if f is not None and f.size > MAX_UPLOAD:
-            raise forms.ValidationError("文件太大（超过200MB），请拆分后分批导入")
+            raise invalid("REGISTER_UPLOAD_TOO_LARGE", limit_mb=MAX_UPLOAD // (1024 * 1024))
         return f
 
 

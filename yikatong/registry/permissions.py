@@ -1,8 +1,9 @@
 """Who may do what in the register (roles of DESIGN §1); the region check is accounts.scope."""
-from django.core.exceptions import PermissionDenied
-
 from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
+from yikatong.core.refusals import Forbidden
+
+from . import errors  # noqa: F401  (the refusal catalogue)
 
 # Read the register (masked): the township's offices, line departments, finance, supervision.
 VIEW_ROLES = frozenset({
@@ -24,9 +25,9 @@ COMPARE_ROLES = frozenset({
 
 def require_role(actor, roles, what: str) -> None:
     if actor is None or not actor.is_authenticated or not actor.has_role(*roles):
-        raise PermissionDenied(f"您的角色无权{what}")
+        raise Forbidden("REGISTRY_ROLE_NOT_ALLOWED", what=what)
 
 
 def require_region(actor, region_code: str, what: str) -> None:
     if not region_in_scope(actor, region_code):
-        raise PermissionDenied(f"不能{what}本辖区以外的数据")
+        raise Forbidden("REGISTRY_REGION_NOT_IN_SCOPE", what=what)

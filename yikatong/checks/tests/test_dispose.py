@@ -45,13 +45,16 @@ def test_confirmed_removes_the_item_from_an_editable_batch(planted, rw):
 def test_cleared_needs_a_reason_and_stays_cleared(planted, rw):
     services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
     f = _finding("STATE_PAID")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="  ")
-    with pytest.raises(ValidationError):
+    assert exc.value.code == "FINDING_CLEAR_REASON_REQUIRED"
+    with pytest.raises(ValidationError) as exc:
         services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="maybe", reason="x")
+    assert exc.value.code == "FINDING_DECISION_UNKNOWN"
     assert _finding("STATE_PAID").state == FindingState.OPEN
-    with pytest.raises(ValidationError, match="必须提供依据"):  # a reason alone is not enough
+    with pytest.raises(ValidationError) as exc:  # a reason alone is not enough
         services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="已退休")
+    assert exc.value.code == "FINDING_CLEAR_EVIDENCE_REQUIRED"
     assert _finding("STATE_PAID").state == FindingState.OPEN and not f.evidence_items.exists()
     services.dispose(actor=rw.users["czs"], finding_id=f.pk, decision="cleared", reason="已退休，退休金低于标准，附证明",
                      evidence_text="人社局退休证明 洪人社〔2026〕12号")
@@ -119,8 +122,9 @@ def test_approval_is_refused_while_a_blocking_finding_is_open(rw, batch, regions
     services.dispose(actor=rw.users["mz_rev"], finding_id=f.pk, decision="cleared", reason="另一批次已作废，附说明",
                      evidence_text="作废通知")
     assert _finding("DUP_PAYMENT").state == FindingState.CLEAR_PENDING
-    with pytest.raises(TransitionRefused, match="阻断级疑点"):
+    with pytest.raises(TransitionRefused) as refused:
         do(batch, rw.users["mz_head"], "dept_approve")
+    assert refused.value.code == "BLOCKING_FINDINGS_OPEN"
     services.confirm_clear(actor=rw.users["mz_head"], finding_id=f.pk)
     assert _finding("DUP_PAYMENT").state == FindingState.CLEARED
     batch = do(batch, rw.users["mz_head"], "dept_approve")

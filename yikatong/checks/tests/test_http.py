@@ -58,10 +58,10 @@ def test_right_role_disposes_through_the_form(client, checked, rw):
     f = Finding.objects.get(rule__code="STATE_PAID")
     login(client, rw.users["czs"])
     resp = client.post(f"/checks/findings/{f.pk}/dispose/", {"decision": "cleared", "reason": ""}, follow=True)
-    assert "必须填写理由" in resp.content.decode() and Finding.objects.get(pk=f.pk).state == FindingState.OPEN
+    assert 'data-code="FINDING_CLEAR_REASON_REQUIRED"' in resp.content.decode() and Finding.objects.get(pk=f.pk).state == FindingState.OPEN
     resp = client.post(f"/checks/findings/{f.pk}/dispose/",
                        {"decision": "cleared", "reason": "已退休", "next": "/checks/?state=cleared"}, follow=True)
-    assert "必须提供依据" in resp.content.decode() and Finding.objects.get(pk=f.pk).state == FindingState.OPEN
+    assert 'data-code="FINDING_CLEAR_EVIDENCE_REQUIRED"' in resp.content.decode() and Finding.objects.get(pk=f.pk).state == FindingState.OPEN
     resp = client.post(f"/checks/findings/{f.pk}/dispose/",
                        {"decision": "cleared", "reason": "已退休", "next": "/checks/?state=cleared",
                         "evidence": SimpleUploadedFile("退休证.pdf", b"%PDF-1.4 retirement")})
@@ -76,8 +76,9 @@ def test_api_lists_in_scope_and_disposes(client, checked, rw):
     assert client.get("/api/checks/findings").status_code == 401
     login(client, rw.users["other_fin"])
     assert client.get("/api/checks/findings").json() == []
-    assert client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": "x", "evidence_text": "y"},
-                       content_type="application/json").status_code == 404
+    missing = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": "x", "evidence_text": "y"},
+                          content_type="application/json")
+    assert missing.status_code == 404 and missing.json()["code"] == "FINDING_NOT_IN_SCOPE"
     client.logout()
     login(client, rw.users["fin"])
     rows = client.get("/api/checks/findings?severity=block").json()
@@ -85,7 +86,8 @@ def test_api_lists_in_scope_and_disposes(client, checked, rw):
         "DUP_PAYMENT", "DECEASED", "AMOUNT_STANDARD", "ID_INVALID", "CARD_INVALID", "EXCLUSIVE_POLICY"}
     bad = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": ""},
                       content_type="application/json")
-    assert bad.status_code == 400 and Finding.objects.get(pk=f.pk).state == "open"
+    assert bad.status_code == 400 and bad.json()["code"] == "FINDING_CLEAR_REASON_REQUIRED"
+    assert Finding.objects.get(pk=f.pk).state == "open"
     ok = client.post(f"/api/checks/findings/{f.pk}/dispose", {"decision": "cleared", "reason": "亲属关系已解除",
                                                                          "evidence_text": "离婚证明"},
                      content_type="application/json")

@@ -80,20 +80,25 @@ def test_permissions_matrix_nothing_changed_when_refused(rw, regions, make_user)
 def test_parameters_are_checked_with_clear_messages(rw, regions):
     town1 = regions["town1"].code
     cases = [
-        ({"tolerance": 5}, "没有参数“tolerance”"),
-        ({"tolerance_fen": "五元"}, "应为不小于0的整数"),
-        ({"tolerance_fen": -1}, "应为不小于0的整数"),
-        ({"tolerance_fen": True}, "应为不小于0的整数"),
+        ({"tolerance": 5}, "RULE_PARAM_UNKNOWN"),
+        ({"tolerance_fen": "五元"}, "RULE_PARAM_NOT_COUNT"),
+        ({"tolerance_fen": -1}, "RULE_PARAM_NOT_COUNT"),
+        ({"tolerance_fen": True}, "RULE_PARAM_NOT_COUNT"),
+        ({"tolerance": 5, "tolerance_fen": -1}, "RULE_PARAMS_INVALID"),
     ]
-    for params, message in cases:
-        with pytest.raises(ValidationError, match=message):
+    for params, code in cases:
+        with pytest.raises(ValidationError) as exc:
             put(rw.users["fin"], region=town1, params=params)
-    with pytest.raises(ValidationError, match="请填写调整理由"):
+        assert exc.value.code == code, params
+    with pytest.raises(ValidationError) as exc:
         put(rw.users["fin"], region=town1, reason=" ")
-    with pytest.raises(ValidationError, match="请指定区划或政策"):
+    assert exc.value.code == "RULE_SETTING_REASON_REQUIRED"
+    with pytest.raises(ValidationError) as exc:
         put(rw.users["fin"])
-    with pytest.raises(ValidationError, match="没有代码为“NOPE”的比对规则"):
+    assert exc.value.code == "RULE_SETTING_TARGET_REQUIRED"
+    with pytest.raises(ValidationError) as exc:
         put(rw.users["fin"], rule="NOPE", region=town1)
+    assert exc.value.code == "CHECK_RULE_UNKNOWN"
     assert not RuleSetting.objects.exists()
     assert put(rw.users["fin"], region=town1, params={"tolerance_fen": "20000"}).params == {"tolerance_fen": 20000}
 
@@ -151,7 +156,7 @@ def test_the_page_and_form(client, rw, regions):
     client.logout()
     login(client, rw.users["other_fin"])  # wrong region
     resp = client.post("/checks/rules/settings/", form, follow=True)
-    assert "不在您的辖区内" in resp.content.decode()
+    assert 'data-code="RULE_SETTING_NOT_IN_SCOPE"' in resp.content.decode()
     assert not RuleSetting.objects.exists()
     client.logout()
     login(client, rw.users["czs"])  # township finance office: may read, may not set
@@ -163,7 +168,7 @@ def test_the_page_and_form(client, rw, regions):
     login(client, rw.users["fin"])
     assert "保存为新版本" in client.get("/checks/rules/").content.decode()
     resp = client.post("/checks/rules/settings/", {**form, "p_max_per_phone": "很多"}, follow=True)
-    assert "应为不小于0的整数" in resp.content.decode() and not RuleSetting.objects.exists()
+    assert 'data-code="RULE_PARAM_NOT_COUNT"' in resp.content.decode() and not RuleSetting.objects.exists()
     resp = client.post("/checks/rules/settings/", form, follow=True)
     s = RuleSetting.objects.get()
     assert s.params == {"max_per_phone": 5} and s.changed_by == rw.users["fin"]
@@ -176,16 +181,19 @@ def test_the_api(client, rw, regions):
     assert client.post(url, body, content_type="application/json").status_code == 401
     assert client.get("/api/checks/rules").status_code == 401
     login(client, rw.users["other_fin"])
-    assert client.post(url, body, content_type="application/json").status_code == 403
+    denied = client.post(url, body, content_type="application/json")
+    assert denied.status_code == 403 and denied.json()["code"] == "RULE_SETTING_NOT_IN_SCOPE"
     client.logout()
     login(client, rw.users["cun"])
-    assert client.get("/api/checks/rules").status_code == 403
-    assert client.post(url, body, content_type="application/json").status_code == 403
+    denied = client.get("/api/checks/rules")
+    assert denied.status_code == 403 and denied.json()["code"] == "CHECK_RULES_READ_ROLE"
+    denied = client.post(url, body, content_type="application/json")
+    assert denied.status_code == 403 and denied.json()["code"] == "RULE_SETTING_ROLE"
     assert not RuleSetting.objects.exists()
     client.logout()
     login(client, rw.users["fin"])
     bad = client.post(url, {**body, "params": {"pct": 1}}, content_type="application/json")
-    assert bad.status_code == 400 and "没有参数“pct”" in bad.json()["detail"]
+    assert bad.status_code == 400 and bad.json()["code"] == "RULE_PARAM_UNKNOWN"
     ok = client.post(url, body, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["version"] == 1 and ok.json()["params"] == {"max_increase_pct": 80}
     rules = {r["code"]: r for r in client.get("/api/checks/rules").json()}

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from yikatong.audit.services import record
 from yikatong.core.crypto import vault
 from yikatong.core.identifiers import IdentifierError, validate_account_number
+from yikatong.core.refusals import Forbidden, invalid
+
+from .. import errors  # noqa: F401  (the refusal catalogue)
 
 from ..choices import AccountKind, AccountStatus, EventKind, PersonStatus
 from ..history import AccountSpec, Desired, Plan, plan_changes
@@ -21,7 +23,7 @@ REVEALABLE = {"id_number": "身份证号码", "phone": "联系电话", "account"
 def _locked_person(actor, person_id: int, what: str) -> Person:
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None:
-        raise PermissionDenied("没有这个人员，或不在您的辖区")
+        raise Forbidden("PERSON_NOT_IN_SCOPE")
     require_region(actor, person.village_id, what)
     return person
 
@@ -44,9 +46,9 @@ def record_life_event(
     require_role(actor, MAINTAIN_ROLES, "登记人员变动")
     person = _locked_person(actor, person_id, "登记")
     if not source.strip():
-        raise ValidationError("请填写信息来源（如：民政办死亡证明、派出所迁移证明、银行挂失补卡回执）")
+        raise invalid("LIFE_EVENT_SOURCE_REQUIRED")
     if effective_date > dt.date.today():
-        raise ValidationError("生效日期不能晚于今天")
+        raise invalid("LIFE_EVENT_FUTURE_DATE")
     account = BankAccount.objects.select_for_update().filter(person=person, is_current=True).first()
     want = Desired()
     if kind == EventKind.DEATH:
@@ -62,20 +64,20 @@ def record_life_event(
         try:
             number = validate_account_number(account_no.strip(), card=kind_ in (AccountKind.SSC, AccountKind.BANK_CARD))
         except IdentifierError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise invalid("LIFE_EVENT_ACCOUNT_INVALID", problem=str(exc)) from exc
         if kind == EventKind.CARD_REISSUE and account is not None:
             account.status = AccountStatus.LOST  # the old card was lost: the change is recorded as 挂失补卡
         want.account = AccountSpec(number=number, kind=account_kind, bank=bank)
     elif kind == EventKind.ACCOUNT_STATUS:
         if account is None or account_status not in AccountStatus.values:
-            raise ValidationError("此人没有当前账户，或账户状态无效")
+            raise invalid("LIFE_EVENT_ACCOUNT_STATUS_INVALID")
         want.account = AccountSpec(status=account_status)
     else:
-        raise ValidationError("不支持的变动事项")
+        raise invalid("LIFE_EVENT_KIND_UNKNOWN")
     want.status_date = effective_date
     plan = Plan(vault=vault(), source=source.strip(), effective=effective_date, actor=actor)
     if not plan_changes(plan, person, account, want):
-        raise ValidationError("登记的内容与底册现有信息相同，没有变化")
+        raise invalid("LIFE_EVENT_NO_CHANGE")
     plan.save()
     Person.objects.filter(pk=person.pk).update(import_digest="")
     record(
@@ -91,10 +93,10 @@ def reveal(*, actor, person_id: int, field: str, account_id: int | None = None) 
     """The full value of one personal field of one person; each reveal is an audit event."""
     require_role(actor, REVEAL_ROLES, "查看完整的个人信息")
     if field not in REVEALABLE:
-        raise ValidationError("无效的字段")
+        raise invalid("REVEAL_FIELD_UNKNOWN")
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise PermissionDenied("没有这个人员，或不在您的辖区")
+        raise Forbidden("PERSON_NOT_IN_SCOPE")
     require_region(actor, person.village_id, "查看")
     v = vault()
     if field == "id_number":
@@ -104,7 +106,7 @@ def reveal(*, actor, person_id: int, field: str, account_id: int | None = None) 
     else:
         account = BankAccount.objects.filter(pk=account_id, person=person).first()
         if account is None:
-            raise PermissionDenied("没有这个账户")
+            raise Forbidden("PERSON_ACCOUNT_NOT_FOUND")
         value = v.decrypt(account.number_enc)
     record(
         actor=actor, action="registry.reveal", obj=person,

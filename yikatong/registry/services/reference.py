@@ -13,9 +13,11 @@ from yikatong.core import bulk
 from yikatong.core import uploads
 from yikatong.core.crypto import vault
 from yikatong.core.identifiers import IdentifierError, parse_id_number, validate_account_number
+from yikatong.core.refusals import invalid, message_for
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
 
+from .. import errors  # noqa: F401  (the refusal catalogue)
 from ..choices import ACCOUNT_STATUS_WORDS, DatasetKind
 from ..files import sha256_of
 from ..models import ReferenceRecord, ReferenceSnapshot
@@ -26,11 +28,13 @@ CHUNK = 2000
 
 
 class ReferenceFileError(ValidationError):
-    """The file was refused; `errors` name row and column."""
+    """The file was refused; `errors` name row and column; `code` is REFERENCE_FILE_REFUSED, or
+    REFERENCE_FILE_EMPTY for a file without data rows."""
 
-    def __init__(self, errors: list[CellError | str]):
+    def __init__(self, errors: list[CellError | str], code: str = "REFERENCE_FILE_REFUSED"):
         self.errors_list = [str(e) for e in errors]
         super().__init__(self.errors_list[:50])
+        self.code = code  # a list ValidationError has none of its own; core.refusals.code_of reads it
 
 
 def _parse(spec, row, headers, today) -> tuple[dict | None, list[CellError]]:
@@ -109,9 +113,9 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
         require_role(actor, REFERENCE_LOAD_ROLES, "导入共享比对数据")
     spec = DATASETS.get(dataset)
     if spec is None:
-        raise ValidationError("未知的数据集")
+        raise invalid("REFERENCE_DATASET_UNKNOWN")
     if not source_agency.strip():
-        raise ValidationError("请填写提供数据的单位")
+        raise invalid("REFERENCE_AGENCY_REQUIRED")
     region = Region.objects.get(code=Region.full_code(region_code)) if region_code else actor.region
     if actor is not None:
         require_region(actor, region.code, "导入")
@@ -135,8 +139,10 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
         except SheetError as exc:  # e.g. a byte that is not text deep in a CSV, or a crashed parser
             raise ReferenceFileError([uploads.shown(exc)]) from exc
         errors.extend(reader.errors)
-    if errors or not count:
-        raise ReferenceFileError(sorted(errors, key=lambda e: e.line) or ["文件中没有数据行"])
+    if errors:
+        raise ReferenceFileError(sorted(errors, key=lambda e: e.line))
+    if not count:
+        raise ReferenceFileError([message_for("REFERENCE_FILE_EMPTY")], code="REFERENCE_FILE_EMPTY")
     ReferenceSnapshot.objects.filter(pk=snap.pk).update(row_count=count, file_sha256=sha)
     snap.row_count, snap.file_sha256 = count, sha
     record(

@@ -16,10 +16,11 @@ from yikatong.audit.services import record
 from yikatong.core import bulk
 from yikatong.core.crypto import vault
 from yikatong.core.failures import log_failure
-from yikatong.core.refusals import Refusal
+from yikatong.core.refusals import Forbidden, Refusal
 from yikatong.jobs import services as job_services
 from yikatong.regions.models import Region
 
+from .. import errors  # noqa: F401  (the refusal catalogue)
 from ..choices import ImportState
 from ..files import sha256_of
 from ..importer import ImportOutcome, run_import
@@ -41,7 +42,7 @@ def import_scope(actor, region_code: str | None) -> Region:
     require_role(actor, MAINTAIN_ROLES, "导入补贴对象底册")
     region = Region.objects.get(code=Region.full_code(region_code)) if region_code else actor.region
     if region is None or region.level not in (3, 4):
-        raise ValueError("底册按乡镇(街道)或县(市、区)导入，请选择乡镇或县")
+        raise Forbidden("REGISTER_IMPORT_REGION_LEVEL")
     require_region(actor, region.code, "导入")
     return region
 

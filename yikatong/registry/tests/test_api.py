@@ -46,14 +46,16 @@ def test_api_needs_authentication_and_role(client, token, make_user, population)
     assert _post(client, "/api/registry/compare", {"rows": []}).status_code == 401
     bank = make_user("bank", Role.BANK)
     bank_token = account_services.issue_api_token(user=bank, name="x")
-    assert _post(client, "/api/registry/compare", {"rows": []}, bank_token).status_code == 403
+    denied = _post(client, "/api/registry/compare", {"rows": []}, bank_token)
+    assert denied.status_code == 403 and denied.json()["code"] == "REGISTRY_ROLE_NOT_ALLOWED"
     p = Person.objects.get(id_bidx=vault().id_index(population[0].id_number))
-    assert client.get(f"/api/registry/persons/{p.pk}", HTTP_AUTHORIZATION=f"Bearer {bank_token}").status_code == 403
+    denied = client.get(f"/api/registry/persons/{p.pk}", HTTP_AUTHORIZATION=f"Bearer {bank_token}")
+    assert denied.status_code == 403 and denied.json()["code"] == "REGISTRY_ROLE_NOT_ALLOWED"
 
 
 def test_compare_api_refuses_another_township(client, token, regions):
     resp = _post(client, "/api/registry/compare", {"rows": [], "township_code": regions["town2"].code}, token)
-    assert resp.status_code == 403
+    assert resp.status_code == 403 and resp.json()["code"] == "REGISTRY_REGION_NOT_IN_SCOPE"
 
 
 def test_compare_sees_only_the_callers_region_and_is_audited(client, token, population, make_user, regions):

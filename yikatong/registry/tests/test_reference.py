@@ -72,6 +72,7 @@ def test_a_file_with_errors_loads_nothing(two):
                                 source=csv_file([[m.name, m.id_number, ""], ["某人", "123", "2026-01-01"]],
                                                 headers=["姓名", "身份证号码", "死亡日期"]),
                                 file_name="x.csv", region_code="141024")
+    assert exc.value.code == "REFERENCE_FILE_REFUSED"
     assert "第2行 死亡日期不能为空" in exc.value.errors_list[0] and "第3行" in exc.value.errors_list[1]
     assert ReferenceSnapshot.objects.count() == 0 and ReferenceRecord.objects.count() == 0
 

@@ -72,7 +72,7 @@ def test_life_event_errors_are_shown_and_change_nothing(logged, population):
     p = Person.objects.get(id_bidx=vault().id_index(population[0].id_number))
     resp = logged.post(reverse("registry_life_event", args=[p.pk]), {
         "kind": EventKind.ACCOUNT_CHANGE, "effective_date": "2026-10-08", "source": "回执", "account_no": "123"}, follow=True)
-    assert "银行卡号“123”位数不对" in resp.content.decode()
+    assert 'data-code="LIFE_EVENT_ACCOUNT_INVALID"' in resp.content.decode()
     assert PersonEvent.objects.count() == 0
 
 
@@ -114,7 +114,7 @@ def test_reference_page_loads_a_snapshot(client, make_user, villages):
     assert resp.status_code == 302 and ReferenceSnapshot.objects.get().row_count == 1
     bad = SimpleUploadedFile("死亡.csv", csv_file([["赵六", "123", "2026-01-01"]], headers=["姓名", "身份证号码", "死亡日期"]))
     resp = client.post(reverse("registry_reference"), {"dataset": "deaths", "source_agency": "民政局", "as_of": "2026-10-31", "file": bad})
-    assert "未导入" in resp.content.decode() and ReferenceSnapshot.objects.count() == 1
+    assert 'data-code="REFERENCE_FILE_REFUSED"' in resp.content.decode() and ReferenceSnapshot.objects.count() == 1
 
 
 def test_masked_search_matches_only_the_first_and_last_four_so_no_prefix_oracle(logged, population):

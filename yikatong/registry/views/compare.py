@@ -95,7 +95,8 @@ def reference(request):
                 return redirect("registry_reference")
             except services.ReferenceFileError as exc:
                 return render(request, "registry/reference.html", {
-                    "form": form, "snapshots": selectors.snapshots_for(user)[:100], "file_errors": exc.errors_list[:500]})
+                    "form": form, "snapshots": selectors.snapshots_for(user)[:100], "file_errors": exc.errors_list[:500],
+                    "file_error_code": exc.code})
             except uploads.UploadRefused as exc:
                 uploads.flash(request, exc)
                 return redirect("registry_reference")

@@ -48,8 +48,6 @@ def imports(request):
         except uploads.UploadRefused as exc:
             uploads.flash(request, exc)
             return redirect("registry_imports")
-        except ValueError as exc:  # a region the import may not write
-            raise Forbidden() from exc
         messages.info(request, "文件已上传，正在后台导入，请稍候")
         return redirect("registry_import", import_id=imp.pk)
     return render(request, "registry/imports.html", {"form": form, "imports": selectors.imports_for(request.user)[:50]})

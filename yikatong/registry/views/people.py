@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yikatong.web.actions import report_refusal
 from yikatong.web.permissions import Forbidden
 from .. import lookups, selectors, services
 from ..forms import LifeEventForm, SearchForm
@@ -71,7 +72,7 @@ def life_event(request, person_id: int):
             )
             messages.success(request, "已登记变动，底册已更新，历史记录已保留")
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            report_refusal(request, exc)  # the message, tagged with its code (data-code)
     else:
         messages.error(request, "；".join(f"{form.fields[k].label}：{'、'.join(v)}" for k, v in form.errors.items()))
     return redirect("registry_person", person_id=person_id)

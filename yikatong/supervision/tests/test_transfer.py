@@ -39,8 +39,9 @@ def test_transfer_opens_one_clue_with_a_case_number_and_one_audit_event(checked,
     assert events.count() == 1 and events.get().after["case_no"] == out.case_no
     assert events.get().after["evidence"] == [{"text": "村委会核实记录"}]
     # a second transfer of the same finding is refused; a second finding gets the next number
-    with pytest.raises(ValidationError, match="不能再处置"):
+    with pytest.raises(ValidationError) as exc:
         transfer(people["zhan"], "AMOUNT_STANDARD")
+    assert exc.value.code == "FINDING_NOT_OPEN"
     assert Clue.objects.count() == 1
     assert transfer(people["czs"], "CADRE").case_no == _prefix() + "000002"
 

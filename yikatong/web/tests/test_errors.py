@@ -78,7 +78,7 @@ def test_api_403_and_404_are_json_with_codes(client, make_user):
     make_user("nobody")
     client.login(username="nobody", password=PASSWORD)
     resp = client.post("/api/registry/persons/search", {"q": "张"}, content_type="application/json")
-    assert resp.status_code == 403 and resp.json()["code"] == "FORBIDDEN" and resp.json()["message"]
+    assert resp.status_code == 403 and resp.json()["code"] == "REGISTRY_ROLE_NOT_ALLOWED" and resp.json()["message"]
     resp = client.get("/api/no/such/operation")
     assert resp.status_code == 404 and resp.json()["code"] == "NOT_FOUND"
 
@@ -87,7 +87,7 @@ def test_api_404_of_a_missing_object_is_json_with_a_code(client, make_user):
     make_user("fin", Role.TOWNSHIP_FINANCE)
     client.login(username="fin", password=PASSWORD)
     resp = client.get("/api/registry/persons/999999")
-    assert resp.status_code == 404 and resp.json()["code"] == "NOT_FOUND"
+    assert resp.status_code == 404 and resp.json()["code"] == "PERSON_NOT_IN_SCOPE" and resp.json()["message"]
 
 
 @pytest.mark.parametrize("body", ["{bad json", b"\xff\xfe{}", '{"rows": [}'])
