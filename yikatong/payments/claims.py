@@ -14,12 +14,10 @@ from __future__ import annotations
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from yikatong.core.refusals import Problem, register_messages
+from yikatong.core.refusals import Problem
 from yikatong.rosters.guards import register_effect
 
-register_messages({
-    "DUPLICATE_PAYMENT": "{count} 名对象在{period}“{policy}”已有财政审核通过、在途或已发放的明细，不能重复发放：{items}",
-})
+from . import errors  # noqa: F401  (the catalogue: registers DUPLICATE_PAYMENT)
 
 SHOWN = 5
 # roster item -> the origin it reissues (PaymentOrderItem.origin: the same along a chain of reissues)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.money import Money
+from yikatong.core.refusals import Forbidden
 from yikatong.funds.models import FundCommitment, FundQuota
 from yikatong.funds.selectors import quotas_for
 
@@ -43,19 +43,19 @@ def open_orders(quota: FundQuota) -> list[str]:
 def clear_quota(*, actor, quota_id: int, note: str = "") -> Clearing:
     quota = FundQuota.objects.select_for_update().select_related("policy", "region").get(pk=quota_id)
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.FINANCE_REVIEWER):
-        raise PermissionDenied("只有财政业务科室可以办理年终清算")
+        raise Forbidden("CLEARING_ROLE_NOT_ALLOWED")
     if not region_in_scope(actor, quota.region_id):
-        raise PermissionDenied("该指标不在您的辖区内，不能清算")
-    what = f"指标 {quota.doc_number}（{quota.policy.name}，{quota.year} 年）"
+        raise Forbidden("CLEARING_NOT_IN_REGION")
+    what = {"doc_number": quota.doc_number, "policy": quota.policy.name, "year": quota.year}
     done = Clearing.objects.filter(quota=quota, year=quota.year).select_related("cleared_by").first()
     if done is not None:
-        raise PaymentError(f"{what}已于 {timezone.localtime(done.cleared_at):%Y-%m-%d %H:%M} 由 "
-                           f"{done.cleared_by} 清算，收回 {Money(done.recovered_fen)}，不得重复清算")
+        raise PaymentError("CLEARING_DONE_BEFORE", at=f"{timezone.localtime(done.cleared_at):%Y-%m-%d %H:%M}",
+                           by=str(done.cleared_by), recovered=str(Money(done.recovered_fen)), **what)
     if quota.year > timezone.localdate().year:
-        raise PaymentError(f"{what}的年度尚未开始，不能清算")
+        raise PaymentError("CLEARING_YEAR_NOT_STARTED", **what)
     if quota.committed_fen:
         listed = "；".join(open_orders(quota)) or "（未找到对应的支付申请，请核查指标占用）"
-        raise PaymentError(f"{what}还有 {Money(quota.committed_fen)} 在途未结，不能清算：{listed}")
+        raise PaymentError("CLEARING_ORDERS_IN_FLIGHT", committed=str(Money(quota.committed_fen)), listed=listed, **what)
     recovered = quota.received_fen - quota.allocated_fen - quota.paid_fen
     clearing = Clearing.objects.create(
         quota=quota, year=quota.year, received_fen=quota.received_fen, passed_down_fen=quota.allocated_fen,

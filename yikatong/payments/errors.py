@@ -1,4 +1,9 @@
-from yikatong.core.refusals import Refusal
+"""The refusals of the payments app and their catalogue: every stable refusal code of the payment leg
+(payment orders, bank file exchange, ingest of the bank's answers, reissue, write-off, year-end
+clearing, payee corrections, the payment guards of the batch flow) with its Chinese message template
+(core.refusals). One place, registered on import (every module that raises or answers one of these
+codes imports this module). The state engine's own codes are registered by core.statemachine."""
+from yikatong.core.refusals import Refusal, register_messages
 
 
 class PaymentError(Refusal):
@@ -11,3 +16,106 @@ class IngestRefused(PaymentError):
     """A bank answer Yikatong refuses to take (unknown batch, item or amount; bad MAC or totals)."""
 
     default_code = "INGEST_REFUSED"
+
+
+MESSAGES = {
+    # guards of the batch transition table registered by payments.guards
+    "ORDER_NOT_RELEASED": "请在“资金支付”中由国库科对本批次的支付申请办理支付",
+    "PAYMENT_BANNED": "{detail}",
+    "NOT_REISSUE": "只有补发批次可以不经公示直接提交财政复核",
+    "FAILURES_UNSETTLED": "还有 {count} 笔发放失败的明细既未补发成功也未核销",
+    # payment claims: the effect of finance_approve (payments.claims)
+    "DUPLICATE_PAYMENT": "{count} 名对象在{period}“{policy}”已有财政审核通过、在途或已发放的明细，不能重复发放：{items}",
+    # payment orders (payments.flow, payments.orders)
+    "ORDER_BATCH_NOT_PAYABLE": "批次 {batch} 当前为“{state}”，不能支付",
+    "ORDER_BATCH_NOT_APPROVED": "批次 {batch} 尚未通过财政审核（或已在支付中），不能生成支付申请",
+    "ORDER_EXISTS": "批次 {batch} 已有支付申请",
+    "ORDER_BATCH_REQUIRED": "请选择发放批次",
+    "ORDER_AGREEMENT_INVALID": "所选代发协议不存在、已失效或不属于本县本部门",
+    "ORDER_AGREEMENT_AMBIGUOUS": "本县有效的代发协议不是恰好一份，请选择代发协议",
+    "ORDER_AGREEMENT_MISSING": "本县没有有效的代发协议，请先登记",
+    "ORDER_QUOTA_CLEARED": "批次 {batch} 的资金指标 {doc_number} 已办理 {year} 年终清算，结余已收回，不能再生成支付申请",
+    "ORDER_NO_ACTIVE_ITEMS": "批次 {batch} 没有有效明细",
+    "ORDER_TOTALS_MISMATCH": "批次 {batch} 的明细合计与批次汇总不符，请核查",
+    "ORDER_ALL_HELD": "批次 {batch} 的 {held} 条有效明细均因疑点已确认或已移送线索而不予支付，不能生成支付申请",
+    "ORDER_LINES_MISMATCH": "批次 {batch} 的支付明细与剔除疑点明细后的合计不符，请重试",
+    "PAYMENT_FILE_SENT": "代发文件 {filename} 已发送过，不得重复发送",
+    "ORDER_NOT_REJECTED": "支付申请 {batch_no} 未被银行拒收，不能重发",
+    "REJECTION_UNCONFIRMED": "支付申请 {batch_no} 的整批拒收尚未由财政业务科室与银行核实，不能重发",
+    "ORDER_ALREADY_REPLACED": "支付申请 {batch_no} 已重新生成过",
+    "REJECTION_NOTE_REQUIRED": "支付申请 {batch_no}：请填写核实方式（如致电银行的经办人和时间）",
+    "REJECTION_NOT_TO_CONFIRM": "支付申请 {batch_no} 未被银行拒收，无需核实",
+    "REJECTION_CONFIRMED": "支付申请 {batch_no} 的拒收已于 {at} 核实过",
+    # agent banks, agreements and the archive of bank files (payments.exchange.services)
+    "BANK_REGISTER_ADMIN_ONLY": "只有系统管理员可以登记代发银行和代发协议",
+    "BANK_REGISTER_NOT_IN_REGION": "不能登记本辖区以外单位的代发银行或协议",
+    "AGREEMENT_DOCUMENT_TYPE": "协议文本须为 PDF、JPG 或 PNG 文件（按文件内容判断，不看扩展名）",
+    "AGREEMENT_DOCUMENT_TOO_LARGE": "协议文本超过 {limit}",
+    "BANK_FILE_NAME_CONFLICT": "已保存过同名文件 {filename}，但内容不同：拒绝覆盖，请与银行核实",
+    "BANK_FILE_REPLAY": "文件 {filename} 与已保存的 {other} 内容完全相同：疑似重放，拒绝保存",
+    "BANK_FILE_CONCURRENT_CONFLICT": "文件 {filename} 与同时保存的另一文件冲突，请与银行核实",
+    # the bank's answers (payments.ingest)
+    "INGEST_NOT_ALLOWED": "您不能导入该批次的银行回盘",
+    "INGEST_BAD_FILENAME": "“{filename}”不是银行回盘或拒收文件名（YKT1_银行编码_批次号_R/X.txt）",
+    "INGEST_UNKNOWN_BATCH": "拒绝接收：批次号 {batch_no} 不是本系统发出的代发批次（文件 {filename}）",
+    "INGEST_BANK_MISMATCH": "拒绝接收：文件 {filename} 的银行编码与批次 {batch_no} 的代发银行 {bank_code} 不一致",
+    "INGEST_FILE_INVALID": "拒绝接收 {filename}：{detail}（{rejection}）",
+    "INGEST_HEADER_BATCH_MISMATCH": "拒绝接收：回盘文件头的批次号 {header_batch_no} 与文件名不一致",
+    "INGEST_ITEM_NOT_IN_BATCH": "拒绝接收：回盘第 {seq} 条明细（明细编号 {item_ref}）不在批次 {batch_no} 中",
+    "INGEST_ITEM_REPEATED": "拒绝接收：回盘第 {seq} 条明细（明细编号 {item_ref}）在回盘中重复出现",
+    "INGEST_ITEMS_INCOMPLETE": "拒绝接收：回盘 {answered} 笔，批次 {batch_no} 发出 {sent} 笔，明细不全",
+    "INGEST_AMOUNT_MISMATCH": "拒绝接收：回盘第 {seq} 条明细（明细编号 {item_ref}）金额 {answered_fen} 分，"
+                              "与发出的 {sent_fen} 分不符",
+    "INGEST_ALREADY_PAID_ELSEWHERE": "拒绝接收 {filename}：回盘中有明细的原始发放对象已在其他批次发放成功"
+                                     "（同一人同一期只能发放一次），批次 {batch_no} 未作改动，请与银行核实",
+    "INGEST_REJECTION_BATCH_MISMATCH": "拒绝接收：拒收文件中的批次号 {batch_no} 与文件名不一致",
+    # the same name with other bytes (or the same bytes under another name) as a file taken before
+    "INGEST_FILE_CONFLICT": "拒绝接收 {filename}：{detail}（文件保留在收件箱中，请与银行核实）",
+    # an X has no MAC: it cannot undo a result whose MAC was verified; kept as evidence
+    "INGEST_REJECTION_AFTER_RESULT": "拒绝接收拒收文件 {filename}：批次 {batch_no} 已收到经 MAC 校验的银行回盘，"
+                                     "未经认证的整批拒收不能推翻回盘；文件已留存备查，请与银行核实",
+    "INGEST_RESULT_AFTER_CONFIRMED_REJECTION": "拒绝接收回盘 {filename}：批次 {batch_no} 的整批拒收已与银行核实，"
+                                               "银行却又发来回盘，请立即与银行核实是否已付款",
+    "INGEST_ALREADY_ANSWERED": "拒绝接收 {filename}：批次 {batch_no} 当前为“{state}”，不再接收回盘，请与银行核实",
+    "INGEST_ORDER_NOT_SENT": "拒绝接收 {filename}：批次 {batch_no} 当前为“{state}”，代发文件尚未发送银行",
+    "MAC_ALGORITHM_MISMATCH": "拒绝接收 {filename}：{detail}（代发协议约定 {agreed}）",
+    # a rejected file's payee corrections (payments.rejections)
+    "PAYEE_FIX_AT_BANK": "批次 {batch} 的代发文件 {batch_no} 已发送银行且未被拒收（或拒收尚未与银行核实），不能更正收款信息",
+    "PAYEE_FIX_STATE": "批次 {batch} 当前不在待支付或支付中，收款信息请在清册中修改",
+    "PAYEE_FIX_REASON": "更正收款信息须填写原因（如银行拒收说明）",
+    "PAYEE_FIX_EMPTY": "请填写要更正的明细和更正后的内容",
+    "PAYEE_FIX_UNKNOWN_ITEMS": "明细 {items} 不是批次 {batch} 的有效明细",
+    "PAYEE_FIX_ACCOUNT": "批次 {batch} 已审核通过，只有在银行整批拒收且经财政业务科室核实后才能更正银行账号"
+                         "（其他情况下请发放后按失败明细补发）",
+    "PAYEE_FIX_BANNED": "更正后的收款信息违反“一卡通”发放禁止性规定",
+    "PAYEE_FIX_FIELD": "明细 {item} 只能更正银行账号、账户户名、姓名或开户银行，不能更正“{field}”",
+    "PAYEE_UNFIT_FOR_BANK": "批次 {batch} 有 {count} 条明细的收款信息不能写入银行代发文件，"
+                            "请由经办站所更正后再生成或重发支付申请：{items}",
+    # reissue (payments.reissue, the reissue guard in payments.reissue_guards)
+    "REISSUE_NOT_FROM_ORIGIN": "补发批次 {batch} 的 {count} 条明细不是原批次 {parent} 发放失败的明细"
+                               "（补发批次不能包含新的发放对象）：{items}",
+    "REISSUE_PERSON_CHANGED": "补发批次 {batch} 的 {count} 条明细的证件号码与原失败明细不一致"
+                              "（补发只能更正账号或户名）：{items}",
+    "REISSUE_AMOUNT_ABOVE_ORIGIN": "补发批次 {batch} 的 {count} 条明细金额高于原失败明细：{items}",
+    "REISSUE_ORIGIN_NOT_REPAYABLE": "补发批次 {batch} 的 {count} 条明细的原失败明细已核销或为重复明细（E08），"
+                                    "不得补发：{items}",
+    "REISSUE_NO_FAILURES": "批次 {batch} 没有可补发的失败明细（重复明细 E08 不得补发，须核查后核销）",
+    "REISSUE_NOT_PARTLY_FAILED": "批次 {batch} 没有待补发的失败明细",
+    "REISSUE_UNKNOWN_ITEMS": "更正的明细 {items} 不是本批次待补发的失败明细",
+    "REISSUE_CORRECTION_FIELD": "明细 {item} 的更正只能是银行账号、账户户名、开户银行或（不高于原金额的）发放金额，"
+                                "不能更正“{field}”",
+    "REISSUE_ACCOUNT_INVALID": "明细 {item} 更正后的银行账号{problem}",
+    "REISSUE_AMOUNT_INVALID": "明细 {item} 更正后的发放金额必须是大于 0 的整数“分”",
+    # write-off of failed lines (payments.reissue.write_off)
+    "WRITE_OFF_REASON_REQUIRED": "核销须填写原因",
+    "WRITE_OFF_NOT_FAILED": "明细 {item} 不是待处理的失败明细",
+    "WRITE_OFF_REISSUED": "明细 {item} 已补发，请在补发批次中处理",
+    # year-end clearing (payments.clearing)
+    "CLEARING_ROLE_NOT_ALLOWED": "只有财政业务科室可以办理年终清算",
+    "CLEARING_NOT_IN_REGION": "该指标不在您的辖区内，不能清算",
+    "CLEARING_DONE_BEFORE": "指标 {doc_number}（{policy}，{year} 年）已于 {at} 由 {by} 清算，收回 {recovered}，不得重复清算",
+    "CLEARING_YEAR_NOT_STARTED": "指标 {doc_number}（{policy}，{year} 年）的年度尚未开始，不能清算",
+    "CLEARING_ORDERS_IN_FLIGHT": "指标 {doc_number}（{policy}，{year} 年）还有 {committed} 在途未结，不能清算：{listed}",
+}
+
+register_messages(MESSAGES)

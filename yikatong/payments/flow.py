@@ -15,7 +15,6 @@ from yikatong.core.statemachine import apply as apply_transition
 from yikatong.rosters import guards, transitions
 from yikatong.rosters.models import Batch
 
-from . import refusal_codes  # noqa: F401
 from .errors import PaymentError
 from .models import OrderState, PaymentOrder
 

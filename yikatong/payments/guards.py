@@ -1,9 +1,9 @@
 """Guards of the payment leg of the batch transition table (rosters.flows), registered on start-up.
-Each answers None or a Problem with a stable code (payments.refusal_codes)."""
+Each answers None or a Problem with a stable code (the catalogue, payments.errors)."""
 from yikatong.core.refusals import Problem
 from yikatong.rosters.guards import register
 
-from . import refusal_codes  # noqa: F401  (registers the codes below)
+from . import errors  # noqa: F401  (the catalogue: registers the codes below)
 
 
 @register("payment_order_released")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -33,7 +32,7 @@ from yikatong.core import sealed
 from yikatong.core.bulk import update_rows
 from yikatong.core.copyformat import copy_value
 from yikatong.core.faults import fault_point
-from yikatong.core.refusals import register_messages
+from yikatong.core.refusals import Forbidden
 from yikatong.funds.services import batch_ref, record_paid_for_ref, release_for_ref
 
 from .errors import IngestRefused
@@ -48,19 +47,6 @@ from .sms import enqueue_notices
 
 __all__ = ["ingest", "Ingested", "collect_inbox"]
 
-register_messages({
-    # the same name with other bytes (or the same bytes under another name) as a file taken before
-    "INGEST_FILE_CONFLICT": "拒绝接收 {filename}：{detail}（文件保留在收件箱中，请与银行核实）",
-    # an X has no MAC: it cannot undo a result whose MAC was verified; kept as evidence
-    "INGEST_REJECTION_AFTER_RESULT": "拒绝接收拒收文件 {filename}：批次 {batch_no} 已收到经 MAC 校验的银行回盘，"
-                                     "未经认证的整批拒收不能推翻回盘；文件已留存备查，请与银行核实",
-    "INGEST_RESULT_AFTER_CONFIRMED_REJECTION": "拒绝接收回盘 {filename}：批次 {batch_no} 的整批拒收已与银行核实，"
-                                               "银行却又发来回盘，请立即与银行核实是否已付款",
-    "INGEST_ALREADY_ANSWERED": "拒绝接收 {filename}：批次 {batch_no} 当前为“{state}”，不再接收回盘，请与银行核实",
-    "INGEST_ORDER_NOT_SENT": "拒绝接收 {filename}：批次 {batch_no} 当前为“{state}”，代发文件尚未发送银行",
-    "MAC_ALGORITHM_MISMATCH": "拒绝接收 {filename}：{detail}（代发协议约定 {agreed}）",
-})
-
 INGEST_ROLES = frozenset({Role.TREASURY, Role.FINANCE_REVIEWER, Role.SYSADMIN})
 
 
@@ -74,7 +60,7 @@ def _check_actor(actor, order: PaymentOrder) -> None:
     if actor is None:  # background collection from the inbox
         return
     if not actor.has_role(*INGEST_ROLES) or not region_in_scope(actor, order.batch.region_id):
-        raise PermissionDenied("您不能导入该批次的银行回盘")
+        raise Forbidden("INGEST_NOT_ALLOWED")
 
 
 class _KeepRefused(Exception):
@@ -100,15 +86,15 @@ def ingest(*, actor, filename: str, data: bytes) -> Ingested:
 def _ingest(*, actor, filename: str, data: bytes) -> Ingested:
     parts = parse_file_name(filename)
     if parts is None or parts.kind not in (RESULT, REJECTION):
-        raise IngestRefused(f"“{filename}”不是银行回盘或拒收文件名（YKT1_银行编码_批次号_R/X.txt）")
+        raise IngestRefused("INGEST_BAD_FILENAME", filename=filename)
     order = (PaymentOrder.objects.select_for_update().select_related("batch", "agreement__bank")
              .filter(batch_no=parts.batch_no).first())
     if order is None:
-        raise IngestRefused(f"拒绝接收：批次号 {parts.batch_no} 不是本系统发出的代发批次（文件 {filename}）")
+        raise IngestRefused("INGEST_UNKNOWN_BATCH", batch_no=parts.batch_no, filename=filename)
     _check_actor(actor, order)
     bank = order.agreement.bank
     if parts.bank_code != bank.code:
-        raise IngestRefused(f"拒绝接收：文件 {filename} 的银行编码与批次 {order.batch_no} 的代发银行 {bank.code} 不一致")
+        raise IngestRefused("INGEST_BANK_MISMATCH", filename=filename, batch_no=order.batch_no, bank_code=bank.code)
     data = bytes(data)
     stored = BankFile.objects.filter(kind=parts.kind, filename=filename).first()
     if stored is not None and stored.data() == data:
@@ -124,7 +110,7 @@ def _ingest(*, actor, filename: str, data: bytes) -> Ingested:
         if exc.reason:
             raise IngestRefused(exc.reason, filename=filename, detail=exc.message,
                                 agreed=order.agreement.mac_alg) from None
-        raise IngestRefused(f"拒绝接收 {filename}：{exc.message}（{exc.code}）") from None
+        raise IngestRefused("INGEST_FILE_INVALID", filename=filename, detail=exc.message, rejection=exc.code) from None
     fault_point("payments.ingest.after_parse")
     action = _answer_action(order, parts.kind, filename, data, bank)
     if parts.kind == RESULT:
@@ -175,7 +161,7 @@ def _match(order: PaymentOrder, parsed) -> list[int]:
     writer of its lines. Fast path: the bank answers in the order it was sent, so the lines are
     compared position by position while streaming the order's lines; otherwise by item_ref."""
     if parsed.header.batch_no != order.batch_no:
-        raise IngestRefused(f"拒绝接收：回盘文件头的批次号 {parsed.header.batch_no} 与文件名不一致")
+        raise IngestRefused("INGEST_HEADER_BATCH_MISMATCH", header_batch_no=parsed.header.batch_no)
     lines = parsed.lines
     rows = order.items.order_by("seq").values_list("pk", "item_ref", "amount_fen")
     if len(lines) == order.item_count:
@@ -193,23 +179,23 @@ def _match(order: PaymentOrder, parsed) -> list[int]:
     ids, seen = [], set()
     for line in lines:
         item = items.get(line.item_ref)
-        where = f"回盘第 {line.seq} 条明细（明细编号 {line.item_ref}）"
         if item is None:
-            raise IngestRefused(f"拒绝接收：{where}不在批次 {order.batch_no} 中")
+            raise IngestRefused("INGEST_ITEM_NOT_IN_BATCH", seq=line.seq, item_ref=line.item_ref,
+                                batch_no=order.batch_no)
         if line.item_ref in seen:
-            raise IngestRefused(f"拒绝接收：{where}在回盘中重复出现")
+            raise IngestRefused("INGEST_ITEM_REPEATED", seq=line.seq, item_ref=line.item_ref)
         if line.amount_fen != item[1]:
             _refuse_amount(order, line, item[1])
         seen.add(line.item_ref)
         ids.append(item[0])
     if len(ids) != len(items):
-        raise IngestRefused(f"拒绝接收：回盘 {len(ids)} 笔，批次 {order.batch_no} 发出 {len(items)} 笔，明细不全")
+        raise IngestRefused("INGEST_ITEMS_INCOMPLETE", answered=len(ids), batch_no=order.batch_no, sent=len(items))
     return ids
 
 
 def _refuse_amount(order: PaymentOrder, line, sent_fen: int):
-    where = f"回盘第 {line.seq} 条明细（明细编号 {line.item_ref}）"
-    raise IngestRefused(f"拒绝接收：{where}金额 {line.amount_fen} 分，与发出的 {sent_fen} 分不符")
+    raise IngestRefused("INGEST_AMOUNT_MISMATCH", seq=line.seq, item_ref=line.item_ref, answered_fen=line.amount_fen,
+                        sent_fen=sent_fen)
 
 
 _UPDATED = ("status", "bank_txn_id", "paid_at", "reason_code", "reason_text", "do_not_repay")
@@ -285,13 +271,13 @@ def _record_paid_origins(order: PaymentOrder, bank_file) -> None:
             cur.execute(f'INSERT INTO "{paid}" (origin_id, line_id) SELECT origin_id, id FROM "{lines}" '
                         "WHERE order_id = %s AND status = %s", [order.pk, str(ItemStatus.PAID)])
     except IntegrityError:
-        raise IngestRefused(f"拒绝接收 {bank_file.filename}：回盘中有明细的原始发放对象已在其他批次发放成功"
-                            f"（同一人同一期只能发放一次），批次 {order.batch_no} 未作改动，请与银行核实") from None
+        raise IngestRefused("INGEST_ALREADY_PAID_ELSEWHERE", filename=bank_file.filename,
+                            batch_no=order.batch_no) from None
 
 
 def _rejected(actor, order: PaymentOrder, rejection, bank_file) -> None:
     if rejection.batch_no != order.batch_no:
-        raise IngestRefused(f"拒绝接收：拒收文件中的批次号 {rejection.batch_no} 与文件名不一致")
+        raise IngestRefused("INGEST_REJECTION_BATCH_MISMATCH", batch_no=rejection.batch_no)
     apply_order(actor=actor, order_id=order.pk, action="reject", system=True, fields=dict(
         answer_file=bank_file, answered_at=timezone.now(), rejection_code=rejection.code,
         rejection_text=rejection.text[:300]), audit_after={

@@ -12,7 +12,6 @@ from django.utils import timezone
 from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
 from yikatong.core.crypto import vault
-from yikatong.core.refusals import register_messages
 from yikatong.funds.services import commit_for_batch
 from yikatong.rosters import scope, transitions
 from yikatong.rosters.models import Batch, BatchState
@@ -28,10 +27,6 @@ from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
 from .rejections import assert_payee_clean
 
 __all__ = ["create_order", "release", "send", "resend", "origin_of"]
-
-register_messages({
-    "ORDER_ALL_HELD": "批次 {batch} 的 {held} 条有效明细均因疑点已确认或已移送线索而不予支付，不能生成支付申请",
-})
 
 
 def _require(actor, roles, batch: Batch, what: str) -> None:
@@ -52,11 +47,11 @@ def _agreement_for(batch: Batch, agreement_id: int | None) -> BankAgreement:
     if agreement_id is not None:
         agreement = qs.filter(pk=agreement_id).first()
         if agreement is None:
-            raise PaymentError("所选代发协议不存在、已失效或不属于本县本部门")
+            raise PaymentError("ORDER_AGREEMENT_INVALID")
         return agreement
     found = list(qs[:2])
     if len(found) != 1:
-        raise PaymentError("本县有效的代发协议不是恰好一份，请选择代发协议" if found else "本县没有有效的代发协议，请先登记")
+        raise PaymentError("ORDER_AGREEMENT_AMBIGUOUS" if found else "ORDER_AGREEMENT_MISSING")
     return found[0]
 
 
@@ -68,8 +63,8 @@ def _refuse_cleared(batch: Batch) -> None:
 
     cleared = Clearing.objects.filter(quota__in=quotas_for_batch(batch)).select_related("quota").first()
     if cleared is not None:
-        raise PaymentError(f"批次 {batch.code} 的资金指标 {cleared.quota.doc_number} 已办理 {cleared.year} 年终清算，"
-                           "结余已收回，不能再生成支付申请")
+        raise PaymentError("ORDER_QUOTA_CLEARED", batch=batch.code, doc_number=cleared.quota.doc_number,
+                           year=cleared.year)
 
 
 def origin_of(batch_item) -> int:
@@ -144,9 +139,9 @@ def _held_label(state: str) -> str:
 def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: PaymentOrder | None) -> PaymentOrder:
     agg = batch.items.filter(status="active").aggregate(n=Count("id"), s=Sum("amount_fen"))
     if not agg["n"]:
-        raise PaymentError(f"批次 {batch.code} 没有有效明细")
+        raise PaymentError("ORDER_NO_ACTIVE_ITEMS", batch=batch.code)
     if agg["s"] != batch.total_fen or agg["n"] != batch.item_count:
-        raise PaymentError(f"批次 {batch.code} 的明细合计与批次汇总不符，请核查")
+        raise PaymentError("ORDER_TOTALS_MISMATCH", batch=batch.code)
     bans.assert_allowed(batch)  # seed 004: own account only, no cash, no onward transfer
     # an item with a confirmed finding (or one transferred as a clue) is not paid: left out of the lines
     held = _held(batch)
@@ -159,7 +154,7 @@ def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: Payme
     _insert_lines(order, batch)
     written = order.items.aggregate(n=Count("id"), s=Sum("amount_fen"))
     if (written["n"] or 0) != count or (written["s"] or 0) != total:  # the two reads of held items must agree
-        raise PaymentError(f"批次 {batch.code} 的支付明细与剔除疑点明细后的合计不符，请重试")
+        raise PaymentError("ORDER_LINES_MISMATCH", batch=batch.code)
     order.excluded = held
     return order
 

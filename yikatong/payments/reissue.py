@@ -167,11 +167,11 @@ def write_off(*, actor, order_item_id: int, reason: str) -> PaymentOrderItem:
     scope.require_change(actor, batch, {Role.FINANCE_REVIEWER, Role.DEPT_HEAD}, "核销失败明细")
     reason = (reason or "").strip()
     if not reason:
-        raise PaymentError("核销须填写原因")
+        raise PaymentError("WRITE_OFF_REASON_REQUIRED")
     if line.status != ItemStatus.FAILED or line.order.state != OrderState.ANSWERED or line.written_off_reason:
-        raise PaymentError(f"明细 {line.item_ref} 不是待处理的失败明细")
+        raise PaymentError("WRITE_OFF_NOT_FAILED", item=line.item_ref)
     if hasattr(line, "reissue") and line.reissue.new_item.status != "removed":
-        raise PaymentError(f"明细 {line.item_ref} 已补发，请在补发批次中处理")
+        raise PaymentError("WRITE_OFF_REISSUED", item=line.item_ref)
     line.written_off_reason = reason[:200]
     line.save(update_fields=["written_off_reason"])
     record(actor=actor, action="payments.item.write_off", obj=line,

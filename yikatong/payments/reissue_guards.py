@@ -8,25 +8,10 @@ Nothing written around the services (a hand-added item, a raised amount) gets pa
 from __future__ import annotations
 
 from yikatong.core.money import Money
-from yikatong.core.refusals import Problem, register_messages
+from yikatong.core.refusals import Problem
 from yikatong.rosters.guards import register
 
-register_messages({
-    "REISSUE_NOT_FROM_ORIGIN": "补发批次 {batch} 的 {count} 条明细不是原批次 {parent} 发放失败的明细"
-                               "（补发批次不能包含新的发放对象）：{items}",
-    "REISSUE_PERSON_CHANGED": "补发批次 {batch} 的 {count} 条明细的证件号码与原失败明细不一致"
-                              "（补发只能更正账号或户名）：{items}",
-    "REISSUE_AMOUNT_ABOVE_ORIGIN": "补发批次 {batch} 的 {count} 条明细金额高于原失败明细：{items}",
-    "REISSUE_ORIGIN_NOT_REPAYABLE": "补发批次 {batch} 的 {count} 条明细的原失败明细已核销或为重复明细（E08），"
-                                    "不得补发：{items}",
-    "REISSUE_NO_FAILURES": "批次 {batch} 没有可补发的失败明细（重复明细 E08 不得补发，须核查后核销）",
-    "REISSUE_NOT_PARTLY_FAILED": "批次 {batch} 没有待补发的失败明细",
-    "REISSUE_UNKNOWN_ITEMS": "更正的明细 {items} 不是本批次待补发的失败明细",
-    "REISSUE_CORRECTION_FIELD": "明细 {item} 的更正只能是银行账号、账户户名、开户银行或（不高于原金额的）发放金额，"
-                                "不能更正“{field}”",
-    "REISSUE_ACCOUNT_INVALID": "明细 {item} 更正后的银行账号{problem}",
-    "REISSUE_AMOUNT_INVALID": "明细 {item} 更正后的发放金额必须是大于 0 的整数“分”",
-})
+from . import errors  # noqa: F401  (the catalogue: registers the REISSUE_* codes)
 
 _SHOWN = 5
 _LINK = "reissue_of__source__"

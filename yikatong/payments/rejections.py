@@ -21,29 +21,13 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
-from yikatong.core.refusals import register_messages
 from yikatong.rosters import scope
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem
 
-from . import refusal_codes  # noqa: F401  (registers the codes below)
 from .errors import PaymentError
 from .models import OrderState, PaymentOrder
 
 __all__ = ["confirm_rejection", "correct_payee_items", "assert_payee_clean"]
-
-register_messages({
-    "PAYEE_FIX_AT_BANK": "批次 {batch} 的代发文件 {batch_no} 已发送银行且未被拒收（或拒收尚未与银行核实），不能更正收款信息",
-    "PAYEE_FIX_STATE": "批次 {batch} 当前不在待支付或支付中，收款信息请在清册中修改",
-    "PAYEE_FIX_REASON": "更正收款信息须填写原因（如银行拒收说明）",
-    "PAYEE_FIX_EMPTY": "请填写要更正的明细和更正后的内容",
-    "PAYEE_FIX_UNKNOWN_ITEMS": "明细 {items} 不是批次 {batch} 的有效明细",
-    "PAYEE_FIX_ACCOUNT": "批次 {batch} 已审核通过，只有在银行整批拒收且经财政业务科室核实后才能更正银行账号"
-                         "（其他情况下请发放后按失败明细补发）",
-    "PAYEE_FIX_BANNED": "更正后的收款信息违反“一卡通”发放禁止性规定",
-    "PAYEE_FIX_FIELD": "明细 {item} 只能更正银行账号、账户户名、姓名或开户银行，不能更正“{field}”",
-    "PAYEE_UNFIT_FOR_BANK": "批次 {batch} 有 {count} 条明细的收款信息不能写入银行代发文件，"
-                            "请由经办站所更正后再生成或重发支付申请：{items}",
-})
 
 _FIXABLE = frozenset({"account", "account_holder", "name", "bank_name"})
 _SHOWN = 5

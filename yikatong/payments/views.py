@@ -7,10 +7,10 @@ from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
 from yikatong.core.downloads import download_response
-from yikatong.core.refusals import message_for
+from yikatong.core.refusals import invalid, message_for
 from yikatong.rosters import scope
 from yikatong.rosters.models import Batch
-from yikatong.web.actions import FAILURES, perform
+from yikatong.web.actions import FAILURES, perform, report_refusal
 from yikatong.web.permissions import Forbidden, requires_roles
 
 from . import selectors, services
@@ -62,7 +62,7 @@ def _run(request, call, success, then):
 def order_create(request):
     batch_id = request.POST.get("batch_id", "")
     if not batch_id.isdigit():
-        messages.error(request, "请选择发放批次")
+        report_refusal(request, invalid("ORDER_BATCH_REQUIRED"))
         return redirect("payments_orders")
     return _run(request, lambda: services.create_order(actor=request.user, batch_id=int(batch_id)), "已生成支付申请",
                 lambda o: "payments_orders" if o is None else f"/payments/{o.pk}/")
@@ -111,7 +111,7 @@ def collect(request):
     report = services.collect(actor=request.user)
     for name, outcome in report:
         if isinstance(outcome, Exception):
-            messages.error(request, str(outcome))
+            report_refusal(request, outcome)
         else:
             messages.success(request, f"{name}：{'已导入' if outcome.created else '此前已导入，未作改动'}")
     if not report:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from yikatong.accounts.roles import Role
-from yikatong.core.refusals import register_messages
-
 from . import scope
 from .errors import RosterError
 from .models import Batch, BatchState
@@ -27,15 +25,6 @@ from .models.attachment import AttachmentKind
 
 __all__ = ["UploadRule", "UPLOAD_RULES", "CLOSED_STATES", "kinds_for", "upload_refusal", "require_upload",
            "max_bytes"]
-
-register_messages({
-    "ATTACHMENT_KIND": "附件类型不正确",
-    "ATTACHMENT_ROLE": "您的角色不能为批次上传“{kind}”",
-    "ATTACHMENT_STATE": "批次 {batch} 当前为“{state}”，不能上传“{kind}”（{when}）",
-    "ATTACHMENT_TOO_LARGE": "附件“{filename}”超过 {limit}",
-    "ATTACHMENT_TYPE": "附件“{filename}”不是 PDF、JPG 或 PNG 文件（按文件内容判断，不看扩展名）",
-    "ATTACHMENT_EMPTY": "附件“{filename}”是空文件",
-})
 
 #: a paid or closed batch takes no new material of any kind
 CLOSED_STATES = frozenset({BatchState.PAID, BatchState.CLOSED})

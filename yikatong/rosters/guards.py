@@ -16,7 +16,7 @@ from yikatong.core.money import Money
 from yikatong.core.profiles import LocalProfile
 from yikatong.core.refusals import Problem
 
-from . import refusal_codes  # noqa: F401  (registers the codes below)
+from . import errors  # noqa: F401  (the catalogue: registers the codes below)
 
 Guard = Callable[..., "Problem | str | None"]
 _GUARDS: dict[str, Guard] = {}

@@ -28,23 +28,15 @@ from django.db.models import Q, QuerySet
 
 from yikatong.accounts.roles import READ_ONLY_ROLES, Role
 from yikatong.accounts.scope import scope_prefix
-from yikatong.core.refusals import Refusal, register_messages
+from yikatong.core.refusals import Refusal
+
+from . import errors  # noqa: F401  (the catalogue: registers the codes below)
 
 DEPARTMENT_SCOPED = frozenset({Role.DEPT_REVIEWER, Role.DEPT_HEAD})
 STATION_SCOPED = frozenset({Role.TOWNSHIP_OPERATOR})
 TOWNSHIP_SCOPED = frozenset({Role.TOWNSHIP_FINANCE, Role.TOWNSHIP_HEAD, Role.VILLAGE_CLERK})
 REGION_SCOPED = frozenset({Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR, Role.SYSADMIN})
 SCOPED_ROLES = DEPARTMENT_SCOPED | STATION_SCOPED | TOWNSHIP_SCOPED | REGION_SCOPED
-
-register_messages({
-    "NOT_AUTHENTICATED": "请先登录",
-    "ROLE_NOT_ALLOWED": "您的角色不能{what}",
-    "READ_ONLY_ROLE": "您的角色只能查看，不能{what}",
-    "NOT_IN_REGION": "批次 {batch} 不在您的辖区内，不能{what}",
-    "NOT_OWNING_DEPARTMENT": "批次 {batch} 由{department}审核，您不是该部门人员，不能{what}",
-    "NOT_OWN_STATION": "批次 {batch} 不是本站所编制的清册，不能{what}",
-    "NOT_OWN_TOWNSHIP": "批次 {batch} 不属于本乡镇，不能{what}",
-})
 
 
 class ScopeRefused(Refusal, PermissionDenied):
@@ -253,7 +245,4 @@ def _register_guards() -> None:
         return None
 
 
-register_messages({
-    "FOUR_EYES_MAKER_APPROVE": "您导入或修改过批次 {batch} 的清册，不能审批该批次（四眼原则）",
-})
 _register_guards()

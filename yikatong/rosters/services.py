@@ -2,7 +2,6 @@
 go through transitions.apply; imports through importer.run.import_roster."""
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.profiles import current_profile, get_profile
-from yikatong.core.refusals import register_messages
+from yikatong.core.refusals import invalid
 
 from . import scope
 from .errors import RosterError
@@ -36,7 +35,7 @@ def reviewing_department(policy, region):
         return policy.department
     dept = Organization.objects.filter(kind=OrgKind.LINE_DEPARTMENT, region_id=county_code, line=policy.line).first()
     if dept is None:
-        raise ValidationError(f"本县没有“{policy.get_line_display()}”条线的主管部门，无法确定审核部门，请联系系统管理员")
+        raise invalid("NO_REVIEWING_DEPARTMENT", line=policy.get_line_display())
     return dept
 
 
@@ -74,14 +73,14 @@ def create_batch(*, actor, policy, period: str, region) -> Batch:
                 return batch
         except IntegrityError:
             continue
-    raise RosterError("无法生成批次号，请稍后再试")
+    raise RosterError("BATCH_CODE_EXHAUSTED")
 
 
 def _lock_editable(batch_id: int, actor, roles, what: str) -> Batch:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, roles, batch, what)
     if batch.state not in EDITABLE_STATES:
-        raise RosterError(f"批次 {batch.code} 已上报，不能修改明细")
+        raise RosterError("BATCH_SUBMITTED_NO_EDIT", batch=batch.code)
     return batch
 
 
@@ -90,7 +89,7 @@ def remove_item(*, actor, batch_id: int, item_id: int, reason: str) -> None:
     """Take an item out of a draft (kept, marked removed, with the reason)."""
     batch = _lock_editable(batch_id, actor, {Role.TOWNSHIP_OPERATOR}, "修改明细")
     if not reason.strip():
-        raise RosterError("剔除明细须填写原因")
+        raise RosterError("ITEM_REMOVE_REASON")
     item = batch.items.select_for_update().get(pk=item_id)
     if item.status == "removed":
         return
@@ -195,9 +194,9 @@ def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item
     if notice is None:
         raise RosterError("NOTICE_MISSING_FOR_OBJECTION")
     if not content.strip():
-        raise ValidationError("请填写异议内容")
+        raise invalid("OBJECTION_CONTENT_REQUIRED")
     if item_id is not None and not batch.items.filter(pk=item_id).exists():
-        raise ValidationError("异议所指的明细不属于本批次")
+        raise invalid("OBJECTION_ITEM_FOREIGN")
     obj = Objection.objects.create(notice=notice, raised_by=raised_by.strip()[:50] or "匿名", content=content.strip(),
                                    item_id=item_id)
     record(actor=actor, action="rosters.objection_record", obj=batch, after={"objection": obj.pk})
@@ -210,9 +209,9 @@ def resolve_objection(*, actor, objection_id: int, resolution: str) -> Objection
     batch = obj.notice.batch
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.DEPT_HEAD}, batch, "处理异议")
     if obj.resolved_at is not None:
-        raise RosterError("该异议已处理")
+        raise RosterError("OBJECTION_RESOLVED")
     if not resolution.strip():
-        raise ValidationError("请填写处理结果")
+        raise invalid("OBJECTION_RESOLUTION_REQUIRED")
     obj.resolution, obj.resolved_by, obj.resolved_at = resolution.strip(), actor, timezone.now()
     obj.save(update_fields=["resolution", "resolved_by", "resolved_at"])
     record(actor=actor, action="rosters.objection_resolve", obj=batch, after={"objection": obj.pk})
@@ -274,9 +273,9 @@ def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
         coded = next((p for p in errors if p.code), None)
         if coded is not None:  # e.g. PAYEE_DELIMITER: a refusal with a stable code, naming the column
             raise RosterError(coded.code, "；".join(p.message for p in errors))
-        raise ValidationError([p.message for p in errors])
+        raise invalid("ITEM_ROW_INVALID", problems="；".join(p.message for p in errors))
     if batch.items.filter(status="active", id_bidx=_vault().id_index(draft.id_number)).exists():
-        raise ValidationError(f"{draft.name} 已在本批次中，同一对象只能发放一次")
+        raise invalid("ITEM_DUPLICATE_IN_BATCH", name=draft.name)
     attach_comparison(batch, [draft])
     item = BatchItem.objects.create(**{**item_values(batch, seq, draft), "source_row": None})
     _refresh_totals(batch)
@@ -373,11 +372,3 @@ def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
            before=before, after={**{f: getattr(item, f) for f in shown}, "reason": reason[:200]})
     return item
 
-
-register_messages({
-    "ITEM_EDIT_REASON": "修改明细须填写原因",
-    "ITEM_EDIT_EMPTY": "请填写要修改的内容",
-    "ITEM_EDIT_FIELD": "明细只能修改银行账号、账户户名、开户银行和发放金额，不能修改“{field}”（更换对象请剔除后重新录入）",
-    "ITEM_ACCOUNT_INVALID": "{where}银行账号：{problem}",
-    "ITEM_AMOUNT_INVALID": "{where}发放金额(元) {problem}",
-})

@@ -14,7 +14,7 @@ from yikatong.core.refusals import Problem
 from yikatong.core.statemachine import Machine
 from yikatong.core.statemachine import apply as apply_transition
 
-from . import flows, guards, hooks, refusal_codes, scope  # noqa: F401  (refusal_codes registers the messages)
+from . import errors, flows, guards, hooks, scope  # noqa: F401  (errors registers the messages)
 from .errors import TransitionRefused
 from .models import Batch, BatchEvent
 

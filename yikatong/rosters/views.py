@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 from yikatong.core import uploads
 from yikatong.core.downloads import download_response
 from yikatong.core.profiles import get_profile
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.regions.models import Region
-from yikatong.web.actions import perform, refusal_text
+from yikatong.web.actions import perform, refusal_code, refusal_text, report_refusal
 
 from . import flows, selectors, services, transitions
 from .errors import RosterError
@@ -67,6 +68,7 @@ def batch_create(request):
             )
         except FAILURES as exc:
             form.add_error(None, refusal_text(exc))
+            form.refusal_code = refusal_code(exc)  # shown as data-code
         else:
             messages.success(request, f"已新建批次 {batch.code}，请下载模板填写后导入。")
             return redirect("batch_detail", batch_id=batch.pk)
@@ -126,7 +128,7 @@ def batch_import(request, batch_id: int):
         uploads.flash(request, exc)
         return redirect("batch_detail", batch_id=batch.pk)
     if not form.is_valid():
-        messages.error(request, "请选择要导入的文件")
+        report_refusal(request, invalid("ROSTER_IMPORT_FILE_REQUIRED"))
         return redirect("batch_detail", batch_id=batch.pk)
     upload = form.cleaned_data["file"]
     if not request.user.has_role("township_operator", "township_finance"):
@@ -139,7 +141,7 @@ def batch_import(request, batch_id: int):
         uploads.flash(request, exc)
         return redirect("batch_detail", batch_id=batch.pk)
     except FAILURES as exc:
-        messages.error(request, refusal_text(exc))
+        report_refusal(request, exc)
         return redirect("batch_detail", batch_id=batch.pk)
     return redirect("import_result", run_id=run.pk)
 
@@ -182,7 +184,8 @@ def notice_record(request, batch_id: int):
         uploads.flash(request, exc)
         return redirect("batch_detail", batch_id=batch.pk)
     if not form.is_valid():
-        messages.error(request, "公示信息填写不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items()))
+        report_refusal(request, invalid("NOTICE_FORM_INCOMPLETE", problems="；".join(
+            f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items())))
         return redirect("batch_detail", batch_id=batch.pk)
     d = form.cleaned_data
     proof = d.get("proof")
@@ -200,7 +203,7 @@ def objection_record(request, batch_id: int):
 
     def call():
         if not form.is_valid():
-            raise ValidationError("请填写反映内容")
+            raise invalid("OBJECTION_CONTENT_REQUIRED")
         return services.record_objection(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
 
     return _on_batch_page(request, batch, call)
@@ -212,7 +215,7 @@ def objection_resolve(request, batch_id: int, objection_id: int):
 
     def call():
         if not batch.notices.filter(objections__pk=objection_id).exists():
-            raise PermissionDenied("异议不属于本批次")
+            raise Forbidden("OBJECTION_NOT_OF_BATCH")
         return services.resolve_objection(actor=request.user, objection_id=objection_id,
                                           resolution=request.POST.get("resolution", ""))
 
@@ -229,7 +232,7 @@ def attachment_add(request, batch_id: int):
         uploads.refuse_oversized(request, "file", "attachment")
         form = AttachmentForm(request.POST, request.FILES, actor=request.user, batch=batch)
         if not form.is_valid():
-            raise ValidationError("请选择材料类型和文件")
+            raise invalid("ATTACHMENT_FORM_INCOMPLETE")
         f = form.cleaned_data["file"]
         return services.add_attachment(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"],
                                        filename=f.name, data=uploads.read(request, f, "attachment"))
@@ -263,7 +266,7 @@ def _item_by_seq(batch, request):
     seq = request.POST.get("seq", "").strip()
     item = batch.items.filter(seq=int(seq), status="active").first() if seq.isdigit() else None
     if item is None:
-        raise ValidationError("请填写本批次有效明细的序号")
+        raise invalid("ITEM_EDIT_SEQ_INVALID")
     return item
 
 

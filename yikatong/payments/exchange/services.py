@@ -10,7 +10,6 @@ import base64
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from yikatong.accounts.models import Organization, OrgKind
@@ -20,7 +19,7 @@ from yikatong.audit.services import record
 from yikatong.core import crypto, downloads
 from yikatong.core import sealed
 from yikatong.core.profiles import current_profile
-from yikatong.core.refusals import register_messages
+from yikatong.core.refusals import Forbidden
 from yikatong.core.serials import take_next
 
 from ..models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
@@ -33,23 +32,21 @@ from .storage import PURPOSE as BANK_FILE_PURPOSE
 
 __all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
 
-register_messages({
-    "AGREEMENT_DOCUMENT_TYPE": "协议文本须为 PDF、JPG 或 PNG 文件（按文件内容判断，不看扩展名）",
-    "AGREEMENT_DOCUMENT_TOO_LARGE": "协议文本超过 {limit}",
-})
-
 _MAX_SERIAL = 999_999_999  # BATCH_NO_RE allows up to 9 digits
 
 
-class BankFileConflict(ValueError):
-    """A file whose name or bytes were already stored with different content or under another name."""
+class BankFileConflict(PaymentError, ValueError):
+    """A file whose name or bytes were already stored with different content or under another name
+    (BANK_FILE_* codes); still a ValueError for the callers that catch one."""
+
+    default_code = "BANK_FILE_CONFLICT"
 
 
 def _require_admin(actor, organization: Organization) -> None:
     if actor is None or not actor.has_role(Role.SYSADMIN):
-        raise PermissionDenied("只有系统管理员可以登记代发银行和代发协议")
+        raise Forbidden("BANK_REGISTER_ADMIN_ONLY")
     if not region_in_scope(actor, organization.region_id):
-        raise PermissionDenied("不能登记本辖区以外单位的代发银行或协议")
+        raise Forbidden("BANK_REGISTER_NOT_IN_REGION")
 
 
 @transaction.atomic
@@ -174,10 +171,10 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes,
     if existing is not None:
         if existing.sha256 == digest:
             return existing, False
-        raise BankFileConflict(f"已保存过同名文件 {filename}，但内容不同：拒绝覆盖，请与银行核实")
+        raise BankFileConflict("BANK_FILE_NAME_CONFLICT", filename=filename)
     same_bytes = BankFile.objects.filter(direction=direction, sha256=digest).first()
     if same_bytes is not None:
-        raise BankFileConflict(f"文件 {filename} 与已保存的 {same_bytes.filename} 内容完全相同：疑似重放，拒绝保存")
+        raise BankFileConflict("BANK_FILE_REPLAY", filename=filename, other=same_bytes.filename)
     try:
         with transaction.atomic():
             bank_file = BankFile.objects.create(
@@ -189,7 +186,7 @@ def store_bank_file(*, actor, bank: AgentBank, filename: str, content: bytes,
         existing = BankFile.objects.filter(kind=parts.kind, filename=filename, sha256=digest).first()
         if existing is not None:
             return existing, False
-        raise BankFileConflict(f"文件 {filename} 与同时保存的另一文件冲突，请与银行核实") from None
+        raise BankFileConflict("BANK_FILE_CONCURRENT_CONFLICT", filename=filename) from None
     # a refused file kept as evidence is its own event: it answered nothing
     record(actor=actor, action="payments.bank_file.refuse" if refusal_code else "payments.bank_file.store",
            obj=bank_file, after={"direction": direction, "kind": parts.kind, "filename": filename, "sha256": digest,

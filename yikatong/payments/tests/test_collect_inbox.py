@@ -96,5 +96,5 @@ def test_other_bytes_under_a_name_taken_before_are_refused_with_a_code(pw, sent,
     atomic_write(pw.connector.inbox, answer.filename, answer.data + b"\r\n")
     report = collect()
     assert len(report) == 1 and isinstance(report[0][1], IngestRefused)
-    assert report[0][1].code in ("INGEST_FILE_CONFLICT", "INGEST_REFUSED")
+    assert report[0][1].code in ("INGEST_FILE_CONFLICT", "INGEST_FILE_INVALID")
     assert _inbox(pw) == [answer.filename]

@@ -102,10 +102,12 @@ def test_store_keeps_bytes_and_digest_and_detects_replays(bank):
 def test_store_refuses_other_bytes_under_a_stored_name_and_same_bytes_under_another(bank):
     name, data = payment_file()
     services.store_bank_file(actor=None, bank=bank, filename=name, content=data)
-    with pytest.raises(services.BankFileConflict, match="内容不同"):
+    with pytest.raises(services.BankFileConflict) as exc:
         services.store_bank_file(actor=None, bank=bank, filename=name, content=data + b"x")
-    with pytest.raises(services.BankFileConflict, match="重放"):
+    assert exc.value.code == "BANK_FILE_NAME_CONFLICT"
+    with pytest.raises(services.BankFileConflict) as exc:
         services.store_bank_file(actor=None, bank=bank, filename=name.replace("000001", "000002"), content=data)
+    assert exc.value.code == "BANK_FILE_REPLAY"
     with pytest.raises(ValueError):
         services.store_bank_file(actor=None, bank=bank, filename=name.replace("ABC01", "ZZZ"), content=data)
     assert BankFile.objects.count() == 1

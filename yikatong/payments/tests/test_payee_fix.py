@@ -164,7 +164,7 @@ def test_payee_fix_through_the_batch_page(client, pw, approved):
     assert 'data-testid="payee-fix"' in page
     url = reverse("payee_fix", args=[approved.pk])
     resp = client.post(url, {"seq": "2", "f_name": "对象|2", "reason": "姓名含分隔符"}, follow=True)
-    assert "含有分隔符" in resp.content.decode()
+    assert 'data-code="PAYEE_DELIMITER"' in resp.content.decode()
     resp = client.post(url, {"seq": "2", "f_name": "对象2", "reason": "姓名含分隔符"}, follow=True)
     assert "已更正第 2 条的收款信息" in resp.content.decode()
     assert BatchItem.objects.get(pk=second.pk).name == "对象2"

@@ -151,8 +151,9 @@ def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
         with pytest.raises(IngestRefused, match=words):
             services.ingest(actor=u["gk"], filename=answer.filename, data=data)
     unknown = answer.filename.replace(order.batch_no, order.batch_no[:-6] + "999999")
-    with pytest.raises(IngestRefused, match="不是本系统发出"):
+    with pytest.raises(IngestRefused) as exc:
         services.ingest(actor=u["gk"], filename=unknown, data=answer.data)
+    assert exc.value.code == "INGEST_UNKNOWN_BATCH"
     with pytest.raises(PermissionDenied):
         services.ingest(actor=u["zhan"], filename=answer.filename, data=answer.data)
     assert _snapshot() == before
@@ -175,8 +176,9 @@ def test_rejection_leaves_order_resendable_under_a_new_batch_no(pw, approved):
     before = _snapshot()
     assert not services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).created
     assert _snapshot() == before
-    with pytest.raises(PaymentError, match="尚未由财政业务科室与银行核实"):  # X files carry no MAC
+    with pytest.raises(PaymentError) as exc:  # X files carry no MAC
         services.resend(actor=u["fin"], order_id=order.pk)
+    assert exc.value.code == "REJECTION_UNCONFIRMED"
     services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="已致电银行确认")
     new = services.resend(actor=u["fin"], order_id=order.pk)
     assert new.batch_no != order.batch_no and new.replaces_id == order.pk
@@ -221,8 +223,9 @@ def test_an_origin_already_paid_refuses_the_answer_and_the_database_enforces_it(
     line = order.items.order_by("seq").first()
     PaidOrigin.objects.create(origin_id=line.origin_id, line=line)  # as if paid through another line
     before = _snapshot()
-    with pytest.raises(IngestRefused, match="只能发放一次"):
+    with pytest.raises(IngestRefused) as exc:
         services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    assert exc.value.code == "INGEST_ALREADY_PAID_ELSEWHERE"
     assert _snapshot() == before and PaidOrigin.objects.count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         PaidOrigin.objects.create(origin_id=line.origin_id, line=order.items.order_by("seq").last())

@@ -100,10 +100,12 @@ def test_rejection_must_be_confirmed_by_finance_before_resend(client, pw, approv
         services.confirm_rejection(actor=u["gk"], order_id=order.pk, note="x")
     order.refresh_from_db()
     assert order.rejection_confirmed_at is None
-    with pytest.raises(PaymentError, match="核实"):
+    with pytest.raises(PaymentError) as exc:
         services.resend(actor=u["fin"], order_id=order.pk)
-    with pytest.raises(PaymentError, match="核实方式"):
+    assert exc.value.code == "REJECTION_UNCONFIRMED"
+    with pytest.raises(PaymentError) as exc:
         services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="  ")
+    assert exc.value.code == "REJECTION_NOTE_REQUIRED"
     client.force_login(u["fin"])
     page = client.get(reverse("payments_order", args=[order.pk])).content.decode()
     assert "已与银行核实拒收" in page and reverse("payments_order_resend", args=[order.pk]) not in page
@@ -112,8 +114,9 @@ def test_rejection_must_be_confirmed_by_finance_before_resend(client, pw, approv
     assert order.rejection_confirmed_by == u["fin"] and order.rejection_confirm_note == "致电银行张经理确认拒收"
     event = AuditEvent.objects.filter(action="payments.order.confirm_rejection").get()
     assert event.actor_id == u["fin"].pk
-    with pytest.raises(PaymentError, match="核实过"):
+    with pytest.raises(PaymentError) as exc:
         services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="再次")
+    assert exc.value.code == "REJECTION_CONFIRMED"
     assert reverse("payments_order_resend", args=[order.pk]) in client.get(
         reverse("payments_order", args=[order.pk])).content.decode()
     new = services.resend(actor=u["fin"], order_id=order.pk)
@@ -122,8 +125,9 @@ def test_rejection_must_be_confirmed_by_finance_before_resend(client, pw, approv
 
 def test_an_order_not_rejected_cannot_be_confirmed(pw, approved):
     order = services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
-    with pytest.raises(PaymentError, match="未被银行拒收"):
+    with pytest.raises(PaymentError) as exc:
         services.confirm_rejection(actor=pw.users["fin"], order_id=order.pk, note="x")
+    assert exc.value.code == "REJECTION_NOT_TO_CONFIRM"
 
 
 # ---- write-off and closing through the transition table ----------------------------------------------
@@ -142,10 +146,12 @@ def test_write_off_closes_the_batch_through_the_transition_table(client, pw, app
         client.logout()
     failed.refresh_from_db()
     assert failed.written_off_reason == "" and Batch.objects.get(pk=approved.pk).state == "partly_failed"
-    with pytest.raises(PaymentError, match="原因"):
+    with pytest.raises(PaymentError) as exc:
         services.write_off(actor=u["fin"], order_item_id=failed.pk, reason="")
-    with pytest.raises(PaymentError, match="不是待处理的失败明细"):
+    assert exc.value.code == "WRITE_OFF_REASON_REQUIRED"
+    with pytest.raises(PaymentError) as exc:
         services.write_off(actor=u["fin"], order_item_id=paid.pk, reason="误操作")
+    assert exc.value.code == "WRITE_OFF_NOT_FAILED"
     client.force_login(u["fin"])
     assert "核销" in client.get(reverse("payments_failures", args=[approved.pk])).content.decode()
     assert client.post(url, {"reason": "对象已死亡，经核实不再补发"}).status_code == 302
@@ -191,7 +197,7 @@ def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, mak
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
     with pytest.raises(PaymentError) as exc:
         services.clear_quota(actor=u["fin"], quota_id=quota.pk)
-    assert order.batch_no in str(exc.value) and "在途" in str(exc.value)
+    assert exc.value.code == "CLEARING_ORDERS_IN_FLIGHT" and order.batch_no in str(exc.value)
     assert not Clearing.objects.exists()
     answered = _answer(order, pw, SimOptions(fail_seq={1: "E01"}))
     quota.refresh_from_db()
@@ -210,8 +216,9 @@ def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, mak
     expected = quota.received_fen - quota.allocated_fen - quota.paid_fen
     assert (c.year, c.recovered_fen, c.paid_fen, c.cleared_by) == (2026, expected, quota.paid_fen, u["fin"])
     assert AuditEvent.objects.filter(action="payments.clearing.create").count() == 1
-    with pytest.raises(PaymentError, match="不得重复清算"):
+    with pytest.raises(PaymentError) as exc:
         services.clear_quota(actor=u["fin"], quota_id=quota.pk)
+    assert exc.value.code == "CLEARING_DONE_BEFORE"
     assert Clearing.objects.count() == 1
     page = client.get(reverse("payments_clearing") + "?year=2026").content.decode()
     assert "已清算" in page and str(expected) in page
@@ -225,8 +232,9 @@ def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, mak
     assert failed_batch.state == "partly_failed"
     from yikatong.payments.orders import _refuse_cleared
 
-    with pytest.raises(PaymentError, match="年终清算"):
+    with pytest.raises(PaymentError) as exc:
         _refuse_cleared(failed_batch)
+    assert exc.value.code == "ORDER_QUOTA_CLEARED"
 
 
 def _answer(order, pw, options):

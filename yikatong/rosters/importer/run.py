@@ -188,7 +188,7 @@ def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
     `confirm_standard`: the operator confirms a 标准 other than the catalogue's is meant (recorded on
     the run and in the import's audit event)."""
     if mode not in ImportMode.values:
-        raise RosterError("导入方式不正确")
+        raise RosterError("ROSTER_IMPORT_MODE_INVALID")
     from yikatong.accounts.roles import Role
 
     from .. import scope
@@ -198,7 +198,7 @@ def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
     scope.require_change(actor, batch, {Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE}, "导入清册")
     refuse_new_items(batch, what="导入")
     if batch.state not in EDITABLE_STATES:
-        raise RosterError(f"批次 {batch.code} 已上报，不能再导入或修改")
+        raise RosterError("BATCH_SUBMITTED_NO_IMPORT", batch=batch.code)
     return ImportRun.objects.create(
         batch=batch, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), size=len(data),
         content_enc=vault().encrypt_bytes(data, purpose=IMPORT_PURPOSE), mode=mode, created_by=actor,

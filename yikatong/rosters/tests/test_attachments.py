@@ -193,4 +193,4 @@ def test_posting_to_a_closed_batch_changes_nothing(client, cast, batch):
                        {"kind": "other", "file": SimpleUploadedFile("a.png", PNG, content_type="image/png")})
     assert resp.status_code == 302 and not Attachment.objects.exists()
     page = client.get(reverse("batch_detail", args=[batch.pk])).content.decode()
-    assert "不能上传" in page
+    assert 'data-code="ATTACHMENT_STATE"' in page

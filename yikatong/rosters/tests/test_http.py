@@ -106,7 +106,7 @@ def test_notice_form_refuses_a_backdated_start_and_computes_the_end(client, batc
     assert 'data-code="NOTICE_BACKDATED"' in page
     assert not Notice.objects.exists() and not Attachment.objects.exists()  # the photo went with the refusal
     form.update(start=today.isoformat(), phone="", proof=SimpleUploadedFile("公示.png", PNG, content_type="image/png"))
-    assert "监督电话" in client.post(url, form, follow=True).content.decode() and not Notice.objects.exists()
+    assert 'data-code="NOTICE_FORM_INCOMPLETE"' in client.post(url, form, follow=True).content.decode() and not Notice.objects.exists()
     form.update(phone=PHONE, end="2000-01-01", proof=SimpleUploadedFile("公示.png", PNG, content_type="image/png"))
     page = client.post(url, form, follow=True).content.decode()
     notice = Notice.objects.get()

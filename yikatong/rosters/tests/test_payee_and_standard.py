@@ -161,7 +161,7 @@ def test_item_edit_through_the_page(client, batch, rw):
     page = client.get(reverse("batch_detail", args=[batch.pk])).content.decode()
     assert 'data-testid="item-edit"' in page
     resp = client.post(url, {"seq": "2", "e1": "对象|2", "reason": "户名更正"}, follow=True)
-    assert "含有分隔符" in resp.content.decode() and batch.items.get(seq=2).account_holder == "对象2"
+    assert 'data-code="PAYEE_DELIMITER"' in resp.content.decode() and batch.items.get(seq=2).account_holder == "对象2"
     resp = client.post(url, {"seq": "2", "e3": "480.00", "reason": "金额更正"}, follow=True)
     assert "已更正第 2 条" in resp.content.decode() and batch.items.get(seq=2).amount_fen == 48000
 
