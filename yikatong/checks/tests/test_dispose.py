@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
-from yikatong.checks.jobs import enqueue_batch_check
+from yikatong.checks.tasks import enqueue_batch_check
 from yikatong.checks.models import Finding, FindingState
 from yikatong.checks.selectors import findings_for, open_blocking_findings_count
 from yikatong.core.profiles import get_profile
