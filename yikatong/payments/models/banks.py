@@ -1,6 +1,6 @@
 """Agent banks and their agreements (代发协议) with the signed text.
 
-Writes go through yikatong.payments.exchange.services."""
+Writes go through yikatong.payments.banks."""
 import base64
 
 from django.core.validators import RegexValidator

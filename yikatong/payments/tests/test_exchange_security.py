@@ -210,7 +210,7 @@ def signed(pw, regions):
     from django.core.files.base import ContentFile
 
     from yikatong.accounts.models import Organization, OrgKind
-    from yikatong.payments.exchange import services as exchange
+    from yikatong.payments import banks as exchange
     from yikatong.payments.exchange.testing import DAY
 
     admin = _admin()
@@ -231,7 +231,7 @@ def test_agreement_text_of_another_type_is_refused(pw):
     from django.core.files.base import ContentFile
 
     from yikatong.payments.errors import PaymentError
-    from yikatong.payments.exchange import services as exchange
+    from yikatong.payments import banks as exchange
     from yikatong.payments.exchange.testing import DAY
 
     with pytest.raises(PaymentError) as exc:
