@@ -11,7 +11,6 @@ Pure, database-free format modules:
                    resultlines (records, rules), resultreader (parse_result_file),
                    rejectionfile (write/parse_rejection_file)
     errors         PaymentDataError (refused data), PaymentFileError / ResultFileError (F-codes)
-    testing        sample files and valid-MAC tampering for tests and demos
 With Django settings and core only (never the payments models, which import this package):
     connector      BankConnector, OutboxConnector (settings.YKT_BANK_OUTBOX / YKT_BANK_INBOX)
     storage        at-rest sealing of bank files and agreement texts

@@ -11,7 +11,7 @@ from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.payments import banks as services, selectors
-from yikatong.payments.exchange.testing import DAY, KEY, payment_file
+from yikatong.payments.tests.support import DAY, KEY, payment_file
 from yikatong.payments.models import AgentBank, BankAgreement, BankFile, BatchNumberSequence
 
 
