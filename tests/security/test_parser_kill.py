@@ -23,7 +23,7 @@ def roster_xlsx(n: int = 3) -> bytes:
 def run_through_the_worker(rw, batch, data: bytes) -> ImportRun:
     """Stage the import and run its job with the real job runner (claim, lease, heartbeat, handler)."""
     run = stage_import(actor=rw.users["zhan"], batch_id=batch.pk, data=data, filename="清册.xlsx", mode="all_or_nothing")
-    job = jobs.Job.objects.create(key=f"rosters.import:{run.pk}", kind="yikatong.rosters.jobs.import_job",
+    job = jobs.Job.objects.create(key=f"rosters.import:{run.pk}", kind="yikatong.rosters.tasks.import_job",
                                   title="导入清册", params={"run_id": run.pk})
     ImportRun.objects.filter(pk=run.pk).update(job=job)
     jobs.run(job.pk)

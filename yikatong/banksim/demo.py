@@ -64,7 +64,7 @@ def _bank_and_agreement(county_code: str, users: dict):
     from yikatong.accounts.models import Organization
     from yikatong.core.profiles import current_profile
 
-    from yikatong.payments.exchange import services as exchange
+    from yikatong.payments import banks as exchange
     from yikatong.payments.models import AgentBank, BankAgreement
 
     admin, finance_org = users["admin"], users["czj_ks"].organization

@@ -20,7 +20,7 @@ from yikatong.payments.exchange.errors import PaymentFileError
 from yikatong.payments.exchange.filenames import PAYMENT, parse_file_name
 from yikatong.payments.exchange.paymentfile import ParsedPaymentFile, parse_payment_file, peek_payment_header
 from yikatong.payments.exchange.resultfile import PAID, write_rejection_file, write_result_file
-from yikatong.payments.exchange.selectors import agreement_for
+from yikatong.payments.selectors import agreement_for
 
 from .bank import decide
 from .models import SimPaidItem, SimReceivedBatch, SimReceivedFile

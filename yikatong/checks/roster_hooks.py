@@ -23,7 +23,7 @@ def findings_for(actor, *, batch_id: int):
 
 def queue_check(*, actor, batch, action: str) -> None:
     if action in CHECK_ON:
-        from .jobs import enqueue_batch_check  # incremental cross-checks, queued on commit
+        from .tasks import enqueue_batch_check  # incremental cross-checks, queued on commit
 
         enqueue_batch_check(actor=actor, batch_id=batch.pk)
 

@@ -55,10 +55,6 @@ def blocking_findings(batch) -> QuerySet:
     )
 
 
-def open_blocking_findings_count(batch) -> int:
-    return blocking_findings(batch).count()
-
-
 def findings_for(actor, *, rule: str = "", severity: str = "", state: str = "", batch_id: int | None = None) -> QuerySet:
     """Findings under the batches the actor sees (rosters.scope: region AND owning department, or the
     actor's station / township)."""

@@ -2,8 +2,7 @@
 return is prefixed with a single quote (OWASP "CSV injection"), so Excel or WPS shows it as text and
 never runs it as a formula. Every CSV the system writes goes through `csv_writer` (a test checks)."""
 import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,11 +30,3 @@ class _SafeWriter:
 def csv_writer(stream, **kwargs) -> _SafeWriter:
     """`csv.writer(stream, **kwargs)` whose every cell goes through `safe_cell`."""
     return _SafeWriter(csv.writer(stream, **kwargs))
-
-
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence], *, lineterminator: str = "\r\n") -> str:
-    buf = io.StringIO()
-    w = csv_writer(buf, lineterminator=lineterminator)
-    w.writerow(headers)
-    w.writerows(rows)
-    return buf.getvalue()

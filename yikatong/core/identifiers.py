@@ -30,7 +30,6 @@ __all__ = [
     "validate_uscc",
     "is_valid_uscc",
     "validate_card_number",
-    "is_valid_card_number",
     "validate_account_number",
     "validate_phone",
     "looks_like_uscc",
@@ -242,14 +241,6 @@ def validate_card_number(value: str) -> str:
     if not luhn.is_valid(digits):
         raise IdentifierError(f"{what}“{digits}”校验位不正确，请核对是否有数字录错")
     return digits
-
-
-def is_valid_card_number(value: str) -> bool:
-    try:
-        validate_card_number(value)
-    except IdentifierError:
-        return False
-    return True
 
 
 # ---- 存折、对公账号 / 联系电话 ------------------------------------------------------------

@@ -23,7 +23,7 @@ from yikatong.funds.selectors import quotas_for
 from .errors import PaymentError
 from .models import Clearing, OrderState, PaymentOrder
 
-__all__ = ["clear_quota", "open_orders", "rows_for", "cleared_quota_ids", "ClearingRow"]
+__all__ = ["clear_quota", "open_orders", "rows_for", "ClearingRow"]
 
 
 def open_orders(quota: FundQuota) -> list[str]:
@@ -64,10 +64,6 @@ def clear_quota(*, actor, quota_id: int, note: str = "") -> Clearing:
         "quota": quota.pk, "doc_number": quota.doc_number, "year": quota.year, "received_fen": quota.received_fen,
         "passed_down_fen": quota.allocated_fen, "paid_fen": quota.paid_fen, "recovered_fen": recovered})
     return clearing
-
-
-def cleared_quota_ids(quota_ids) -> set[int]:
-    return set(Clearing.objects.filter(quota_id__in=list(quota_ids)).values_list("quota_id", flat=True))
 
 
 @dataclass

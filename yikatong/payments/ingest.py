@@ -40,10 +40,10 @@ from .exchange.errors import ResultFileError
 from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.connector import BankConnector, OutboxConnector
-from .exchange.services import BankFileConflict, store_bank_file
+from .banks import BankFileConflict, store_bank_file
 from .flow import apply_order, system_apply, try_close
 from .models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder, PaymentOrderItem
-from .sms import enqueue_notices
+from .tasks import enqueue_notices
 
 __all__ = ["ingest", "Ingested", "collect_inbox"]
 

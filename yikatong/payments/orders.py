@@ -21,7 +21,7 @@ from .errors import PaymentError
 from .exchange.codes import ID_CARD, USCC
 from .exchange.connector import BankConnector, OutboxConnector
 from .exchange.paymentfile import PaymentLine, write_payment_file
-from .exchange.services import next_batch_no, store_bank_file
+from .banks import next_batch_no, store_bank_file
 from .flow import ORDERS, apply_order
 from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
 from .rejections import assert_payee_clean

@@ -169,7 +169,7 @@ def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], r
         from django.apps import apps
 
         if apps.is_installed("yikatong.checks"):  # a new account is cross-checked again (shared card, status…)
-            from yikatong.checks.jobs import enqueue_batch_check
+            from yikatong.checks.tasks import enqueue_batch_check
 
             enqueue_batch_check(actor=actor, batch_id=batch.pk)
     return [items[ref] for ref in changes]

@@ -1,14 +1,18 @@
-"""Reads of payment orders. `unsettled_failures` is a system read used by the batch flow guard."""
+"""Reads of payment orders and agreements. `unsettled_failures` is a system read used by the batch flow guard;
+`agreement_for` is one too (no actor): background work (the bank simulator, result ingestion) uses it
+to find the key of a bank file."""
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from yikatong.accounts.roles import Role
 from yikatong.rosters import scope
 
 from yikatong.accounts.scope import in_scope
 
-from .models import AgreementDocument, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
+from .models import AgreementDocument, BankAgreement, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 
 READERS = frozenset({Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR, Role.SYSADMIN})
 
@@ -54,3 +58,16 @@ def answer_due(order: PaymentOrder):
     from .deadlines import answer_due as due
 
     return due(order)
+
+
+def agreements_on(bank_code: str, day: datetime.date) -> QuerySet[BankAgreement]:
+    """Agreements of an active bank in force on `day`."""
+    return BankAgreement.objects.select_related("bank").filter(
+        bank__code=bank_code, bank__is_active=True, valid_from__lte=day
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def agreement_for(*, bank_code: str, payer_account: str, day: datetime.date) -> BankAgreement | None:
+    """The agreement of this bank and payer account in force on `day` (accounts are compared decrypted)."""
+    matches = [a for a in agreements_on(bank_code, day) if a.payer_account == payer_account]
+    return matches[0] if len(matches) == 1 else None

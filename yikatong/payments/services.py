@@ -11,7 +11,7 @@
     create_reissue(*, actor, batch_id, corrections=None)  township: 补发 batch of the failed items
     write_off(*, actor, order_item_id, reason)            核销 a failed line (E08 after checking); may close the batch
     clear_quota(*, actor, quota_id, note="")              finance: 年终清算 of a quota, balance recovered
-Banks and agreements: yikatong.payments.exchange.services.
+Banks and agreements: yikatong.payments.banks.
 """
 from .ingest import Ingested, ingest
 from .ingest import collect_inbox as collect  # ingest every answer in the inbox, then archive it

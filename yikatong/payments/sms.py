@@ -10,7 +10,6 @@ from django.utils.module_loading import import_string
 from yikatong.core.bulk import insert_rows
 from yikatong.core.crypto import vault
 from yikatong.core.money import Money
-from yikatong.jobs.registry import job_handler
 from yikatong.regions.models import Region
 
 from .models import ItemStatus, PaymentOrderItem, SmsNotice, SmsState
@@ -44,25 +43,6 @@ def notice_text(*, province: str, policy_name: str, amount_fen: int, day, accoun
 
 _QUEUE_CHUNK = 20_000
 _NOTICE_COLUMNS = ("line_id", "phone_enc", "phone_masked", "text", "state", "attempts", "last_error", "created_at")
-
-
-@job_handler
-def queue_notices_job(job, progress):
-    """Background job queued by the ingest once it commits: the notices are not part of the answer."""
-    from .models import PaymentOrder
-
-    with transaction.atomic():
-        order = PaymentOrder.objects.select_for_update().select_related("batch__policy").get(pk=job.params["order_id"])
-        queued = queue_for_order(order)
-    return f"已生成短信告知 {queued} 条", {"queued": queued}
-
-
-def enqueue_notices(*, actor, order_id: int):
-    """Queue the 短信告知 of an answered order as a job; it runs after the caller's transaction commits."""
-    from yikatong.jobs.services import enqueue
-
-    return enqueue(actor=actor, kind="yikatong.payments.sms.queue_notices_job", title="生成到账短信告知",
-                   key=f"payments:sms:{order_id}", params={"order_id": order_id})
 
 
 def queue_for_order(order) -> int:

@@ -1,11 +1,9 @@
-"""Amounts and eligibility that rosters and cross-checks compute from a policy."""
+"""Amounts and periods that rosters and cross-checks compute from a policy (age and residence limits are cross-check rules, checks/rules.py)."""
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 
-from yikatong.core.identifiers import IdentifierError, parse_id_number
 from yikatong.core.money import Money
 from yikatong.core.refusals import invalid
 
@@ -62,37 +60,3 @@ def standard_amount_fen(policy: Policy, *, quantity: Decimal | int = 1, tier: st
     else:
         rate = policy.rate_fen
     return Money(rate).times(quantity).fen
-
-
-def age_on(birth: datetime.date, day: datetime.date) -> int:
-    """Full years of age (周岁) on `day`."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def tier_for_age(policy: Policy, *, id_number: str, on_date: datetime.date) -> PolicyTier | None:
-    """The age-band tier (e.g. 高龄津贴 80-89 / 90-99 / 100+) matching the person's age."""
-    age = age_on(parse_id_number(id_number, today=on_date).birth_date, on_date)
-    for tier in policy.tiers.all():
-        if tier.age_min is None and tier.age_max is None:
-            continue
-        if (tier.age_min is None or age >= tier.age_min) and (tier.age_max is None or age <= tier.age_max):
-            return tier
-    return None
-
-
-def eligibility_problems(policy: Policy, *, id_number: str, region_code: str | None, on_date: datetime.date) -> list[str]:
-    """Why a person may not receive this policy: age from the ID number, residence in the region."""
-    problems: list[str] = []
-    try:
-        info = parse_id_number(id_number, today=on_date)
-    except IdentifierError as exc:
-        return [str(exc)]
-    age = age_on(info.birth_date, on_date)
-    if policy.age_min is not None and age < policy.age_min:
-        problems.append(f"年龄{age}周岁，未达到“{policy.name}”要求的{policy.age_min}周岁")
-    if policy.age_max is not None and age > policy.age_max:
-        problems.append(f"年龄{age}周岁，超过“{policy.name}”规定的{policy.age_max}周岁")
-    prefix = policy.catalogue.region.prefix
-    if policy.residence_required and region_code is not None and not str(region_code).startswith(prefix):
-        problems.append(f"不在“{policy.catalogue.region.name}”辖区内，不能享受“{policy.name}”")
-    return problems

@@ -62,11 +62,6 @@ def children(code: str) -> QuerySet[Region]:
     return Region.objects.filter(parent_id=Region.full_code(code))
 
 
-def townships_of(county_code: str) -> QuerySet[Region]:
-    """Townships (乡/镇/街道) directly under a county (or a city without counties, e.g. 东莞市)."""
-    return children(county_code).filter(level=4)
-
-
 def villages_of(township_code: str) -> QuerySet[Region]:
     """Villages and communities (村/社区) of a township."""
     return children(township_code).filter(level=5)

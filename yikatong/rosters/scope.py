@@ -192,12 +192,6 @@ def require_change(actor, batch, roles=None, what: str = "办理该事项") -> N
         raise answer
 
 
-def require_see(actor, batch, what: str = "查看该批次") -> None:
-    answer = refusal(actor, batch, write=False, what=what)
-    if answer is not None:
-        raise answer
-
-
 # --- four eyes (四眼, DESIGN §6.8): who made the roster -------------------------------------------------
 
 # Audit actions on a batch by which someone built or changed its roster (besides creating it).

@@ -168,7 +168,7 @@ def start_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
 
     run = stage_import(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode,
                        confirm_standard=confirm_standard)
-    run.job = job_services.enqueue(actor=actor, kind="yikatong.rosters.jobs.import_job", title=f"导入清册 {filename}",
+    run.job = job_services.enqueue(actor=actor, kind="yikatong.rosters.tasks.import_job", title=f"导入清册 {filename}",
                                    key=f"rosters.import:{run.pk}", params={"run_id": run.pk})
     run.save(update_fields=["job"])
     return run

@@ -34,12 +34,6 @@ def authorize(*, actor, obj: Batch, tr: flows.Transition) -> Problem | None:
     return Problem(answer.code, answer.message) if answer is not None else None
 
 
-def may_act(actor, batch: Batch, tr: flows.Transition) -> str | None:
-    """None if `actor` may run `tr` on `batch`, else the reason (Chinese)."""
-    problem = authorize(actor=actor, obj=batch, tr=tr) if not tr.is_system else Problem("SYSTEM_ONLY", label=tr.label)
-    return None if problem is None else problem.message
-
-
 def due_date_for(profile, state: str, today=None):
     days = flows.due_working_days(profile, state)
     if not days:

@@ -27,6 +27,6 @@ def verify_start(request):
     if not _allowed(request.user):
         raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
     job = job_services.enqueue(
-        actor=request.user, kind="yikatong.web.audit_jobs.verify_job", title="审计链完整性校验", key=f"audit.verify:{request.user.pk}"
+        actor=request.user, kind="yikatong.web.tasks.verify_job", title="审计链完整性校验", key=f"audit.verify:{request.user.pk}"
     )
     return redirect("job_detail", job_id=job.pk)

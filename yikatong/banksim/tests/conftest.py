@@ -2,8 +2,8 @@ import pytest
 
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
-from yikatong.payments.exchange import services
-from yikatong.payments.exchange.testing import DAY, HEADER, KEY
+from yikatong.payments import banks as services
+from yikatong.payments.tests.support import DAY, HEADER, KEY
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from yikatong.payments.exchange.connector import OutboxConnector
 from yikatong.payments.exchange.resultfile import parse_rejection_file, parse_result_file
-from yikatong.payments.exchange.testing import DAY, KEY, payment_file
+from yikatong.payments.tests.support import DAY, KEY, payment_file
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from yikatong.banksim.services import process_payment_file
 from yikatong.payments.exchange.codes import REASON_CODES
 from yikatong.payments.exchange.paymentfile import parse_payment_file
 from yikatong.payments.exchange.resultfile import parse_rejection_file, parse_result_file
-from yikatong.payments.exchange.testing import DAY, KEY, line, payment_file, reseal, retrail
+from yikatong.payments.tests.support import DAY, KEY, line, payment_file, reseal, retrail
 
 pytestmark = pytest.mark.django_db
 

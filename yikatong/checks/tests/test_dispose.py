@@ -4,9 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
-from yikatong.checks.jobs import enqueue_batch_check
+from yikatong.checks.tasks import enqueue_batch_check
 from yikatong.checks.models import Finding, FindingState
-from yikatong.checks.selectors import findings_for, open_blocking_findings_count
+from yikatong.checks.selectors import blocking_findings, findings_for
 from yikatong.core.profiles import get_profile
 from yikatong.jobs.models import JobState
 from yikatong.rosters import services as roster_services
@@ -111,7 +111,7 @@ def test_approval_is_refused_while_a_blocking_finding_is_open(rw, batch, regions
     other = clone_batch(batch, regions["town2"], "T2")
     add_item(other, 1, "对象1", id_number(1), card(98))  # paid twice for 2026-11
     services.run_for_batch(actor=None, batch_id=batch.pk)
-    assert open_blocking_findings_count(batch) == 1
+    assert blocking_findings(batch).count() == 1
     with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["mz_head"], "dept_approve")
     assert exc.value.code == "BLOCKING_FINDINGS_OPEN"
@@ -139,9 +139,9 @@ def test_confirmed_on_a_submitted_batch_is_recorded_and_still_blocks(planted, rw
     f = _finding("DUP_PAYMENT")
     out = services.dispose(actor=rw.users["mz_head"], finding_id=f.pk, decision="confirmed", reason="重复，退回剔除")
     assert "退回" in out.outcome and BatchItem.objects.get(pk=f.item_id).status == "active"
-    assert open_blocking_findings_count(batch) == BLOCKING  # confirmed, item still in the batch
+    assert blocking_findings(batch).count() == BLOCKING  # confirmed, item still in the batch
     BatchItem.objects.filter(pk=f.item_id).update(status="removed")
-    assert open_blocking_findings_count(batch) == BLOCKING - 1
+    assert blocking_findings(batch).count() == BLOCKING - 1
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ def test_duckdb_sweep_finds_the_ground_truth_and_rerunning_duplicates_nothing(pl
 
 
 def test_sweep_job(planted, rw, django_capture_on_commit_callbacks):
-    from yikatong.checks.jobs import enqueue_sweep
+    from yikatong.checks.tasks import enqueue_sweep
 
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_sweep(actor=rw.users["fin"], year="2026")

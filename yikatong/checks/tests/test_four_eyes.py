@@ -10,7 +10,7 @@ from yikatong.audit.models import AuditEvent
 from yikatong.audit.services import record
 from yikatong.checks import services
 from yikatong.checks.models import Finding, FindingState
-from yikatong.checks.selectors import open_blocking_findings_count
+from yikatong.checks.selectors import blocking_findings
 from yikatong.core.profiles import get_profile
 from yikatong.rosters import guards, scope
 from yikatong.rosters.importer.run import import_roster
@@ -56,7 +56,7 @@ def test_the_operator_who_imported_the_roster_cannot_clear_its_blocking_finding(
     assert scope.is_maker(rw.users["zhan"], dup.batch)
     for who in ("zhan", "czs"):
         _refused(lambda: services.dispose(actor=rw.users[who], finding_id=dup.pk, **CLEAR), "FOUR_EYES_ROLE", dup)
-    assert open_blocking_findings_count(dup.batch) == 1
+    assert blocking_findings(dup.batch).count() == 1
 
 
 def test_a_reviewer_of_another_department_cannot_clear(rw, dup):
@@ -87,7 +87,7 @@ def test_clearing_is_proposed_and_blocks_until_another_head_confirms(rw, dup):
     u = rw.users
     out = services.dispose(actor=u["mz_rev"], finding_id=dup.pk, **CLEAR)
     assert out.state == FindingState.CLEAR_PENDING and out.disposed_by == u["mz_rev"]
-    assert open_blocking_findings_count(dup.batch) == 1  # still blocks
+    assert blocking_findings(dup.batch).count() == 1  # still blocks
     assert AuditEvent.objects.filter(action="checks.finding_clear_proposed", object_id=str(dup.pk)).exists()
     with pytest.raises(ValidationError):  # not open any more: no second disposition
         services.dispose(actor=u["mz_head"], finding_id=dup.pk, **CLEAR)
@@ -102,7 +102,7 @@ def test_clearing_is_proposed_and_blocks_until_another_head_confirms(rw, dup):
     done = services.confirm_clear(actor=u["mz_head"], finding_id=dup.pk, note="核实无误")
     assert done.state == FindingState.CLEARED and done.confirmed_by == u["mz_head"] and done.confirmed_at
     assert done.disposed_by == u["mz_rev"]
-    assert open_blocking_findings_count(dup.batch) == 0
+    assert blocking_findings(dup.batch).count() == 0
     assert AuditEvent.objects.filter(action="checks.finding_cleared", actor=u["mz_head"]).exists()
     _refused(lambda: services.confirm_clear(actor=u["mz_head2"], finding_id=dup.pk), "FINDING_NOT_PENDING", dup)
 

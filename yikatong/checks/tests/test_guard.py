@@ -45,7 +45,7 @@ def test_a_batch_whose_check_never_ran_or_is_stuck_cannot_pass_finance_approval(
     _import(batch, rw)
     other = _in_flight_with(batch, regions, 2)
     # the background check was queued, its worker killed: the job stays "running", the run never finished
-    Job.objects.create(key=f"checks:batch:{batch.pk}", kind="yikatong.checks.jobs.batch_check_job",
+    Job.objects.create(key=f"checks:batch:{batch.pk}", kind="yikatong.checks.tasks.batch_check_job",
                        title="批次大数据比对", params={"batch_id": batch.pk}, state=JobState.RUNNING)
     RuleRun.objects.create(scope="batch", batch=batch, started_at=timezone.now())
     assert not Finding.objects.filter(batch=batch).exists()

@@ -24,10 +24,10 @@ def test_without_supervision_a_transfer_cannot_happen_and_nothing_is_released(mo
 
 
 def test_the_background_check_is_queued_only_after_send_compare(monkeypatch):
-    from yikatong.checks import jobs
+    from yikatong.checks import tasks
 
     queued = []
-    monkeypatch.setattr(jobs, "enqueue_batch_check", lambda *, actor, batch_id: queued.append((actor, batch_id)))
+    monkeypatch.setattr(tasks, "enqueue_batch_check", lambda *, actor, batch_id: queued.append((actor, batch_id)))
     for action in ("submit", "resubmit", "dept_approve", "pay"):
         roster_hooks.queue_check(actor="zhan", batch=_Batch(), action=action)
     assert queued == []

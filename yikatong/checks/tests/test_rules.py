@@ -7,7 +7,7 @@ from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
 from yikatong.checks.models import Finding, FindingState, Rule, RuleRun
 from yikatong.checks.rules import BUILTIN
-from yikatong.checks.selectors import open_blocking_findings_count
+from yikatong.checks.selectors import blocking_findings
 from yikatong.rosters.models import BatchItem
 
 from .conftest import BLOCKING, TRUTH
@@ -90,6 +90,6 @@ def test_sweep_checks_every_batch_and_then_the_batch_run_adds_nothing(planted, r
 def test_blocking_count_ignores_removed_items(planted, rw):
     batch = planted["batch"]
     services.run_for_batch(actor=None, batch_id=batch.pk)
-    assert open_blocking_findings_count(batch) == BLOCKING  # duplicate, 2 deceased, amount, ID, card, exclusive
+    assert blocking_findings(batch).count() == BLOCKING  # duplicate, 2 deceased, amount, ID, card, exclusive
     BatchItem.objects.filter(pk=planted["items"][8].pk).update(status="removed")
-    assert open_blocking_findings_count(batch) == BLOCKING - 1
+    assert blocking_findings(batch).count() == BLOCKING - 1

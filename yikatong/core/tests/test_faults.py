@@ -102,7 +102,7 @@ def test_worker_killed_mid_import_leaves_the_old_roster_then_imports_once(rw, ba
     _db_queue(settings)
     from yikatong.jobs.services import enqueue
 
-    job = enqueue(actor=u["zhan"], kind="yikatong.rosters.jobs.import_job", title="导入清册",
+    job = enqueue(actor=u["zhan"], kind="yikatong.rosters.tasks.import_job", title="导入清册",
                   key=f"rosters:import:{run.pk}", params={"run_id": run.pk})
 
     _killed(child.manage("worker", "--batch", fault="rosters.import.mid_write"))
@@ -128,7 +128,7 @@ def test_job_killed_every_time_is_failed_after_its_attempts_never_left_running(r
     _db_queue(settings)
     from yikatong.jobs.services import enqueue
 
-    job = enqueue(actor=rw.users["zhan"], kind="yikatong.checks.jobs.batch_check_job", title="批次大数据比对",
+    job = enqueue(actor=rw.users["zhan"], kind="yikatong.checks.tasks.batch_check_job", title="批次大数据比对",
                   key="crash:always", params={"batch_id": batch.pk})
     for _ in range(3):  # YKT_JOB_MAX_ATTEMPTS = 3
         _killed(child.manage("worker", "--batch", fault="jobs.run.mid_job"))
@@ -146,7 +146,7 @@ def test_lapsed_lease_is_taken_back_by_a_running_worker(rw, batch, child, settin
     _db_queue(settings)
     from yikatong.jobs.services import enqueue
 
-    job = enqueue(actor=rw.users["zhan"], kind="yikatong.checks.jobs.batch_check_job", title="批次大数据比对",
+    job = enqueue(actor=rw.users["zhan"], kind="yikatong.checks.tasks.batch_check_job", title="批次大数据比对",
                   key="crash:periodic", params={"batch_id": batch.pk})
     _killed(child.manage("worker", "--batch", fault="jobs.run.mid_job"))
     script = """
@@ -181,7 +181,7 @@ print("STATE", Job.objects.get(pk=A["job"]).state, "RECOVERIES", len(calls))
 # -- cross-check run, in the worker ---------------------------------------------------------
 
 def test_worker_killed_mid_check_writes_no_partial_run_then_checks_once(rw, batch, child, settings):
-    from yikatong.checks.jobs import enqueue_batch_check
+    from yikatong.checks.tasks import enqueue_batch_check
     from yikatong.checks.models import Finding, RuleRun
     from yikatong.rosters.importer.run import import_roster
 

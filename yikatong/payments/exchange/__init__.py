@@ -11,9 +11,8 @@ Pure, database-free format modules:
                    resultlines (records, rules), resultreader (parse_result_file),
                    rejectionfile (write/parse_rejection_file)
     errors         PaymentDataError (refused data), PaymentFileError / ResultFileError (F-codes)
-    testing        sample files and valid-MAC tampering for tests and demos
-With Django:
+With Django settings and core only (never the payments models, which import this package):
     connector      BankConnector, OutboxConnector (settings.YKT_BANK_OUTBOX / YKT_BANK_INBOX)
-    services       next_batch_no, store_bank_file, create_agent_bank, create_agreement
-    selectors      agreement lookups
+    storage        at-rest sealing of bank files and agreement texts
+The writes and reads of banks, agreements and bank files are payments.banks and payments.selectors.
 """

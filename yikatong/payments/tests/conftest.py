@@ -5,9 +5,9 @@ import pytest
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.payments import services
-from yikatong.payments.exchange import services as exchange
+from yikatong.payments import banks as exchange
 from yikatong.payments.exchange.connector import OutboxConnector
-from yikatong.payments.exchange.testing import DAY, HEADER, KEY
+from yikatong.payments.tests.support import DAY, HEADER, KEY
 from yikatong.rosters.tests.conftest import batch, rw  # noqa: F401  (fixtures)
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from yikatong.payments.exchange.errors import PaymentDataError, PaymentFileError
 from yikatong.payments.exchange.mac import HMAC_SHA256, HMAC_SM3
 from yikatong.payments.exchange.paymentfile import PaymentLine, parse_payment_file, peek_payment_header
-from yikatong.payments.exchange.testing import DAY, KEY, line, payment_file, reseal, retrail
+from yikatong.payments.tests.support import DAY, KEY, line, payment_file, reseal, retrail
 
 TINY = [
     PaymentLine("ITEM-1", "6228480012345671234", "张三", "01", "11010519491231002X", 10000, "春季"),

@@ -12,7 +12,7 @@ from yikatong.payments.exchange.errors import PaymentDataError, ResultFileError
 from yikatong.payments.exchange.resultfile import (
     FAILED, PAID, ResultLine, parse_rejection_file, parse_result_file, write_rejection_file, write_result_file,
 )
-from yikatong.payments.exchange.testing import DAY, KEY, reseal, retrail
+from yikatong.payments.tests.support import DAY, KEY, reseal, retrail
 
 AT = datetime.datetime(2026, 3, 3, 10, 30, 5)
 BATCH = "141024-2026-000001"

@@ -16,7 +16,7 @@ from yikatong.payments.errors import IngestRefused
 from yikatong.payments.exchange.connector import atomic_write
 from yikatong.payments.exchange.mac import HMAC_SHA256, HMAC_SM3, sm3_available
 from yikatong.payments.exchange.rejectionfile import write_rejection_file
-from yikatong.payments.exchange.testing import KEY, reseal
+from yikatong.payments.tests.support import KEY, reseal
 from yikatong.payments.models import BankAgreement, BankFile, ItemStatus, OrderState, PaymentOrder
 from yikatong.rosters.tests.flow_helpers import walk_to_approved
 
@@ -163,7 +163,7 @@ def test_payment_file_is_signed_with_the_agreement_algorithm(pw, sent):
 
 
 def test_payment_file_writer_requires_an_algorithm():
-    from yikatong.payments.exchange.testing import HEADER, line
+    from yikatong.payments.tests.support import HEADER, line
     from yikatong.payments.exchange.paymentfile import write_payment_file
     with pytest.raises(TypeError):  # no silent fallback to the backend's preference
         write_payment_file(**HEADER, lines=[line(1)], key=KEY)
@@ -210,8 +210,8 @@ def signed(pw, regions):
     from django.core.files.base import ContentFile
 
     from yikatong.accounts.models import Organization, OrgKind
-    from yikatong.payments.exchange import services as exchange
-    from yikatong.payments.exchange.testing import DAY
+    from yikatong.payments import banks as exchange
+    from yikatong.payments.tests.support import DAY
 
     admin = _admin()
     bank = pw.agreement.bank
@@ -231,8 +231,8 @@ def test_agreement_text_of_another_type_is_refused(pw):
     from django.core.files.base import ContentFile
 
     from yikatong.payments.errors import PaymentError
-    from yikatong.payments.exchange import services as exchange
-    from yikatong.payments.exchange.testing import DAY
+    from yikatong.payments import banks as exchange
+    from yikatong.payments.tests.support import DAY
 
     with pytest.raises(PaymentError) as exc:
         exchange.create_agreement(

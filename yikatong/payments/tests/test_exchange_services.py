@@ -10,8 +10,8 @@ from django.db import connection
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
-from yikatong.payments.exchange import selectors, services
-from yikatong.payments.exchange.testing import DAY, KEY, payment_file
+from yikatong.payments import banks as services, selectors
+from yikatong.payments.tests.support import DAY, KEY, payment_file
 from yikatong.payments.models import AgentBank, BankAgreement, BankFile, BatchNumberSequence
 
 

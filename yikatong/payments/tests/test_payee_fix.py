@@ -10,7 +10,7 @@ from yikatong.core.crypto import vault
 from yikatong.payments import services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.exchange.paymentfile import parse_payment_file
-from yikatong.payments.exchange.testing import KEY
+from yikatong.payments.tests.support import KEY
 from yikatong.payments.models import OrderState, PaymentOrder
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem
 from yikatong.rosters.tests.files import card

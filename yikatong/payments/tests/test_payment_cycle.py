@@ -12,7 +12,7 @@ from yikatong.funds.models import FundCommitment, FundQuota
 from yikatong.payments import services
 from yikatong.payments.errors import IngestRefused, PaymentError
 from yikatong.payments.exchange.paymentfile import parse_payment_file
-from yikatong.payments.exchange.testing import KEY, reseal
+from yikatong.payments.tests.support import KEY, reseal
 from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch

@@ -7,7 +7,7 @@ import pytest
 from yikatong.banksim.options import SimOptions
 from yikatong.core import crypto
 from yikatong.core.crypto import Vault, vault
-from yikatong.payments.exchange.testing import HEADER, KEY
+from yikatong.payments.tests.support import HEADER, KEY
 from yikatong.payments.models import BankAgreement, PaymentClaim, SmsNotice
 from yikatong.registry.rotation import rotate_key
 from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot

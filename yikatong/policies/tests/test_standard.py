@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -7,19 +6,11 @@ from django.core.exceptions import ValidationError
 from yikatong.policies import services
 from yikatong.policies.choices import Frequency, Unit
 from yikatong.policies.spec import PolicySpec, TierSpec, percent, validate_spec
-from yikatong.policies.standard import (
-    check_period, eligibility_problems, period_year, standard_amount_fen, tier_for_age,
-)
+from yikatong.policies.standard import check_period, period_year, standard_amount_fen
 
 from .factories import make_spec, tiered_spec
 
 pytestmark = pytest.mark.django_db
-
-
-def _id(first17: str) -> str:
-    from stdnum.cn import ric
-
-    return first17 + ric.calc_check_digit(first17 + "0")
 
 
 @pytest.fixture
@@ -51,20 +42,18 @@ def test_tiered_standard_needs_a_tier(world, draft):
     assert exc.value.code == "TIER_UNKNOWN"
 
 
-def test_age_tiers_and_eligibility_from_the_id_number(world, draft):
+def test_age_band_tiers_are_kept_and_priced_by_tier(world, draft):
+    # who falls in which band, and the policy's age limit, are cross-check rules (checks/rules.py)
     spec = make_spec(
         "GL-1", world.orgs["mz"], rate_fen=None, tier_basis="年龄段", age_min=80,
         tiers=(TierSpec("80", "80-89周岁", 5000, 80, 89), TierSpec("90", "90-99周岁", 10000, 90, 99),
                TierSpec("100", "100周岁以上", 50000, 100, None)),
     )
     policy = services.add_policy(actor=world.users["fin"], catalogue=draft, spec=spec)
-    day = datetime.date(2026, 11, 1)
-    born_1940, born_1960 = _id("11010519400101001"), _id("11010519600101001")
-    assert tier_for_age(policy, id_number=born_1940, on_date=day).key == "80"
-    assert eligibility_problems(policy, id_number=born_1940, region_code="141024100001", on_date=day) == []
-    problems = eligibility_problems(policy, id_number=born_1960, region_code="140702000000", on_date=day)
-    assert any("未达到" in p for p in problems) and any("不在“洪洞县”辖区内" in p for p in problems)
-    assert eligibility_problems(policy, id_number="123", region_code=None, on_date=day)[0].startswith("身份证号码")
+    assert [(t.key, t.age_min, t.age_max) for t in policy.tiers.order_by("rate_fen")] == \
+        [("80", 80, 89), ("90", 90, 99), ("100", 100, None)]
+    assert policy.age_min == 80
+    assert standard_amount_fen(policy, tier="90") == 10000
 
 
 def test_periods_follow_the_frequency(world, draft):

@@ -54,12 +54,12 @@ def test_subtree_with_a_prefix_ending_in_nine(db):
 @pytest.mark.django_db
 def test_children_and_townships(shipped):
     assert [r.code for r in selectors.children("1410")] == ["141024000000"]
-    townships = list(selectors.townships_of("141024"))
+    townships = list(selectors.children("141024").filter(level=4))
     assert len(townships) == 15
     assert [t.code for t in townships] == sorted(t.code for t in townships)
     assert townships[0].name == "大槐树镇"
     assert [t.code for t in selectors.children("141024000000")] == [t.code for t in townships]
-    assert not selectors.townships_of("141024100").exists()
+    assert not selectors.children("141024100").filter(level=4).exists()
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ from ..permissions import MAINTAIN_ROLES, require_region, require_role
 
 log = logging.getLogger(__name__)
 UPLOAD_PURPOSE = b"registry-upload"
-JOB_KIND = "yikatong.registry.jobs.register_import_job"
+JOB_KIND = "yikatong.registry.tasks.register_import_job"
 
 
 class _Rejected(Exception):

@@ -11,7 +11,7 @@ from yikatong.audit.models import AuditEvent
 from yikatong.checks import services as check_services
 from yikatong.checks.evidence import Upload
 from yikatong.checks.models import FindingState
-from yikatong.checks.selectors import open_blocking_findings_count
+from yikatong.checks.selectors import blocking_findings
 from yikatong.rosters.models import BatchItem
 from yikatong.supervision.models import Clue, ClueEntry, ClueNumberSequence, EntryKind
 from yikatong.supervision.numbers import next_case_no
@@ -50,9 +50,9 @@ def test_transfer_opens_one_clue_with_a_case_number_and_one_audit_event(checked,
 def test_a_transferred_blocking_finding_still_blocks_while_its_item_is_in_the_batch(checked, people):
     batch = checked["batch"]
     type(batch).objects.filter(pk=batch.pk).update(state="dept_approval")
-    before = open_blocking_findings_count(batch)
+    before = blocking_findings(batch).count()
     out = transfer(people["fin"], "DUP_PAYMENT")
-    assert "退回" in out.outcome and open_blocking_findings_count(batch) == before
+    assert "退回" in out.outcome and blocking_findings(batch).count() == before
 
 
 @pytest.mark.django_db

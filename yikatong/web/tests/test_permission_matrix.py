@@ -78,7 +78,7 @@ def test_create_user_service(actors, regions, who):
 
 @pytest.mark.parametrize("who,status", [("wrong_role", 404), ("wrong_region", 404), ("right", 200)])
 def test_job_progress_only_for_its_owner_or_admin(client, actors, who, status):
-    job = Job.objects.create(key="k", kind="yikatong.web.audit_jobs.verify_job", title="t", owner=actors["right"])
+    job = Job.objects.create(key="k", kind="yikatong.web.tasks.verify_job", title="t", owner=actors["right"])
     resp = _client_for(client, actors[who]).get(reverse("job_progress", args=[job.pk]))
     # wrong_region holds SYSADMIN, but of another county: admins see all jobs only in scope
     assert resp.status_code == status

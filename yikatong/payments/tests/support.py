@@ -1,4 +1,4 @@
-"""Builders for tests and demos of the file exchange: sample files, and valid-MAC tampering."""
+"""Builders for the tests of the file exchange (payments and the bank simulator): sample files, and valid-MAC tampering."""
 import datetime
 
 from yikatong.payments.exchange.mac import compute_mac, preferred_alg

@@ -16,7 +16,7 @@ def enqueue_batch_check(*, actor, batch_id: int):
     Call it right after a roster is submitted (send_compare / submit / resubmit)."""
     from yikatong.jobs.services import enqueue
 
-    return enqueue(actor=actor, kind="yikatong.checks.jobs.batch_check_job", title="批次大数据比对",
+    return enqueue(actor=actor, kind="yikatong.checks.tasks.batch_check_job", title="批次大数据比对",
                    key=f"checks:batch:{batch_id}", params={"batch_id": batch_id})
 
 
@@ -38,5 +38,5 @@ def enqueue_sweep(*, actor, year: str | None = None, engine: str = "duckdb"):
 
     if actor is not None and not actor.has_role(Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN):
         raise Forbidden("SWEEP_NOT_ALLOWED")
-    return enqueue(actor=actor, kind="yikatong.checks.jobs.sweep_job", title=f"全量大数据比对 {year or ''}".strip(),
+    return enqueue(actor=actor, kind="yikatong.checks.tasks.sweep_job", title=f"全量大数据比对 {year or ''}".strip(),
                    key=f"checks:sweep:{year or 'all'}", params={"year": year, "engine": engine})

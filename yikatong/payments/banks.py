@@ -1,4 +1,5 @@
-"""Writes of the file exchange: banks, agreements, batch numbers, the archive of bank files.
+"""Writes of the bank exchange: agent banks, agreements, batch numbers, the archive of bank files.
+The file formats they use are in payments.exchange, which knows no model.
 
 Each call is one transaction with one audit event. `next_batch_no` and `store_bank_file` are
 building blocks for the payment-order services, which authorize the actor; the caller may
@@ -22,13 +23,13 @@ from yikatong.core.profiles import current_profile
 from yikatong.core.refusals import Forbidden
 from yikatong.core.serials import take_next
 
-from ..models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
-from .fields import check_account, check_text
-from .filenames import check_bank_code, parse_file_name
-from .mac import ALGORITHMS, preferred_alg
-from ..errors import PaymentError
-from .storage import AGREEMENT_PURPOSE
-from .storage import PURPOSE as BANK_FILE_PURPOSE
+from .errors import PaymentError
+from .exchange.fields import check_account, check_text
+from .exchange.filenames import check_bank_code, parse_file_name
+from .exchange.mac import ALGORITHMS, preferred_alg
+from .exchange.storage import AGREEMENT_PURPOSE
+from .exchange.storage import PURPOSE as BANK_FILE_PURPOSE
+from .models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
 
 __all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
 
