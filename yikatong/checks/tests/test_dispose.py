@@ -2,6 +2,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.support.factories import add_item, clone_batch
+from tests.support.scenarios import PNG, do, record_notices
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
 from yikatong.checks.jobs import enqueue_batch_check
@@ -14,9 +16,8 @@ from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices
 
-from .conftest import BLOCKING, TRUTH, add_item, clone_batch
+from .conftest import BLOCKING, TRUTH
 
 
 def _finding(code: str) -> Finding:

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
+from tests.support.scenarios import PNG, do, record_notices, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.verify import verify_chain
 from yikatong.banksim.options import SimOptions
@@ -22,13 +23,10 @@ from yikatong.jobs.models import Job, JobState
 from yikatong.payments import services as payments
 from yikatong.payments.exchange.connector import atomic_write
 from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder
-from yikatong.payments.tests.conftest import pw  # noqa: F401  (fixture)
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.importer.run import stage_import
 from yikatong.rosters.models import Batch, BatchEvent, ImportRun
-from yikatong.rosters.tests.conftest import batch, rw  # noqa: F401  (fixtures)
 from yikatong.rosters.tests.files import good_rows, to_csv
-from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices, walk_to_approved
 
 from .crash import WEB_POST, Child
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from tests.support.factories import build_world
 from yikatong.funds import services
 from yikatong.funds.models import FundAllocation, FundCommitment, FundQuota
-from yikatong.policies.tests.factories import build_world
 
 from .factories import county_policy, receive
 

@@ -6,6 +6,7 @@ import os
 import pytest
 from django.db import transaction
 
+from tests.support.scenarios import walk_to_approved
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
 from yikatong.payments import ingest as ingest_module
@@ -13,7 +14,6 @@ from yikatong.payments import services
 from yikatong.payments.errors import IngestRefused
 from yikatong.payments.exchange.connector import atomic_write
 from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
 
 
 @pytest.fixture

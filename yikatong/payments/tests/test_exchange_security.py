@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from tests.support.scenarios import walk_to_approved
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
 from yikatong.payments import services
@@ -18,7 +19,6 @@ from yikatong.payments.exchange.mac import HMAC_SHA256, HMAC_SM3, sm3_available
 from yikatong.payments.exchange.rejectionfile import write_rejection_file
 from yikatong.payments.exchange.testing import KEY, reseal
 from yikatong.payments.models import BankAgreement, BankFile, ItemStatus, OrderState, PaymentOrder
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
 
 pytestmark = pytest.mark.django_db
 

@@ -5,21 +5,12 @@ import dataclasses
 
 import pytest
 
+from tests.support.scenarios import pay_round, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.payments import flow, services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.models import OrderState, PaymentOrder
 from yikatong.rosters.models import Batch, BatchState
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import pay_round
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def test_the_order_table_uses_declared_states_only():

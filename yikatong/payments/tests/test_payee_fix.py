@@ -3,6 +3,7 @@ bank rejected has an audited path to correct the offending items and resend, end
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests.support.scenarios import send_and_answer, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
@@ -14,18 +15,8 @@ from yikatong.payments.exchange.testing import KEY
 from yikatong.payments.models import OrderState, PaymentOrder
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem
 from yikatong.rosters.tests.files import card
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import send_and_answer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def _reject(order, pw, code="F04"):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 
+from tests.support.scenarios import do, pay_round, send_and_answer, walk_reissue_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
@@ -17,9 +18,6 @@ from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaymentOr
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card
-from yikatong.rosters.tests.flow_helpers import do, walk_to_approved
-
-from .helpers import pay_round, send_and_answer, walk_reissue_to_approved
 
 
 def _snapshot():
@@ -30,13 +28,6 @@ def _snapshot():
         list(Batch.objects.order_by("pk").values_list("pk", "state")),
         BankFile.objects.count(), AuditEvent.objects.count(),
     )
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from tests.support.scenarios import pay_round
 from yikatong.accounts.models import Organization
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
@@ -24,19 +25,9 @@ from yikatong.payments.errors import PaymentError
 from yikatong.payments.exchange.storage import open_content
 from yikatong.payments.models import BankFile, Clearing, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 from yikatong.rosters.models import Batch, BatchEvent
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
 from yikatong.web.todo import todos_for
 
-from .helpers import pay_round
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def _sheet(data: bytes):
@@ -230,7 +221,7 @@ def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, mak
 
 
 def _answer(order, pw, options):
-    from .helpers import send_and_answer
+    from tests.support.scenarios import send_and_answer
 
     return send_and_answer(order, pw, options)[0]
 

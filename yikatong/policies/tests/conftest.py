@@ -1,12 +1,5 @@
 import pytest
 
-from .factories import build_world
-
-
-@pytest.fixture
-def world(regions):
-    return build_world(regions)
-
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):

@@ -4,11 +4,11 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.audit.models import AuditEvent
 from yikatong.policies import services
 from yikatong.policies.models import ChangeKind, ChangeRequestStep, Policy, PolicyCatalogue, PolicyChangeRequest
-
-from .factories import make_spec, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from .flow_helpers import PNG
+from tests.support.scenarios import PNG
 
 BEFORE, AFTER = ("rosters", "0006_merge"), ("rosters", "0007_attachment_sealed_at_rest")
 

@@ -5,13 +5,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.support.scenarios import PNG
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.core.refusals import Refusal
 from yikatong.rosters import attachment_policy, services
 from yikatong.rosters.models import Attachment, Batch
 
-from .flow_helpers import PNG
 from .test_http import login
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_download_anonymous_and_wrong_batch(client, cast, stored, regions):
 def test_every_link_on_the_batch_page_resolves(client, cast, batch):
     u = cast.users
     batch = _state(batch, "notice")
-    from .flow_helpers import PHONE
+    from tests.support.scenarios import PHONE
 
     login(client, u["zhan"])
     client.post(reverse("notice_record", args=[batch.pk]), {

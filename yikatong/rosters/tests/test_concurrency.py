@@ -4,10 +4,9 @@ import threading
 import pytest
 from django.db import connection
 
+from tests.support.scenarios import do
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch, BatchEvent
-
-from .flow_helpers import do
 
 
 @pytest.mark.django_db(transaction=True)
