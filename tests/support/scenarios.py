@@ -116,9 +116,10 @@ def do(batch, user, action, reason=""):
     return transitions.apply(actor=user, batch_id=batch.pk, action=action, reason=reason)
 
 
-def walk_to_approved(batch, rw, profile_code: str) -> list[str]:
-    """Import three good rows and walk the batch through every step of its profile to finance approval.
-    Returns the list of states visited."""
+def walk_to_dept_approval(batch, rw, profile_code: str | None = None, *, seen: list[str] | None = None):
+    """Import three good rows and walk the batch through every step of its profile (`profile_code`
+    if given, else the batch's own) up to the department's approval, the summary attached. Appends
+    each state reached to `seen`; returns the batch."""
     from yikatong.core import calendar
     from yikatong.core.profiles import get_profile
     from yikatong.rosters import services
@@ -126,19 +127,22 @@ def walk_to_approved(batch, rw, profile_code: str) -> list[str]:
     from yikatong.rosters.models import Batch
     from yikatong.rosters.tests.files import good_rows, to_csv
 
-    Batch.objects.filter(pk=batch.pk).update(profile_code=profile_code)
-    batch.refresh_from_db()
-    profile = get_profile(profile_code)
+    if profile_code is not None:
+        Batch.objects.filter(pk=batch.pk).update(profile_code=profile_code)
+        batch.refresh_from_db()
+    profile = get_profile(batch.profile_code)
     u = rw.users
-    seen = [batch.state]
-    import_roster(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv", mode="all_or_nothing")
+    seen = [] if seen is None else seen
+    import_roster(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
+                  mode="all_or_nothing")
     if profile.township_verify_working_days:
         batch = do(batch, u["zhan"], "start_verify")
         seen.append(batch.state)
         assert batch.due_date == calendar.add_working_days(timezone.localdate(), profile.township_verify_working_days)
         batch = do(batch, u["zhan"], "verified")
         seen.append(batch.state)
-    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"), ("mz_rev", "approve_notice")]:
+    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
+                         ("mz_rev", "approve_notice")]:
         batch = do(batch, u[user], action)
         seen.append(batch.state)
     record_notices(batch, u["zhan"], profile)
@@ -148,6 +152,14 @@ def walk_to_approved(batch, rw, profile_code: str) -> list[str]:
         batch = do(batch, u["czs"], "resubmit")
         seen.append(batch.state)
     services.add_attachment(actor=u["mz_head"], batch_id=batch.pk, kind="summary", filename="汇总表.png", data=PNG)
+    return batch
+
+
+def walk_to_approved(batch, rw, profile_code: str) -> list[str]:
+    """walk_to_dept_approval, then the department's and finance's approvals. Returns the states visited."""
+    seen = [batch.state]
+    batch = walk_to_dept_approval(batch, rw, profile_code, seen=seen)
+    u = rw.users
     batch = do(batch, u["mz_head"], "dept_approve")
     seen.append(batch.state)
     batch = do(batch, u["fin"], "finance_approve")
@@ -188,8 +200,8 @@ def pay_round(batch, pw, options=None, connector=None):
     return send_and_answer(order, pw, options, connector)
 
 
-def send_and_answer(order, pw, options=None, connector=None):
-    """release -> send -> the simulated bank answers -> ingest."""
+def answered_by_bank(order, pw, options=None, connector=None):
+    """release -> send -> the simulated bank answers. Returns (order, answer), the answer not ingested."""
     from yikatong.banksim.options import SimOptions
     from yikatong.banksim.services import process_payment_file
     from yikatong.payments import services
@@ -201,7 +213,15 @@ def send_and_answer(order, pw, options=None, connector=None):
     data = (connector.outbox / order.payment_file.filename).read_bytes()
     answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=data,
                                   options=options or SimOptions())
-    result = services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    return order, answer
+
+
+def send_and_answer(order, pw, options=None, connector=None):
+    """release -> send -> the simulated bank answers -> ingest."""
+    from yikatong.payments import services
+
+    order, answer = answered_by_bank(order, pw, options, connector)
+    result = services.ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
     assert result.created
     return result.order, answer.filename, answer.data
 

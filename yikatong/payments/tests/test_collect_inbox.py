@@ -6,9 +6,8 @@ import os
 import pytest
 from django.db import transaction
 
-from tests.support.scenarios import walk_to_approved
+from tests.support.scenarios import answered_by_bank, walk_to_approved
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
 from yikatong.payments import ingest as ingest_module
 from yikatong.payments import services
 from yikatong.payments.errors import IngestRefused
@@ -19,13 +18,8 @@ from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaidOrigi
 @pytest.fixture
 def sent(pw, batch):
     walk_to_approved(batch, pw, "000")
-    u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=batch.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
-    data = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=data,
-                                  options=SimOptions(fail_seq={2: "E01"}))
+    order = services.create_order(actor=pw.users["fin"], batch_id=batch.pk)
+    order, answer = answered_by_bank(order, pw, SimOptions(fail_seq={2: "E01"}))
     atomic_write(pw.connector.inbox, answer.filename, answer.data)
     return order, answer
 

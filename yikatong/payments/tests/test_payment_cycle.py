@@ -4,10 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 
-from tests.support.scenarios import do, pay_round, send_and_answer, walk_reissue_to_approved
+from tests.support.scenarios import answered_by_bank, do, pay_round, send_and_answer, walk_reissue_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
 from yikatong.core.crypto import vault
 from yikatong.funds.models import FundCommitment, FundQuota
 from yikatong.payments import services
@@ -130,10 +129,7 @@ def test_failures_reissued_until_each_item_paid_exactly_once(pw, approved):
 def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent, options=SimOptions())
+    order, answer = answered_by_bank(order, pw)
     before = _snapshot()
     flipped = answer.data.replace(b"|S|", b"|F|", 1)
     bad_amount = reseal(answer.data, lambda body: body.replace(b"|50000|S|", b"|50001|S|", 1))
@@ -156,11 +152,7 @@ def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
 def test_rejection_leaves_order_resendable_under_a_new_batch_no(pw, approved):
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent,
-                                  options=SimOptions(reject="F05"))
+    order, answer = answered_by_bank(order, pw, SimOptions(reject="F05"))
     got = services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     assert (got.order.state, got.order.rejection_code) == (OrderState.REJECTED, "F05")
     before = _snapshot()
@@ -205,10 +197,7 @@ def test_an_origin_already_paid_refuses_the_answer_and_the_database_enforces_it(
 
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent, options=SimOptions())
+    order, answer = answered_by_bank(order, pw)
     line = order.items.order_by("seq").first()
     PaidOrigin.objects.create(origin_id=line.origin_id, line=line)  # as if paid through another line
     before = _snapshot()

@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from tests.support.scenarios import pay_round
+from tests.support.scenarios import answered_by_bank, pay_round
 from yikatong.accounts.models import Organization
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
 from yikatong.core.crypto import vault
 from yikatong.core.models import Holiday
 from yikatong.funds.models import FundQuota
@@ -70,10 +69,7 @@ def test_migration_seals_plaintext_rows_once(pw, approved):
 def _rejected(pw, approved):
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename,
-                                  data=order.payment_file.data(), options=SimOptions(reject="F05"))
+    order, answer = answered_by_bank(order, pw, SimOptions(reject="F05"))
     return services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).order
 
 
