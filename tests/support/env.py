@@ -1,5 +1,5 @@
-"""The test environment around the objects: uploaded files in a temporary folder, the schema at a
-given migration, a test client logged in as someone."""
+"""The test environment around the objects: uploaded files and the bank drop box in a temporary folder,
+the schema at a given migration, a test client logged in as someone."""
 from __future__ import annotations
 
 
@@ -19,6 +19,15 @@ def migrate(target: tuple[str, str]):
     executor.loader.build_graph()
     executor.migrate([target])
     return executor.loader.project_state([target]).apps
+
+
+def bank_boxes(settings, location):
+    """The bank drop box (outbox and inbox) in `location`; returns the connector that uses them."""
+    from yikatong.payments.exchange.connector import OutboxConnector
+
+    settings.YKT_BANK_OUTBOX = location / "outbox"
+    settings.YKT_BANK_INBOX = location / "inbox"
+    return OutboxConnector()
 
 
 def as_user(client, user):

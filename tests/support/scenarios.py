@@ -16,6 +16,7 @@ from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 
 from . import factories
+from .env import bank_boxes
 from .factories import World, add_item, bad_card, bad_id, build_world, clone_batch, make_spec, person, reference, uscc
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -179,15 +180,12 @@ def approved_batch(batch, rw, profile_code: str = "000"):
 def payment_world(rw, regions, make_user, settings, tmp_path) -> World:
     """rw plus the treasury user gk, the county's agent bank with its agreement (rw.agreement), the bank
     drop box in `tmp_path` and its connector (rw.connector)."""
-    from yikatong.payments.exchange.connector import OutboxConnector
-
     settings.YKT_PROFILE = "000"
-    settings.YKT_BANK_OUTBOX = tmp_path / "outbox"
-    settings.YKT_BANK_INBOX = tmp_path / "inbox"
+    connector = bank_boxes(settings, tmp_path)
     admin = make_user("bankadmin", Role.SYSADMIN)
     rw.user("gk", "czj", Role.TREASURY)
     rw.agreement = factories.agent_bank_agreement(admin=admin, payer=rw.orgs["czj"], region=regions["county"])
-    rw.connector = OutboxConnector()
+    rw.connector = connector
     return rw
 
 
@@ -214,6 +212,16 @@ def answered_by_bank(order, pw, options=None, connector=None):
     answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=data,
                                   options=options or SimOptions())
     return order, answer
+
+
+def answered_order(batch, pw, options=None):
+    """`batch` walked to approval, its order created, released, sent and answered by the simulated bank
+    (not ingested). Returns (order, answer)."""
+    from yikatong.payments import services
+
+    walk_to_approved(batch, pw, "000")
+    order = services.create_order(actor=pw.users["fin"], batch_id=batch.pk)
+    return answered_by_bank(order, pw, options)
 
 
 def send_and_answer(order, pw, options=None, connector=None):

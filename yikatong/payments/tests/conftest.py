@@ -1,8 +1,18 @@
 """The payments tests run in the payments world of the root conftest (pw: a county batch, the treasury
-user, an agent bank with its agreement and the bank drop box); here the collect helper."""
+user, an agent bank with its agreement and the bank drop box); here an order answered by the bank and the
+collect helper."""
 import pytest
 
+from tests.support.scenarios import answered_order
+from yikatong.banksim.options import SimOptions
 from yikatong.payments import services
+
+
+@pytest.fixture
+def sent(pw, batch):
+    """The batch approved, its order sent, the bank's answer (one failed line) not yet ingested:
+    (order, answer)."""
+    return answered_order(batch, pw, SimOptions(fail_seq={2: "E01"}))
 
 
 @pytest.fixture

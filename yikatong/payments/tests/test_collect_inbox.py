@@ -6,8 +6,6 @@ import os
 import pytest
 from django.db import transaction
 
-from tests.support.scenarios import answered_by_bank, walk_to_approved
-from yikatong.banksim.options import SimOptions
 from yikatong.payments import ingest as ingest_module
 from yikatong.payments import services
 from yikatong.payments.errors import IngestRefused
@@ -16,12 +14,10 @@ from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaidOrigi
 
 
 @pytest.fixture
-def sent(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    order = services.create_order(actor=pw.users["fin"], batch_id=batch.pk)
-    order, answer = answered_by_bank(order, pw, SimOptions(fail_seq={2: "E01"}))
-    atomic_write(pw.connector.inbox, answer.filename, answer.data)
-    return order, answer
+def sent(sent, pw):
+    """The bank's answer lies in the inbox."""
+    atomic_write(pw.connector.inbox, sent[1].filename, sent[1].data)
+    return sent
 
 
 def _inbox(pw):

@@ -9,8 +9,6 @@ import stat
 
 import pytest
 
-from tests.support.scenarios import answered_by_bank, walk_to_approved
-from yikatong.banksim.options import SimOptions
 from yikatong.payments import services
 from yikatong.payments.errors import IngestRefused
 from yikatong.payments.exchange.connector import atomic_write
@@ -20,14 +18,6 @@ from yikatong.payments.exchange.testing import KEY, reseal
 from yikatong.payments.models import BankAgreement, BankFile, ItemStatus, OrderState, PaymentOrder
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sent(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    order = services.create_order(actor=pw.users["fin"], batch_id=batch.pk)
-    order, answer = answered_by_bank(order, pw, SimOptions(fail_seq={2: "E01"}))
-    return order, answer
 
 
 def _snapshot(order):
