@@ -1,5 +1,5 @@
 """The test environment around the objects: uploaded files and the bank drop box in a temporary folder,
-the schema at a given migration, a test client logged in as someone."""
+the schema at a given migration, a test client logged in as someone, the URL patterns."""
 from __future__ import annotations
 
 
@@ -28,6 +28,27 @@ def bank_boxes(settings, location):
     settings.YKT_BANK_OUTBOX = location / "outbox"
     settings.YKT_BANK_INBOX = location / "inbox"
     return OutboxConnector()
+
+
+def login(client, user, password: str | None = None):
+    """`client` logged in as `user` through the real authentication (the password of the factories by
+    default); for None, the client as it is (anonymous on a fresh client)."""
+    from .factories import PASSWORD
+
+    if user is not None:
+        assert client.login(username=user.username, password=password or PASSWORD)
+    return client
+
+
+def walk_urls(patterns, prefix="", ns=None):
+    """(route, name) of every URL pattern under `patterns`, namespaced names as "ns:name"."""
+    from django.urls import URLPattern, URLResolver
+
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk_urls(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{ns}:{p.name}" if ns else p.name
 
 
 def as_user(client, user):

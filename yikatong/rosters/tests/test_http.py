@@ -2,17 +2,12 @@
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
+from tests.support.env import login
 from yikatong.rosters.models import Batch
 
 from .files import good_rows, to_csv
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_operator_imports_through_the_page_and_sees_the_result(client, batch, rw, django_capture_on_commit_callbacks):
