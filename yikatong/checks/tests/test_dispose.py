@@ -3,7 +3,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.support.factories import add_item, clone_batch
-from tests.support.scenarios import walk_to_dept_approval
+from tests.support.scenarios import do, walk_to_dept_approval
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
 from yikatong.checks.jobs import enqueue_batch_check
