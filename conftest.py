@@ -1,48 +1,65 @@
-"""Shared fixtures: a small region tree, organizations and users per role."""
+"""Shared fixtures, each a thin wrapper over tests/support (factories and scenarios): the region tree,
+users per role, the administrative world, the rosters world with a draft or approved batch, the
+payments world, and the roster with planted anomalies."""
 import pytest
 
-from yikatong.accounts.models import Organization, OrgKind, RoleGrant, User
+from tests.support import factories, scenarios
+from tests.support.factories import PASSWORD  # noqa: F401  (tests import it from here)
+from yikatong.accounts.models import OrgKind, User
 from yikatong.regions.models import Region
-
-PASSWORD = "Ykt-test-pass-1"
-
-
-def _region(code: str, name: str, level: int, parent: Region | None) -> Region:
-    region, _ = Region.objects.get_or_create(
-        code=Region.full_code(code), defaults={"name": name, "level": level, "parent": parent}
-    )
-    return region
 
 
 @pytest.fixture
 def regions(db):
     """Shanxi → Linfen → Hongtong (two townships) and Jinzhong → another county (wrong region)."""
-    sx = _region("14", "山西省", 1, None)
-    lf = _region("1410", "临汾市", 2, sx)
-    ht = _region("141024", "洪洞县", 3, lf)
-    t1 = _region("141024100", "大槐树镇", 4, ht)
-    t2 = _region("141024101", "甘亭镇", 4, ht)
-    v1 = _region("141024100001", "第一村委会", 5, t1)
-    jz = _region("1407", "晋中市", 2, sx)
-    other = _region("140702", "榆次区", 3, jz)
-    return {"province": sx, "city": lf, "county": ht, "town1": t1, "town2": t2, "village1": v1, "other_county": other}
+    return factories.region_tree()
+
+
+@pytest.fixture
+def villages(regions):
+    """Two villages of town1 (v1, v2) and one of town2 (v3)."""
+    return factories.villages(regions)
 
 
 @pytest.fixture
 def make_user(db, regions):
-    created = {}
-
     def make(username: str, *roles: str, region: Region | None = None, kind: str = OrgKind.FINANCE_BUREAU) -> User:
-        region = region or regions["county"]
-        org, _ = Organization.objects.get_or_create(
-            code=f"T-{region.code}-{kind}", defaults={"name": f"{region.name}{kind}", "kind": kind, "region": region}
-        )
-        user = User(username=username, full_name=username, organization=org)
-        user.set_password(PASSWORD)
-        user.save()
-        for role in roles:
-            RoleGrant.objects.create(user=user, role=role)
-        created[username] = user
-        return user
+        return factories.user(username, factories.organization(region or regions["county"], kind), *roles)
 
     return make
+
+
+@pytest.fixture
+def world(regions):
+    """Finance bureaus and line departments at province, prefecture and county, one user per role."""
+    return factories.build_world(regions)
+
+
+@pytest.fixture
+def rw(regions):
+    """The world plus a township station and finance office, a published county policy and a quota."""
+    return scenarios.roster_world(regions)
+
+
+@pytest.fixture
+def batch(rw, regions):
+    """A draft batch of rw.policy for town1."""
+    return scenarios.draft_batch(rw, regions)
+
+
+@pytest.fixture
+def pw(rw, regions, make_user, settings, tmp_path):
+    """rw plus the treasury, the agent bank and its agreement, and a bank drop box in tmp_path."""
+    return scenarios.payment_world(rw, regions, make_user, settings, tmp_path)
+
+
+@pytest.fixture
+def approved(pw, batch):
+    """The draft batch walked to finance approval (profile 000) in the payments world."""
+    return scenarios.approved_batch(batch, pw)
+
+
+@pytest.fixture
+def planted(rw, batch, regions):
+    """A roster with planted anomalies of every rule's kind (see scenarios.planted_roster)."""
+    return scenarios.planted_roster(rw, batch, regions)

@@ -234,7 +234,7 @@ def test_evidence_over_the_limit_and_an_xlsx_bomb_as_evidence(client, rw, plante
 
 def test_policy_basis_file_over_the_limit(client, rw):
     from yikatong.policies import services as policies
-    from yikatong.policies.tests.factories import make_spec
+    from tests.support.factories import make_spec
 
     cat = policies.create_catalogue(actor=rw.users["fin"], region=rw.regions["county"], year=2027)
     policy = policies.add_policy(actor=rw.users["fin"], catalogue=cat, spec=make_spec("HT-9", rw.orgs["mz"]))

@@ -17,8 +17,9 @@ import re
 import zipfile
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
+from tests.support.env import walk_urls as _walk
 from yikatong.api import api
 from yikatong.accounts.public import PUBLIC_URL_NAMES
 
@@ -38,14 +39,6 @@ SELF_SERVICE = frozenset({"login", "logout", "password_change", "totp_setup", "t
 # Actions on the whole system that every county's auditor may take by design: verifying the audit chain
 # (it is one chain for all counties; the job reports only intact / broken at a sequence number).
 SYSTEM_WIDE = {"audit_verify": frozenset({"B_supervisor", "B_sysadmin"})}
-
-
-def _walk(patterns, prefix="", ns=None):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), f"{ns}:{p.name}" if ns else p.name
 
 
 ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
@@ -200,7 +193,6 @@ def test_api_operation(world, as_identity, request, path, method, identity):
     if method != "get":
         changed = _beyond_own_lookups(world, changes(world.baseline, fingerprint()), identity)
         assert not changed, f"{method.upper()} {url} as {identity} changed {changed}"
-
 
 
 @pytest.mark.parametrize("username,name", [("czj_ks", "registry_person"), ("mz_shenhe", "batch_roster_xlsx"),

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from django.core.management import call_command
 from django.utils import timezone
 
-from yikatong.accounts.models import ApiToken, Organization, OrgKind, RoleGrant, User
+from tests.support import factories
+from tests.support.factories import region as _region
+from yikatong.accounts.models import ApiToken, Organization, OrgKind, User
 from yikatong.accounts.roles import Role
 from yikatong.regions.models import Region
 
@@ -49,25 +51,12 @@ class World:
         return sorted(set(found))
 
 
-def _region(code: str, name: str, level: int, parent: Region | None) -> Region:
-    region, _ = Region.objects.get_or_create(
-        code=Region.full_code(code), defaults={"name": name, "level": level, "parent": parent})
-    return region
-
-
 def _user(username: str, org: Organization, *roles: str) -> User:
-    user = User(username=username, full_name=username, organization=org)
-    user.set_password(PASSWORD)
-    user.save()
-    for role in roles:
-        RoleGrant.objects.create(user=user, role=role)
-    return user
+    return factories.user(username, org, *roles, password=PASSWORD)
 
 
 def _org(code: str, kind: str, region: Region, line: str = "") -> Organization:
-    org, _ = Organization.objects.get_or_create(
-        code=code, defaults={"name": f"{region.name}{OrgKind(kind).label}", "kind": kind, "region": region, "line": line})
-    return org
+    return factories.organization(region, kind, code=code, name=f"{region.name}{OrgKind(kind).label}", line=line)
 
 
 # county B: the organization kind and level each role works at

@@ -1,6 +1,5 @@
 """Issue 13: the login lockout is counted atomically and the login answers the same whether the
 account exists, the password is wrong or the account is locked."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
+from tests.support.concurrency import failed, race
 from yikatong.accounts import lockout, services
 from yikatong.accounts.models import User
 from yikatong.accounts.roles import Role
@@ -125,25 +125,8 @@ def test_parallel_wrong_passwords_lock_at_exactly_the_threshold(make_user, setti
     settings.YKT_LOCKOUT_THRESHOLD = 5
     user = make_user("op", Role.TOWNSHIP_OPERATOR)
     n = 12
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def attempt():
-        from django.db import connections
-
-        try:
-            barrier.wait(timeout=30)
-            results.append(authenticate(None, username="op", password="wrong-password-x"))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = race(n, lambda i: authenticate(None, username="op", password="wrong-password-x"))
+    errors, results = failed(outcomes), [o for o in outcomes if not isinstance(o, Exception)]
     assert not errors and len(results) == n and not any(results)
     assert _failures().count() == settings.YKT_LOCKOUT_THRESHOLD
     assert _failures().filter(action="accounts.login_failed.locked").count() == 1

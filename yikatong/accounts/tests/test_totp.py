@@ -1,6 +1,5 @@
 """Issue 13: wrong TOTP codes are limited (lock after the threshold, counted atomically, audited)
 and an accepted code cannot be used again."""
-import threading
 import time
 
 import pyotp
@@ -9,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from conftest import PASSWORD
+from tests.support.concurrency import code_or_ok, failed, race
 from yikatong.accounts import services
 from yikatong.accounts.models import User
 from yikatong.accounts.refusal_codes import AccountRefusal
@@ -106,27 +106,9 @@ def test_parallel_wrong_codes_lock_at_exactly_the_threshold(make_user, settings)
     settings.YKT_TOTP_LOCKOUT_THRESHOLD = 5
     user, secret = _enrolled(make_user)
     wrong, n = _wrong(secret), 12
-    barrier = threading.Barrier(n)
-    codes, errors = [], []
-
-    def attempt():
-        from django.db import connections
-
-        try:
-            barrier.wait(timeout=30)
-            services.verify_second_factor(user=user, code=wrong)
-        except AccountRefusal as exc:
-            codes.append(exc.code)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = race(n, lambda i: services.verify_second_factor(user=user, code=wrong))
+    codes = [o.code for o in failed(outcomes, AccountRefusal)]
+    errors = [o for o in failed(outcomes) if not isinstance(o, AccountRefusal)]
     assert not errors
     assert codes.count("TOTP_INVALID") == 4 and codes.count("TOTP_LOCKED") == 8
     assert AuditEvent.objects.filter(action__startswith="accounts.totp_failed").count() == 5
@@ -139,24 +121,5 @@ def test_one_code_used_twice_in_parallel_passes_once(make_user, settings):
     settings.YKT_TOTP_LOCKOUT_THRESHOLD = 5  # more than the replays, so none of them locks
     user, secret = _enrolled(make_user)
     code, n = _code(user, secret), 4
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def attempt():
-        from django.db import connections
-
-        try:
-            barrier.wait(timeout=30)
-            services.verify_second_factor(user=user, code=code)
-            outcomes.append("ok")
-        except AccountRefusal as exc:
-            outcomes.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = [code_or_ok(o) for o in race(n, lambda i: services.verify_second_factor(user=user, code=code))]
     assert sorted(outcomes) == ["TOTP_REPLAYED"] * (n - 1) + ["ok"]

@@ -4,7 +4,7 @@ import os
 import pytest
 from django.core.management import CommandError, call_command
 
-from yikatong.payments.exchange.connector import OutboxConnector
+from tests.support.env import bank_boxes
 from yikatong.payments.exchange.resultfile import parse_rejection_file, parse_result_file
 from yikatong.payments.tests.support import DAY, KEY, payment_file
 
@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def boxes(tmp_path, settings):
-    settings.YKT_BANK_OUTBOX = tmp_path / "outbox"
-    settings.YKT_BANK_INBOX = tmp_path / "inbox"
-    return OutboxConnector()
+    return bank_boxes(settings, tmp_path)
 
 
 @pytest.fixture

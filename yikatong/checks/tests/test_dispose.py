@@ -2,21 +2,19 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.support.factories import add_item, clone_batch
+from tests.support.scenarios import do, walk_to_dept_approval
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
 from yikatong.checks.tasks import enqueue_batch_check
 from yikatong.checks.models import Finding, FindingState
 from yikatong.checks.selectors import blocking_findings, findings_for
-from yikatong.core.profiles import get_profile
 from yikatong.jobs.models import JobState
-from yikatong.rosters import services as roster_services
 from yikatong.rosters.errors import TransitionRefused
-from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import BatchItem
-from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices
+from yikatong.rosters.tests.files import card, id_number
 
-from .conftest import BLOCKING, TRUTH, add_item, clone_batch
+from .conftest import BLOCKING, TRUTH
 
 
 def _finding(code: str) -> Finding:
@@ -85,22 +83,7 @@ def test_dispose_is_denied_by_role_and_region_and_changes_nothing(planted, rw, m
 
 
 def _walk_to_dept_approval(batch, rw):
-    profile = get_profile(batch.profile_code)
-    u = rw.users
-    import_roster(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
-                  mode="all_or_nothing")
-    if profile.township_verify_working_days:
-        batch = do(batch, u["zhan"], "start_verify")
-        batch = do(batch, u["zhan"], "verified")
-    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
-                         ("mz_rev", "approve_notice")]:
-        batch = do(batch, u[user], action)
-    record_notices(batch, u["zhan"], profile)
-    batch = do(batch, u["zhan"], "finish_notice")
-    if profile.resubmit_after_notice:
-        batch = do(batch, u["czs"], "resubmit")
-    roster_services.add_attachment(actor=u["mz_head"], batch_id=batch.pk, kind="summary", filename="汇总表.png",
-                                   data=PNG)
+    batch = walk_to_dept_approval(batch, rw)
     assert batch.state == "dept_approval"
     return batch
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from tests.support.factories import add_item, clone_batch
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.services import record
@@ -16,8 +17,6 @@ from yikatong.rosters import guards, scope
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import ImportRun
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-
-from .conftest import add_item, clone_batch
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,8 @@ already approved in another batch even when no rule says so."""
 import pytest
 from django.utils import timezone
 
+from tests.support.factories import add_item, bad_card, clone_batch
+from tests.support.scenarios import do, walk_to_approved
 from yikatong.checks import services
 from yikatong.checks.models import Finding, Rule, RuleRun
 from yikatong.jobs.models import Job, JobState
@@ -14,9 +16,6 @@ from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-from yikatong.rosters.tests.flow_helpers import do, walk_to_approved
-
-from .conftest import add_item, bad_card, clone_batch
 
 
 def _import(batch, rw, n=3):

@@ -2,17 +2,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import PASSWORD
+from tests.support.env import login
 from yikatong.checks import services
 from yikatong.checks.models import Finding, FindingState
 
 from .conftest import BLOCKING
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from tests.support.factories import bad_card, bad_id, person, uscc
 from yikatong.checks import engine, services, sqlviews
 from yikatong.checks.models import Finding, Rule
 from yikatong.core.crypto import vault
@@ -12,8 +13,6 @@ from yikatong.rosters.importer.flags import account_valid, id_flags
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-
-from .conftest import bad_card, bad_id, person, uscc
 
 
 def test_flags_from_the_plaintext():

@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.utils import timezone
 
+from tests.support.scenarios import PHONE_SHARED
 from yikatong.checks import services
 from yikatong.checks.evidence import EVIDENCE_PURPOSE
 from yikatong.checks.models import Finding, FindingEvidence
@@ -17,8 +18,6 @@ from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot
 from yikatong.rosters.importer.run import IMPORT_PURPOSE
 from yikatong.rosters.models import BatchItem, ImportRun
 from yikatong.rosters.tests.files import card, id_number
-
-from .conftest import PHONE_SHARED
 
 pytestmark = pytest.mark.django_db
 NEW_KEY = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleTA="

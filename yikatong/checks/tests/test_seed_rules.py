@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.support.factories import reference
 from yikatong.checks import services
 from yikatong.checks.models import Finding
 from yikatong.registry.choices import DatasetKind
@@ -15,8 +16,6 @@ from yikatong.registry.models import ReferenceRecord
 from yikatong.registry.services.reference import load_reference
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-
-from .conftest import reference
 
 
 def _findings(batch, code):

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from conftest import PASSWORD
+from tests.support.env import login
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
 from yikatong.checks.models import Finding, Rule, RuleRun, RuleSetting
@@ -138,10 +138,6 @@ def test_a_parameter_change_alters_the_result(planted, rw, regions):
     put(rw.users["mz_head"], rule="AMOUNT_STANDARD", policy="DB01", params={"tolerance_fen": 20000})
     services.run_for_batch(actor=None, batch_id=batch.pk)
     assert "AMOUNT_STANDARD" not in found(batch)  # the planted case closed under the wider tolerance
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def test_the_page_and_form(client, rw, regions):

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
+from tests.support.scenarios import walk_to_approved, walk_to_dept_approval
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.verify import verify_chain
 from yikatong.banksim.options import SimOptions
@@ -22,13 +23,9 @@ from yikatong.jobs.models import Job, JobState
 from yikatong.payments import services as payments
 from yikatong.payments.exchange.connector import atomic_write
 from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder
-from yikatong.payments.tests.conftest import pw  # noqa: F401  (fixture)
-from yikatong.rosters import services as roster_services
 from yikatong.rosters.importer.run import stage_import
 from yikatong.rosters.models import Batch, BatchEvent, ImportRun
-from yikatong.rosters.tests.conftest import batch, rw  # noqa: F401  (fixtures)
 from yikatong.rosters.tests.files import good_rows, to_csv
-from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices, walk_to_approved
 
 from .crash import WEB_POST, Child
 
@@ -205,33 +202,8 @@ def test_worker_killed_mid_check_writes_no_partial_run_then_checks_once(rw, batc
 
 # -- approval, in the web process -----------------------------------------------------------
 
-def _walk_to_dept_approve(batch, rw):
-    """Profile 000 up to the department's approval (walk_to_approved without its last two steps)."""
-    from yikatong.core.profiles import get_profile
-    from yikatong.rosters.importer.run import import_roster
-
-    Batch.objects.filter(pk=batch.pk).update(profile_code="000")
-    batch.refresh_from_db()
-    profile, u = get_profile("000"), rw.users
-    import_roster(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
-                  mode="all_or_nothing")
-    if profile.township_verify_working_days:
-        batch = do(batch, u["zhan"], "start_verify")
-        batch = do(batch, u["zhan"], "verified")
-    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
-                         ("mz_rev", "approve_notice")]:
-        batch = do(batch, u[user], action)
-    record_notices(batch, u["zhan"], profile)  # every level the profile needs, not backdated
-    batch = do(batch, u["zhan"], "finish_notice")
-    if profile.resubmit_after_notice:
-        batch = do(batch, u["czs"], "resubmit")
-    roster_services.add_attachment(actor=u["mz_head"], batch_id=batch.pk, kind="summary", filename="汇总表.png",
-                                   data=PNG)
-    return batch
-
-
 def test_web_killed_after_the_approval_update_commits_nothing_then_approves_once(rw, batch, child):
-    batch = _walk_to_dept_approve(batch, rw)
+    batch = walk_to_dept_approval(batch, rw, "000")
     state, version = batch.state, batch.version
     events, audits = BatchEvent.objects.count(), AuditEvent.objects.count()
     post = {"user": rw.users["mz_head"].pk, "url": reverse("batch_transition", args=[batch.pk, "dept_approve"])}

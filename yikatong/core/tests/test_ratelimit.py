@@ -1,10 +1,10 @@
 """The database-backed fixed-window counter behind the personal-data lookup limits (issue 13)."""
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from tests.support.concurrency import race
 from yikatong.core.models import RateCounter
 from yikatong.core.ratelimit import Rate, take, used
 
@@ -48,19 +48,6 @@ def test_concurrent_takes_never_overspend():
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:") or \
             "mode=memory" in str(connection.settings_dict["NAME"]):
         pytest.skip("in-memory SQLite is one connection per thread without shared data; PostgreSQL runs this")
-    results, barrier = [], threading.Barrier(8)
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(take("race", limit=5, window=60, now=T0))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(8, lambda i: take("race", limit=5, window=60, now=T0))
     assert sorted(results) == [False] * 3 + [True] * 5
     assert used("race", window=60, now=T0) == 5

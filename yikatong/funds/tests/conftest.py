@@ -1,8 +1,9 @@
 import pytest
 
-from yikatong.policies.tests.factories import build_world
+from .factories import county_policy
 
 
 @pytest.fixture
-def world(regions):
-    return build_world(regions)
+def policy(world):
+    """The county's published policy HT-1 (城乡低保)."""
+    return county_policy(world)

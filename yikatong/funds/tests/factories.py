@@ -1,9 +1,10 @@
 """A published county catalogue and a quota received by the county (for the funds tests)."""
 from types import SimpleNamespace
 
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.funds import services
 from yikatong.funds.models import IssuingLevel
-from yikatong.policies.tests.factories import make_spec, publish
 
 
 def county_policy(world):

@@ -1,40 +1,22 @@
 """Concurrent allocations and commitments never drive a quota balance below zero (PostgreSQL)."""
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from tests.support.concurrency import failed, race
+from tests.support.factories import build_world
 from yikatong.funds import services
 from yikatong.funds.models import FundAllocation, FundCommitment, FundQuota
-from yikatong.policies.tests.factories import build_world
 
 from .factories import county_policy, receive
 
 
 def _race(n, work):
     """Run work(i) in n threads released together; return (successes, refusals, other errors)."""
-    barrier = threading.Barrier(n)
-    ok, refused, errors = [], [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            work(i)
-            ok.append(i)
-        except ValidationError:
-            refused.append(i)
-        except Exception as exc:  # pragma: no cover - reported by the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return ok, refused, errors
+    outcomes = race(n, work)
+    ok = [i for i, o in enumerate(outcomes) if not isinstance(o, Exception)]
+    refused = [i for i, o in enumerate(outcomes) if isinstance(o, ValidationError)]
+    return ok, refused, [o for o in failed(outcomes) if not isinstance(o, ValidationError)]
 
 
 @pytest.fixture

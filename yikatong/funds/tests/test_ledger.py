@@ -11,14 +11,9 @@ from yikatong.funds import services
 from yikatong.funds.models import AllocationState, FundMovement, FundQuota
 from yikatong.funds.selectors import available_for_batch
 
-from .factories import county_policy, fake_batch, receive
+from .factories import fake_batch, receive
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def policy(world):
-    return county_policy(world)
 
 
 def _events(prefix="funds."):

@@ -5,25 +5,15 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.support.env import as_user as _as
 from yikatong.audit.models import AuditEvent
 from yikatong.funds import services
 from yikatong.funds.models import AllocationState, FundAllocation, FundQuota
 from yikatong.funds.todo import allocation_todos
 
-from .factories import county_policy, receive
+from .factories import receive
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def policy(world):
-    return county_policy(world)
-
-
-def _as(client, user):
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _snapshot():

@@ -1,30 +1,18 @@
-"""A county batch approved by finance, an agent bank with its agreement, the treasury user and the
-bank drop box in a temporary folder. Reuses the roster fixtures (rw, batch)."""
+"""The payments tests run in the payments world of the root conftest (pw: a county batch, the treasury
+user, an agent bank with its agreement and the bank drop box); here an order answered by the bank and the
+collect helper."""
 import pytest
 
-from yikatong.accounts.models import Organization, OrgKind
-from yikatong.accounts.roles import Role
+from tests.support.scenarios import answered_order
+from yikatong.banksim.options import SimOptions
 from yikatong.payments import services
-from yikatong.payments import banks as exchange
-from yikatong.payments.exchange.connector import OutboxConnector
-from yikatong.payments.tests.support import DAY, HEADER, KEY
-from yikatong.rosters.tests.conftest import batch, rw  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def pw(rw, regions, make_user, settings, tmp_path):  # noqa: F811
-    settings.YKT_PROFILE = "000"
-    settings.YKT_BANK_OUTBOX = tmp_path / "outbox"
-    settings.YKT_BANK_INBOX = tmp_path / "inbox"
-    admin = make_user("bankadmin", Role.SYSADMIN)
-    rw.user("gk", "czj", Role.TREASURY)
-    org = Organization.objects.create(name="洪洞农商行", kind=OrgKind.AGENT_BANK, region=regions["county"], code="B1")
-    bank = exchange.create_agent_bank(actor=admin, code=HEADER["bank_code"], name="洪洞农商行", organization=org)
-    rw.agreement = exchange.create_agreement(
-        actor=admin, bank=bank, payer=rw.orgs["czj"], payer_account=HEADER["payer_account"],
-        payer_name=HEADER["payer_name"], mac_key=KEY, valid_from=DAY)
-    rw.connector = OutboxConnector()
-    return rw
+def sent(pw, batch):
+    """The batch approved, its order sent, the bank's answer (one failed line) not yet ingested:
+    (order, answer)."""
+    return answered_order(batch, pw, SimOptions(fail_seq={2: "E01"}))
 
 
 @pytest.fixture

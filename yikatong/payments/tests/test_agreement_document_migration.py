@@ -5,24 +5,17 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.support.env import media_in
+from tests.support.env import migrate as _migrate
 
 BEFORE, AFTER = ("payments", "0007_bankfile_refusal_code"), ("payments", "0008_agreement_document_sealed")
 PDF = b"%PDF-1.4\n%signed\n%%EOF\n"
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_agreement_texts_are_sealed_and_removed(pw, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    media_in(settings, tmp_path)
     try:
         old = _migrate(BEFORE)
         name = default_storage.save("payments/agreements/2026/三方协议.pdf", io.BytesIO(PDF))

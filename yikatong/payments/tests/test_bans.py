@@ -1,29 +1,22 @@
 """Seed 004 bans: own account only (or the household head's for per-household policies), no cash, no
 transfer to a township or unit account. Each refused at order creation (nothing changes) and shown
 at finance's review; each with an allowed counterpart."""
-import datetime
-
 import pytest
 
+from tests.support.factories import bank_account as _account
+from tests.support.factories import person
+from tests.support.scenarios import walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.funds.models import FundCommitment
 from yikatong.payments import services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.models import BatchNumberSequence, PaymentOrder
 from yikatong.policies.models import Policy
-from yikatong.registry.models import BankAccount, Household, Person
+from yikatong.registry.models import Household
 from yikatong.core.crypto import vault
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, id_number
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def _items(batch):
@@ -31,17 +24,7 @@ def _items(batch):
 
 
 def _person(name, seq, village, household=None, relation=""):
-    v = vault()
-    number = id_number(seq)
-    return Person.objects.create(name=name, id_enc=v.encrypt(number), id_bidx=v.id_index(number),
-                                 id_mask_bidx=v.id_mask_index(number), birth_date=datetime.date(1950, 1, 1), sex="1",
-                                 village=village, household=household, relation=relation)
-
-
-def _account(owner, number, holder):
-    v = vault()
-    return BankAccount.objects.create(person=owner, number_enc=v.encrypt(number), number_bidx=v.index(number),
-                                      holder_name=holder)
+    return person(village, id_number(seq), name, household=household, relation=relation)
 
 
 def _snapshot():
@@ -154,7 +137,7 @@ def test_unit_policy_refuses_personal_lines(pw, approved):
 
 @pytest.mark.django_db
 def test_bans_shown_at_finance_review(pw, batch):
-    from yikatong.rosters.tests.flow_helpers import do
+    from tests.support.scenarios import do
 
     walk_to_approved(batch, pw, "000")
     batch.refresh_from_db()

@@ -9,23 +9,14 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from tests.support.factories import add_item, clone_batch, person
+from tests.support.scenarios import pay_round, walk_reissue_to_approved
 from yikatong.banksim.options import SimOptions
-from yikatong.checks.tests.conftest import add_item, clone_batch, person
 from yikatong.payments import services
 from yikatong.payments.models import PaymentClaim
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card, id_number
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import pay_round, walk_reissue_to_approved
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 @pytest.mark.django_db
@@ -100,7 +91,7 @@ def test_a_person_added_to_a_reissue_who_was_paid_in_the_origin_batch_is_a_dupli
     """The duplicate rule spared every pair between a reissue and its parent batch; now only an item and
     its own origin (along the chain of reissues) are not duplicates of each other."""
     from yikatong.checks.models import Finding
-    from yikatong.rosters.tests.flow_helpers import do
+    from tests.support.scenarios import do
 
     u = pw.users
     refs = list(approved.items.order_by("seq").values_list("item_ref", flat=True))

@@ -5,8 +5,9 @@ from unittest import mock
 
 import pytest
 
+from tests.support.env import bank_boxes
 from yikatong.payments.exchange import connector as conn
-from yikatong.payments.exchange.connector import DeliveryError, OutboxConnector
+from yikatong.payments.exchange.connector import DeliveryError
 
 P = "YKT1_ABC01_141024-2026-000001_P.txt"
 R = "YKT1_ABC01_141024-2026-000001_R.txt"
@@ -15,9 +16,7 @@ X = "YKT1_ABC01_141024-2026-000002_X.txt"
 
 @pytest.fixture
 def boxes(tmp_path, settings):
-    settings.YKT_BANK_OUTBOX = tmp_path / "outbox"
-    settings.YKT_BANK_INBOX = tmp_path / "inbox"
-    return OutboxConnector()
+    return bank_boxes(settings, tmp_path)
 
 
 def test_defaults_come_from_settings(boxes, settings):

@@ -9,8 +9,6 @@ import stat
 
 import pytest
 
-from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
 from yikatong.payments import services
 from yikatong.payments.errors import IngestRefused
 from yikatong.payments.exchange.connector import atomic_write
@@ -18,22 +16,8 @@ from yikatong.payments.exchange.mac import HMAC_SHA256, HMAC_SM3, sm3_available
 from yikatong.payments.exchange.rejectionfile import write_rejection_file
 from yikatong.payments.tests.support import KEY, reseal
 from yikatong.payments.models import BankAgreement, BankFile, ItemStatus, OrderState, PaymentOrder
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sent(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=batch.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
-    data = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=data,
-                                  options=SimOptions(fail_seq={2: "E01"}))
-    return order, answer
 
 
 def _snapshot(order):

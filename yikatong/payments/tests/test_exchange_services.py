@@ -1,12 +1,12 @@
 """Batch numbers, the bank-file archive, agent banks and agreements (services of the exchange)."""
 import hashlib
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from tests.support.concurrency import failed, race
 from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
@@ -56,25 +56,9 @@ def test_batch_numbers_are_unique_under_concurrency():
         pytest.skip("SQLite has no row locks and the test database is in memory, private to one connection: "
                     "concurrent allocation is proven on PostgreSQL (select_for_update)")
     per_thread, threads = 25, 2
-    barrier = threading.Barrier(threads)
-    results: list[list[str]] = [[] for _ in range(threads)]
-    errors = []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            for _ in range(per_thread):
-                results[i].append(services.next_batch_no(actor=None, county_code="652301", year=2026))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
+    results = race(threads, lambda i: [services.next_batch_no(actor=None, county_code="652301", year=2026)
+                                       for _ in range(per_thread)])
+    errors = failed(results)
     assert not errors
     numbers = [n for r in results for n in r]
     assert len(set(numbers)) == per_thread * threads

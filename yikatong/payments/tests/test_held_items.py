@@ -5,38 +5,26 @@ closed; closed as unsubstantiated (不属实), it no longer holds it."""
 import io
 
 import pytest
-from django.utils import timezone
 
+from tests.support.factories import finding as _finding
+from tests.support.scenarios import send_and_answer
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services as check_services
-from yikatong.checks.models import Finding, Rule
+from yikatong.checks.models import Finding
 from yikatong.checks.selectors import held_items
 from yikatong.checks.services import ensure_rules
 from yikatong.payments import services
 from yikatong.payments.errors import PaymentError
 from yikatong.rosters import exports
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
 from yikatong.supervision import services as supervision
-
-from .helpers import send_and_answer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
+def approved(approved):
     ensure_rules()
-    return batch
-
-
-def _finding(batch, item, code: str, severity: str) -> Finding:
-    """A finding raised on an already approved batch (e.g. by a later full sweep)."""
-    now = timezone.now()
-    return Finding.objects.create(rule=Rule.objects.get(code=code), fingerprint=f"{code}-{item.pk}", batch=batch,
-                                  item=item, id_bidx=item.id_bidx, severity=severity, message="疑点",
-                                  first_seen_at=now, last_seen_at=now)
+    return approved
 
 
 def test_a_confirmed_finding_stops_the_item_from_being_paid(pw, approved):

@@ -8,20 +8,18 @@ existed before the fix so that each one failed there ("DID NOT RAISE" / the item
 - a finding confirmed as improper did not stop the item from being paid."""
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
+from tests.support.factories import finding as _finding
+from tests.support.scenarios import approved_batch, pay_round
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.banksim.options import SimOptions
 from yikatong.checks import services as check_services
-from yikatong.checks.models import Finding, Rule
+from yikatong.checks.models import Finding
 from yikatong.payments import services
 from yikatong.payments.models import PaymentOrderItem
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.models import Batch, BatchItem
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import pay_round
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +29,9 @@ def approved(pw, batch):
     pw.user("ny_head", "nync", Role.DEPT_HEAD)
     pw.org("station2", "大槐树镇农经站", OrgKind.TOWNSHIP_STATION, "town1", parent=pw.orgs["nync"])
     pw.user("zhan2", "station2", Role.TOWNSHIP_OPERATOR)
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
+    approved_batch(batch, pw)
     check_services.ensure_rules()
     return batch
-
-
-def _finding(batch, item, code: str, severity: str) -> Finding:
-    now = timezone.now()
-    return Finding.objects.create(rule=Rule.objects.get(code=code), fingerprint=f"{code}-{item.pk}", batch=batch,
-                                  item=item, id_bidx=item.id_bidx, severity=severity, message="疑点",
-                                  first_seen_at=now, last_seen_at=now)
 
 
 def _state(finding) -> str:

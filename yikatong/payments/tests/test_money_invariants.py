@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from tests.support.scenarios import send_and_answer
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.banksim.options import SimOptions
@@ -28,7 +29,6 @@ from yikatong.regions.models import Region
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card, id_number, to_csv
 
-from .helpers import send_and_answer
 from .walk import advance
 
 PEOPLE = 4  # persons 0..5; both townships' rosters draw from them (so duplicates are the norm)

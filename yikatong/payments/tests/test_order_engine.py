@@ -5,21 +5,13 @@ import dataclasses
 
 import pytest
 
+from tests.support.concurrency import code_or_ok, race
+from tests.support.scenarios import pay_round, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.payments import flow, services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.models import OrderState, PaymentOrder
 from yikatong.rosters.models import Batch, BatchState
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import pay_round
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def test_the_order_table_uses_declared_states_only():
@@ -82,8 +74,6 @@ def test_a_full_round_goes_through_the_engine(pw, approved):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_treasury_releases_at_the_same_moment_exactly_one_wins(pw, batch):
-    import threading
-
     from django.db import connection
 
     from yikatong.rosters.models import BatchEvent
@@ -94,23 +84,8 @@ def test_two_treasury_releases_at_the_same_moment_exactly_one_wins(pw, batch):
     u = pw.users
     gk2 = pw.user("gk2", "czj", "treasury")
     order = services.create_order(actor=u["fin"], batch_id=batch.pk)
-    results, barrier = [], threading.Barrier(2)
-
-    def release(user):
-        try:
-            barrier.wait()
-            services.release(actor=user, order_id=order.pk)
-            results.append("ok")
-        except PaymentError as exc:
-            results.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=release, args=(user,)) for user in (u["gk"], gk2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    treasurers = (u["gk"], gk2)
+    results = [code_or_ok(o) for o in race(2, lambda i: services.release(actor=treasurers[i], order_id=order.pk))]
     assert sorted(results) == ["TRANSITION_NOT_ALLOWED", "ok"], results
     assert AuditEvent.objects.filter(action="payments.order.release", object_id=str(order.pk)).count() == 1
     assert BatchEvent.objects.filter(batch_id=batch.pk, action="pay").count() == 1

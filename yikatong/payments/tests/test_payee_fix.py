@@ -3,6 +3,8 @@ bank rejected has an audited path to correct the offending items and resend, end
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests.support.concurrency import code_or_ok, race
+from tests.support.scenarios import answered_by_bank, send_and_answer, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
 from yikatong.banksim.services import process_payment_file
@@ -14,27 +16,13 @@ from yikatong.payments.tests.support import KEY
 from yikatong.payments.models import OrderState, PaymentOrder
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem
 from yikatong.rosters.tests.files import card
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import send_and_answer
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
-
-
 def _reject(order, pw, code="F04"):
     u = pw.users
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent,
-                                  options=SimOptions(reject=code))
+    order, answer = answered_by_bank(order, pw, SimOptions(reject=code))
     got = services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     assert got.order.state == OrderState.REJECTED
     return got.order
@@ -175,8 +163,6 @@ def test_payee_fix_through_the_batch_page(client, pw, approved):
 def test_correction_racing_a_send_never_changes_data_already_in_the_file(pw, batch):
     """Either the correction lands before the file is written (and the file carries it), or it waits for
     the send and is refused because the file is at the bank (PostgreSQL row locks)."""
-    import threading
-
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -186,29 +172,14 @@ def test_correction_racing_a_send_never_changes_data_already_in_the_file(pw, bat
     order = services.create_order(actor=u["fin"], batch_id=batch.pk)
     services.release(actor=u["gk"], order_id=order.pk)
     second = batch.items.order_by("seq")[1]
-    results, barrier = {}, threading.Barrier(2)
-
-    def run(name, call):
-        try:
-            barrier.wait()
-            call()
-            results[name] = "ok"
-        except PaymentError as exc:
-            results[name] = exc.code
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=("send", lambda: services.send(actor=u["gk"], order_id=order.pk,
-                                                                          connector=pw.connector))),
-        threading.Thread(target=run, args=("fix", lambda: services.correct_payee_items(
+    calls = {
+        "send": lambda: services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector),
+        "fix": lambda: services.correct_payee_items(
             actor=u["zhan"], batch_id=batch.pk, corrections={second.item_ref: {"name": "对象二", "account_holder": "对象二"}},
-            reason="更正"))),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+            reason="更正"),
+    }
+    outcomes = race(2, lambda i: list(calls.values())[i]())
+    results = {name: code_or_ok(o) for name, o in zip(calls, outcomes)}
     assert results["send"] == "ok" and results["fix"] in ("ok", "PAYEE_FIX_AT_BANK"), results
     order.refresh_from_db()
     sent = parse_payment_file(order.payment_file.data(), KEY).lines[1].account_name

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 
+from tests.support.scenarios import answered_by_bank, do, pay_round, send_and_answer, walk_reissue_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
 from yikatong.core.crypto import vault
 from yikatong.funds.models import FundCommitment, FundQuota
 from yikatong.payments import services
@@ -17,9 +17,6 @@ from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaymentOr
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card
-from yikatong.rosters.tests.flow_helpers import do, walk_to_approved
-
-from .helpers import pay_round, send_and_answer, walk_reissue_to_approved
 
 
 def _snapshot():
@@ -30,13 +27,6 @@ def _snapshot():
         list(Batch.objects.order_by("pk").values_list("pk", "state")),
         BankFile.objects.count(), AuditEvent.objects.count(),
     )
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 @pytest.mark.django_db
@@ -139,10 +129,7 @@ def test_failures_reissued_until_each_item_paid_exactly_once(pw, approved):
 def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent, options=SimOptions())
+    order, answer = answered_by_bank(order, pw)
     before = _snapshot()
     flipped = answer.data.replace(b"|S|", b"|F|", 1)
     bad_amount = reseal(answer.data, lambda body: body.replace(b"|50000|S|", b"|50001|S|", 1))
@@ -166,11 +153,7 @@ def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
 def test_rejection_leaves_order_resendable_under_a_new_batch_no(pw, approved):
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent,
-                                  options=SimOptions(reject="F05"))
+    order, answer = answered_by_bank(order, pw, SimOptions(reject="F05"))
     got = services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     assert (got.order.state, got.order.rejection_code) == (OrderState.REJECTED, "F05")
     before = _snapshot()
@@ -216,10 +199,7 @@ def test_an_origin_already_paid_refuses_the_answer_and_the_database_enforces_it(
 
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent, options=SimOptions())
+    order, answer = answered_by_bank(order, pw)
     line = order.items.order_by("seq").first()
     PaidOrigin.objects.create(origin_id=line.origin_id, line=line)  # as if paid through another line
     before = _snapshot()

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from tests.support.scenarios import pay_round, send_and_answer, walk_reissue_to_approved
 from yikatong.banksim.options import SimOptions
 from yikatong.funds.models import FundCommitment
 from yikatong.payments import services
@@ -15,22 +16,12 @@ from yikatong.payments.exchange.connector import OutboxConnector
 from yikatong.payments.models import ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import pay_round, send_and_answer, walk_reissue_to_approved
 
 REPAYABLE = [code for code in REASON_CODES if code != "E08"]
 
 
 class _Rollback(Exception):
     pass
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def _check_invariants(root):

@@ -3,6 +3,7 @@ no amount above the original — refused at the services and re-verified by the 
 every money-moving step, on the data as it is then."""
 import pytest
 
+from tests.support.scenarios import do, pay_round, walk_reissue_to_approved, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
 from yikatong.core.crypto import vault
@@ -14,9 +15,6 @@ from yikatong.rosters.errors import RosterError, TransitionRefused
 from yikatong.rosters.importer.run import import_roster
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-from yikatong.rosters.tests.flow_helpers import do, walk_to_approved
-
-from .helpers import pay_round, walk_reissue_to_approved
 
 pytestmark = pytest.mark.django_db
 

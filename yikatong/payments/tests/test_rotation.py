@@ -4,6 +4,7 @@ import base64
 
 import pytest
 
+from tests.support.scenarios import pay_round, walk_to_approved
 from yikatong.banksim.options import SimOptions
 from yikatong.core import crypto
 from yikatong.core.crypto import Vault, vault
@@ -11,9 +12,6 @@ from yikatong.payments.tests.support import HEADER, KEY
 from yikatong.payments.models import BankAgreement, PaymentClaim, SmsNotice
 from yikatong.registry.rotation import rotate_key
 from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import pay_round
 
 pytestmark = pytest.mark.django_db
 NEW_KEY = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleTA="

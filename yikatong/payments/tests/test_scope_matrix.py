@@ -10,6 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from tests.support.factories import add_item as plant_item, clone_batch
+from tests.support.scenarios import PNG, do, pay_round, walk_to_approved
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
@@ -17,8 +19,6 @@ from yikatong.banksim.options import SimOptions
 from yikatong.checks import services as check_services
 from yikatong.checks.models import Finding
 from yikatong.checks.selectors import findings_for
-from yikatong.checks.tests.conftest import add_item as plant_item
-from yikatong.checks.tests.conftest import clone_batch
 from yikatong.payments import services
 from yikatong.payments.models import PaymentOrder, PaymentOrderItem
 from yikatong.payments.selectors import orders_for
@@ -29,9 +29,6 @@ from yikatong.rosters.importer.run import stage_import
 from yikatong.rosters.models import Attachment, Batch, BatchItem, ImportRun, Notice, Objection
 from yikatong.rosters.selectors import batches_for
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
-from yikatong.rosters.tests.flow_helpers import PNG, do, walk_to_approved
-
-from .helpers import pay_round
 
 pytestmark = pytest.mark.django_db
 

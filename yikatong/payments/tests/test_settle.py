@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from tests.support.scenarios import answered_by_bank, pay_round
 from yikatong.accounts.models import Organization
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
 from yikatong.core.crypto import vault
 from yikatong.core.models import Holiday
 from yikatong.funds.models import FundQuota
@@ -24,19 +24,9 @@ from yikatong.payments.errors import PaymentError
 from yikatong.payments.exchange.storage import open_content
 from yikatong.payments.models import BankFile, Clearing, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 from yikatong.rosters.models import Batch, BatchEvent
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
 from yikatong.web.todo import todos_for
 
-from .helpers import pay_round
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def _sheet(data: bytes):
@@ -79,10 +69,7 @@ def test_migration_seals_plaintext_rows_once(pw, approved):
 def _rejected(pw, approved):
     u = pw.users
     order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename,
-                                  data=order.payment_file.data(), options=SimOptions(reject="F05"))
+    order, answer = answered_by_bank(order, pw, SimOptions(reject="F05"))
     return services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).order
 
 
@@ -238,7 +225,7 @@ def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, mak
 
 
 def _answer(order, pw, options):
-    from .helpers import send_and_answer
+    from tests.support.scenarios import send_and_answer
 
     return send_and_answer(order, pw, options)[0]
 

@@ -1,14 +1,12 @@
 """短信告知: queued for paid lines with a phone, no full numbers, retried through the backend."""
 import pytest
 
+from tests.support.scenarios import pay_round, walk_to_approved
 from yikatong.banksim.options import SimOptions
 from yikatong.core.crypto import vault
 from yikatong.jobs.models import Job
 from yikatong.payments import services, sms
 from yikatong.payments.models import SmsNotice, SmsState
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-from .helpers import pay_round
 
 PHONE = "13812345678"
 

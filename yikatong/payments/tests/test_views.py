@@ -8,14 +8,6 @@ from yikatong.banksim.options import SimOptions
 from yikatong.banksim.runner import run as bank_run
 from yikatong.payments.models import OrderState, PaymentOrder
 from yikatong.rosters.models import Batch
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
-
-
-@pytest.fixture
-def approved(pw, batch):
-    walk_to_approved(batch, pw, "000")
-    batch.refresh_from_db()
-    return batch
 
 
 def _as(client, user):
@@ -82,7 +74,7 @@ def test_reconciliation_balances_and_lists_a_tampered_record(client, pw, approve
     from yikatong.payments.reconcile import statement
     from yikatong.payments.selectors import orders_for
 
-    from .helpers import pay_round
+    from tests.support.scenarios import pay_round
 
     order, _, _ = pay_round(approved, pw, SimOptions(fail_seq={1: "E06"}))
     today = timezone.localdate()
@@ -129,7 +121,7 @@ def test_station_sees_failures_with_the_fix_and_reissues_with_a_correction(clien
     from yikatong.core.crypto import vault
     from yikatong.rosters.tests.files import card
 
-    from .helpers import pay_round
+    from tests.support.scenarios import pay_round
 
     order, _, _ = pay_round(approved, pw, SimOptions(fail_seq={1: "E01", 2: "E08"}))
     e01 = order.items.get(seq=1)

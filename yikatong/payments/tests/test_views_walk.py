@@ -2,12 +2,12 @@
 step as the role that owns it; the wrong role or anonymous changes nothing."""
 import pytest
 
+from tests.support.scenarios import walk_to_approved
 from yikatong.banksim import runner
 from yikatong.banksim.options import SimOptions
 from yikatong.payments.models import ItemStatus, OrderState, PaymentOrder
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card
-from yikatong.rosters.tests.flow_helpers import walk_to_approved
 
 pytestmark = pytest.mark.django_db
 

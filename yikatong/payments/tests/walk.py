@@ -1,10 +1,10 @@
 """Walking any batch (normal or reissue) from where it is to finance approval, step by step with the
 user each step belongs to; stops at the first refusal (raised to the caller)."""
+from tests.support.scenarios import PNG, do, record_notices
 from yikatong.checks.models import Finding, FindingState
 from yikatong.core.profiles import get_profile
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.models import Batch
-from yikatong.rosters.tests.flow_helpers import PNG, do, record_notices
 
 
 def clear_open_findings(w, batch) -> None:

@@ -1,15 +1,9 @@
 import pytest
 
-from .factories import build_world
-
-
-@pytest.fixture
-def world(regions):
-    return build_world(regions)
+from tests.support.env import media_in
 
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded basis documents and attachments go to a temporary directory."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}}}
+    media_in(settings, tmp_path / "media")

@@ -3,11 +3,11 @@ published catalogues are frozen; every write audited."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.audit.models import AuditEvent
 from yikatong.policies import services
 from yikatong.policies.models import CatalogueState, Policy, PolicyCatalogue
-
-from .factories import make_spec, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
@@ -11,8 +13,6 @@ from yikatong.policies import services
 from yikatong.policies.diff import compare_catalogues
 from yikatong.policies.models import CatalogueState, ChangeKind, ChangeState, PolicyCatalogue
 from yikatong.policies.services import assert_payable
-
-from .factories import make_spec, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.policies import services
 from yikatong.policies.selectors import payable_policies, policy_usable
 from yikatong.policies.services import assert_payable
-
-from .factories import make_spec, publish
 
 pytestmark = pytest.mark.django_db
 

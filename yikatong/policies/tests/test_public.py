@@ -7,10 +7,10 @@ from django.core.files.base import ContentFile
 from python_calamine import CalamineWorkbook
 
 from conftest import PASSWORD
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.policies import services
 from yikatong.policies.choices import TargetGroup
-
-from .factories import make_spec, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.support.factories import make_spec, tiered_spec
 from yikatong.policies import services
 from yikatong.policies.choices import Frequency, Unit
 from yikatong.policies.spec import PolicySpec, TierSpec, percent, validate_spec
 from yikatong.policies.standard import check_period, period_year, standard_amount_fen
 
-from .factories import make_spec, tiered_spec
 
 pytestmark = pytest.mark.django_db
 

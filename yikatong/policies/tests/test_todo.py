@@ -4,13 +4,13 @@ import datetime
 import pytest
 from django.test import override_settings
 
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.core.profiles import get_profile
 from yikatong.policies import services
 from yikatong.policies.deadlines import catalogue_deadlines
 from yikatong.policies.models import ChangeKind
 from yikatong.policies.todo import catalogue_todos, change_request_todos
-
-from .factories import make_spec, publish
 
 pytestmark = pytest.mark.django_db
 

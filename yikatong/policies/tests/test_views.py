@@ -4,19 +4,14 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.support.env import as_user as _as
+from tests.support.factories import make_spec
+from tests.support.scenarios import publish
 from yikatong.audit.models import AuditEvent
 from yikatong.policies import services
 from yikatong.policies.models import ChangeKind, ChangeRequestStep, Policy, PolicyCatalogue, PolicyChangeRequest
 
-from .factories import make_spec, publish
-
 pytestmark = pytest.mark.django_db
-
-
-def _as(client, user):
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _snapshot():

@@ -1,4 +1,4 @@
-"""Register fixtures: villages in two townships, a synthetic population, register files."""
+"""Register fixtures: a synthetic population of the villages (root conftest), register files."""
 import csv
 import io
 
@@ -6,7 +6,6 @@ import pytest
 
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
-from yikatong.regions.models import Region
 from yikatong.registry.synthetic import REGISTER_HEADERS, Population, register_row
 
 
@@ -14,20 +13,6 @@ from yikatong.registry.synthetic import REGISTER_HEADERS, Population, register_r
 def _fast_passwords(settings):
     """Users are made per test here: a fast hasher keeps the register tests quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _village(code: str, name: str, parent: Region) -> Region:
-    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name, "level": 5, "parent": parent})
-    return region
-
-
-@pytest.fixture
-def villages(regions):
-    return {
-        "v1": regions["village1"],
-        "v2": _village("141024100002", "第二村委会", regions["town1"]),
-        "v3": _village("141024101001", "东村村民委员会", regions["town2"]),
-    }
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import PASSWORD
+from tests.support.env import login as _client
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
@@ -31,12 +31,6 @@ def actors(make_user, regions, clerk):
 def person(do_import, population, clerk):
     do_import(register_file(population), actor=clerk)
     return Person.objects.get(id_bidx=vault().id_index(population[0].id_number))
-
-
-def _client(client, user):
-    if user is not None:
-        assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _snapshot():

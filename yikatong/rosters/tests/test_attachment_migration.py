@@ -4,25 +4,17 @@ import hashlib
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from .flow_helpers import PNG
+from tests.support.env import media_in
+from tests.support.env import migrate as _migrate
+from tests.support.scenarios import PNG
 
 BEFORE, AFTER = ("rosters", "0006_merge"), ("rosters", "0007_attachment_sealed_at_rest")
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_attachment_files_are_sealed_and_removed(rw, batch, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    media_in(settings, tmp_path)
     try:
         old = _migrate(BEFORE)
         name = default_storage.save("rosters/2026/11/1-old.png", __import__("io").BytesIO(PNG))

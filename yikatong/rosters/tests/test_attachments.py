@@ -5,13 +5,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.support.env import media_in
+from tests.support.scenarios import PNG
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.core.refusals import Refusal
 from yikatong.rosters import attachment_policy, services
 from yikatong.rosters.models import Attachment, Batch
 
-from .flow_helpers import PNG
 from .test_http import login
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +106,7 @@ def test_type_is_sniffed_and_size_limited(cast, batch, settings):
 def test_sealed_at_rest_with_the_plaintext_digest(cast, batch, tmp_path, settings):
     import hashlib
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    media_in(settings, tmp_path)
     att = add(cast.users["zhan"], batch, "other", PNG)
     raw = bytes(Attachment.objects.values_list("content_enc", flat=True).get(pk=att.pk))
     assert PNG not in raw and raw != PNG
@@ -157,7 +157,7 @@ def test_download_anonymous_and_wrong_batch(client, cast, stored, regions):
 def test_every_link_on_the_batch_page_resolves(client, cast, batch):
     u = cast.users
     batch = _state(batch, "notice")
-    from .flow_helpers import PHONE
+    from tests.support.scenarios import PHONE
 
     login(client, u["zhan"])
     client.post(reverse("notice_record", args=[batch.pk]), {

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 
 from conftest import PASSWORD
+from tests.support.scenarios import PHONE, PNG, entered_notice_on, notice_window
 from yikatong.web.tests.test_browser import chromium
 
 from .files import card, good_rows, id_number, to_csv
-from .flow_helpers import PHONE, PNG, entered_notice_on, notice_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

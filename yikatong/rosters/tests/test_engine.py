@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.scenarios import do
 from yikatong.audit.models import AuditEvent
 from yikatong.core.profiles import PROFILES
 from yikatong.core.statemachine import SYSTEM
@@ -12,7 +13,6 @@ from yikatong.rosters import flows, guards, transitions
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch, BatchEvent, BatchState
 
-from .flow_helpers import do
 from .state_writes import scan_source, scan_tree
 
 PACKAGE = Path(__file__).resolve().parents[2]

@@ -2,17 +2,12 @@
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
+from tests.support.env import login
 from yikatong.rosters.models import Batch
 
 from .files import good_rows, to_csv
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_operator_imports_through_the_page_and_sees_the_result(client, batch, rw, django_capture_on_commit_callbacks):
@@ -94,7 +89,7 @@ def test_notice_form_refuses_a_backdated_start_and_computes_the_end(client, batc
     from yikatong.rosters.guards import notice_end
     from yikatong.rosters.models import Attachment, Notice
 
-    from .flow_helpers import PHONE, PNG
+    from tests.support.scenarios import PHONE, PNG
 
     Batch.objects.filter(pk=batch.pk).update(state="notice")
     login(client, rw.users["zhan"])
@@ -118,7 +113,7 @@ def test_every_objection_of_the_batch_is_shown_with_its_resolve_form(client, bat
     from yikatong.core.profiles import get_profile
     from yikatong.rosters import services
 
-    from .flow_helpers import record_notices
+    from tests.support.scenarios import record_notices
 
     Batch.objects.filter(pk=batch.pk).update(state="notice", profile_code="000")
     record_notices(batch, rw.users["zhan"], get_profile("000"))  # village and township, same start

@@ -4,13 +4,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.support.scenarios import PHONE, PNG
 from yikatong.jobs.models import Job
 from yikatong.rosters import services
 from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Attachment, Batch, ImportRun, Notice
 
 from .files import good_rows, to_csv
-from .flow_helpers import PHONE, PNG
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 
+from tests.support.scenarios import PHONE, PNG, do, entered_notice_on, notice_window, record_notices, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.verify import verify_chain
 from yikatong.rosters import services
@@ -10,8 +11,6 @@ from yikatong.core.profiles import get_profile
 from yikatong.rosters.errors import RosterError, TransitionRefused
 from yikatong.rosters.guards import notice_end, notice_working_days
 from yikatong.rosters.models import BatchEvent, Notice
-
-from .flow_helpers import PHONE, PNG, do, entered_notice_on, notice_window, record_notices, walk_to_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +219,7 @@ def test_finance_approval_checks_the_quota(batch, rw):
     from yikatong.funds.models import FundQuota
     from yikatong.rosters.models import Batch
 
-    from .flow_helpers import walk_to_approved
+    from tests.support.scenarios import walk_to_approved
 
     FundQuota.objects.all().update(county_fen=1000, received_fen=1000)
     with pytest.raises(TransitionRefused) as exc:

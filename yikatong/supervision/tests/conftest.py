@@ -3,18 +3,16 @@ import pytest
 
 from yikatong.checks import services as check_services
 from yikatong.checks.models import Finding
-from yikatong.checks.tests.conftest import planted  # noqa: F401  (fixture)
-from yikatong.rosters.tests.conftest import batch, rw  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def checked(planted):  # noqa: F811
+def checked(planted):
     check_services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
     return planted
 
 
 @pytest.fixture
-def people(rw, make_user, regions):  # noqa: F811
+def people(rw, make_user, regions):
     return {
         "sup": make_user("jiwei", "supervisor"),  # county discipline inspection
         "sup_other": make_user("jiwei2", "supervisor", region=regions["other_county"]),

@@ -1,12 +1,11 @@
 """Clue transfer (线索移送): one clue per finding, a never-reused case number, one audit event,
 and the permission matrix (refusals change nothing)."""
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tests.support.concurrency import failed, race
 from yikatong.audit.models import AuditEvent
 from yikatong.checks import services as check_services
 from yikatong.checks.evidence import Upload
@@ -93,24 +92,8 @@ def test_case_numbers_are_per_county_and_year():
 
 
 def _threads(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return results, errors
+    outcomes = race(n, work)
+    return [None if isinstance(o, Exception) else o for o in outcomes], failed(outcomes)
 
 
 @pytest.mark.django_db(transaction=True)

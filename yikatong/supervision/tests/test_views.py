@@ -7,7 +7,7 @@ from django.urls import URLPattern, get_resolver
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from conftest import PASSWORD
+from tests.support.env import login
 from yikatong.audit.models import AuditEvent
 from yikatong.checks.evidence import Upload
 from yikatong.checks.models import Finding
@@ -16,10 +16,6 @@ from yikatong.supervision.models import Clue
 from .conftest import transfer
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def sheet(resp) -> list[list]:

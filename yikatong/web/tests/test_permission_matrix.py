@@ -3,7 +3,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from conftest import PASSWORD
+from tests.support.env import login as _client_for
 from yikatong.accounts import services
 from yikatong.accounts.models import Organization, OrgKind, User
 from yikatong.accounts.roles import Role
@@ -21,12 +21,6 @@ def actors(make_user, regions):
         "wrong_region": make_user("admin_other", Role.SYSADMIN, Role.SUPERVISOR, region=regions["other_county"]),
         "right": make_user("admin", Role.SYSADMIN, Role.SUPERVISOR),
     }
-
-
-def _client_for(client, user):
-    if user is not None:
-        assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _snapshot():

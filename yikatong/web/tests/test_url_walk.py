@@ -2,8 +2,9 @@
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
+from tests.support.env import walk_urls as _walk
 from yikatong.accounts.public import PUBLIC_URL_NAMES as PUBLIC
 
 # Pinned here too: making a page public must be a deliberate change in two places.
@@ -17,15 +18,6 @@ def test_public_allow_list_is_exactly_the_expected_one():
     assert set(PUBLIC) == EXPECTED_PUBLIC
 
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000000", "path": "x"}
-
-
-def _walk(patterns, prefix="", ns=None):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
-        elif isinstance(p, URLPattern):
-            name = f"{ns}:{p.name}" if ns else p.name
-            yield prefix + str(p.pattern), name
 
 
 def _concrete(route: str) -> str:
