@@ -1,4 +1,4 @@
-from yikatong.core.refusals import Refusal
+from yikatong.core.refusals import Refusal, register_messages
 
 
 class RosterError(Refusal):
@@ -9,3 +9,9 @@ class RosterError(Refusal):
 
 class TransitionRefused(RosterError):
     default_code = "TRANSITION_REFUSED"
+
+
+# codes of the batch API's own input checks (rosters.api); REGION_UNKNOWN is the register's (registry.errors)
+register_messages({
+    "POLICY_UNKNOWN": "补贴项目“{policy}”在 {year} 年本地区已公布的目录中不存在或不可发放",
+})
