@@ -1,7 +1,7 @@
 """JSON API of the cross-checks (mounted at /api/checks/): findings in the actor's scope and their
 disposition. Authentication by the NinjaAPI (session or bearer token); role and region checked."""
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from . import selectors, services
@@ -70,7 +70,7 @@ def batch_run(request, batch_id: int):
     from .jobs import start_batch_check
 
     batch = get_object_or_404(batches_for(request.user), pk=batch_id)  # another county's batch: 404
-    return 202, {"job": start_batch_check(actor=request.user, batch_id=batch.pk).pk}
+    return Status(202, {"job": start_batch_check(actor=request.user, batch_id=batch.pk).pk})
 
 
 @router.post("/findings/{finding_id}/dispose", response=FindingOut, summary="处置疑点：confirmed 确认 / transferred 移送线索（须写理由）/ cleared 排除（须写理由和依据说明）")

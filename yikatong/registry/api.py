@@ -3,7 +3,7 @@ a bearer token (NinjaAPI auth) and checks role and region; personal values are m
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from . import lookups, selectors
@@ -147,7 +147,7 @@ def register_import(request, file: UploadedFile = File(...), region: str = Form(
                                              file_name=file.name or "register.xlsx", region_code=region or None)
     except ValueError as exc:  # not a township or county (services.register_import.import_scope)
         raise invalid("REGISTER_REGION_LEVEL", region=region) from exc
-    return 202, {"job": imp.job_id}
+    return Status(202, {"job": imp.job_id})
 
 
 @router.post("/references", response={202: JobStarted}, url_name="registry_reference_start",
@@ -161,4 +161,4 @@ def reference_load(request, file: UploadedFile = File(...), kind: str = Form(...
     job = start_reference_load(actor=request.user, kind=kind, source_agency=agency, as_of=as_of,
                                data=uploads.read(request, file, "reference"), file_name=file.name or "reference.xlsx",
                                region_code=region.strip() or None)
-    return 202, {"job": job.pk}
+    return Status(202, {"job": job.pk})

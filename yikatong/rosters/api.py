@@ -4,7 +4,7 @@
 caller does not see is 404; a transition refused for role or scope 403, for the batch's state or a
 guard 409 (the engine's code)."""
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from yikatong.core import uploads
 from yikatong.core.refusals import invalid
@@ -127,7 +127,7 @@ def batch_create(request, payload: BatchIn):
     if policy is None:
         raise invalid("POLICY_UNKNOWN", policy=payload.policy, year=year)
     batch = services.create_batch(actor=request.user, policy=policy, period=payload.period.strip(), region=region)
-    return 201, {"id": batch.pk, "state": batch.state}
+    return Status(201, {"id": batch.pk, "state": batch.state})
 
 
 @router.get("/batches", response=list[BatchSummaryOut], url_name="rosters_batches",
@@ -169,7 +169,7 @@ def roster_upload(request, batch_id: int, file: UploadedFile = File(...),
     b = _batch(request, batch_id)
     run = services.start_import(actor=request.user, batch_id=b.pk, data=uploads.read(request, file, "roster"),
                                 filename=file.name or "roster.xlsx", mode=mode, confirm_standard=confirm_standard)
-    return 202, {"job": run.job_id}
+    return Status(202, {"job": run.job_id})
 
 
 @router.post("/batches/{batch_id}/transitions/{name}", response=StateOut, url_name="rosters_batch_transition",
