@@ -19,7 +19,7 @@ class RostersConfig(AppConfig):
 
 def policy_department(policy_code: str, region):
     """The county line department that reviews `policy_code`'s batches in `region` (this year's published
-    catalogues), or None."""
+    catalogues, else next or last year's), or None."""
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
@@ -27,7 +27,9 @@ def policy_department(policy_code: str, region):
 
     from .services import reviewing_department
 
-    policy = current_version(policy_code, region_code=region.code, year=timezone.localdate().year)
+    year = timezone.localdate().year
+    policy = next((p for y in (year, year + 1, year - 1)
+                   if (p := current_version(policy_code, region_code=region.code, year=y)) is not None), None)
     if policy is None:
         return None
     try:
