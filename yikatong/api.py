@@ -25,6 +25,7 @@ from yikatong.checks.api import router as checks_router  # noqa: E402
 from yikatong.funds.api import router as funds_router  # noqa: E402
 from yikatong.policies.api import router as policies_router  # noqa: E402
 from yikatong.registry.api import router as registry_router  # noqa: E402
+from yikatong.rosters.api import router as rosters_router  # noqa: E402
 from yikatong.web.api import router as web_router  # noqa: E402
 
 api.add_router("/", web_router)
@@ -33,4 +34,5 @@ api.add_router("/jobs/", jobs_router)
 api.add_router("/policies/", policies_router)
 api.add_router("/funds/", funds_router)
 api.add_router("/registry/", registry_router)
+api.add_router("/rosters/", rosters_router)
 api.add_router("/checks/", checks_router)

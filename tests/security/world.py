@@ -219,6 +219,8 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "user_admin_action": {"user_id": str(a["czs"].pk), "action": "reset-password"},
         "job_detail": {"job_id": str(job.pk)}, "job_progress": {"job_id": str(job.pk)},
         "api:job": {"job_id": str(job.pk)},
+        "api:rosters_batch": b, "api:rosters_batch_roster": b, "api:checks_batch_run": b,
+        "api:rosters_batch_transition": {**b, "name": action},
         "holiday_delete": {"day": x["holiday"]},
         "policy_catalogue": {"pk": str(cat.pk)}, "policy_catalogue_diff": {"pk": str(cat.pk)},
         "policy_catalogue_transition": {"pk": str(cat.pk), "action": "submit"},
@@ -301,6 +303,11 @@ def _samples() -> dict[str, str]:
     v = vault()
     person = Person.objects.filter(village__code__startswith=COUNTY_A, accounts__is_current=True).first()
     account = BankAccount.objects.filter(person=person, is_current=True).first()
+    from yikatong.rosters.models import Batch
+
+    batch = Batch.objects.filter(region__code__startswith=COUNTY_A).select_related("policy").order_by("pk").first()
     return {"id_number": v.decrypt(person.id_enc), "name": person.name, "q": MARKER,
+            # a batch of county A as POST /api/rosters/batches would create it
+            "policy": batch.policy.code, "period": batch.period, "region": batch.region_id,
             "account_no": v.decrypt(account.number_enc) if account else "", "village": person.village.name,
             "township_code": person.village_id[:9], "region_code": person.village_id}

@@ -2,7 +2,7 @@
 disposition. Authentication by the NinjaAPI (session or bearer token); role and region checked.
 A refusal reaches the API's handlers (web.errors.install_api_handlers) as it is raised: JSON
 {"code", "message"} with 403 for a Forbidden, 400 for a coded ValidationError, 404 for FindingNotFound."""
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yikatong.core.refusals import Forbidden
 
@@ -18,8 +18,12 @@ class FindingOut(Schema):
     rule_name: str
     severity: str
     state: str
+    status: str  # the same as state (the name the batch API's callers use)
     batch: str | None
+    batch_id: int | None
+    item: int | None  # the batch item's id
     item_seq: int | None
+    row: int | None  # the item's row number in the uploaded roster file (None: added by hand)
     message: str
     reason: str
     case_no: str | None = None  # the clue's case number once transferred (线索移送)
@@ -33,7 +37,9 @@ class DisposeIn(Schema):
 
 def _out(f) -> dict:
     return {"id": f.pk, "rule": f.rule.code, "rule_name": f.rule.name, "severity": f.severity, "state": f.state,
-            "batch": f.batch.code if f.batch_id else None, "item_seq": f.item.seq if f.item_id else None,
+            "status": f.state, "batch": f.batch.code if f.batch_id else None, "batch_id": f.batch_id,
+            "item": f.item_id, "item_seq": f.item.seq if f.item_id else None,
+            "row": f.item.source_row if f.item_id else None,
             "message": f.message, "reason": f.reason, "case_no": _case_no(f)}
 
 
@@ -42,10 +48,32 @@ def _case_no(f) -> str | None:
     return clue.case_no if clue else None
 
 
-@router.get("/findings", response=list[FindingOut], summary="疑点列表（本辖区，可按规则、级别、状态、批次筛选）")
-def findings(request, rule: str = "", severity: str = "", state: str = "open", batch_id: int | None = None):
+@router.get("/findings", response=list[FindingOut],
+            summary="疑点列表（本辖区，可按规则、级别、状态、批次筛选；batch=批次号id 时默认列出该批次全部状态的疑点）")
+def findings(request, rule: str = "", severity: str = "", state: str | None = None, batch_id: int | None = None,
+             batch: int | None = None):
+    batch_id = batch or batch_id
+    if state is None:
+        state = "" if batch_id else "open"  # one batch: every finding of it; else the open ones as before
     qs = selectors.findings_for(request.user, rule=rule, severity=severity, state=state, batch_id=batch_id)
     return [_out(f) for f in qs[:1000]]
+
+
+class JobStarted(Schema):
+    job: int
+
+
+@router.post("/batches/{batch_id}/run", response={202: JobStarted}, url_name="checks_batch_run",
+             summary="对批次运行大数据比对（后台任务，返回任务号；完成后查看 findings?batch=）")
+def batch_run(request, batch_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from yikatong.rosters.selectors import batches_for
+
+    from .jobs import start_batch_check
+
+    batch = get_object_or_404(batches_for(request.user), pk=batch_id)  # another county's batch: 404
+    return Status(202, {"job": start_batch_check(actor=request.user, batch_id=batch.pk).pk})
 
 
 @router.post("/findings/{finding_id}/dispose", response=FindingOut, summary="处置疑点：confirmed 确认 / transferred 移送线索（须写理由）/ cleared 排除（须写理由和依据说明）")

@@ -20,6 +20,18 @@ def enqueue_batch_check(*, actor, batch_id: int):
                    key=f"checks:batch:{batch_id}", params={"batch_id": batch_id})
 
 
+def start_batch_check(*, actor, batch_id: int):
+    """A user asks for the checks of one batch (the API): who may run them (services.RUN_ROLES, in the
+    batch's scope, rosters.scope), then the queued job (audited as jobs.enqueue by the actor)."""
+    from yikatong.rosters import scope
+    from yikatong.rosters.models import Batch
+
+    from .services import RUN_ROLES
+
+    scope.require_change(actor, Batch.objects.get(pk=batch_id), RUN_ROLES, "运行比对")
+    return enqueue_batch_check(actor=actor, batch_id=batch_id)
+
+
 @job_handler
 def sweep_job(job, progress):
     from .services import run_sweep

@@ -13,10 +13,14 @@ class JobOut(Schema):
     done: int
     total: int
     percent: int
+    progress: int  # percent done (100 once done)
     message: str
+    result: dict | list | None = None  # what the job produced (ids, counts), once done
+    finished: bool
 
 
 @router.get("/{job_id}", response=JobOut, summary="任务进度")
 def job(request, job_id: int):
     j = get_object_or_404(selectors.jobs_for(request.user), pk=job_id)
-    return {"id": j.pk, "title": j.title, "state": j.state, "done": j.done, "total": j.total, "percent": j.percent, "message": j.message}
+    return {"id": j.pk, "title": j.title, "state": j.state, "done": j.done, "total": j.total, "percent": j.percent,
+            "progress": j.percent, "message": j.message, "result": j.result, "finished": j.state in ("done", "failed")}

@@ -2,7 +2,9 @@
 a bearer token (NinjaAPI auth) and checks role and region; personal values are masked.
 A refusal reaches the API's handlers (web.errors.install_api_handlers) as it is raised: JSON
 {"code", "message"} with 403 for a Forbidden, 400 for a coded ValidationError, 404 for RegistryNotFound."""
-from ninja import Router, Schema
+import datetime as dt
+
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from yikatong.core.refusals import Forbidden, invalid
 
@@ -122,3 +124,42 @@ def reference_hits(request, payload: IdIn):
          "summary": h.summary}
         for h in lookups.reference_hits(request.user, payload.id_number)
     ]
+
+
+class JobStarted(Schema):
+    job: int
+
+
+@router.post("/imports", response={202: JobStarted}, url_name="registry_import_start",
+             summary="导入补贴对象底册（multipart：file 文件，region 乡镇或县的12位区划代码），后台任务")
+def register_import(request, file: UploadedFile = File(...), region: str = Form("")):
+    from yikatong.core import uploads
+    from yikatong.core.refusals import invalid
+
+    from yikatong.regions.models import Region
+
+    from . import errors, services  # noqa: F401  (errors: the refusal messages)
+
+    region = region.strip()
+    if region and not (region.isdigit() and Region.objects.filter(code=Region.full_code(region)).exists()):
+        raise invalid("REGION_UNKNOWN", region=region)
+    try:
+        imp = services.start_register_import(actor=request.user, data=uploads.read(request, file, "register"),
+                                             file_name=file.name or "register.xlsx", region_code=region or None)
+    except ValueError as exc:  # not a township or county (services.register_import.import_scope)
+        raise invalid("REGISTER_IMPORT_REGION_LEVEL") from exc
+    return Status(202, {"job": imp.job_id})
+
+
+@router.post("/references", response={202: JobStarted}, url_name="registry_reference_start",
+             summary="导入共享比对数据（multipart：file、kind、agency、as_of 截至日期 YYYY-MM-DD、region），后台任务")
+def reference_load(request, file: UploadedFile = File(...), kind: str = Form(...), agency: str = Form(...),
+                   as_of: dt.date = Form(...), region: str = Form("")):
+    from yikatong.core import uploads
+
+    from .services.reference import start_reference_load
+
+    job = start_reference_load(actor=request.user, kind=kind, source_agency=agency, as_of=as_of,
+                               data=uploads.read(request, file, "reference"), file_name=file.name or "reference.xlsx",
+                               region_code=region.strip() or None)
+    return Status(202, {"job": job.pk})

@@ -13,3 +13,21 @@ def register_import_job(job, progress):
         message = f"未导入：发现 {imp.error_count} 处错误，底册未做任何修改"
     return message, {"import_id": imp.pk, "state": imp.state, "created": imp.created, "updated": imp.updated,
                      "unchanged": imp.unchanged, "errors": imp.error_count}
+
+
+@job_handler
+def reference_load_job(job, progress):
+    """A reference snapshot queued by the API (services.reference.start_reference_load). The staged
+    file is dropped from the job's parameters once the job has run, loaded or not."""
+    from yikatong.core.refusals import Refusal
+    from yikatong.jobs.models import Job
+
+    from .services.reference import ReferenceFileError, run_reference_load
+
+    try:
+        snap = run_reference_load(job)
+    except ReferenceFileError as exc:
+        raise Refusal("REFERENCE_JOB_FILE_REFUSED", count=len(exc.errors_list), first="；".join(exc.errors_list[:3])) from exc
+    finally:
+        Job.objects.filter(pk=job.pk).update(params={k: v for k, v in job.params.items() if k != "file"})
+    return f"已导入{snap}：{snap.row_count} 行", {"snapshot_id": snap.pk, "dataset": snap.dataset, "rows": snap.row_count}

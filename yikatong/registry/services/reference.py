@@ -151,3 +151,64 @@ def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
                "region": region.code, "rows": count, "file": snap.file_name},
     )
     return snap
+
+
+# The names the API and scripts use for the datasets (issue 17), besides the dataset codes themselves.
+KIND_ALIASES = {
+    "deaths": DatasetKind.DEATHS, "hukou": DatasetKind.HOUSEHOLD, "staff": DatasetKind.STATE_PAID,
+    "cadres": DatasetKind.CADRES, "cadre_relatives": DatasetKind.CADRES, "vehicles": DatasetKind.VEHICLES,
+    "real_estate": DatasetKind.REAL_ESTATE, "businesses": DatasetKind.BUSINESS, "cards": DatasetKind.SSC_STATUS,
+}
+UPLOAD_PURPOSE = b"registry-reference-upload"
+JOB_KIND = "yikatong.registry.jobs.reference_load_job"
+
+
+def dataset_for(kind: str) -> str:
+    """The dataset code of an API kind (deaths, hukou, staff, …) or of a dataset code; else REFERENCE_KIND_UNKNOWN."""
+    from yikatong.core.refusals import invalid
+
+    kind = (kind or "").strip()
+    dataset = KIND_ALIASES.get(kind) or (kind if kind in DATASETS else None)
+    if dataset is None:
+        raise invalid("REFERENCE_KIND_UNKNOWN", kind=kind, kinds="、".join(KIND_ALIASES))
+    return str(dataset)
+
+
+@transaction.atomic
+def start_reference_load(*, actor, kind: str, source_agency: str, as_of: dt.date, data: bytes, file_name: str,
+                         region_code: str | None = None):
+    """Queue the load of one snapshot as a background job (the API): role, dataset, agency and region are
+    checked now, as load_reference checks them; the file waits encrypted in the job's parameters and
+    the job calls load_reference as the actor (its one audit event `registry.reference_load`)."""
+    import base64
+
+    from yikatong.jobs import services as job_services
+
+    require_role(actor, REFERENCE_LOAD_ROLES, "导入共享比对数据")
+    dataset = dataset_for(kind)
+    if not source_agency.strip():
+        raise ValidationError("请填写提供数据的单位")
+    region = Region.objects.filter(code=Region.full_code(region_code)).first() if region_code else actor.region
+    if region is None:
+        from yikatong.core.refusals import invalid
+
+        raise invalid("REGION_UNKNOWN", region=region_code or "")
+    require_region(actor, region.code, "导入")
+    blob = vault().encrypt_bytes(data, purpose=UPLOAD_PURPOSE)
+    return job_services.enqueue(
+        actor=actor, kind=JOB_KIND, title=f"共享比对数据导入：{file_name[:80]}",
+        key=f"registry.reference:{dataset}:{region.code}:{sha256_of(data)[0][:16]}",
+        params={"dataset": dataset, "source_agency": source_agency.strip()[:60], "as_of": as_of.isoformat(),
+                "region": region.code, "file_name": file_name[:200], "file": base64.b64encode(blob).decode()},
+    )
+
+
+def run_reference_load(job) -> ReferenceSnapshot:
+    """The job of start_reference_load: decrypt the staged file and load it as the job's owner."""
+    import base64
+
+    p = job.params
+    data = vault().decrypt_bytes(base64.b64decode(p["file"]), purpose=UPLOAD_PURPOSE)
+    return load_reference(actor=job.owner, dataset=p["dataset"], source_agency=p["source_agency"],
+                          as_of=dt.date.fromisoformat(p["as_of"]), source=data, file_name=p["file_name"],
+                          region_code=p["region"])

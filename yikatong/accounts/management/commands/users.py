@@ -1,0 +1,56 @@
+"""`yikatong users add USERNAME --role ROLE --region CODE [--policy CODE] [--password-file F]` and
+`yikatong users token USERNAME [--scope read|write] [--days N]` (administrators and scripts).
+Thin: the work is accounts.provisioning.provision_user and accounts.tokens.issue_api_token."""
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from yikatong.core.refusals import Refusal
+
+
+class Command(BaseCommand):
+    help = "管理用户：add 新建或更新用户（角色、区划、政策）；token 为用户签发 API 令牌（末行输出令牌）"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="新建或更新用户，授予角色，归入该角色在该区划的单位（没有则新建）")
+        add.add_argument("username")
+        add.add_argument("--role", required=True, help="角色代码，如 township_operator、dept_reviewer")
+        add.add_argument("--region", required=True, help="区划代码（12位，或省2/市4/县6/乡镇9位）")
+        add.add_argument("--policy", default=None, help="政策代码：乡镇经办站所和主管部门角色据此确定主管部门")
+        add.add_argument("--password-file", default=None, help="密码文件（首行为密码）；不给则生成首次登录须修改的密码")
+        add.add_argument("--full-name", default="", help="姓名")
+        token = sub.add_parser("token", help="为用户签发 API 令牌，末行只输出令牌")
+        token.add_argument("username")
+        token.add_argument("--scope", default="write", choices=["read", "write"])
+        token.add_argument("--days", type=int, default=None)
+        token.add_argument("--name", default="命令行签发")
+
+    def handle(self, *args, **options):
+        try:
+            if options["action"] == "add":
+                return self._add(options)
+            return self._token(options)
+        except (Refusal, ValidationError) as exc:
+            text = exc.message if isinstance(exc, Refusal) else "；".join(exc.messages)
+            raise CommandError(text) from exc
+
+    def _add(self, o):
+        from yikatong.accounts.provisioning import provision_user
+
+        password = None
+        if o["password_file"]:
+            with open(o["password_file"], encoding="utf-8") as f:
+                password = f.readline().rstrip("\r\n")
+        user, generated = provision_user(actor=None, username=o["username"], role=o["role"], region_code=o["region"],
+                                         policy_code=o["policy"], password=password, full_name=o["full_name"])
+        self.stdout.write(f"用户 {user.username}：{user.organization}（{user.organization.code}），"
+                          f"角色 {'、'.join(sorted(user.role_set))}")
+        if generated:
+            self.stdout.write(f"初始密码（首次登录须修改）：{generated}")
+
+    def _token(self, o):
+        from yikatong.accounts.provisioning import user_named
+        from yikatong.accounts.tokens import issue_api_token
+
+        raw = issue_api_token(user=user_named(o["username"]), name=o["name"], scope=o["scope"], days=o["days"])
+        self.stdout.write(raw)

@@ -1,0 +1,184 @@
+"""JSON API of the disbursement batches (mounted at /api/rosters/). Authentication by the NinjaAPI
+(session or bearer token); every operation calls the service the batch pages call, so role, scope
+(rosters.scope), refusals and audit are the same. Errors are JSON {"code", "message"}: a batch the
+caller does not see is 404; a transition refused for role or scope 403, for the batch's state or a
+guard 409 (the engine's code)."""
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+
+from yikatong.core import uploads
+from yikatong.core.refusals import invalid
+
+from . import flows, selectors, services, transitions
+from .errors import TransitionRefused
+from .models import ImportMode
+
+router = Router(tags=["发放批次"])
+
+# the engine's refusals for who acts (role, region, department, station): 403; a missing reason: 400;
+# anything else (not allowed in this state, a guard, a concurrent change): 409
+_FORBIDDEN = frozenset({"NOT_AUTHENTICATED", "ROLE_NOT_ALLOWED", "READ_ONLY_ROLE", "SYSTEM_ONLY", "OUT_OF_SCOPE",
+                        "WRONG_DEPARTMENT", "NOT_IN_REGION", "NOT_OWNING_DEPARTMENT", "NOT_OWN_STATION",
+                        "NOT_OWN_TOWNSHIP"})
+_INVALID = frozenset({"REASON_REQUIRED"})
+
+
+class BatchIn(Schema):
+    policy: str  # policy code on the published catalogue of the region
+    period: str  # 2026-11 (monthly), 2026Q4 (quarterly), 2026 (yearly), as the policy's cycle needs
+    region: str  # 12-digit township code (or the county for department-disbursed policies)
+
+
+class BatchCreated(Schema):
+    id: int
+    state: str
+
+
+class JobStarted(Schema):
+    job: int
+
+
+class CountsOut(Schema):
+    items: int
+    amount_fen: int
+    removed: int
+    import_errors: int
+    import_warnings: int
+
+
+class ImportProblemOut(Schema):
+    row: int | None  # the row number in the uploaded file (0 or None: the file as a whole)
+    column: str
+    value: str
+    level: str
+    code: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    filename: str
+    processed: bool
+    imported: bool
+    rows: int
+    accepted: int
+    message: str
+    job: int | None
+
+
+class BatchSummaryOut(Schema):
+    id: int
+    code: str
+    policy: str
+    policy_name: str
+    period: str
+    region: str
+    state: str
+    state_label: str
+    items: int
+    amount_fen: int
+
+
+class BatchOut(BatchSummaryOut):
+    kind: str
+    version: int
+    due_date: str | None
+    counts: CountsOut
+    last_import: ImportOut | None
+    import_errors: list[ImportProblemOut]
+    transitions: list[str]
+
+
+class TransitionIn(Schema):
+    reason: str = ""
+
+
+class StateOut(Schema):
+    id: int
+    state: str
+    state_label: str
+
+
+def _summary(b) -> dict:
+    return {"id": b.pk, "code": b.code, "policy": b.policy.code, "policy_name": b.policy.name, "period": b.period,
+            "region": b.region_id, "state": b.state, "state_label": flows.state_label(b.state),
+            "items": b.item_count, "amount_fen": b.total_fen}
+
+
+def _batch(request, batch_id: int):
+    """The batch if the caller sees it (rosters.scope), else 404 — another county's batch is not named."""
+    return get_object_or_404(selectors.batches_for(request.user), pk=batch_id)
+
+
+@router.post("/batches", response={201: BatchCreated}, url_name="rosters_batch_create",
+             summary="新建发放批次（政策代码、发放期间、乡镇区划代码）")
+def batch_create(request, payload: BatchIn):
+    from yikatong.policies.selectors import current_version
+    from yikatong.policies.standard import period_year
+    from yikatong.regions.models import Region
+    from yikatong.registry import errors  # noqa: F401  (REGION_UNKNOWN)
+
+    code = payload.region.strip()
+    region = Region.objects.filter(code=Region.full_code(code)).first() if code.isdigit() else None
+    if region is None:
+        raise invalid("REGION_UNKNOWN", region=code)
+    year = period_year(payload.period)
+    policy = current_version(payload.policy.strip(), region_code=region.code, year=year)
+    if policy is None:
+        raise invalid("POLICY_UNKNOWN", policy=payload.policy, year=year)
+    batch = services.create_batch(actor=request.user, policy=policy, period=payload.period.strip(), region=region)
+    return Status(201, {"id": batch.pk, "state": batch.state})
+
+
+@router.get("/batches", response=list[BatchSummaryOut], url_name="rosters_batches",
+            summary="本人可见的发放批次（可按政策、期间、区划、状态筛选）")
+def batches(request, policy: str = "", period: str = "", region: str = "", state: str = ""):
+    qs = selectors.filtered(request.user, policy=policy, period=period, region=region, state=state)
+    return [_summary(b) for b in qs.order_by("-created_at", "-pk")[:500]]
+
+
+@router.get("/batches/{batch_id}", response=BatchOut, url_name="rosters_batch",
+            summary="批次详情：状态、人数金额、最近一次导入的错误（行号，证件号隐藏）、本人现在可执行的流转")
+def batch(request, batch_id: int):
+    b = _batch(request, batch_id)
+    run = b.imports.order_by("-created_at", "-pk").first()
+    # masked for everyone here (actor None): API answers end up in scripts and logs
+    problems = selectors.import_problems_for(None, run) if run is not None and run.processed_at else []
+    removed = b.items.filter(status="removed").count()
+    return {
+        **_summary(b), "kind": b.kind, "version": b.version,
+        "due_date": b.due_date.isoformat() if b.due_date else None,
+        "counts": {"items": b.item_count, "amount_fen": b.total_fen, "removed": removed,
+                   "import_errors": sum(p.get("level") == "error" for p in problems),
+                   "import_warnings": sum(p.get("level") == "warning" for p in problems)},
+        "last_import": None if run is None else {
+            "id": run.pk, "filename": run.filename, "processed": run.processed_at is not None,
+            "imported": run.imported, "rows": run.rows, "accepted": run.accepted, "message": run.message,
+            "job": run.job_id},
+        "import_errors": [{"row": p.get("line"), "column": p.get("column", ""), "value": str(p.get("value", "")),
+                           "level": p.get("level", "error"), "code": p.get("code", ""),
+                           "message": p.get("message", "")} for p in problems[:2000]],
+        "transitions": [tr.action for tr in transitions.actions_for(request.user, b)],
+    }
+
+
+@router.post("/batches/{batch_id}/roster", response={202: JobStarted}, url_name="rosters_batch_roster",
+             summary="上传清册（multipart 字段 file；可选 mode、confirm_standard），后台校验导入，返回任务号")
+def roster_upload(request, batch_id: int, file: UploadedFile = File(...),
+                  mode: str = Form(ImportMode.ALL_OR_NOTHING), confirm_standard: bool = Form(False)):
+    b = _batch(request, batch_id)
+    run = services.start_import(actor=request.user, batch_id=b.pk, data=uploads.read(request, file, "roster"),
+                                filename=file.name or "roster.xlsx", mode=mode, confirm_standard=confirm_standard)
+    return Status(202, {"job": run.job_id})
+
+
+@router.post("/batches/{batch_id}/transitions/{name}", response=StateOut, url_name="rosters_batch_transition",
+             summary="执行流转（名称见批次详情的 transitions）；状态不允许或条件不满足返回 409")
+def batch_transition(request, batch_id: int, name: str, payload: TransitionIn):
+    b = _batch(request, batch_id)
+    try:
+        b = transitions.apply(actor=request.user, batch_id=b.pk, action=name, reason=payload.reason)
+    except TransitionRefused as exc:
+        exc.http_status = 403 if exc.code in _FORBIDDEN else 400 if exc.code in _INVALID else 409
+        raise
+    return {"id": b.pk, "state": b.state, "state_label": flows.state_label(b.state)}
