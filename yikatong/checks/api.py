@@ -70,7 +70,7 @@ def batch_run(request, batch_id: int):
 
     from yikatong.rosters.selectors import batches_for
 
-    from .jobs import start_batch_check
+    from .tasks import start_batch_check
 
     batch = get_object_or_404(batches_for(request.user), pk=batch_id)  # another county's batch: 404
     return Status(202, {"job": start_batch_check(actor=request.user, batch_id=batch.pk).pk})

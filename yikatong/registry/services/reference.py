@@ -160,7 +160,7 @@ KIND_ALIASES = {
     "real_estate": DatasetKind.REAL_ESTATE, "businesses": DatasetKind.BUSINESS, "cards": DatasetKind.SSC_STATUS,
 }
 UPLOAD_PURPOSE = b"registry-reference-upload"
-JOB_KIND = "yikatong.registry.jobs.reference_load_job"
+JOB_KIND = "yikatong.registry.tasks.reference_load_job"
 
 
 def dataset_for(kind: str) -> str:
