@@ -3,7 +3,7 @@ it is on the explicit public allow-list (only the OpenAPI schema)."""
 from ninja import NinjaAPI
 
 from yikatong.accounts.api_auth import LoggedInSession, TokenAuth, refusal_response
-from yikatong.accounts.refusal_codes import AccountRefusal
+from yikatong.accounts.errors import AccountRefusal
 
 api = NinjaAPI(
     title="一卡通 API",

@@ -1,7 +1,7 @@
 """The world the security walk runs in: county A (the real demo county 141024, every kind of object,
 its people renamed to marker names) and identities that must see none of it.
 
-    build() -> World      call inside a transaction the caller rolls back (tests/security/conftest.py)
+    build() -> World      call inside a transaction the caller rolls back (the root conftest.py)
 
 County A's secrets — marker names, full ID numbers, account numbers, phones, batch codes — are
 collected in plaintext so a response can be searched for any of them (World.leaks).

@@ -10,7 +10,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from . import tokens
 from .middleware import needs_second_factor
-from .refusal_codes import AccountRefusal
+from .errors import AccountRefusal
 
 
 def presents_bearer(request: HttpRequest) -> bool:

@@ -3,7 +3,7 @@ path that sets a password. Demo and test fixtures create users in code with `set
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from .refusal_codes import AccountRefusal
+from .errors import AccountRefusal
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

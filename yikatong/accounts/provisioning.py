@@ -117,7 +117,7 @@ def provision_user(*, actor, username: str, role: str, region_code: str, policy_
     existing user (moved there, the role granted, the password set if given). Returns the user and the
     generated first password when one was generated (a new user without a password file)."""
     if role not in Role.values:
-        from .refusal_codes import AccountRefusal
+        from .errors import AccountRefusal
 
         raise AccountRefusal("ROLE_UNKNOWN", roles=role)
     region = _region(region_code)

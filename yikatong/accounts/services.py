@@ -11,7 +11,7 @@ from . import errors  # noqa: F401  (registers the refusal messages)
 from . import lockout, tokens, totp
 from .models import Organization, RoleGrant, TokenRevocation, User
 from .passwords import check_new_password
-from .refusal_codes import AccountRefusal
+from .errors import AccountRefusal
 from .roles import Role
 
 

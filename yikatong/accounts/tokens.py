@@ -13,7 +13,7 @@ from django.utils import timezone
 from yikatong.audit.services import record
 
 from .models import ApiToken, TokenRevocation, TokenScope, User
-from .refusal_codes import AccountRefusal
+from .errors import AccountRefusal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -15,7 +15,7 @@ from yikatong.core import crypto
 
 from . import lockout
 from .models import User
-from .refusal_codes import AccountRefusal
+from .errors import AccountRefusal
 
 VALID_WINDOW = 1  # steps either side of now
 

@@ -17,7 +17,7 @@ from yikatong.core.refusals import message_for
 
 from . import selectors, services
 from .forms import LoginForm, PasswordChangeForm, TokenForm, TotpForm
-from .refusal_codes import AccountRefusal
+from .errors import AccountRefusal
 from .roles import Role
 
 

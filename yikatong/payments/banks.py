@@ -55,9 +55,9 @@ def create_agent_bank(*, actor, code: str, name: str, organization: Organization
     _require_admin(actor, organization)
     check_bank_code(code)
     if organization.kind != OrgKind.AGENT_BANK:
-        raise ValueError(f"单位“{organization.name}”不是代发金融机构")
+        raise PaymentError("BANK_ORG_NOT_AGENT_BANK", organization=organization.name)
     if check_text(name):
-        raise ValueError(f"银行名称{check_text(name)}")
+        raise PaymentError("BANK_NAME_INVALID", problem=check_text(name))
     bank = AgentBank.objects.create(code=code, name=name, organization=organization)
     record(actor=actor, action="payments.bank.create", obj=bank, after={"code": code, "name": name})
     return bank
@@ -93,16 +93,16 @@ def create_agreement(
     profile = current_profile()
     for label, problem in (("付款账号", check_account(payer_account)), ("付款户名", check_text(payer_name))):
         if problem:
-            raise ValueError(f"{label}{problem}")
+            raise PaymentError("AGREEMENT_PAYER_INVALID", label=label, problem=problem)
     if not isinstance(mac_key, bytes) or len(mac_key) < 16:
-        raise ValueError("MAC 密钥必须是至少 16 字节的二进制数据")
+        raise PaymentError("AGREEMENT_MAC_KEY_SHORT")
     mac_alg = mac_alg or preferred_alg()
     if mac_alg not in ALGORITHMS:
-        raise ValueError(f"不支持的 MAC 算法“{mac_alg}”")
+        raise PaymentError("AGREEMENT_MAC_ALG_UNKNOWN", mac_alg=mac_alg)
     if valid_to is not None and valid_to < valid_from:
-        raise ValueError("失效日期不能早于生效日期")
+        raise PaymentError("AGREEMENT_DATES_INVALID")
     if profile.three_party_agreement and (department is None or document is None):
-        raise ValueError("本地要求签订三方代发协议：须指定业务主管部门并上传已签署的协议文本")
+        raise PaymentError("AGREEMENT_THREE_PARTY_REQUIRED")
     agreement = BankAgreement(
         bank=bank, payer=payer, department=department, payer_name=payer_name, mac_alg=mac_alg,
         payer_account_encrypted=crypto.encrypt(payer_account), payer_account_last4=payer_account[-4:],

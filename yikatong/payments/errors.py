@@ -19,6 +19,14 @@ class IngestRefused(PaymentError):
 
 
 MESSAGES = {
+    # agent banks and agreements (payments.banks)
+    "BANK_ORG_NOT_AGENT_BANK": "单位“{organization}”不是代发金融机构",
+    "BANK_NAME_INVALID": "银行名称{problem}",
+    "AGREEMENT_PAYER_INVALID": "{label}{problem}",
+    "AGREEMENT_MAC_KEY_SHORT": "MAC 密钥必须是至少 16 字节的二进制数据",
+    "AGREEMENT_MAC_ALG_UNKNOWN": "不支持的 MAC 算法“{mac_alg}”",
+    "AGREEMENT_DATES_INVALID": "失效日期不能早于生效日期",
+    "AGREEMENT_THREE_PARTY_REQUIRED": "本地要求签订三方代发协议：须指定业务主管部门并上传已签署的协议文本",
     # guards of the batch transition table registered by payments.guards
     "ORDER_NOT_RELEASED": "请在“资金支付”中由国库科对本批次的支付申请办理支付",
     "PAYMENT_BANNED": "{detail}",

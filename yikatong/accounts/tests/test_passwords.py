@@ -10,7 +10,7 @@ from yikatong.accounts import services
 from yikatong.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from yikatong.accounts.models import Organization, User
 from yikatong.accounts.passwords import check_new_password
-from yikatong.accounts.refusal_codes import AccountRefusal
+from yikatong.accounts.errors import AccountRefusal
 from yikatong.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db

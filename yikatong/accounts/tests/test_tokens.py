@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import PASSWORD
 from yikatong.accounts import services
 from yikatong.accounts.models import ApiToken, TokenRevocation, TokenScope
-from yikatong.accounts.refusal_codes import AccountRefusal
+from yikatong.accounts.errors import AccountRefusal
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 

@@ -11,7 +11,7 @@ from conftest import PASSWORD
 from tests.support.concurrency import code_or_ok, failed, race
 from yikatong.accounts import services
 from yikatong.accounts.models import User
-from yikatong.accounts.refusal_codes import AccountRefusal
+from yikatong.accounts.errors import AccountRefusal
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.core import crypto

@@ -20,7 +20,8 @@ def users(*args) -> str:
 
 @pytest.fixture
 def world(regions):
-    from yikatong.policies.tests.factories import build_world, make_spec, publish
+    from tests.support.factories import build_world, make_spec
+    from tests.support.scenarios import publish
 
     w = build_world(regions)
     Organization.objects.filter(pk=w.orgs["mz"].pk).update(line="mz")

@@ -11,6 +11,7 @@ from yikatong.accounts.models import Organization, OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.payments import banks as services, selectors
+from yikatong.payments.errors import PaymentError
 from yikatong.payments.tests.support import DAY, KEY, payment_file
 from yikatong.payments.models import AgentBank, BankAgreement, BankFile, BatchNumberSequence
 
@@ -139,8 +140,9 @@ def test_three_party_profile_requires_department_and_signed_text(
     settings.YKT_PROFILE = "003"
     kwargs = dict(actor=admin, bank=bank, payer=finance, payer_account="6217000010001234", payer_name="财政局",
                   mac_key=KEY, valid_from=DAY)
-    with pytest.raises(ValueError, match="三方代发协议"):
+    with pytest.raises(PaymentError) as exc:
         services.create_agreement(**kwargs)
+    assert exc.value.code == "AGREEMENT_THREE_PARTY_REQUIRED"
     assert not BankAgreement.objects.exists()
     dept = Organization.objects.create(name="民政局", kind=OrgKind.LINE_DEPARTMENT, region=regions["county"], code="D1")
     signed = b"%PDF-1.4 three-party agreement"

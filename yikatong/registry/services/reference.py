@@ -187,11 +187,9 @@ def start_reference_load(*, actor, kind: str, source_agency: str, as_of: dt.date
     require_role(actor, REFERENCE_LOAD_ROLES, "导入共享比对数据")
     dataset = dataset_for(kind)
     if not source_agency.strip():
-        raise ValidationError("请填写提供数据的单位")
+        raise invalid("REFERENCE_AGENCY_REQUIRED")
     region = Region.objects.filter(code=Region.full_code(region_code)).first() if region_code else actor.region
     if region is None:
-        from yikatong.core.refusals import invalid
-
         raise invalid("REGION_UNKNOWN", region=region_code or "")
     require_region(actor, region.code, "导入")
     blob = vault().encrypt_bytes(data, purpose=UPLOAD_PURPOSE)

@@ -57,10 +57,12 @@ def test_a_transferred_blocking_finding_still_blocks_while_its_item_is_in_the_ba
 @pytest.mark.django_db
 def test_transfer_needs_a_reason_and_refuses_bad_evidence_without_a_trace(checked, people):
     events, seqs = AuditEvent.objects.count(), ClueNumberSequence.objects.count()
-    with pytest.raises(ValidationError, match="移送理由"):
+    with pytest.raises(ValidationError) as exc:
         transfer(people["czs"], "CADRE", reason="  ")
-    with pytest.raises(ValidationError, match="不是 PDF、JPG、PNG 或 XLSX"):
+    assert exc.value.code == "FINDING_TRANSFER_REASON_REQUIRED"
+    with pytest.raises(ValidationError) as exc:
         transfer(people["czs"], "CADRE", evidence_files=[Upload("a.gif", b"GIF89a....")])
+    assert exc.value.code == "FINDING_EVIDENCE_TYPE_REFUSED"
     assert finding("CADRE").state == FindingState.OPEN and not Clue.objects.exists()
     assert AuditEvent.objects.count() == events and ClueNumberSequence.objects.count() == seqs
 
