@@ -10,11 +10,11 @@ created), YKT_BENCH_CHECKS_SCALE (default 1; 0.01 runs small), YKT_BENCH_CHECKS_
 database already generated at the same scale (generation takes minutes at full scale).
 
 Measured, each in a subprocess of its own (peak RSS by os.wait4):
-  sweep        services.run_sweep(engine="duckdb") from the database: extraction (COPY → DuckDB),
+  sweep        services.sweep_run(engine="duckdb") from the database: extraction (COPY → DuckDB),
                every enabled rule, findings written; then the same sweep again (must create nothing);
   baseline     the same rules hand-written as DuckDB SQL over the tables already loaded in DuckDB
                (the load is not timed, only the queries, results fetched);
-  incremental  services.run_for_batch on the 10,000-item roster against all data (its findings
+  incremental  services.batch_checks_run on the 10,000-item roster against all data (its findings
                removed first, so they are created as on a first submission), twice: the first
                run follows the 7 GB DuckDB processes and may meet a cold page cache
                (incremental_first_seconds); the target applies to the second (incremental_seconds).
@@ -52,11 +52,11 @@ duck.extract = timed("extract", duck.extract)
 duck.run_rule = timed("rules", duck.run_rule)
 findings_sql.apply_hits = timed("findings", findings_sql.apply_hits)
 t = time.perf_counter()
-run = services.run_sweep(actor=None, engine="duckdb")
+run = services.sweep_run(actor=None, engine="duckdb")
 out = {"seconds": time.perf_counter() - t, "hits": run.hits, "created": run.created,
        "phases": {k: round(v, 2) for k, v in phases.items()}}
 t = time.perf_counter()
-again = services.run_sweep(actor=None, engine="duckdb")
+again = services.sweep_run(actor=None, engine="duckdb")
 out.update(again_seconds=time.perf_counter() - t, again_created=again.created, again_closed=again.closed)
 print("RESULT " + json.dumps(out))
 """
@@ -71,7 +71,7 @@ out = {}
 for key in ("first", "second"):  # the first may meet a cold page cache after the DuckDB processes
     Finding.objects.filter(batch_id=batch_id).delete()
     t = time.perf_counter()
-    run = services.run_for_batch(actor=None, batch_id=batch_id)
+    run = services.batch_checks_run(actor=None, batch_id=batch_id)
     out[key] = {"seconds": time.perf_counter() - t, "hits": run.hits, "created": run.created}
 print("RESULT " + json.dumps(out))
 """

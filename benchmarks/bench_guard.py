@@ -1,6 +1,6 @@
 """The cross-check guard of money-moving transitions (checks.guards.checks_current, issue 12) on
 the province data of bench_checks.py: the 10,000-item roster re-checked inside a transition's
-transaction (run_for_batch as the system + the count of blocking findings), rolled back afterwards
+transaction (batch_checks_run as the system + the count of blocking findings), rolled back afterwards
 as a refused transition would be.
 
     YKT_BENCH_CHECKS_SCALE=0.1 .venv/bin/python benchmarks/bench_guard.py

@@ -1,20 +1,20 @@
 """Payments end to end on PostgreSQL: a 1,000,000-item finance-approved batch through the services —
-order, treasury release, payment file written and delivered to the outbox (`orders.send`), the bank
-simulator's result file (1% of items failed), ingestion (`ingest.ingest`) — beside a baseline measured
+order, treasury release, payment file written and delivered to the outbox (`orders.order_send`), the bank
+simulator's result file (1% of items failed), ingestion (`ingest.bank_answer_ingest`) — beside a baseline measured
 in the same run: the same lines written and read with Python's csv module.
 
     .venv/bin/python benchmarks/bench_payments.py      # standalone; or via benchmarks/run.py
 
 Timed (inside the step's own process, so peak RSS belongs to that step):
-    send     orders.send: lines streamed from the database, PII decrypted, file written (GB18030,
+    send     orders.order_send: lines streamed from the database, PII decrypted, file written (GB18030,
              HMAC), archived (BankFile) and delivered to the outbox folder
-    ingest   ingest.ingest of the result file: MAC, totals, every line matched, line statuses
+    ingest   ingest.bank_answer_ingest of the result file: MAC, totals, every line matched, line statuses
              written set-based, quota paid/released, batch transition; the SMS notices job is
              queued on commit
     sms      that notices job run as a worker would (reported apart: not part of the answer)
     csv_write  csv.writer of the same H/D/T rows to a file (rows prepared before timing)
     csv_read   list(csv.reader(...)) of the same result file from disk
-Also reported, not targeted: fixture build, create_order, release, the simulator's answer.
+Also reported, not targeted: fixture build, order_create, release, the simulator's answer.
 
 Environment: YKT_BENCH_PAYMENTS_PG (default postgres://postgres@127.0.0.1:5432/ykt_paybench; dropped
 and created), YKT_BENCH_PAYMENTS_ITEMS (default 1000000), YKT_BENCH_PAYMENTS_FAIL_RATE (default 0.01).
@@ -82,7 +82,7 @@ def _fixture(n: int, work: Path) -> dict:
     demo = Batch.objects.filter(region=town, kind="normal").order_by("pk").first()  # the demo's policy and rate
     policy, amount = demo.policy, demo.items.order_by("seq").first().amount_fen
     started = time.perf_counter()
-    batch = rosters.create_batch(actor=users["zhan"], policy=policy, period="2026-12", region=town)
+    batch = rosters.batch_create(actor=users["zhan"], policy=policy, period="2026-12", region=town)
     v = vault()
     columns = ("batch_id", "seq", "item_ref", "name", "id_enc", "id_bidx", "id_masked", "is_org", "household_no",
                "relation", "phone_enc", "phone_bidx", "phone_masked", "bank_name", "account_enc", "account_bidx", "account_masked",
@@ -108,10 +108,10 @@ def _fixture(n: int, work: Path) -> dict:
         cur.execute("ANALYZE")
     fixture_s = time.perf_counter() - started
     started = time.perf_counter()
-    order = services.create_order(actor=users["czj_ks"], batch_id=batch.pk, agreement_id=agreement.pk)
+    order = services.order_create(actor=users["czj_ks"], batch_id=batch.pk, agreement_id=agreement.pk)
     create_s = time.perf_counter() - started
     started = time.perf_counter()
-    services.release(actor=users["guoku"], order_id=order.pk)
+    services.order_release(actor=users["guoku"], order_id=order.pk)
     release_s = time.perf_counter() - started
     return {"order_id": order.pk, "total_fen": n * amount, "fixture_seconds": round(fixture_s, 2),
             "create_order_seconds": round(create_s, 2), "release_seconds": round(release_s, 2)}
@@ -124,7 +124,7 @@ def _send(order_id: int, work: Path) -> dict:
     treasury = User.objects.get(username="guoku")
     before = _peak_rss_mb()
     started = time.perf_counter()
-    order = services.send(actor=treasury, order_id=order_id)
+    order = services.order_send(actor=treasury, order_id=order_id)
     seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(_peak_rss_mb()), "rss_before_mb": round(before),
             "filename": order.payment_file.filename, "bytes": order.payment_file.size}
@@ -134,11 +134,11 @@ def _bank(filename: str, work: Path, fail_rate: float) -> dict:
     from django.conf import settings
 
     from yikatong.banksim.options import SimOptions
-    from yikatong.banksim.services import process_payment_file
+    from yikatong.banksim.services import payment_file_process
 
     data = (Path(settings.YKT_BANK_OUTBOX) / filename).read_bytes()
     started = time.perf_counter()
-    answer = process_payment_file(actor=None, filename=filename, data=data, options=SimOptions(fail_rate=fail_rate,
+    answer = payment_file_process(actor=None, filename=filename, data=data, options=SimOptions(fail_rate=fail_rate,
                                                                                                    seed=7))
     seconds = time.perf_counter() - started
     (work / answer.filename).write_bytes(answer.data)
@@ -155,7 +155,7 @@ def _ingest(answer: str, work: Path) -> dict:
     data = (work / answer).read_bytes()
     before = _peak_rss_mb()
     started = time.perf_counter()
-    result = services.ingest(actor=treasury, filename=answer, data=data)
+    result = services.bank_answer_ingest(actor=treasury, filename=answer, data=data)
     seconds = time.perf_counter() - started
     order = result.order
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(_peak_rss_mb()), "rss_before_mb": round(before),

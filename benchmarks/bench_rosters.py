@@ -32,7 +32,7 @@ zhan = User.objects.get(username="zhan")
 town = zhan.region
 policy = next(p for p in payable_policies(town.code, 2026).filter(disburser="township", frequency="monthly")
               if not p.is_tiered and p.rate_fen)
-batch = services.create_batch(actor=zhan, policy=policy, period="2026-12", region=town)
+batch = services.batch_create(actor=zhan, policy=policy, period="2026-12", region=town)
 villages = list(Region.objects.filter(parent=town).values_list("name", flat=True))
 print(batch.pk, policy.rate_fen, "|".join(villages))
 """
@@ -41,10 +41,10 @@ IMPORT = r"""
 import django, sys, time
 django.setup()
 from yikatong.accounts.models import User
-from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.importer.run import roster_import
 data = open(sys.argv[2], "rb").read()
 t = time.perf_counter()
-run = import_roster(actor=User.objects.get(username="zhan"), batch_id=int(sys.argv[1]), data=data, filename="roster.xlsx",
+run = roster_import(actor=User.objects.get(username="zhan"), batch_id=int(sys.argv[1]), data=data, filename="roster.xlsx",
                     mode="all_or_nothing")
 print(run.accepted, run.error_count, round(time.perf_counter() - t, 2))
 """

@@ -217,7 +217,7 @@ def test_evidence_over_the_limit_and_an_xlsx_bomb_as_evidence(client, rw, plante
     from yikatong.checks import services as checks
     from yikatong.checks.models import Finding, FindingEvidence, FindingState
 
-    checks.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    checks.batch_checks_run(actor=None, batch_id=planted["batch"].pk)
     f = Finding.objects.get(rule__code="STATE_PAID")
     login(client, rw.users["czs"])
     url = f"/checks/findings/{f.pk}/dispose/"
@@ -236,8 +236,8 @@ def test_policy_basis_file_over_the_limit(client, rw):
     from yikatong.policies import services as policies
     from tests.support.factories import make_spec
 
-    cat = policies.create_catalogue(actor=rw.users["fin"], region=rw.regions["county"], year=2027)
-    policy = policies.add_policy(actor=rw.users["fin"], catalogue=cat, spec=make_spec("HT-9", rw.orgs["mz"]))
+    cat = policies.catalogue_create(actor=rw.users["fin"], region=rw.regions["county"], year=2027)
+    policy = policies.policy_add(actor=rw.users["fin"], catalogue=cat, spec=make_spec("HT-9", rw.orgs["mz"]))
     basis = policy.basis_documents.get()
     login(client, rw.users["fin"])
     with override_settings(YKT_UPLOAD_MAX_BYTES={"policy": 100}):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from conftest import PASSWORD
 from tests.security.hostile import sheet_xml, xlsx
 from yikatong.jobs import services as jobs
-from yikatong.rosters.importer.run import load_problems, stage_import
+from yikatong.rosters.importer.run import load_problems, roster_import_stage
 from yikatong.rosters.models import BatchItem, ImportRun
 from yikatong.rosters.tests.files import HEADER, good_rows
 
@@ -22,7 +22,7 @@ def roster_xlsx(n: int = 3) -> bytes:
 
 def run_through_the_worker(rw, batch, data: bytes) -> ImportRun:
     """Stage the import and run its job with the real job runner (claim, lease, heartbeat, handler)."""
-    run = stage_import(actor=rw.users["zhan"], batch_id=batch.pk, data=data, filename="清册.xlsx", mode="all_or_nothing")
+    run = roster_import_stage(actor=rw.users["zhan"], batch_id=batch.pk, data=data, filename="清册.xlsx", mode="all_or_nothing")
     job = jobs.Job.objects.create(key=f"rosters.import:{run.pk}", kind="yikatong.rosters.tasks.import_job",
                                   title="导入清册", params={"run_id": run.pk})
     ImportRun.objects.filter(pk=run.pk).update(job=job)
@@ -47,7 +47,7 @@ def test_killed_parser_child_fails_the_import_and_everything_keeps_serving(clien
     # the worker (this process) runs the next job normally ...
     from yikatong.rosters import services
 
-    batch2 = services.create_batch(actor=rw.users["zhan"], policy=rw.policy, period="2026-12", region=batch.region)
+    batch2 = services.batch_create(actor=rw.users["zhan"], policy=rw.policy, period="2026-12", region=batch.region)
     ok = run_through_the_worker(rw, batch2, roster_xlsx(3))
     assert ok.imported and ok.accepted == 3
     # ... and the web answers the next request
@@ -107,7 +107,7 @@ def test_an_unexpected_failure_marks_a_register_import_failed(make_user, regions
     from yikatong.registry.services import register_import as svc
 
     clerk = make_user("czs1", Role.TOWNSHIP_FINANCE, region=regions["town1"], kind=OrgKind.TOWNSHIP_FINANCE)
-    imp = svc.start_register_import(actor=clerk, data=b"x,y\r\n", file_name="a.csv")
+    imp = svc.register_import_start(actor=clerk, data=b"x,y\r\n", file_name="a.csv")
     job = jobs.Job.objects.get(pk=imp.job_id)
 
     def boom(**kw):

@@ -149,10 +149,10 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     """Objects the demo does not make: an objection, a change request, a clue with evidence, a token, a holiday."""
     from yikatong.checks.evidence import Upload, store
     from yikatong.checks.models import Finding
-    from yikatong.core.services import set_holiday
+    from yikatong.core.services import holiday_set
     from yikatong.accounts.services import issue_api_token
     from yikatong.policies.models import PolicyCatalogue
-    from yikatong.policies.services.changes import file_change_request
+    from yikatong.policies.services.changes import change_request_file
     from yikatong.rosters.models import BatchItem, Notice, Objection
     from yikatong.supervision.transfer import open_clue
 
@@ -163,7 +163,7 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     cat = PolicyCatalogue.objects.get(region_id=Region.full_code(COUNTY_A), state="published")
     policy = cat.policies.filter(department=a["mz_shenhe"].organization).first() or cat.policies.first()
     # a change request is the county's business, not personal data: no marker (the public catalogue names it)
-    change = file_change_request(actor=a["mz_shenhe"], catalogue=cat, kind="retire", reason="walk",
+    change = change_request_file(actor=a["mz_shenhe"], catalogue=cat, kind="retire", reason="walk",
                                  policy_code=policy.code)
     finding = Finding.objects.filter(batch__region__code__startswith=COUNTY_A).exclude(clue__isnull=False).first()
     clue = open_clue(actor=a["mz_shenhe"], finding=finding, reason=f"{MARKER}6005", now=now)
@@ -173,7 +173,7 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     issue_api_token(user=a["czj_ks"], name="walk")
     token = ApiToken.objects.filter(user=a["czj_ks"]).latest("pk")
     day = dt.date(2031, 1, 2)
-    set_holiday(actor=None, date=day, is_workday=False, name="walk")
+    holiday_set(actor=None, date=day, is_workday=False, name="walk")
     return {"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat()}
 

@@ -279,6 +279,6 @@ def agent_bank_agreement(*, admin, payer, region, bank_org_code: str = "B1"):
     from yikatong.payments.tests.support import DAY, HEADER, KEY
 
     org = Organization.objects.create(name="洪洞农商行", kind=OrgKind.AGENT_BANK, region=region, code=bank_org_code)
-    bank = exchange.create_agent_bank(actor=admin, code=HEADER["bank_code"], name="洪洞农商行", organization=org)
-    return exchange.create_agreement(actor=admin, bank=bank, payer=payer, payer_account=HEADER["payer_account"],
+    bank = exchange.agent_bank_create(actor=admin, code=HEADER["bank_code"], name="洪洞农商行", organization=org)
+    return exchange.agreement_create(actor=admin, bank=bank, payer=payer, payer_account=HEADER["payer_account"],
                                      payer_name=HEADER["payer_name"], mac_key=KEY, valid_from=DAY)

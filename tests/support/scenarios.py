@@ -30,12 +30,12 @@ def publish(world, region_key, finance, upper, specs, *, year=2026):
     from yikatong.policies import services
 
     actor = world.users[finance]
-    catalogue = services.create_catalogue(actor=actor, region=world.regions[region_key], year=year)
+    catalogue = services.catalogue_create(actor=actor, region=world.regions[region_key], year=year)
     for spec in specs:
-        services.add_policy(actor=actor, catalogue=catalogue, spec=spec)
-    services.transition_catalogue(actor=actor, catalogue=catalogue, action="submit")
-    services.transition_catalogue(actor=world.users[upper], catalogue=catalogue, action="file")
-    return services.transition_catalogue(actor=world.users[upper], catalogue=catalogue, action="publish")
+        services.policy_add(actor=actor, catalogue=catalogue, spec=spec)
+    services.catalogue_transition(actor=actor, catalogue=catalogue, action="submit")
+    services.catalogue_transition(actor=world.users[upper], catalogue=catalogue, action="file")
+    return services.catalogue_transition(actor=world.users[upper], catalogue=catalogue, action="publish")
 
 
 # --- rosters -------------------------------------------------------------------------------------------
@@ -43,7 +43,7 @@ def publish(world, region_key, finance, upper, specs, *, year=2026):
 def roster_world(regions) -> World:
     """build_world plus a township station and finance office (users zhan, czs), a published county
     catalogue with one monthly policy (DB01, 500 yuan/person, 民政局) as world.policy, and a quota."""
-    from yikatong.funds.services.quotas import receive_quota
+    from yikatong.funds.services.quotas import quota_receive
 
     w = build_world(regions)
     type(w.orgs["mz"]).objects.filter(pk=w.orgs["mz"].pk).update(line="mz")
@@ -53,7 +53,7 @@ def roster_world(regions) -> World:
     w.user("czs", "fin_office", Role.TOWNSHIP_FINANCE)
     catalogue = publish(w, "county", "fin", "city_fin", [make_spec("DB01", w.orgs["mz"], name="城乡居民最低生活保障")])
     w.policy = catalogue.policies.get(code="DB01")
-    receive_quota(actor=w.users["fin"], region=regions["county"], doc_number="洪财社〔2026〕1号", issuing_level="county",
+    quota_receive(actor=w.users["fin"], region=regions["county"], doc_number="洪财社〔2026〕1号", issuing_level="county",
                   received_on=datetime.date(2026, 1, 10), policy=w.policy, year=2026,
                   amounts_fen={"county_fen": 100_000_000})
     return w
@@ -63,7 +63,7 @@ def draft_batch(rw, regions, *, period: str = "2026-11"):
     """A draft batch of rw.policy for town1, created by the station operator."""
     from yikatong.rosters import services
 
-    return services.create_batch(actor=rw.users["zhan"], policy=rw.policy, period=period, region=regions["town1"])
+    return services.batch_create(actor=rw.users["zhan"], policy=rw.policy, period=period, region=regions["town1"])
 
 
 def notice_window(days: int) -> tuple[datetime.date, datetime.date]:
@@ -101,9 +101,9 @@ def record_notices(batch, user, profile, days: int | None = None):
     entered_notice_on(batch, start)
     notices = []
     for level in profile.notice_levels or ("village",):
-        proof = services.add_attachment(actor=user, batch_id=batch.pk, kind="notice_photo", filename=f"{level}.png",
+        proof = services.attachment_add(actor=user, batch_id=batch.pk, kind="notice_photo", filename=f"{level}.png",
                                         data=PNG)
-        notices.append(services.record_notice(
+        notices.append(services.notice_record(
             actor=user, batch_id=batch.pk, level=level, start=start, working_days=days, place="村委会公示栏",
             phone=PHONE, read_at_assembly=profile.notice_read_at_assembly, proof_id=proof.pk))
     assert all(n.end == end for n in notices)
@@ -114,7 +114,7 @@ def do(batch, user, action, reason=""):
     """One transition of a batch (or reissue) through the engine."""
     from yikatong.rosters import transitions
 
-    return transitions.apply(actor=user, batch_id=batch.pk, action=action, reason=reason)
+    return transitions.batch_transition(actor=user, batch_id=batch.pk, action=action, reason=reason)
 
 
 def walk_to_dept_approval(batch, rw, profile_code: str | None = None, *, seen: list[str] | None = None):
@@ -124,7 +124,7 @@ def walk_to_dept_approval(batch, rw, profile_code: str | None = None, *, seen: l
     from yikatong.core import calendar
     from yikatong.core.profiles import get_profile
     from yikatong.rosters import services
-    from yikatong.rosters.importer.run import import_roster
+    from yikatong.rosters.importer.run import roster_import
     from yikatong.rosters.models import Batch
     from yikatong.rosters.tests.files import good_rows, to_csv
 
@@ -134,7 +134,7 @@ def walk_to_dept_approval(batch, rw, profile_code: str | None = None, *, seen: l
     profile = get_profile(batch.profile_code)
     u = rw.users
     seen = [] if seen is None else seen
-    import_roster(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
+    roster_import(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
                   mode="all_or_nothing")
     if profile.township_verify_working_days:
         batch = do(batch, u["zhan"], "start_verify")
@@ -152,7 +152,7 @@ def walk_to_dept_approval(batch, rw, profile_code: str | None = None, *, seen: l
     if profile.resubmit_after_notice:
         batch = do(batch, u["czs"], "resubmit")
         seen.append(batch.state)
-    services.add_attachment(actor=u["mz_head"], batch_id=batch.pk, kind="summary", filename="汇总表.png", data=PNG)
+    services.attachment_add(actor=u["mz_head"], batch_id=batch.pk, kind="summary", filename="汇总表.png", data=PNG)
     return batch
 
 
@@ -194,22 +194,22 @@ def pay_round(batch, pw, options=None, connector=None):
     from yikatong.payments import services
 
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=batch.pk)
+    order = services.order_create(actor=u["fin"], batch_id=batch.pk)
     return send_and_answer(order, pw, options, connector)
 
 
 def answered_by_bank(order, pw, options=None, connector=None):
     """release -> send -> the simulated bank answers. Returns (order, answer), the answer not ingested."""
     from yikatong.banksim.options import SimOptions
-    from yikatong.banksim.services import process_payment_file
+    from yikatong.banksim.services import payment_file_process
     from yikatong.payments import services
 
     u = pw.users
     connector = connector or pw.connector
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk, connector=connector)
+    services.order_release(actor=u["gk"], order_id=order.pk)
+    order = services.order_send(actor=u["gk"], order_id=order.pk, connector=connector)
     data = (connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=data,
+    answer = payment_file_process(actor=None, filename=order.payment_file.filename, data=data,
                                   options=options or SimOptions())
     return order, answer
 
@@ -220,7 +220,7 @@ def answered_order(batch, pw, options=None):
     from yikatong.payments import services
 
     walk_to_approved(batch, pw, "000")
-    order = services.create_order(actor=pw.users["fin"], batch_id=batch.pk)
+    order = services.order_create(actor=pw.users["fin"], batch_id=batch.pk)
     return answered_by_bank(order, pw, options)
 
 
@@ -229,7 +229,7 @@ def send_and_answer(order, pw, options=None, connector=None):
     from yikatong.payments import services
 
     order, answer = answered_by_bank(order, pw, options, connector)
-    result = services.ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
+    result = services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
     assert result.created
     return result.order, answer.filename, answer.data
 
@@ -261,13 +261,13 @@ def planted_roster(rw, batch, regions) -> dict[str, Model | dict]:
     rule has hits and clean counterparts (the ground truth is checks/tests/conftest.py TRUTH)."""
     from yikatong.policies.models import Policy
     from yikatong.registry.models import Household
-    from yikatong.rosters.importer.run import import_roster
+    from yikatong.rosters.importer.run import roster_import
     from yikatong.rosters.models import BatchItem
     from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
 
     n = PLANTED_N
     Policy.objects.filter(pk=rw.policy.pk).update(means_tested=True, age_min=18, age_max=100)
-    run = import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(n)), filename="清册.csv",
+    run = roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(n)), filename="清册.csv",
                         mode="all_or_nothing")
     assert run.imported, run.message
     items = {i.seq: i for i in batch.items.all()}

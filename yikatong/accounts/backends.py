@@ -32,7 +32,7 @@ class LockoutBackend(ModelBackend):
             _burn_hasher(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            services.record_login_success(user=user)
+            services.login_success_record(user=user)
             return user
-        services.record_login_failure(user=user, locked=attempt.locked_now)
+        services.login_failure_record(user=user, locked=attempt.locked_now)
         return None

@@ -21,7 +21,7 @@ from yikatong.regions.models import Region
 from . import errors  # noqa: F401  (registers the refusal messages)
 from .models import Organization, OrgKind, RoleGrant, User
 from .roles import Role
-from .services import create_organization, create_user
+from .services import organization_create, user_create
 
 _policy_department: list[Callable] = []
 
@@ -96,7 +96,7 @@ def organization_for(*, actor, role: str, region: Region, policy_code: str | Non
             return found
         short = dept.name.removeprefix(dept.region.name) if dept.region_id else dept.name
         tag = (dept.line or f"D{dept.pk}").upper()
-        return create_organization(actor=actor, name=f"{region.name}{short}经办站所", kind=kind, region=region,
+        return organization_create(actor=actor, name=f"{region.name}{short}经办站所", kind=kind, region=region,
                                    code=_free_code(f"{region.code[:9]}-{tag}"), parent=dept)
     found = Organization.objects.filter(kind=kind, region=region).order_by("pk").first()
     if found is not None:
@@ -106,12 +106,12 @@ def organization_for(*, actor, role: str, region: Region, policy_code: str | Non
     if kind in (OrgKind.TOWNSHIP_FINANCE, OrgKind.VILLAGE):
         parent = Organization.objects.filter(kind=OrgKind.TOWNSHIP, region__code=(
             region.code if kind == OrgKind.TOWNSHIP_FINANCE else region.parent_id)).first()
-    return create_organization(actor=actor, name=f"{region.name}{name}" if name else region.name, kind=kind,
+    return organization_create(actor=actor, name=f"{region.name}{name}" if name else region.name, kind=kind,
                                region=region, code=_free_code(code), parent=parent)
 
 
 @transaction.atomic
-def provision_user(*, actor, username: str, role: str, region_code: str, policy_code: str | None = None,
+def user_provision(*, actor, username: str, role: str, region_code: str, policy_code: str | None = None,
                    password: str | None = None, full_name: str = "") -> tuple[User, str | None]:
     """Create `username` with `role` in the organization of that role for the region, or update the
     existing user (moved there, the role granted, the password set if given). Returns the user and the
@@ -125,7 +125,7 @@ def provision_user(*, actor, username: str, role: str, region_code: str, policy_
     user = User.objects.select_for_update().filter(username=username).first()
     if user is None:
         generated = None if password else secrets.token_urlsafe(12) + "Aa1!"
-        user = create_user(actor=actor, username=username, password=password or generated,
+        user = user_create(actor=actor, username=username, password=password or generated,
                            full_name=full_name or username, organization=org, roles=[role],
                            must_change_password=generated is not None)
         return user, generated

@@ -20,7 +20,7 @@ def is_locked(user: User) -> bool:
 
 
 @transaction.atomic
-def record_login_failure(*, user: User, locked: bool) -> None:
+def login_failure_record(*, user: User, locked: bool) -> None:
     """Audit a wrong password; the attempt itself was counted by `lockout.claim` before the check."""
     record(
         actor=None,
@@ -31,13 +31,13 @@ def record_login_failure(*, user: User, locked: bool) -> None:
 
 
 @transaction.atomic
-def record_login_success(*, user: User) -> None:
+def login_success_record(*, user: User) -> None:
     lockout.clear(user.pk, lockout.LOGIN, last_login=timezone.now())
     record(actor=user, action="accounts.login", obj=user)
 
 
 @transaction.atomic
-def record_logout(*, user: User) -> None:
+def logout_record(*, user: User) -> None:
     record(actor=user, action="accounts.logout", obj=user)
 
 
@@ -50,7 +50,7 @@ def _check_admin_scope(actor: User, organization: Organization) -> None:
 
 
 @transaction.atomic
-def create_organization(*, actor: User | None, name: str, kind: str, region, code: str, parent=None) -> Organization:
+def organization_create(*, actor: User | None, name: str, kind: str, region, code: str, parent=None) -> Organization:
     if actor is not None:
         probe = Organization(region=region)
         _check_admin_scope(actor, probe)
@@ -60,7 +60,7 @@ def create_organization(*, actor: User | None, name: str, kind: str, region, cod
 
 
 @transaction.atomic
-def create_user(
+def user_create(
     *,
     actor: User | None,
     username: str,
@@ -93,7 +93,7 @@ def create_user(
 
 
 @transaction.atomic
-def change_password(*, user: User, old_password: str, new_password: str) -> None:
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
     """The user's own change. Every API token of the user is revoked with the old password."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not locked.check_password(old_password):
@@ -111,7 +111,7 @@ def change_password(*, user: User, old_password: str, new_password: str) -> None
 
 
 @transaction.atomic
-def reset_password(*, actor: User | None, user: User, new_password: str) -> None:
+def password_reset(*, actor: User | None, user: User, new_password: str) -> None:
     """System/admin reset: the user must change it at next login; their API tokens are revoked."""
     if actor is not None:
         _check_admin_scope(actor, user.organization)
@@ -125,7 +125,7 @@ def reset_password(*, actor: User | None, user: User, new_password: str) -> None
 
 
 @transaction.atomic
-def deactivate_user(*, actor: User, user: User) -> None:
+def user_deactivate(*, actor: User, user: User) -> None:
     """Admin deactivation: the user can no longer sign in and their API tokens are revoked."""
     _check_admin_scope(actor, user.organization)
     if user.pk == actor.pk:
@@ -142,7 +142,7 @@ verify_second_factor = totp.verify_second_factor
 
 
 @transaction.atomic
-def confirm_totp_enrolment(*, user: User, secret: str, code: str, second_factor_passed: bool) -> None:
+def totp_enrolment_confirm(*, user: User, secret: str, code: str, second_factor_passed: bool) -> None:
     """Activate `secret` once the user proves it with a code. Replacing an active
     authenticator requires the current second factor in this session (or an admin reset).
     The enrolment code's time step is recorded, so it cannot be replayed at verification."""
@@ -160,7 +160,7 @@ def confirm_totp_enrolment(*, user: User, secret: str, code: str, second_factor_
 
 
 @transaction.atomic
-def reset_totp(*, actor: User, user: User) -> None:
+def totp_reset(*, actor: User, user: User) -> None:
     """Admin reset of a lost authenticator: the user enrols again at next login."""
     _check_admin_scope(actor, user.organization)
     User.objects.filter(pk=user.pk).update(
@@ -175,7 +175,7 @@ user_for_token = tokens.user_for_token
 
 
 @transaction.atomic
-def unlock_user(*, actor: User, user: User) -> None:
+def user_unlock(*, actor: User, user: User) -> None:
     _check_admin_scope(actor, user.organization)
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, totp_failures=0, totp_locked_until=None)
     record(actor=actor, action="accounts.unlock", obj=user)

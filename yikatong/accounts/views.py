@@ -52,7 +52,7 @@ def login_view(request):
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
-        services.record_logout(user=request.user)
+        services.logout_record(user=request.user)
     logout(request)
     return redirect("login")
 
@@ -62,7 +62,7 @@ def password_change_view(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_password(
+            services.password_change(
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
@@ -87,7 +87,7 @@ def totp_setup_view(request):
     pending = request.session.get("totp_pending")
     if request.method == "POST" and form.is_valid() and pending:
         try:
-            services.confirm_totp_enrolment(
+            services.totp_enrolment_confirm(
                 user=request.user, secret=crypto.decrypt(pending), code=form.cleaned_data["code"],
                 second_factor_passed=bool(request.session.get("otp_ok")),
             )
@@ -175,16 +175,16 @@ def user_admin_action(request, user_id: int, action: str):
     try:
         if action == "reset-password":
             temp = get_random_string(4, "ABCDEFGHJKLMNPQRSTUVWXYZ") + get_random_string(6, "23456789")
-            services.reset_password(actor=request.user, user=target, new_password=temp)
+            services.password_reset(actor=request.user, user=target, new_password=temp)
             messages.success(request, f"{target.username} 的临时密码：{temp}（仅显示一次，首次登录须修改）")
         elif action == "unlock":
-            services.unlock_user(actor=request.user, user=target)
+            services.user_unlock(actor=request.user, user=target)
             messages.success(request, f"{target.username} 已解除锁定。")
         elif action == "deactivate":
-            services.deactivate_user(actor=request.user, user=target)
+            services.user_deactivate(actor=request.user, user=target)
             messages.success(request, f"{target.username} 已停用，其 API 令牌已全部作废。")
         elif action == "reset-2fa":
-            services.reset_totp(actor=request.user, user=target)
+            services.totp_reset(actor=request.user, user=target)
             messages.success(request, f"{target.username} 的动态口令已重置，下次登录时重新绑定。")
         else:
             raise Http404  # an action this page does not offer

@@ -71,7 +71,7 @@ def _bank_and_agreement(county_code: str, users: dict):
     bank_org = Organization.objects.get(code=f"{county_code}-BANK")
     bank = AgentBank.objects.filter(organization=bank_org).first()
     if bank is None:
-        bank = exchange.create_agent_bank(actor=admin, code=DEMO_BANK_CODE.format(county=county_code),
+        bank = exchange.agent_bank_create(actor=admin, code=DEMO_BANK_CODE.format(county=county_code),
                                           name=bank_org.name[:100], organization=bank_org)
     agreement = BankAgreement.objects.filter(bank=bank, payer=finance_org).first()
     if agreement is None:
@@ -79,7 +79,7 @@ def _bank_and_agreement(county_code: str, users: dict):
         department = Organization.objects.get(code=f"{county_code}-MZ") if three_party else None
         # the signed text is kept whatever the profile (a two-party agreement is signed too)
         document = ContentFile(DEMO_AGREEMENT_PDF, name="三方代发协议.pdf" if three_party else "代发协议.pdf")
-        agreement = exchange.create_agreement(
+        agreement = exchange.agreement_create(
             actor=admin, bank=bank, payer=finance_org, payer_account=f"8{county_code}000000001",
             payer_name=finance_org.name[:60], mac_key=_demo_mac_key(county_code),
             valid_from=timezone.localdate().replace(month=1, day=1), department=department, document=document)
@@ -96,19 +96,19 @@ def _pay(order, users, fail_seq: dict[int, str]):
     from yikatong.payments.exchange.connector import PROCESSED, private_dir
 
     from .options import SimOptions
-    from .services import process_payment_file
+    from .services import payment_file_process
 
     treasury = users["guoku"]
-    services.release(actor=treasury, order_id=order.pk)
-    order = services.send(actor=treasury, order_id=order.pk)
+    services.order_release(actor=treasury, order_id=order.pk)
+    order = services.order_send(actor=treasury, order_id=order.pk)
     outbox = settings.YKT_BANK_OUTBOX
     path = outbox / order.payment_file.filename
     # The bank simulator takes the file from the outbox (as `yikatong banksim run` would) and answers.
-    answer = process_payment_file(actor=None, filename=path.name, data=path.read_bytes(),
+    answer = payment_file_process(actor=None, filename=path.name, data=path.read_bytes(),
                                   options=SimOptions(fail_seq=fail_seq))
     private_dir(outbox / PROCESSED)
     os.replace(path, outbox / PROCESSED / path.name)
-    order = services.ingest(actor=treasury, filename=answer.filename, data=answer.data).order
+    order = services.bank_answer_ingest(actor=treasury, filename=answer.filename, data=answer.data).order
     job = Job.objects.filter(key=f"payments:sms:{order.pk}").order_by("-pk").first()
     run_job(job.pk)  # the demo shows the notices at once instead of waiting for a worker
     return order
@@ -124,7 +124,7 @@ def _walk_reissue(reissue, users):
     steps += [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
               ("mz_shenhe", "approve_reissue"), ("czj_ks", "finance_approve")]
     for user, action in steps:
-        reissue = transitions.apply(actor=users[user], batch_id=reissue.pk, action=action)
+        reissue = transitions.batch_transition(actor=users[user], batch_id=reissue.pk, action=action)
     return reissue
 
 
@@ -137,7 +137,7 @@ def build(county_code: str, *, size: int, stdout) -> None:
     from yikatong.payments.models import PaymentOrder
     from yikatong.payments.reconcile import statement
     from yikatong.payments.selectors import orders_for
-    from yikatong.payments.sms import deliver_pending
+    from yikatong.payments.sms import sms_deliver
 
     names = ["admin", "czj_ks", "guoku", "zhan", "czs", "mz_shenhe"]
     users = {u.username: u for u in User.objects.filter(username__in=names)}
@@ -154,17 +154,17 @@ def build(county_code: str, *, size: int, stdout) -> None:
         return
     started = time.perf_counter()
     agreement = _bank_and_agreement(county_code, users)
-    order = services.create_order(actor=users["czj_ks"], batch_id=batch.pk, agreement_id=agreement.pk)
+    order = services.order_create(actor=users["czj_ks"], batch_id=batch.pk, agreement_id=agreement.pk)
     fail_seq = {seq: code for seq, code in FAILURES.items() if seq <= order.item_count}
     order = _pay(order, users, fail_seq)
     failed = list(order.items.filter(status="failed").order_by("seq"))
     corrections = {line.item_ref: {"account": _corrected_card(line.item_ref)}
                    for line in failed if line.reason_code == "E01"}
-    reissue = services.create_reissue(actor=users["zhan"], batch_id=batch.pk, corrections=corrections)
+    reissue = services.reissue_create(actor=users["zhan"], batch_id=batch.pk, corrections=corrections)
     reissue = _walk_reissue(reissue, users)
-    order2 = services.create_order(actor=users["czj_ks"], batch_id=reissue.pk, agreement_id=agreement.pk)
+    order2 = services.order_create(actor=users["czj_ks"], batch_id=reissue.pk, agreement_id=agreement.pk)
     order2 = _pay(order2, users, {})
-    sent, _ = deliver_pending(limit=10_000)
+    sent, _ = sms_deliver(limit=10_000)
     today = timezone.localdate()
     report = statement(orders_for(users["czj_ks"]), year=today.year, month=today.month)
     batch.refresh_from_db()

@@ -14,7 +14,7 @@ from yikatong.payments.exchange.connector import PROCESSED, atomic_write, privat
 from yikatong.payments.exchange.filenames import PAYMENT, parse_file_name
 
 from .options import SimOptions
-from .services import process_payment_file
+from .services import payment_file_process
 
 
 def pending(outbox: Path) -> list[Path]:
@@ -31,7 +31,7 @@ def run(*, actor=None, options: SimOptions, outbox: Path | None = None, inbox: P
     inbox = Path(inbox or settings.YKT_BANK_INBOX)
     report = []
     for path in pending(outbox):
-        answer = process_payment_file(actor=actor, filename=path.name, data=path.read_bytes(), options=options,
+        answer = payment_file_process(actor=actor, filename=path.name, data=path.read_bytes(), options=options,
                                       today=today, now=now)
         try:
             atomic_write(inbox, answer.filename, answer.data)

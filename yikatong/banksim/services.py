@@ -74,7 +74,7 @@ def _seen_refs(bank_code: str, parsed: ParsedPaymentFile) -> set[str]:
 
 
 @transaction.atomic
-def process_payment_file(
+def payment_file_process(
     *, actor, filename: str, data: bytes, options: SimOptions, today: datetime.date | None = None,
     now: datetime.datetime | None = None,
 ) -> Answer:

@@ -70,17 +70,17 @@ def batch_run(request, batch_id: int):
 
     from yikatong.rosters.selectors import batches_for
 
-    from .tasks import start_batch_check
+    from .tasks import batch_check_start
 
     batch = get_object_or_404(batches_for(request.user), pk=batch_id)  # another county's batch: 404
-    return Status(202, {"job": start_batch_check(actor=request.user, batch_id=batch.pk).pk})
+    return Status(202, {"job": batch_check_start(actor=request.user, batch_id=batch.pk).pk})
 
 
 @router.post("/findings/{finding_id}/dispose", response=FindingOut, summary="处置疑点：confirmed 确认 / transferred 移送线索（须写理由）/ cleared 排除（须写理由和依据说明）")
 def dispose(request, finding_id: int, payload: DisposeIn):
     if not selectors.findings_for(request.user).filter(pk=finding_id).exists():
         raise FindingNotFound("FINDING_NOT_IN_SCOPE")
-    f = services.dispose(actor=request.user, finding_id=finding_id, decision=payload.decision,
+    f = services.finding_dispose(actor=request.user, finding_id=finding_id, decision=payload.decision,
                          reason=payload.reason, evidence_text=payload.evidence_text)
     return _out(f)
 
@@ -92,13 +92,13 @@ class ReviewIn(Schema):
 @router.post("/findings/{finding_id}/confirm-clear", response=FindingOut,
              summary="四眼复核：主管部门负责人（非提出人）确认排除阻断级疑点")
 def confirm_clear(request, finding_id: int, payload: ReviewIn):
-    return _review(request, finding_id, services.confirm_clear, payload.note)
+    return _review(request, finding_id, services.finding_clear_confirm, payload.note)
 
 
 @router.post("/findings/{finding_id}/reject-clear", response=FindingOut,
              summary="四眼复核：退回排除申请（须写理由），疑点重新待处置")
 def reject_clear(request, finding_id: int, payload: ReviewIn):
-    return _review(request, finding_id, services.reject_clear, payload.note)
+    return _review(request, finding_id, services.finding_clear_reject, payload.note)
 
 
 def _review(request, finding_id: int, call, note: str) -> dict:
@@ -161,9 +161,9 @@ def rules(request):
 @router.post("/rules/{code}/settings", response=RuleSettingOut,
              summary="调整规则设置（财政业务科室或政策主管部门）：按区划和/或政策，形成新版本")
 def set_setting(request, code: str, payload: RuleSettingIn):
-    from .setting_services import set_rule_setting
+    from .setting_services import rule_setting_save
 
-    s = set_rule_setting(actor=request.user, rule_code=code, region_code=payload.region,
+    s = rule_setting_save(actor=request.user, rule_code=code, region_code=payload.region,
                          policy_code=payload.policy, enabled=payload.enabled, params=payload.params,
                          reason=payload.reason)
     return _setting_out(s)

@@ -1,7 +1,7 @@
 """The cross-check guards of the money-moving transitions (DESIGN §6.9, issue 12 point 2).
 
 Both run the batch's incremental check synchronously, inside the transition's own transaction, on
-the data as it is at that moment (checks.services.run_for_batch, as the system): a batch whose check
+the data as it is at that moment (checks.services.batch_checks_run, as the system): a batch whose check
 never ran, whose check job is stuck "running" or whose items changed since its last run is checked
 again there and then; no guard trusts an earlier run.
 
@@ -41,26 +41,26 @@ def store_findings_after_refusal(batch_id: int) -> None:
     """After a BLOCKING_FINDINGS_OPEN refusal (the transition's transaction rolled back, and with it the
     findings its inline check wrote): check the batch again in a transaction of its own so the findings
     are stored and can be disposed of. Call it outside the refused transaction."""
-    from .services import run_for_batch
+    from .services import batch_checks_run
 
-    run_for_batch(actor=None, batch_id=batch_id)
+    batch_checks_run(actor=None, batch_id=batch_id)
 
 
 @register("checks_run")
 def checks_run(*, batch, **_):
     """Check the batch now and store its findings; never refuses (see the module docstring)."""
-    from .services import run_for_batch
+    from .services import batch_checks_run
 
-    run_for_batch(actor=None, batch_id=batch.pk)
+    batch_checks_run(actor=None, batch_id=batch.pk)
     return None
 
 
 @register("checks_current")
 def checks_current(*, batch, **_):
     """None when the batch, checked now, has no blocking finding left; else BLOCKING_FINDINGS_OPEN."""
-    from .services import run_for_batch
+    from .services import batch_checks_run
 
-    run_for_batch(actor=None, batch_id=batch.pk)  # the system runs it: no role or scope check on the actor
+    batch_checks_run(actor=None, batch_id=batch.pk)  # the system runs it: no role or scope check on the actor
     findings = blocking_findings(batch)
     count = findings.count()
     if not count:

@@ -92,7 +92,7 @@ def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_n
     return run
 
 
-def run_for_batch(*, actor, batch_id: int, progress=None) -> RuleRun:
+def batch_checks_run(*, actor, batch_id: int, progress=None) -> RuleRun:
     """Check one batch's active items against all data (the incremental run on submission).
     `actor=None` is the system (a background job)."""
     from yikatong.rosters.models import Batch
@@ -105,7 +105,7 @@ def run_for_batch(*, actor, batch_id: int, progress=None) -> RuleRun:
     return _run(actor=actor, batches=[batch], scope_kind=RunScope.BATCH, batch=batch, progress=progress)
 
 
-def run_sweep(*, actor, year: str | None = None, engine: str = "db", progress=None) -> RuleRun:
+def sweep_run(*, actor, year: str | None = None, engine: str = "db", progress=None) -> RuleRun:
     """Full sweep over every batch (of `year` if given), on the primary database (engine "db") or
     in DuckDB over an extract of it ("duckdb"); both write findings the same way."""
     from yikatong.rosters.models import Batch
@@ -151,7 +151,7 @@ def _lock_finding(finding_id: int) -> Finding:
         "rule", "batch__region", "batch__department", "item").get(pk=finding_id)
 
 
-def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text: str = "",
+def finding_dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text: str = "",
             evidence_files=()) -> Finding:
     """A named reviewer decides on an open finding:
     - confirmed: the item is removed from the batch while the batch is editable (else the decision
@@ -163,7 +163,7 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
     - cleared: reason and evidence (a note and/or files, see checks.evidence) required. A BLOCKING
       finding is only proposed for clearing (四眼): by a reviewer or head of the batch's owning
       department who neither imported nor edited the roster; it becomes `clear_pending` and keeps
-      blocking until another head of that department confirms it (confirm_clear).
+      blocking until another head of that department confirms it (finding_clear_confirm).
     Scope through the batch (rosters.scope). `evidence_files` are checks.evidence.Upload(filename,
     data). One audit event."""
     from yikatong.rosters import scope
@@ -202,7 +202,7 @@ def dispose(*, actor, finding_id: int, decision: str, reason: str, evidence_text
             if f.item.status != "active":
                 outcome = "明细已剔除"
             elif f.batch.state in EDITABLE_STATES and scope.may_change_batch(actor, f.batch, {Role.TOWNSHIP_OPERATOR}):
-                roster_services.remove_item(actor=actor, batch_id=f.batch_id, item_id=f.item_id,
+                roster_services.item_remove(actor=actor, batch_id=f.batch_id, item_id=f.item_id,
                                             reason=f"疑点确认：{f.rule.name}"[:200])
                 outcome = "已从批次中剔除"
             else:
@@ -267,12 +267,12 @@ def _review_clear(*, actor, finding_id: int, confirm: bool, note: str) -> Findin
     return f
 
 
-def confirm_clear(*, actor, finding_id: int, note: str = "") -> Finding:
+def finding_clear_confirm(*, actor, finding_id: int, note: str = "") -> Finding:
     """四眼 second step: a head of the owning department, not the proposer and not a maker of the
     roster, confirms the proposed clearing of a blocking finding (clear_pending -> cleared)."""
     return _review_clear(actor=actor, finding_id=finding_id, confirm=True, note=note)
 
 
-def reject_clear(*, actor, finding_id: int, note: str) -> Finding:
+def finding_clear_reject(*, actor, finding_id: int, note: str) -> Finding:
     """四眼 second step refused: the proposed clearing goes back to open, with the head's reason."""
     return _review_clear(actor=actor, finding_id=finding_id, confirm=False, note=note)

@@ -76,7 +76,7 @@ def _state(s: RuleSetting | None) -> dict | None:
     return None if s is None else {"version": s.version, "enabled": s.enabled, "params": s.params}
 
 
-def set_rule_setting(*, actor, rule_code: str, region_code: str | None, policy_code: str | None, enabled: bool,
+def rule_setting_save(*, actor, rule_code: str, region_code: str | None, policy_code: str | None, enabled: bool,
                      params: dict | None, reason: str) -> RuleSetting:
     """A new version of the setting of `rule_code` for `region_code` (its subtree) and/or `policy_code`."""
     from yikatong.regions.models import Region

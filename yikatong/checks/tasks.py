@@ -1,12 +1,12 @@
 """Background runs of the cross-checks with progress."""
 from yikatong.jobs.registry import job_handler
 
-from .services import run_for_batch
+from .services import batch_checks_run
 
 
 @job_handler
 def batch_check_job(job, progress):
-    run = run_for_batch(actor=None, batch_id=job.params["batch_id"], progress=progress)
+    run = batch_checks_run(actor=None, batch_id=job.params["batch_id"], progress=progress)
     msg = f"比对完成：命中 {run.hits} 条，新增疑点 {run.created} 条，已消除 {run.closed} 条"
     return msg, {"run_id": run.pk, "hits": run.hits, "created": run.created, "closed": run.closed}
 
@@ -20,7 +20,7 @@ def enqueue_batch_check(*, actor, batch_id: int):
                    key=f"checks:batch:{batch_id}", params={"batch_id": batch_id})
 
 
-def start_batch_check(*, actor, batch_id: int):
+def batch_check_start(*, actor, batch_id: int):
     """A user asks for the checks of one batch (the API): who may run them (services.RUN_ROLES, in the
     batch's scope, rosters.scope), then the queued job (audited as jobs.enqueue by the actor)."""
     from yikatong.rosters import scope
@@ -34,9 +34,9 @@ def start_batch_check(*, actor, batch_id: int):
 
 @job_handler
 def sweep_job(job, progress):
-    from .services import run_sweep
+    from .services import sweep_run
 
-    run = run_sweep(actor=None, year=job.params.get("year"), engine=job.params.get("engine", "duckdb"),
+    run = sweep_run(actor=None, year=job.params.get("year"), engine=job.params.get("engine", "duckdb"),
                     progress=progress)
     msg = f"全量比对完成：命中 {run.hits} 条，新增疑点 {run.created} 条，已消除 {run.closed} 条"
     return msg, {"run_id": run.pk, "hits": run.hits, "created": run.created, "closed": run.closed}

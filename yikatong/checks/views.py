@@ -36,7 +36,7 @@ def finding_dispose(request, finding_id: int):
         uploads.refuse_oversized(request, "evidence", "evidence")
         files = [Upload(u.name, uploads.read(request, u, "evidence"))
                  for u in request.FILES.getlist("evidence")[:evidence.MAX_FILES + 1]]
-        return services.dispose(actor=request.user, finding_id=finding.pk, decision=request.POST.get("decision", ""),
+        return services.finding_dispose(actor=request.user, finding_id=finding.pk, decision=request.POST.get("decision", ""),
                                 reason=request.POST.get("reason", ""),
                                 evidence_text=request.POST.get("evidence_text", ""), evidence_files=files)
 
@@ -59,6 +59,6 @@ def finding_review(request, finding_id: int):
     """四眼 second step: a head of the owning department confirms or rejects a proposed clearing."""
     finding = get_object_or_404(selectors.findings_for(request.user), pk=finding_id)
     confirm = request.POST.get("decision", "") == "confirm"
-    call = services.confirm_clear if confirm else services.reject_clear
+    call = services.finding_clear_confirm if confirm else services.finding_clear_reject
     return perform(request, lambda: call(actor=request.user, finding_id=finding.pk, note=request.POST.get("note", "")),
                    lambda out: f"疑点{out.outcome}", _back(request), flash_denied=True)

@@ -10,7 +10,7 @@ from yikatong.web.permissions import requires_roles
 
 from . import selectors
 from .engine import rule_params
-from .setting_services import READ_ROLES, SETTING_ROLES, set_rule_setting
+from .setting_services import READ_ROLES, SETTING_ROLES, rule_setting_save
 
 
 @requires_roles(*READ_ROLES)
@@ -35,7 +35,7 @@ def rules(request):
 def rule_setting_set(request):
     p = request.POST
     params = {k[2:]: v.strip() for k, v in p.items() if k.startswith("p_") and v.strip()}
-    return perform(request, lambda: set_rule_setting(
+    return perform(request, lambda: rule_setting_save(
         actor=request.user, rule_code=p.get("rule", ""), region_code=p.get("region", ""),
         policy_code=p.get("policy", ""), enabled=p.get("enabled") == "1", params=params, reason=p.get("reason", "")),
         lambda s: f"已保存：{s}", "checks_rules", flash_denied=True)

@@ -6,7 +6,7 @@ Sources, strongest first:
 3. otherwise Monday-Friday are working days and weekends are rest days.
 
 Holiday rows are read from the database on every call (one query per calendar year touched
-by the call), so a row written by set_holiday - or by a test - is seen at once and a rolled
+by the call), so a row written by holiday_set - or by a test - is seen at once and a rolled
 back transaction leaves nothing stale behind.
 """
 from __future__ import annotations

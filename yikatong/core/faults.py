@@ -16,14 +16,14 @@ ENV = "YKT_FAULT"
 
 #: name -> where (the one line calling fault_point(name))
 POINTS = {
-    "rosters.import.mid_write": "rosters/importer/run.py process_import: items written, import not committed",
+    "rosters.import.mid_write": "rosters/importer/run.py roster_import_process: items written, import not committed",
     "checks.run.mid_run": "checks/services.py _run: first rule's findings written, run not committed",
-    "rosters.transition.after_update": "rosters/transitions.py apply: state updated and audited, not committed",
-    "payments.send.after_deliver": "payments/orders.py send: file in the outbox, order state not committed",
-    "payments.collect.after_download": "payments/ingest.py collect_inbox: answer file read, not ingested",
-    "payments.ingest.after_parse": "payments/ingest.py ingest: file parsed and matched, nothing written",
+    "rosters.transition.after_update": "rosters/transitions.py batch_transition: state updated and audited, not committed",
+    "payments.send.after_deliver": "payments/orders.py order_send: file in the outbox, order state not committed",
+    "payments.collect.after_download": "payments/ingest.py bank_inbox_collect: answer file read, not ingested",
+    "payments.ingest.after_parse": "payments/ingest.py bank_answer_ingest: file parsed and matched, nothing written",
     "payments.ingest.mid_write": "payments/ingest.py _answered: lines updated, paid origins not, not committed",
-    "payments.collect.before_archive": "payments/ingest.py collect_inbox: ingest committed, file not archived",
+    "payments.collect.before_archive": "payments/ingest.py bank_inbox_collect: ingest committed, file not archived",
     "payments.collect.mid_archive": "payments/exchange/connector.py archive: file moved aside to be removed, not removed",
     "jobs.run.mid_job": "jobs/services.py run: job claimed (running, leased), handler not started",
     "sheets.child.parse": "core/sheets/child.py main: the spreadsheet parser child, limits set, before parsing",

@@ -8,7 +8,7 @@ class Holiday(models.Model):
     is_workday=False: a rest day (法定节假日 or extra closure);
     is_workday=True: a make-up working day (调休上班), usually a Saturday or Sunday.
     Rows override chinesecalendar for years it knows and extend weekends for years it does not.
-    Write through core.services.set_holiday / delete_holiday.
+    Write through core.services.holiday_set / holiday_delete.
     """
 
     date = models.DateField("日期", unique=True)

@@ -10,7 +10,7 @@ from .holiday_access import require_calendar_admin
 from .models import Holiday
 
 
-def set_holiday(*, actor, date: datetime.date, is_workday: bool, name: str = "") -> Holiday:
+def holiday_set(*, actor, date: datetime.date, is_workday: bool, name: str = "") -> Holiday:
     """Create or replace the calendar entry for `date`; recorded in the audit trail.
 
     is_workday=True marks a make-up working day (调休上班), False a rest day (放假).
@@ -36,7 +36,7 @@ def set_holiday(*, actor, date: datetime.date, is_workday: bool, name: str = "")
     return holiday
 
 
-def delete_holiday(*, actor, date: datetime.date) -> bool:
+def holiday_delete(*, actor, date: datetime.date) -> bool:
     """Remove the entry for `date` (the default calendar applies again). False if there was none."""
     require_calendar_admin(actor)
     with transaction.atomic():

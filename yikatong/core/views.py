@@ -34,7 +34,7 @@ def holiday_set(request):
     except ValueError:
         messages.error(request, "日期格式不正确，应为 年-月-日，如 2027-10-01")
         return redirect("holidays")
-    services.set_holiday(
+    services.holiday_set(
         actor=request.user, date=day, is_workday=request.POST.get("is_workday") == "1", name=request.POST.get("name", "")
     )
     messages.success(request, f"{day.isoformat()} 已设置。")
@@ -48,6 +48,6 @@ def holiday_delete(request, day: str):
         date = datetime.date.fromisoformat(day)
     except ValueError:
         return redirect("holidays")
-    services.delete_holiday(actor=request.user, date=date)
+    services.holiday_delete(actor=request.user, date=date)
     messages.success(request, f"{date.isoformat()} 的设置已删除，恢复默认日历。")
     return redirect(f"/calendar/?year={date.year}")

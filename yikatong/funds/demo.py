@@ -48,7 +48,7 @@ def build(county_code: str, *, size: int = 0, stdout=None) -> int:
         for level, key, doc, (month, day), issuing, direct, amounts in QUOTAS:
             policy = payable_policies(county.code, year).get(code=policy_code(by_level[level], key))
             received = min(datetime.date(year, month, day), today)
-            quotas.append(services.receive_quota(
+            quotas.append(services.quota_receive(
                 actor=actor, region=county, doc_number=doc.format(y=year), title=f"关于下达{year}年{policy.name}资金的通知",
                 issuing_level=issuing, issuer_name="", received_on=received, policy=policy, year=year,
                 amounts_fen={k: Money.parse(v).fen for k, v in amounts.items()}, direct_to_county=direct,
@@ -57,17 +57,17 @@ def build(county_code: str, *, size: int = 0, stdout=None) -> int:
         # farmland: two townships passed down, the third still to do (within its deadline)
         for n, town in enumerate(townships):
             due = farmland.received_on + datetime.timedelta(days=30) if n < 2 else today + datetime.timedelta(days=10)
-            allocation = services.allocate(actor=actor, quota=farmland, amount_fen=farmland.received_fen // 4,
+            allocation = services.allocation_create(actor=actor, quota=farmland, amount_fen=farmland.received_fen // 4,
                                            target_region=town, deadline=due)
             if n < 2:
-                services.issue_allocation(actor=actor, allocation=allocation, doc_number=f"县财农〔{year}〕{11 + n}号",
+                services.allocation_issue(actor=actor, allocation=allocation, doc_number=f"县财农〔{year}〕{11 + n}号",
                                           issued_on=min(farmland.received_on + datetime.timedelta(days=5 + n), today))
         if mz is not None:
-            allocation = services.allocate(actor=actor, quota=dibao, amount_fen=dibao.received_fen * 9 // 10, target_org=mz)
-            services.issue_allocation(actor=actor, allocation=allocation, doc_number=f"县财社〔{year}〕21号",
+            allocation = services.allocation_create(actor=actor, quota=dibao, amount_fen=dibao.received_fen * 9 // 10, target_org=mz)
+            services.allocation_issue(actor=actor, allocation=allocation, doc_number=f"县财社〔{year}〕21号",
                                       issued_on=min(dibao.received_on + datetime.timedelta(days=12), today))
         if townships:  # overdue: received early in the year, still not passed down
-            services.allocate(actor=actor, quota=disabled, amount_fen=disabled.received_fen // 2, target_region=townships[0],
+            services.allocation_create(actor=actor, quota=disabled, amount_fen=disabled.received_fen // 2, target_region=townships[0],
                               deadline=disabled.received_on + datetime.timedelta(days=30))
         services.commit_funds(actor=actor, quota=elderly, amount_fen=Money.parse("125000").fen, ref=f"demo:{year}-10")
         services.record_paid(actor=actor, quota=elderly, amount_fen=Money.parse("125000").fen, ref=f"demo:{year}-10")

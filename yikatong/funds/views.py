@@ -50,7 +50,7 @@ def quota_create(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            quota = services.receive_quota(
+            quota = services.quota_receive(
                 actor=request.user, region=org.region, doc_number=d["doc_number"], title=d["title"],
                 issuing_level=d["issuing_level"], issuer_name=d["issuer_name"], received_on=d["received_on"],
                 policy=d["policy"], year=d["policy"].catalogue.year, amounts_fen=form.amounts_fen,
@@ -84,7 +84,7 @@ def allocate(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.allocate(actor=request.user, quota=quota, amount_fen=form.amount_fen, target_region=d["target_region"],
+            services.allocation_create(actor=request.user, quota=quota, amount_fen=form.amount_fen, target_region=d["target_region"],
                               target_org=d["target_org"], deadline=d["deadline"])
         except ValidationError as exc:
             form_errors(form, exc)
@@ -106,7 +106,7 @@ def allocation_issue(request, pk: int):
     if not form.is_valid():
         messages.error(request, "请填写下达文号")
         return redirect(back)
-    return perform(request, lambda: services.issue_allocation(
+    return perform(request, lambda: services.allocation_issue(
         actor=request.user, allocation=allocation, doc_number=form.cleaned_data["doc_number"],
         issued_on=form.cleaned_data["issued_on"]), success="已下达", then=back)
 
@@ -114,6 +114,6 @@ def allocation_issue(request, pk: int):
 @require_POST
 def allocation_cancel(request, pk: int):
     allocation = _allocation(request, pk)
-    return perform(request, lambda: services.cancel_allocation(
+    return perform(request, lambda: services.allocation_cancel(
         actor=request.user, allocation=allocation, reason=request.POST.get("reason", "")),
         success="已撤销分配，金额退回指标余额", then=reverse("fund_quota", args=[allocation.quota_id]))

@@ -31,7 +31,7 @@ from .exchange.storage import AGREEMENT_PURPOSE
 from .exchange.storage import PURPOSE as BANK_FILE_PURPOSE
 from .models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
 
-__all__ = ["create_agent_bank", "create_agreement", "next_batch_no", "store_bank_file", "BankFileConflict"]
+__all__ = ["agent_bank_create", "agreement_create", "next_batch_no", "store_bank_file", "BankFileConflict"]
 
 _MAX_SERIAL = 999_999_999  # BATCH_NO_RE allows up to 9 digits
 
@@ -51,7 +51,7 @@ def _require_admin(actor, organization: Organization) -> None:
 
 
 @transaction.atomic
-def create_agent_bank(*, actor, code: str, name: str, organization: Organization) -> AgentBank:
+def agent_bank_create(*, actor, code: str, name: str, organization: Organization) -> AgentBank:
     _require_admin(actor, organization)
     check_bank_code(code)
     if organization.kind != OrgKind.AGENT_BANK:
@@ -81,7 +81,7 @@ def _document_bytes(document) -> bytes:
 
 
 @transaction.atomic
-def create_agreement(
+def agreement_create(
     *, actor, bank: AgentBank, payer: Organization, payer_account: str, payer_name: str, mac_key: bytes,
     valid_from: datetime.date, valid_to: datetime.date | None = None, mac_alg: str | None = None,
     department: Organization | None = None, document=None, pay_within_working_days: int | None = None,

@@ -3,7 +3,7 @@ paid; what a quota did not spend is recovered to the treasury (收回财政统�
 
 Per quota and year: recovered = received − passed down to lower levels − paid. Nothing may be in
 flight (committed but not yet answered by the bank): the clearing is refused with the open orders
-listed. A quota is cleared once; after that no order may draw on it (orders.create_order).
+listed. A quota is cleared once; after that no order may draw on it (orders.order_create).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from yikatong.funds.selectors import quotas_for
 from .errors import PaymentError
 from .models import Clearing, OrderState, PaymentOrder
 
-__all__ = ["clear_quota", "open_orders", "rows_for", "ClearingRow"]
+__all__ = ["quota_clear", "open_orders", "rows_for", "ClearingRow"]
 
 
 def open_orders(quota: FundQuota) -> list[str]:
@@ -40,7 +40,7 @@ def open_orders(quota: FundQuota) -> list[str]:
 
 
 @transaction.atomic
-def clear_quota(*, actor, quota_id: int, note: str = "") -> Clearing:
+def quota_clear(*, actor, quota_id: int, note: str = "") -> Clearing:
     quota = FundQuota.objects.select_for_update().select_related("policy", "region").get(pk=quota_id)
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.FINANCE_REVIEWER):
         raise Forbidden("CLEARING_ROLE_NOT_ALLOWED")

@@ -114,7 +114,7 @@ MESSAGES = {
                                 "不能更正“{field}”",
     "REISSUE_ACCOUNT_INVALID": "明细 {item} 更正后的银行账号{problem}",
     "REISSUE_AMOUNT_INVALID": "明细 {item} 更正后的发放金额必须是大于 0 的整数“分”",
-    # write-off of failed lines (payments.reissue.write_off)
+    # write-off of failed lines (payments.reissue.order_item_write_off)
     "WRITE_OFF_REASON_REQUIRED": "核销须填写原因",
     "WRITE_OFF_NOT_FAILED": "明细 {item} 不是待处理的失败明细",
     "WRITE_OFF_REISSUED": "明细 {item} 已补发，请在补发批次中处理",

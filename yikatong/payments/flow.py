@@ -1,9 +1,9 @@
 """State machines of the payment leg, on the shared engine (core.statemachine).
 
-* Payment orders (支付申请): their own declared table, `ORDERS`; `apply_order` is the only writer
-  of PaymentOrder.state (orders.release/send by the treasury, ingest on the bank's answer).
+* Payment orders (支付申请): their own declared table, `ORDERS`; `order_transition` is the only writer
+  of PaymentOrder.state (orders.order_release/order_send by the treasury, ingest on the bank's answer).
 * Batches: the system transitions on a bank's answer (result_paid, result_partly_failed, close)
-  are rows of the batch table (rosters.flows) run by rosters.transitions.apply with system=True —
+  are rows of the batch table (rosters.flows) run by rosters.transitions.batch_transition with system=True —
   the same conditional UPDATE, timeline and audit event as every other step.
 """
 from yikatong.accounts.roles import Role
@@ -48,7 +48,7 @@ ORDERS = Machine(
 )
 
 
-def apply_order(*, actor, order_id: int, action: str, system: bool = False, fields: dict | None = None,
+def order_transition(*, actor, order_id: int, action: str, system: bool = False, fields: dict | None = None,
                 audit_after: dict | None = None) -> PaymentOrder:
     """Run `action` on the payment order; `fields` are the columns written with the state."""
     return apply_transition(ORDERS, actor=actor, pk=order_id, action=action, system=system, fields=fields,
@@ -57,7 +57,7 @@ def apply_order(*, actor, order_id: int, action: str, system: bool = False, fiel
 
 def system_apply(*, actor, batch_id: int, action: str, reason: str = "") -> Batch:
     """A batch transition taken by the system on a bank answer (the actor, possibly None, is recorded)."""
-    return transitions.apply(actor=actor, batch_id=batch_id, action=action, reason=reason, system=True)
+    return transitions.batch_transition(actor=actor, batch_id=batch_id, action=action, reason=reason, system=True)
 
 
 def try_close(*, actor, batch: Batch) -> bool:

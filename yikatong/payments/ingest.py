@@ -12,7 +12,7 @@ and kept, sealed, as evidence (BankFile.refusal_code, audited) — while an auth
 after an X that finance has not yet confirmed with the bank overrides it (the X is named in the
 audit event). After a confirmed X the R is refused loudly (INGEST_RESULT_AFTER_CONFIRMED_REJECTION).
 
-Taking files from the inbox (`collect_inbox`): each answer is read, ingested in its own
+Taking files from the inbox (`bank_inbox_collect`): each answer is read, ingested in its own
 transaction, and moved out of the inbox only once that transaction committed. A crash before
 the commit leaves the file in the inbox and nothing written; a crash after it leaves the file in
 the inbox with its answer recorded, and the next collection sees a replay and archives it. So
@@ -41,11 +41,11 @@ from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.connector import BankConnector, OutboxConnector
 from .banks import BankFileConflict, store_bank_file
-from .flow import apply_order, system_apply, try_close
+from .flow import order_transition, system_apply, try_close
 from .models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder, PaymentOrderItem
 from .tasks import enqueue_notices
 
-__all__ = ["ingest", "Ingested", "collect_inbox"]
+__all__ = ["bank_answer_ingest", "Ingested", "bank_inbox_collect"]
 
 INGEST_ROLES = frozenset({Role.TREASURY, Role.FINANCE_REVIEWER, Role.SYSADMIN})
 
@@ -72,7 +72,7 @@ class _KeepRefused(Exception):
         self.refusal, self.bank, self.filename, self.data = refusal, bank, filename, data
 
 
-def ingest(*, actor, filename: str, data: bytes) -> Ingested:
+def bank_answer_ingest(*, actor, filename: str, data: bytes) -> Ingested:
     """Take one answer file. Refusals raise IngestRefused with a code; a refusal whose `recorded`
     param is true kept the file (BankFile.refusal_code, audited) and may leave the inbox."""
     try:
@@ -250,7 +250,7 @@ def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file, *, 
     if superseding:  # the unconfirmed X this authenticated R overrides is named in the audit event
         fields.update(rejection_code="", rejection_text="")
         audit_after["superseded_rejection"] = {"code": order.rejection_code, "file_id": order.answer_file_id}
-    apply_order(actor=actor, order_id=order.pk, action="answer", system=True, fields=fields, audit_after=audit_after)
+    order_transition(actor=actor, order_id=order.pk, action="answer", system=True, fields=fields, audit_after=audit_after)
     ref = batch_ref(order.batch)
     if paid_fen:
         record_paid_for_ref(actor=actor, ref=ref, amount_fen=paid_fen)
@@ -278,13 +278,13 @@ def _record_paid_origins(order: PaymentOrder, bank_file) -> None:
 def _rejected(actor, order: PaymentOrder, rejection, bank_file) -> None:
     if rejection.batch_no != order.batch_no:
         raise IngestRefused("INGEST_REJECTION_BATCH_MISMATCH", batch_no=rejection.batch_no)
-    apply_order(actor=actor, order_id=order.pk, action="reject", system=True, fields=dict(
+    order_transition(actor=actor, order_id=order.pk, action="reject", system=True, fields=dict(
         answer_file=bank_file, answered_at=timezone.now(), rejection_code=rejection.code,
         rejection_text=rejection.text[:300]), audit_after={
         "filename": bank_file.filename, "code": rejection.code, "text": rejection.text})
 
 
-def collect_inbox(*, actor=None, connector: BankConnector | None = None) -> list[tuple[str, object]]:
+def bank_inbox_collect(*, actor=None, connector: BankConnector | None = None) -> list[tuple[str, object]]:
     """Ingest every answer waiting in the inbox, then archive it — in that order, one file at a
     time: the file leaves the inbox only after its ingest committed (transaction.on_commit, so a
     caller's outer transaction is waited for too). A refused file stays in the inbox, unless it was
@@ -298,7 +298,7 @@ def collect_inbox(*, actor=None, connector: BankConnector | None = None) -> list
             continue
         fault_point("payments.collect.after_download")
         try:
-            outcome = ingest(actor=actor, filename=name, data=data)
+            outcome = bank_answer_ingest(actor=actor, filename=name, data=data)
         except BankFileConflict as exc:
             report.append((name, IngestRefused("INGEST_FILE_CONFLICT", filename=name, detail=str(exc))))
             continue

@@ -22,11 +22,11 @@ from .exchange.codes import ID_CARD, USCC
 from .exchange.connector import BankConnector, OutboxConnector
 from .exchange.paymentfile import PaymentLine, write_payment_file
 from .banks import next_batch_no, store_bank_file
-from .flow import ORDERS, apply_order
+from .flow import ORDERS, order_transition
 from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
 from .rejections import assert_payee_clean
 
-__all__ = ["create_order", "release", "send", "resend", "origin_of"]
+__all__ = ["order_create", "order_release", "order_send", "order_resend", "origin_of"]
 
 
 def _require(actor, roles, batch: Batch, what: str) -> None:
@@ -160,7 +160,7 @@ def _new_order(*, actor, batch: Batch, agreement: BankAgreement, replaces: Payme
 
 
 @transaction.atomic
-def create_order(*, actor, batch_id: int, agreement_id: int | None = None) -> PaymentOrder:
+def order_create(*, actor, batch_id: int, agreement_id: int | None = None) -> PaymentOrder:
     """支付申请 for a batch finance has approved; commits the batch total on its quotas."""
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=batch_id)
     _require(actor, {Role.FINANCE_REVIEWER}, batch, "生成支付申请")
@@ -184,15 +184,15 @@ def _lock(order_id: int) -> PaymentOrder:
 
 
 @transaction.atomic
-def release(*, actor, order_id: int) -> PaymentOrder:
+def order_release(*, actor, order_id: int) -> PaymentOrder:
     """国库科支付: the treasury releases the money; the batch moves approved -> paying."""
     order = _lock(order_id)
     _require(actor, {Role.TREASURY}, order.batch, "办理国库支付")
-    order = apply_order(actor=actor, order_id=order.pk, action="release",
+    order = order_transition(actor=actor, order_id=order.pk, action="release",
                         fields={"released_by": actor, "released_at": timezone.now()})
     batch = order.batch
     if batch.state == BatchState.APPROVED:
-        transitions.apply(actor=actor, batch_id=batch.pk, action="pay")
+        transitions.batch_transition(actor=actor, batch_id=batch.pk, action="pay")
     elif order.replaces_id is None or batch.state != BatchState.PAYING:
         raise PaymentError("ORDER_BATCH_NOT_PAYABLE", batch=batch.code, state=batch.get_state_display())
     order.refresh_from_db()
@@ -211,7 +211,7 @@ def _lines(order: PaymentOrder):
 
 
 @transaction.atomic
-def send(*, actor, order_id: int, connector: BankConnector | None = None) -> PaymentOrder:
+def order_send(*, actor, order_id: int, connector: BankConnector | None = None) -> PaymentOrder:
     """Write the payment file (specs/bank-exchange.md), archive it byte for byte and deliver it.
 
     The file is archived before delivery inside this transaction: if delivery fails nothing is
@@ -230,7 +230,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
     bank_file, created = store_bank_file(actor=actor, bank=agreement.bank, filename=filename, content=data)
     if not created:
         raise PaymentError("PAYMENT_FILE_SENT", filename=filename)
-    order = apply_order(actor=actor, order_id=order.pk, action="send",
+    order = order_transition(actor=actor, order_id=order.pk, action="send",
                         fields={"payment_file": bank_file, "business_date": today, "sent_at": timezone.now()},
                         audit_after={"filename": filename, "sha256": bank_file.sha256})
     (connector or OutboxConnector()).deliver(filename, data)  # last: a refused step delivers nothing
@@ -240,7 +240,7 @@ def send(*, actor, order_id: int, connector: BankConnector | None = None) -> Pay
 
 
 @transaction.atomic
-def resend(*, actor, order_id: int) -> PaymentOrder:
+def order_resend(*, actor, order_id: int) -> PaymentOrder:
     """After a file-level rejection: a new order for the same batch under a NEW batch number."""
     old = _lock(order_id)
     _require(actor, {Role.FINANCE_REVIEWER, Role.TREASURY}, old.batch, "重新生成支付申请")
@@ -251,7 +251,7 @@ def resend(*, actor, order_id: int) -> PaymentOrder:
     if PaymentOrder.objects.filter(replaces=old).exists():
         raise PaymentError("ORDER_ALREADY_REPLACED", batch_no=old.batch_no)
     batch = Batch.objects.select_for_update().select_related("policy").get(pk=old.batch_id)
-    assert_payee_clean(batch)  # items the bank refused are corrected first (rejections.correct_payee_items)
+    assert_payee_clean(batch)  # items the bank refused are corrected first (rejections.payee_items_correct)
     order = _new_order(actor=actor, batch=batch, agreement=old.agreement, replaces=old)
     record(actor=actor, action="payments.order.resend", obj=order,
            after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code,

@@ -28,7 +28,7 @@ from .flow import try_close
 from .models import ItemStatus, OrderState, PaymentOrderItem, Reissue
 from .selectors import unsettled_failures
 
-__all__ = ["create_reissue", "write_off"]
+__all__ = ["reissue_create", "order_item_write_off"]
 
 
 def _reissue_code(batch: Batch) -> str:
@@ -108,7 +108,7 @@ _COPIED = ("name", "id_enc", "id_bidx", "id_masked", "is_org", "person_id", "vil
 
 
 @transaction.atomic
-def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None = None) -> Batch:
+def reissue_create(*, actor, batch_id: int, corrections: dict[str, dict] | None = None) -> Batch:
     """A reissue batch (补发) of the batch's failed items not yet reissued nor written off.
 
     `corrections` maps the failed line's item_ref to {"account", "account_holder", "bank_name"}.
@@ -159,7 +159,7 @@ def create_reissue(*, actor, batch_id: int, corrections: dict[str, dict] | None 
 
 
 @transaction.atomic
-def write_off(*, actor, order_item_id: int, reason: str) -> PaymentOrderItem:
+def order_item_write_off(*, actor, order_item_id: int, reason: str) -> PaymentOrderItem:
     """核销: a failed line that will not be paid (e.g. E08 after checking, or the person died), with reason."""
     line = PaymentOrderItem.objects.select_for_update().select_related("order__batch").get(pk=order_item_id)
     batch = line.order.batch

@@ -1,5 +1,5 @@
 """A reissue batch (补发) holds only failed lines of its origin batch, corrected (DESIGN §6.9, issue 12
-point 5). `create_reissue` builds it so; the guard `reissue_matches_origin` re-verifies it, on the
+point 5). `reissue_create` builds it so; the guard `reissue_matches_origin` re-verifies it, on the
 data as it is at the moment, at every money-moving step of the reissue (rosters/flows.py): each
 active item is carried over from a failed, repayable line of an answered order of the parent
 batch (payments.models.Reissue), for the same person, for no more than that line's amount.

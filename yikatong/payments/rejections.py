@@ -4,13 +4,13 @@ the payee data the bank refused.
 A rejection file carries no MAC (specs/bank-exchange.md), so anyone able to drop a file in the
 inbox could forge one and make Yikatong resend a batch the bank may in fact be paying. A finance
 user therefore confirms the rejection with the bank by telephone or letter (已与银行核实拒收)
-before `orders.resend` is allowed.
+before `orders.order_resend` is allowed.
 
 When the bank refused the file because of an item's data (F04 names the line), or when the file
 could not even be written (a payee name holding "|", left by an import before such data was
-refused), the township station corrects the offending items (`correct_payee_items`: account,
+refused), the township station corrects the offending items (`payee_items_correct`: account,
 holder name, name, bank; audited with before and after, masked) while nothing of the batch is at
-the bank; the finance office then resends (`orders.resend`) and the batch goes on to paid.
+the bank; the finance office then resends (`orders.order_resend`) and the batch goes on to paid.
 `assert_payee_clean` is the check run before any order or resend writes lines: data a bank file
 cannot carry is refused with its PAYEE_* code, naming the items, instead of a stuck batch.
 """
@@ -27,14 +27,14 @@ from yikatong.rosters.models import Batch, BatchEvent, BatchItem
 from .errors import PaymentError
 from .models import OrderState, PaymentOrder
 
-__all__ = ["confirm_rejection", "correct_payee_items", "assert_payee_clean"]
+__all__ = ["rejection_confirm", "payee_items_correct", "assert_payee_clean"]
 
 _FIXABLE = frozenset({"account", "account_holder", "name", "bank_name"})
 _SHOWN = 5
 
 
 @transaction.atomic
-def confirm_rejection(*, actor, order_id: int, note: str) -> PaymentOrder:
+def rejection_confirm(*, actor, order_id: int, note: str) -> PaymentOrder:
     """Record that a finance user checked the rejection with the bank; `note` says how and with whom."""
     order = PaymentOrder.objects.select_for_update().select_related("batch").get(pk=order_id)
     scope.require_change(actor, order.batch, {Role.FINANCE_REVIEWER}, "核实银行拒收")  # through the batch
@@ -101,7 +101,7 @@ def _awaiting_resend(orders: list[PaymentOrder]) -> bool:
 
 
 @transaction.atomic
-def correct_payee_items(*, actor, batch_id: int, corrections: dict[str, dict], reason: str) -> list[BatchItem]:
+def payee_items_correct(*, actor, batch_id: int, corrections: dict[str, dict], reason: str) -> list[BatchItem]:
     """更正收款信息: the station corrects account, holder, name or bank of items of an approved or paying
     batch none of whose files is at the bank (never sent, or rejected and confirmed); an account only
     when the bank rejected the file and a resend is due. Same checks as the roster import (PAYEE_*

@@ -84,7 +84,7 @@ def queue_for_order(order) -> int:
     return queued
 
 
-def deliver_pending(*, sender: SmsBackend | None = None, limit: int = 500) -> tuple[int, int]:
+def sms_deliver(*, sender: SmsBackend | None = None, limit: int = 500) -> tuple[int, int]:
     """Send queued and failed notices (up to MAX_ATTEMPTS each). Returns (sent, failed). Safe to rerun."""
     sender = sender or backend()
     sent = failed = 0

@@ -64,28 +64,28 @@ def order_create(request):
     if not batch_id.isdigit():
         report_refusal(request, invalid("ORDER_BATCH_REQUIRED"))
         return redirect("payments_orders")
-    return _run(request, lambda: services.create_order(actor=request.user, batch_id=int(batch_id)), "已生成支付申请",
+    return _run(request, lambda: services.order_create(actor=request.user, batch_id=int(batch_id)), "已生成支付申请",
                 lambda o: "payments_orders" if o is None else f"/payments/{o.pk}/")
 
 
 @require_POST
 def order_release(request, pk):
     order = _order(request, pk)
-    return _run(request, lambda: services.release(actor=request.user, order_id=order.pk), "国库支付已办理",
+    return _run(request, lambda: services.order_release(actor=request.user, order_id=order.pk), "国库支付已办理",
                 lambda _: f"/payments/{order.pk}/")
 
 
 @require_POST
 def order_send(request, pk):
     order = _order(request, pk)
-    return _run(request, lambda: services.send(actor=request.user, order_id=order.pk), "代发文件已发送银行",
+    return _run(request, lambda: services.order_send(actor=request.user, order_id=order.pk), "代发文件已发送银行",
                 lambda _: f"/payments/{order.pk}/")
 
 
 @require_POST
 def order_resend(request, pk):
     order = _order(request, pk)
-    return _run(request, lambda: services.resend(actor=request.user, order_id=order.pk),
+    return _run(request, lambda: services.order_resend(actor=request.user, order_id=order.pk),
                 "已按新批次号重新生成支付申请", lambda o: f"/payments/{(o or order).pk}/")
 
 
@@ -108,7 +108,7 @@ def agreement_document(request, pk):
 @require_POST
 @requires_roles(Role.TREASURY, Role.FINANCE_REVIEWER)
 def collect(request):
-    report = services.collect(actor=request.user)
+    report = services.bank_inbox_collect(actor=request.user)
     for name, outcome in report:
         if isinstance(outcome, Exception):
             report_refusal(request, outcome)
@@ -188,7 +188,7 @@ def batch_reissue(request, batch_id):
         change = {k: v for k, v in change.items() if v}
         if change:
             corrections[line.item_ref] = change
-    return _run(request, lambda: services.create_reissue(actor=request.user, batch_id=batch.pk,
+    return _run(request, lambda: services.reissue_create(actor=request.user, batch_id=batch.pk,
                                                          corrections=corrections),
                 "已生成补发批次，请提交财政所复核比对",
                 lambda b: reverse("payments_failures", args=[batch.pk]) if b is None else reverse("batch_detail", args=[b.pk]))

@@ -1,5 +1,5 @@
 """更正收款信息: the batch page's form for correcting payee data of an approved or paying batch none of
-whose files is at the bank (payments.rejections.correct_payee_items). It lives in payments, which may use
+whose files is at the bank (payments.rejections.payee_items_correct). It lives in payments, which may use
 the roster views' helpers; rosters never imports payments."""
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,7 @@ def payee_fix(request, batch_id: int):
 
     def call():
         item = _item_by_seq(batch, request)
-        services.correct_payee_items(actor=request.user, batch_id=batch.pk, corrections={item.item_ref: change},
+        services.payee_items_correct(actor=request.user, batch_id=batch.pk, corrections={item.item_ref: change},
                                      reason=request.POST.get("reason", ""))
         return item
 

@@ -28,7 +28,7 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 @require_POST
 def order_confirm_rejection(request, pk):
     order = _order(request, pk)
-    return perform(request, lambda: services.confirm_rejection(actor=request.user, order_id=order.pk,
+    return perform(request, lambda: services.rejection_confirm(actor=request.user, order_id=order.pk,
                                                                note=request.POST.get("note", "")),
                    "已记录：已与银行核实拒收，可以重新生成", reverse("payments_order", args=[order.pk]))
 
@@ -37,7 +37,7 @@ def order_confirm_rejection(request, pk):
 def item_write_off(request, pk):
     line = get_object_or_404(PaymentOrderItem.objects.select_related("order__batch"), pk=pk)
     batch = _batch_for_failures(request, line.order.batch_id)
-    return perform(request, lambda: services.write_off(actor=request.user, order_item_id=line.pk,
+    return perform(request, lambda: services.order_item_write_off(actor=request.user, order_item_id=line.pk,
                                                        reason=request.POST.get("reason", "")),
                    f"明细 {line.item_ref} 已核销", reverse("payments_failures", args=[batch.pk]))
 
@@ -84,7 +84,7 @@ def clearing_list(request):
 @require_POST
 def clearing_clear(request, quota_id):
     quota = get_object_or_404(FundQuota, pk=quota_id)
-    return perform(request, lambda: services.clear_quota(actor=request.user, quota_id=quota.pk,
+    return perform(request, lambda: services.quota_clear(actor=request.user, quota_id=quota.pk,
                                                          note=request.POST.get("note", "")),
                    f"指标 {quota.doc_number} 已清算", f"{reverse('payments_clearing')}?year={quota.year}")
 

@@ -144,7 +144,7 @@ def register_import(request, file: UploadedFile = File(...), region: str = Form(
     if region and not (region.isdigit() and Region.objects.filter(code=Region.full_code(region)).exists()):
         raise invalid("REGION_UNKNOWN", region=region)
     try:
-        imp = services.start_register_import(actor=request.user, data=uploads.read(request, file, "register"),
+        imp = services.register_import_start(actor=request.user, data=uploads.read(request, file, "register"),
                                              file_name=file.name or "register.xlsx", region_code=region or None)
     except ValueError as exc:  # not a township or county (services.register_import.import_scope)
         raise invalid("REGISTER_IMPORT_REGION_LEVEL") from exc
@@ -157,9 +157,9 @@ def reference_load(request, file: UploadedFile = File(...), kind: str = Form(...
                    as_of: dt.date = Form(...), region: str = Form("")):
     from yikatong.core import uploads
 
-    from .services.reference import start_reference_load
+    from .services.reference import reference_load_start
 
-    job = start_reference_load(actor=request.user, kind=kind, source_agency=agency, as_of=as_of,
+    job = reference_load_start(actor=request.user, kind=kind, source_agency=agency, as_of=as_of,
                                data=uploads.read(request, file, "reference"), file_name=file.name or "reference.xlsx",
                                region_code=region.strip() or None)
     return Status(202, {"job": job.pk})

@@ -46,11 +46,11 @@ def build(county_code: str, *, size: int = 20000, stdout=None) -> dict:
     with tempfile.TemporaryDirectory(prefix="ykt-demo-") as tmp:
         path = Path(tmp) / f"{county.name}补贴对象底册.csv"
         path.write_bytes(_csv(REGISTER_HEADERS, [register_row(i, m) for i, m in enumerate(members, 1)]))
-        first = services.import_register_file(actor=None, path=path, region_code=county.prefix)
+        first = services.register_file_import(actor=None, path=path, region_code=county.prefix)
         changes = _changes(members, random.Random(size))
         path2 = Path(tmp) / "底册变动（演示）.csv"
         path2.write_bytes(_csv(REGISTER_HEADERS, [register_row(i, m) for i, m in enumerate(changes, 1)]))
-        second = services.import_register_file(actor=None, path=path2, region_code=county.prefix)
+        second = services.register_file_import(actor=None, path=path2, region_code=county.prefix)
     loaded = _reference(county, members, random.Random(int(county.prefix) + 1))
     seconds = time.monotonic() - started
     write(
@@ -125,7 +125,7 @@ def _reference(county: Region, members, rng: random.Random) -> dict[str, int]:
     ]))
     loaded = {}
     for dataset, agency, headers, rows in sets:
-        snap = services.load_reference(actor=None, dataset=dataset, source_agency=agency, as_of=AS_OF,
+        snap = services.reference_load(actor=None, dataset=dataset, source_agency=agency, as_of=AS_OF,
                                        source=_csv(headers, rows), file_name=f"{DatasetKind(dataset).label}.csv",
                                        region_code=county.prefix)
         loaded[dataset] = snap.row_count

@@ -213,7 +213,7 @@ class _Rotator:
                 self.rotate_table(model, rest)
 
 
-def rotate_key(*, old_key: str, new_key: str | None = None, actor=None) -> dict[str, int]:
+def key_rotate(*, old_key: str, new_key: str | None = None, actor=None) -> dict[str, int]:
     new_key = new_key or settings.YKT_DATA_KEY
     if not old_key or old_key == new_key:
         raise RotationError("旧密钥为空或与新密钥相同")

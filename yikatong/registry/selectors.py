@@ -1,6 +1,6 @@
 """Reads of the register, always filtered by the actor's region subtree and role.
 
-Screens get masked values only; the full value of one field goes through services.reveal.
+Screens get masked values only; the full value of one field goes through services.person_field_reveal.
 """
 from __future__ import annotations
 

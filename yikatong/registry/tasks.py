@@ -6,7 +6,7 @@ from . import services
 
 @job_handler
 def register_import_job(job, progress):
-    imp = services.run_register_import(import_id=job.params["import_id"], progress=progress)
+    imp = services.register_import_run(import_id=job.params["import_id"], progress=progress)
     if imp.state == "done":
         message = f"导入完成：新增 {imp.created} 人（单位），更新 {imp.updated}，未变 {imp.unchanged}"
     else:
@@ -17,15 +17,15 @@ def register_import_job(job, progress):
 
 @job_handler
 def reference_load_job(job, progress):
-    """A reference snapshot queued by the API (services.reference.start_reference_load). The staged
+    """A reference snapshot queued by the API (services.reference.reference_load_start). The staged
     file is dropped from the job's parameters once the job has run, loaded or not."""
     from yikatong.core.refusals import Refusal
     from yikatong.jobs.models import Job
 
-    from .services.reference import ReferenceFileError, run_reference_load
+    from .services.reference import ReferenceFileError, reference_load_run
 
     try:
-        snap = run_reference_load(job)
+        snap = reference_load_run(job)
     except ReferenceFileError as exc:
         raise Refusal("REFERENCE_JOB_FILE_REFUSED", count=len(exc.errors_list), first="；".join(exc.errors_list[:3])) from exc
     finally:

@@ -126,7 +126,7 @@ def batch_create(request, payload: BatchIn):
     policy = current_version(payload.policy.strip(), region_code=region.code, year=year)
     if policy is None:
         raise invalid("POLICY_UNKNOWN", policy=payload.policy, year=year)
-    batch = services.create_batch(actor=request.user, policy=policy, period=payload.period.strip(), region=region)
+    batch = services.batch_create(actor=request.user, policy=policy, period=payload.period.strip(), region=region)
     return Status(201, {"id": batch.pk, "state": batch.state})
 
 
@@ -167,7 +167,7 @@ def batch(request, batch_id: int):
 def roster_upload(request, batch_id: int, file: UploadedFile = File(...),
                   mode: str = Form(ImportMode.ALL_OR_NOTHING), confirm_standard: bool = Form(False)):
     b = _batch(request, batch_id)
-    run = services.start_import(actor=request.user, batch_id=b.pk, data=uploads.read(request, file, "roster"),
+    run = services.roster_import_start(actor=request.user, batch_id=b.pk, data=uploads.read(request, file, "roster"),
                                 filename=file.name or "roster.xlsx", mode=mode, confirm_standard=confirm_standard)
     return Status(202, {"job": run.job_id})
 
@@ -177,7 +177,7 @@ def roster_upload(request, batch_id: int, file: UploadedFile = File(...),
 def batch_transition(request, batch_id: int, name: str, payload: TransitionIn):
     b = _batch(request, batch_id)
     try:
-        b = transitions.apply(actor=request.user, batch_id=b.pk, action=name, reason=payload.reason)
+        b = transitions.batch_transition(actor=request.user, batch_id=b.pk, action=name, reason=payload.reason)
     except TransitionRefused as exc:
         exc.http_status = 403 if exc.code in _FORBIDDEN else 400 if exc.code in _INVALID else 409
         raise

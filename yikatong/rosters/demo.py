@@ -56,14 +56,14 @@ def _fix_after_comparison(batch, users, reason: str) -> None:
     from . import services, transitions
     from .guards import BLOCKING_COMPARE
 
-    transitions.apply(actor=users["czs"], batch_id=batch.pk, action="return", reason=reason)
+    transitions.batch_transition(actor=users["czs"], batch_id=batch.pk, action="return", reason=reason)
     for item in batch.items.filter(status="active"):
         codes = {c.get("code") for c in item.compare}
         if codes & BLOCKING_COMPARE:
-            services.remove_item(actor=users["zhan"], batch_id=batch.pk, item_id=item.pk,
+            services.item_remove(actor=users["zhan"], batch_id=batch.pk, item_id=item.pk,
                                  reason="复核比对：" + "、".join(c["message"] for c in item.compare if c["code"] in BLOCKING_COMPARE))
-    transitions.apply(actor=users["zhan"], batch_id=batch.pk, action="send_compare")
-    transitions.apply(actor=users["czs"], batch_id=batch.pk, action="compare_pass")
+    transitions.batch_transition(actor=users["zhan"], batch_id=batch.pk, action="send_compare")
+    transitions.batch_transition(actor=users["czs"], batch_id=batch.pk, action="compare_pass")
 
 
 def build(county_code: str, *, size: int, stdout) -> None:
@@ -72,7 +72,7 @@ def build(county_code: str, *, size: int, stdout) -> None:
 
     from . import services, transitions
     from .errors import TransitionRefused
-    from .importer.run import import_roster
+    from .importer.run import roster_import
     from .models import Batch
 
     users = {u.username: u for u in User.objects.filter(username__in=["zhan", "czs", "mz_shenhe", "mz_fzr", "czj_ks"])}
@@ -91,9 +91,9 @@ def build(county_code: str, *, size: int, stdout) -> None:
     amount = Money.from_fen(rate).yuan_str()
     plan = [("2026-09", "approved"), ("2026-10", "dept_review"), ("2026-11", "draft")]
     for k, (period, target) in enumerate(plan):
-        batch = services.create_batch(actor=users["zhan"], policy=policy, period=period, region=town)
+        batch = services.batch_create(actor=users["zhan"], policy=policy, period=period, region=town)
         data = _roster_csv(town, 12, k * 12).replace("{amount}", amount).encode("utf-8-sig")
-        import_roster(actor=users["zhan"], batch_id=batch.pk, data=data, filename=f"{town.name}{period}清册.csv",
+        roster_import(actor=users["zhan"], batch_id=batch.pk, data=data, filename=f"{town.name}{period}清册.csv",
                       mode="valid_only")
         if not Batch.objects.get(pk=batch.pk).item_count:
             stdout.write("发放批次：演示人口太少，后续批次未生成")
@@ -105,14 +105,14 @@ def build(county_code: str, *, size: int, stdout) -> None:
             steps.append(("mz_shenhe", "approve_notice"))
         for user, action in steps:
             try:
-                transitions.apply(actor=users[user], batch_id=batch.pk, action=action)
+                transitions.batch_transition(actor=users[user], batch_id=batch.pk, action=action)
             except TransitionRefused as exc:
                 if action != "compare_pass" or exc.code != "COMPARE_BLOCKED":
                     raise
                 _fix_after_comparison(batch, users, str(exc))
         if target != "approved":
             continue
-        proof = services.add_attachment(actor=users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示照片.png", data=PNG)
+        proof = services.attachment_add(actor=users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示照片.png", data=PNG)
         start, _ = _notice_window()
         # demo history: the batch entered its notice step on the first day of a notice that is over
         Batch.objects.filter(pk=batch.pk).update(
@@ -120,12 +120,12 @@ def build(county_code: str, *, size: int, stdout) -> None:
         profile = get_profile(Batch.objects.get(pk=batch.pk).profile_code)
         for level in profile.notice_levels or ("village",):
             place = f"{town.name}各村村务公开栏" if level == "village" else f"{town.name}政务公开栏"
-            services.record_notice(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
+            services.notice_record(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
                                    place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk)
-        transitions.apply(actor=users["zhan"], batch_id=batch.pk, action="finish_notice")
+        transitions.batch_transition(actor=users["zhan"], batch_id=batch.pk, action="finish_notice")
         if Batch.objects.get(pk=batch.pk).state == "notice_done":
-            transitions.apply(actor=users["czs"], batch_id=batch.pk, action="resubmit")
-        services.add_attachment(actor=users["mz_fzr"], batch_id=batch.pk, kind="summary", filename="汇总表签字盖章.png", data=PNG)
-        transitions.apply(actor=users["mz_fzr"], batch_id=batch.pk, action="dept_approve")
-        transitions.apply(actor=users["czj_ks"], batch_id=batch.pk, action="finance_approve")
+            transitions.batch_transition(actor=users["czs"], batch_id=batch.pk, action="resubmit")
+        services.attachment_add(actor=users["mz_fzr"], batch_id=batch.pk, kind="summary", filename="汇总表签字盖章.png", data=PNG)
+        transitions.batch_transition(actor=users["mz_fzr"], batch_id=batch.pk, action="dept_approve")
+        transitions.batch_transition(actor=users["czj_ks"], batch_id=batch.pk, action="finance_approve")
     stdout.write(f"发放批次：{policy.name} 3 个批次（已审核通过 / 待部门审核 / 草稿）")

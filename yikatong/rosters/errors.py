@@ -47,7 +47,7 @@ MESSAGES = {
     "NOT_OWNING_DEPARTMENT": "批次 {batch} 由{department}审核，您不是该部门人员，不能{what}",
     "NOT_OWN_STATION": "批次 {batch} 不是本站所编制的清册，不能{what}",
     "NOT_OWN_TOWNSHIP": "批次 {batch} 不属于本乡镇，不能{what}",
-    # creating a batch (rosters.services.create_batch)
+    # creating a batch (rosters.services.batch_create)
     "NO_REVIEWING_DEPARTMENT": "本县没有“{line}”条线的主管部门，无法确定审核部门，请联系系统管理员",
     "BATCH_CODE_EXHAUSTED": "无法生成批次号，请稍后再试",
     # items of a draft (rosters.services, rosters.views, importer.run)
@@ -66,7 +66,7 @@ MESSAGES = {
     "ITEM_EDIT_FIELD": "明细只能修改银行账号、账户户名、开户银行和发放金额，不能修改“{field}”（更换对象请剔除后重新录入）",
     "ITEM_ACCOUNT_INVALID": "{where}银行账号：{problem}",
     "ITEM_AMOUNT_INVALID": "{where}发放金额(元) {problem}",
-    # notice (公示) registration (rosters.services.record_notice)
+    # notice (公示) registration (rosters.services.notice_record)
     "NOT_IN_NOTICE": "批次 {batch} 不在公示阶段",
     "NOTICE_LEVEL_INVALID": "公示层级不正确（应为村级公示或乡镇公示）",
     "NOTICE_LEVEL_RECORDED": "本轮公示已登记过{level}，不能重复登记",
@@ -82,7 +82,7 @@ MESSAGES = {
     "OBJECTION_NOT_OF_BATCH": "异议不属于本批次",
     "OBJECTION_RESOLVED": "该异议已处理",
     "OBJECTION_RESOLUTION_REQUIRED": "请填写处理结果",
-    # attachments (rosters.attachment_policy, rosters.services.add_attachment, rosters.views)
+    # attachments (rosters.attachment_policy, rosters.services.attachment_add, rosters.views)
     "ATTACHMENT_KIND": "附件类型不正确",
     "ATTACHMENT_ROLE": "您的角色不能为批次上传“{kind}”",
     "ATTACHMENT_STATE": "批次 {batch} 当前为“{state}”，不能上传“{kind}”（{when}）",

@@ -1,5 +1,5 @@
 """Writes on batches: create, manual items, notices, objections, attachments. State changes
-go through transitions.apply; imports through importer.run.import_roster."""
+go through transitions.batch_transition; imports through importer.run.roster_import."""
 import re
 
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from yikatong.core.refusals import invalid
 from . import scope
 from .errors import RosterError
 from .guards import NOTICE_LEVELS, current_notices, notice_end, notice_entered_on, notice_working_days
-from .importer.run import EDITABLE_STATES, stage_import
+from .importer.run import EDITABLE_STATES, roster_import_stage
 from .models import Attachment, Batch, BatchEvent, BatchState, ImportRun, Notice, Objection
 from .models.notice import NoticeLevel
 
@@ -39,7 +39,7 @@ def reviewing_department(policy, region):
     return dept
 
 
-def create_batch(*, actor, policy, period: str, region) -> Batch:
+def batch_create(*, actor, policy, period: str, region) -> Batch:
     """A new draft batch for a township (or, for department-disbursed policies, the county)."""
     from yikatong.policies.services.payable import assert_payable
     from yikatong.policies.standard import check_period
@@ -85,7 +85,7 @@ def _lock_editable(batch_id: int, actor, roles, what: str) -> Batch:
 
 
 @transaction.atomic
-def remove_item(*, actor, batch_id: int, item_id: int, reason: str) -> None:
+def item_remove(*, actor, batch_id: int, item_id: int, reason: str) -> None:
     """Take an item out of a draft (kept, marked removed, with the reason)."""
     batch = _lock_editable(batch_id, actor, {Role.TOWNSHIP_OPERATOR}, "修改明细")
     if not reason.strip():
@@ -111,7 +111,7 @@ PHONE_RE = re.compile(r"^[0-9][0-9-]{5,18}[0-9]$")
 
 
 @transaction.atomic
-def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone: str, working_days: int | None = None,
+def notice_record(*, actor, batch_id: int, level: str, start, place: str, phone: str, working_days: int | None = None,
                   read_at_assembly: bool = False, proof_id: int | None = None) -> Notice:
     """Register a notice (公示) of a batch in its notice step. It cannot be faked: the start may not
     be before the day the batch entered the step (no backdating), the end is computed from the
@@ -160,13 +160,13 @@ def record_notice(*, actor, batch_id: int, level: str, start, place: str, phone:
 
 
 @transaction.atomic
-def start_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
+def roster_import_start(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
                  confirm_standard: bool = False) -> ImportRun:
-    """The import page's one action: keep the file (stage_import) and queue its checking as a job,
+    """The import page's one action: keep the file (roster_import_stage) and queue its checking as a job,
     in one transaction (the job is sent once it commits)."""
     from yikatong.jobs import services as job_services
 
-    run = stage_import(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode,
+    run = roster_import_stage(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode,
                        confirm_standard=confirm_standard)
     run.job = job_services.enqueue(actor=actor, kind="yikatong.rosters.tasks.import_job", title=f"导入清册 {filename}",
                                    key=f"rosters.import:{run.pk}", params={"run_id": run.pk})
@@ -175,19 +175,19 @@ def start_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
 
 
 @transaction.atomic
-def record_notice_with_proof(*, actor, batch_id: int, proof_name: str = "", proof_data: bytes | None = None,
+def notice_record_with_proof(*, actor, batch_id: int, proof_name: str = "", proof_data: bytes | None = None,
                              **notice) -> Notice:
     """The notice page's one action: store the notice photo (if any) and register the notice, in one
     transaction — a refused notice leaves no orphan photo behind."""
     proof_id = None
     if proof_data is not None:
-        proof_id = add_attachment(actor=actor, batch_id=batch_id, kind="notice_photo", filename=proof_name,
+        proof_id = attachment_add(actor=actor, batch_id=batch_id, kind="notice_photo", filename=proof_name,
                                   data=proof_data).pk
-    return record_notice(actor=actor, batch_id=batch_id, proof_id=proof_id, **notice)
+    return notice_record(actor=actor, batch_id=batch_id, proof_id=proof_id, **notice)
 
 
 @transaction.atomic
-def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item_id: int | None = None) -> Objection:
+def objection_record(*, actor, batch_id: int, raised_by: str, content: str, item_id: int | None = None) -> Objection:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch, "登记异议")
     notice = batch.notices.order_by("-recorded_at", "-pk").first()  # the notice most recently put up
@@ -204,7 +204,7 @@ def record_objection(*, actor, batch_id: int, raised_by: str, content: str, item
 
 
 @transaction.atomic
-def resolve_objection(*, actor, objection_id: int, resolution: str) -> Objection:
+def objection_resolve(*, actor, objection_id: int, resolution: str) -> Objection:
     obj = Objection.objects.select_for_update().select_related("notice__batch").get(pk=objection_id)
     batch = obj.notice.batch
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.DEPT_HEAD}, batch, "处理异议")
@@ -219,7 +219,7 @@ def resolve_objection(*, actor, objection_id: int, resolution: str) -> Objection
 
 
 @transaction.atomic
-def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: bytes) -> Attachment:
+def attachment_add(*, actor, batch_id: int, kind: str, filename: str, data: bytes) -> Attachment:
     """Store a PDF/JPEG/PNG (type read from the bytes) sealed at rest with its SHA-256. Who may add
     which kind in which batch state: rosters.attachment_policy (ATTACHMENT_* and scope codes)."""
     from yikatong.core import downloads
@@ -250,7 +250,7 @@ def add_attachment(*, actor, batch_id: int, kind: str, filename: str, data: byte
 
 
 @transaction.atomic
-def add_item(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
+def item_add(*, actor, batch_id: int, values: dict[str, str]) -> "BatchItem":
     """Manual entry of one item, validated exactly like an imported row (same messages)."""
     from yikatong.core.sheets import SheetRow
     from yikatong.registry.villages import VillageResolver
@@ -296,7 +296,7 @@ EDITABLE_COLUMNS = ("银行账号", "账户户名", "开户银行", "发放金�
 
 
 @transaction.atomic
-def edit_item(*, actor, batch_id: int, item_id: int, values: dict[str, str], reason: str) -> "BatchItem":
+def item_edit(*, actor, batch_id: int, item_id: int, values: dict[str, str], reason: str) -> "BatchItem":
     """Correct an item of a draft: account, holder name, bank, amount (元). Checked like an imported
     row (PAYEE_* codes for data a bank file cannot carry); in a reissue batch the amount may not exceed
     the failed line it reissues (REISSUE_AMOUNT_ABOVE_ORIGIN). One audit event, accounts masked."""

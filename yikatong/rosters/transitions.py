@@ -1,9 +1,9 @@
-"""The only way a batch (roster or reissue) changes state: `apply` runs one transition of the
+"""The only way a batch (roster or reissue) changes state: `batch_transition` runs one transition of the
 profile's table (rosters.flows) through the shared engine (core.statemachine): row lock, roles,
 scope and department, reason, guards, a conditional UPDATE on the current state and version whose
 row count is checked, effects, the timeline and one audit event — all in one transaction.
 
-Transitions taken by the system on a bank's answer (roles ``SYSTEM``) go through the same `apply`
+Transitions taken by the system on a bank's answer (roles ``SYSTEM``) go through the same `batch_transition`
 with ``system=True``; no screen can run them."""
 from django.utils import timezone
 
@@ -74,7 +74,7 @@ BATCHES = Machine(
 )
 
 
-def apply(*, actor, batch_id: int, action: str, reason: str = "", system: bool = False) -> Batch:
+def batch_transition(*, actor, batch_id: int, action: str, reason: str = "", system: bool = False) -> Batch:
     """Run `action` on the batch now. `system=True` only from code answering a bank."""
     try:
         return apply_transition(BATCHES, actor=actor, pk=batch_id, action=action, reason=reason, system=system)

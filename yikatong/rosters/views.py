@@ -62,7 +62,7 @@ def batch_create(request):
         from yikatong.policies.models import Policy
 
         try:
-            batch = services.create_batch(
+            batch = services.batch_create(
                 actor=request.user, policy=Policy.objects.get(pk=form.cleaned_data["policy"]),
                 period=form.cleaned_data["period"].strip(), region=Region.objects.get(code=form.cleaned_data["region"]),
             )
@@ -113,7 +113,7 @@ def batch_transition(request, batch_id: int, action: str):
     batch = _batch(request, batch_id)
     return _on_batch_page(
         request, batch,
-        lambda: transitions.apply(actor=request.user, batch_id=batch.pk, action=action,
+        lambda: transitions.batch_transition(actor=request.user, batch_id=batch.pk, action=action,
                                   reason=request.POST.get("reason", "")),
         lambda _: f"已办理：{flows.state_label(batch.state)} → {flows.state_label(type(batch).objects.get(pk=batch.pk).state)}")
 
@@ -134,7 +134,7 @@ def batch_import(request, batch_id: int):
     if not request.user.has_role("township_operator", "township_finance"):
         raise PermissionDenied
     try:
-        run = services.start_import(actor=request.user, batch_id=batch.pk, data=uploads.read(request, upload, "roster"),
+        run = services.roster_import_start(actor=request.user, batch_id=batch.pk, data=uploads.read(request, upload, "roster"),
                                     filename=upload.name, mode=form.cleaned_data["mode"],
                                     confirm_standard=form.cleaned_data["confirm_standard"])
     except uploads.UploadRefused as exc:
@@ -170,7 +170,7 @@ def import_problems_xlsx(request, run_id: int):
 @require_POST
 def item_remove(request, batch_id: int, item_id: int):
     batch = _batch(request, batch_id)
-    return _on_batch_page(request, batch, lambda: services.remove_item(
+    return _on_batch_page(request, batch, lambda: services.item_remove(
         actor=request.user, batch_id=batch.pk, item_id=item_id, reason=request.POST.get("reason", "")))
 
 
@@ -189,7 +189,7 @@ def notice_record(request, batch_id: int):
         return redirect("batch_detail", batch_id=batch.pk)
     d = form.cleaned_data
     proof = d.get("proof")
-    return _on_batch_page(request, batch, lambda: services.record_notice_with_proof(
+    return _on_batch_page(request, batch, lambda: services.notice_record_with_proof(
         actor=request.user, batch_id=batch.pk, proof_name=proof.name if proof else "",
         proof_data=uploads.read(request, proof, "attachment") if proof else None, level=d["level"],
         start=d["start"], working_days=d["working_days"], place=d["place"], phone=d["phone"],
@@ -204,7 +204,7 @@ def objection_record(request, batch_id: int):
     def call():
         if not form.is_valid():
             raise invalid("OBJECTION_CONTENT_REQUIRED")
-        return services.record_objection(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
+        return services.objection_record(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
 
     return _on_batch_page(request, batch, call)
 
@@ -216,7 +216,7 @@ def objection_resolve(request, batch_id: int, objection_id: int):
     def call():
         if not batch.notices.filter(objections__pk=objection_id).exists():
             raise Forbidden("OBJECTION_NOT_OF_BATCH")
-        return services.resolve_objection(actor=request.user, objection_id=objection_id,
+        return services.objection_resolve(actor=request.user, objection_id=objection_id,
                                           resolution=request.POST.get("resolution", ""))
 
     return _on_batch_page(request, batch, call)
@@ -234,7 +234,7 @@ def attachment_add(request, batch_id: int):
         if not form.is_valid():
             raise invalid("ATTACHMENT_FORM_INCOMPLETE")
         f = form.cleaned_data["file"]
-        return services.add_attachment(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"],
+        return services.attachment_add(actor=request.user, batch_id=batch.pk, kind=form.cleaned_data["kind"],
                                        filename=f.name, data=uploads.read(request, f, "attachment"))
 
     return _on_batch_page(request, batch, call, "材料已上传。")
@@ -255,7 +255,7 @@ MANUAL_FIELDS = ["姓名", "身份证号码", "村(社区)", "联系电话", "�
 def item_add(request, batch_id: int):
     batch = _batch(request, batch_id)
     values = {name: request.POST.get(f"f{i}", "") for i, name in enumerate(MANUAL_FIELDS)}
-    return _on_batch_page(request, batch, lambda: services.add_item(actor=request.user, batch_id=batch.pk, values=values),
+    return _on_batch_page(request, batch, lambda: services.item_add(actor=request.user, batch_id=batch.pk, values=values),
                           lambda item: f"已添加第 {item.seq} 条：{item.name}", prefix="未添加：")
 
 
@@ -275,7 +275,7 @@ def item_edit(request, batch_id: int):
     """更正明细 of a draft (a reissue's too): account, holder, bank, amount; one service call."""
     batch = _batch(request, batch_id)
     values = {name: request.POST.get(f"e{i}", "") for i, name in enumerate(EDIT_FIELDS)}
-    return _on_batch_page(request, batch, lambda: services.edit_item(
+    return _on_batch_page(request, batch, lambda: services.item_edit(
         actor=request.user, batch_id=batch.pk, item_id=_item_by_seq(batch, request).pk, values=values,
         reason=request.POST.get("reason", "")), lambda item: f"已更正第 {item.seq} 条：{item.name}", prefix="未更正：")
 

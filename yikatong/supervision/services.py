@@ -1,6 +1,6 @@
 """Writes of supervision: the follow-up of a clue by the supervisor (start investigation, notes,
 conclusion) and the audited downloads of case files and evidence. Keyword-only, explicit actor,
-one transaction, one audit event each. The clue itself is opened by checks.services.dispose."""
+one transaction, one audit event each. The clue itself is opened by checks.services.finding_dispose."""
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,19 +58,19 @@ def _follow(*, actor, clue_id: int, kind: str, text: str, **changes) -> Clue:
     return clue
 
 
-def start_investigation(*, actor, clue_id: int, text: str = "") -> Clue:
+def investigation_start(*, actor, clue_id: int, text: str = "") -> Clue:
     """移送 → 核查中."""
     return _follow(actor=actor, clue_id=clue_id, kind=EntryKind.START, text=text or "开始核查")
 
 
-def add_note(*, actor, clue_id: int, text: str) -> Clue:
+def investigation_note_add(*, actor, clue_id: int, text: str) -> Clue:
     """A follow-up entry (who / when / what) while the clue is open."""
     if not (text or "").strip():
         raise invalid("CLUE_NOTE_EMPTY")
     return _follow(actor=actor, clue_id=clue_id, kind=EntryKind.NOTE, text=text)
 
 
-def conclude(*, actor, clue_id: int, conclusion: str, text: str) -> Clue:
+def investigation_conclude(*, actor, clue_id: int, conclusion: str, text: str) -> Clue:
     """核查中 → 已办结 with a conclusion: 属实 / 不属实, and its explanation."""
     if conclusion not in Conclusion.values:
         raise invalid("CLUE_CONCLUSION_INVALID")
@@ -80,7 +80,7 @@ def conclude(*, actor, clue_id: int, conclusion: str, text: str) -> Clue:
                    conclusion_text=text.strip(), concluded_by=actor, concluded_at=timezone.now())
 
 
-def download_case_file(*, actor, clue_id: int) -> tuple[str, bytes]:
+def case_file_download(*, actor, clue_id: int) -> tuple[str, bytes]:
     """The case file (案卷) of a clue as a zip: 案卷.xlsx plus the evidence files. Audited."""
     from .casefile import build
 
@@ -92,7 +92,7 @@ def download_case_file(*, actor, clue_id: int) -> tuple[str, bytes]:
     return name, data
 
 
-def download_evidence(*, actor, evidence_id: int):
+def evidence_download(*, actor, evidence_id: int):
     """One evidence file of a finding in the supervisor's region (e.g. to audit a clearing). Audited."""
     from yikatong.checks.evidence import content_of
     from yikatong.checks.models import FindingEvidence

@@ -1,4 +1,4 @@
-"""The supervision side of a clue transfer (线索移送), called by checks.services.dispose inside its
+"""The supervision side of a clue transfer (线索移送), called by checks.services.finding_dispose inside its
 transaction: the finding is already locked and checked there, and that disposition records the
 single audit event (with the case number)."""
 from django.utils import timezone

@@ -103,19 +103,19 @@ def _follow(request, pk: int, call, success: str):
 
 @require_POST
 def clue_start(request, pk: int):
-    return _follow(request, pk, lambda cid: services.start_investigation(
+    return _follow(request, pk, lambda cid: services.investigation_start(
         actor=request.user, clue_id=cid, text=request.POST.get("text", "")), "已开始核查")
 
 
 @require_POST
 def clue_note(request, pk: int):
-    return _follow(request, pk, lambda cid: services.add_note(
+    return _follow(request, pk, lambda cid: services.investigation_note_add(
         actor=request.user, clue_id=cid, text=request.POST.get("text", "")), "已添加跟进记录")
 
 
 @require_POST
 def clue_conclude(request, pk: int):
-    return _follow(request, pk, lambda cid: services.conclude(
+    return _follow(request, pk, lambda cid: services.investigation_conclude(
         actor=request.user, clue_id=cid, conclusion=request.POST.get("conclusion", ""),
         text=request.POST.get("text", "")), "线索已办结")
 
@@ -123,14 +123,14 @@ def clue_conclude(request, pk: int):
 @requires_roles(Role.SUPERVISOR)
 def casefile(request, pk: int):
     clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
-    name, data = services.download_case_file(actor=request.user, clue_id=clue.pk)
+    name, data = services.case_file_download(actor=request.user, clue_id=clue.pk)
     return _download(data, name, "application/zip")
 
 
 @requires_roles(Role.SUPERVISOR)
 def evidence(request, pk: int):
     try:
-        item, data = services.download_evidence(actor=request.user, evidence_id=pk)
+        item, data = services.evidence_download(actor=request.user, evidence_id=pk)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     return _download(data, item.filename, item.content_type)

@@ -166,7 +166,7 @@ def test_password_alone_cannot_replace_an_active_authenticator_or_use_the_api(cl
     assert client.get("/api/accounts/me").status_code == 401
     before = User.objects.get(pk=user.pk).totp_secret
     with pytest.raises(Exception):
-        services.confirm_totp_enrolment(user=user, secret=pyotp.random_base32(), code="123456", second_factor_passed=False)
+        services.totp_enrolment_confirm(user=user, secret=pyotp.random_base32(), code="123456", second_factor_passed=False)
     assert User.objects.get(pk=user.pk).totp_secret == before
     client.post(reverse("totp_verify"), {"code": pyotp.TOTP(secret).now()})
     assert client.get("/api/accounts/me").status_code == 200
@@ -176,6 +176,6 @@ def test_admin_resets_a_lost_authenticator(make_user):
     admin = make_user("admin", Role.SYSADMIN)
     user = make_user("head", Role.DEPT_HEAD)
     User.objects.filter(pk=user.pk).update(totp_secret="v1:x", totp_enabled=True)
-    services.reset_totp(actor=admin, user=User.objects.get(pk=user.pk))
+    services.totp_reset(actor=admin, user=User.objects.get(pk=user.pk))
     assert not User.objects.get(pk=user.pk).totp_enabled
     assert AuditEvent.objects.filter(action="accounts.totp_reset").exists()

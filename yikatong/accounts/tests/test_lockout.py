@@ -64,7 +64,7 @@ def test_admin_unlock_opens_the_account(make_user, settings):
     for _ in range(2):
         authenticate(None, username="op", password="wrong-password-x")
     assert authenticate(None, username="op", password=PASSWORD) is None
-    services.unlock_user(actor=admin, user=user)
+    services.user_unlock(actor=admin, user=user)
     assert authenticate(None, username="op", password=PASSWORD) == user
 
 

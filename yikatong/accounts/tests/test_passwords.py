@@ -38,7 +38,7 @@ def org(make_user):
 ])
 def test_create_user_applies_every_rule(make_user, org, password, rule):
     admin = make_user("admin", Role.SYSADMIN)
-    rules = _rules(lambda: services.create_user(
+    rules = _rules(lambda: services.user_create(
         actor=admin, username="zhangsan", password=password, full_name="张三", organization=org,
         roles=[Role.TOWNSHIP_OPERATOR]))
     assert rule in rules
@@ -49,9 +49,9 @@ def test_password_equal_to_username_is_refused_on_change_and_reset(make_user):
     admin = make_user("admin", Role.SYSADMIN)
     user = make_user("wangxiaoming", Role.TOWNSHIP_OPERATOR)
     assert "password_too_similar" in _rules(
-        lambda: services.change_password(user=user, old_password=PASSWORD, new_password="wangxiaoming"))
+        lambda: services.password_change(user=user, old_password=PASSWORD, new_password="wangxiaoming"))
     assert "password_too_similar" in _rules(
-        lambda: services.reset_password(actor=admin, user=user, new_password="wangxiaoming"))
+        lambda: services.password_reset(actor=admin, user=user, new_password="wangxiaoming"))
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
 
 
@@ -72,10 +72,10 @@ def test_validators_are_configured():
 
 def test_a_good_password_passes_everywhere(make_user, org):
     admin = make_user("admin", Role.SYSADMIN)
-    user = services.create_user(actor=admin, username="lisi", password="Hongtong-Pay-7", full_name="李四",
+    user = services.user_create(actor=admin, username="lisi", password="Hongtong-Pay-7", full_name="李四",
                                 organization=org, roles=[Role.TOWNSHIP_OPERATOR])
-    services.change_password(user=user, old_password="Hongtong-Pay-7", new_password="Another-Good-8")
-    services.reset_password(actor=admin, user=user, new_password="Reset-Good-9x")
+    services.password_change(user=user, old_password="Hongtong-Pay-7", new_password="Another-Good-8")
+    services.password_reset(actor=admin, user=user, new_password="Reset-Good-9x")
     assert User.objects.get(pk=user.pk).check_password("Reset-Good-9x")
 
 

@@ -138,7 +138,7 @@ def _assert_auto_revoked(client, raws, reason):
 def test_password_change_revokes_every_token(client, make_user):
     user = make_user("op", Role.TOWNSHIP_OPERATOR)
     raws = _two_live_tokens(user)
-    services.change_password(user=user, old_password=PASSWORD, new_password="Brand-new-99x")
+    services.password_change(user=user, old_password=PASSWORD, new_password="Brand-new-99x")
     _assert_auto_revoked(client, raws, TokenRevocation.PASSWORD_CHANGE)
 
 
@@ -146,7 +146,7 @@ def test_password_reset_revokes_every_token(client, make_user):
     admin = make_user("admin", Role.SYSADMIN)
     user = make_user("op", Role.TOWNSHIP_OPERATOR)
     raws = _two_live_tokens(user)
-    services.reset_password(actor=admin, user=user, new_password="Reset-by-admin-1")
+    services.password_reset(actor=admin, user=user, new_password="Reset-by-admin-1")
     _assert_auto_revoked(client, raws, TokenRevocation.PASSWORD_RESET)
 
 
@@ -183,10 +183,10 @@ def test_deactivation_is_scoped_and_never_of_oneself(make_user, regions):
     admin = make_user("admin", Role.SYSADMIN)
     outsider = make_user("far", Role.TOWNSHIP_OPERATOR, region=regions["other_county"])
     with pytest.raises(AccountRefusal) as exc:
-        services.deactivate_user(actor=admin, user=admin)
+        services.user_deactivate(actor=admin, user=admin)
     assert exc.value.code == "USER_DEACTIVATE_SELF"
     with pytest.raises(PermissionDenied):
-        services.deactivate_user(actor=admin, user=outsider)
+        services.user_deactivate(actor=admin, user=outsider)
     outsider.refresh_from_db()
     admin.refresh_from_db()
     assert outsider.is_active and admin.is_active

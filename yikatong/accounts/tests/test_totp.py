@@ -59,7 +59,7 @@ def test_admin_unlock_reopens_the_second_factor(make_user, settings):
     admin = make_user("admin", Role.SYSADMIN)
     user, secret = _enrolled(make_user)
     assert _refusal(user, _wrong(secret)) == "TOTP_LOCKED"
-    services.unlock_user(actor=admin, user=user)
+    services.user_unlock(actor=admin, user=user)
     services.verify_second_factor(user=user, code=_code(user, secret))
     assert AuditEvent.objects.filter(action="accounts.totp_verified").count() == 1
 

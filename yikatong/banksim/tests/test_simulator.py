@@ -8,7 +8,7 @@ from yikatong.audit.models import AuditEvent
 from yikatong.banksim.bank import decide
 from yikatong.banksim.models import SimPaidItem, SimReceivedFile
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
+from yikatong.banksim.services import payment_file_process
 from yikatong.payments.exchange.codes import REASON_CODES
 from yikatong.payments.exchange.paymentfile import parse_payment_file
 from yikatong.payments.exchange.resultfile import parse_rejection_file, parse_result_file
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def answer(name, data, today=DAY, **options):
-    return process_payment_file(actor=None, filename=name, data=data, options=SimOptions(**options), today=today)
+    return payment_file_process(actor=None, filename=name, data=data, options=SimOptions(**options), today=today)
 
 
 def rejected(name, data, **kw):

@@ -23,16 +23,16 @@ def test_every_rule_gives_identical_hits_on_both_engines(planted):
 
 
 def test_duckdb_sweep_finds_the_ground_truth_and_rerunning_duplicates_nothing(planted, rw):
-    run = services.run_sweep(actor=rw.users["fin"], engine="duckdb")
+    run = services.sweep_run(actor=rw.users["fin"], engine="duckdb")
     assert run.engine == "duckdb" and run.created > 0
     seqs: dict[str, set[int]] = {}
     for f in Finding.objects.filter(batch=planted["batch"]).select_related("rule", "item"):
         seqs.setdefault(f.rule.code, set()).add(f.item.seq)
     assert seqs == TRUTH
     count = Finding.objects.count()
-    again = services.run_sweep(actor=rw.users["fin"], engine="db")
+    again = services.sweep_run(actor=rw.users["fin"], engine="db")
     assert again.created == 0 and again.closed == 0 and Finding.objects.count() == count
-    again = services.run_sweep(actor=rw.users["fin"], engine="duckdb")
+    again = services.sweep_run(actor=rw.users["fin"], engine="duckdb")
     assert again.created == 0 and again.closed == 0 and Finding.objects.count() == count
 
 
@@ -47,19 +47,19 @@ def test_sweep_job(planted, rw, django_capture_on_commit_callbacks):
 
 
 def test_duckdb_sweep_applies_region_settings_like_the_database(planted, rw, regions):
-    from yikatong.checks.setting_services import set_rule_setting
+    from yikatong.checks.setting_services import rule_setting_save
 
     town1 = regions["town1"].code
-    set_rule_setting(actor=rw.users["fin"], rule_code="DUP_PAYMENT", region_code=town1, policy_code="", enabled=False,
+    rule_setting_save(actor=rw.users["fin"], rule_code="DUP_PAYMENT", region_code=town1, policy_code="", enabled=False,
                      params={}, reason="本镇另行核查")
-    set_rule_setting(actor=rw.users["fin"], rule_code="SHARED_PHONE", region_code=town1, policy_code="DB01",
+    rule_setting_save(actor=rw.users["fin"], rule_code="SHARED_PHONE", region_code=town1, policy_code="DB01",
                      enabled=True, params={"max_per_phone": 2}, reason="从严")
-    run = services.run_sweep(actor=rw.users["fin"], engine="duckdb")
+    run = services.sweep_run(actor=rw.users["fin"], engine="duckdb")
     snapshot = set(Finding.objects.values_list("rule__code", "fingerprint", "state", "batch_id"))
     assert not any(code == "DUP_PAYMENT" and batch == planted["batch"].pk for code, _, _, batch in snapshot)
     assert {Finding.objects.get(fingerprint=fp).item.seq for code, fp, _, batch in snapshot
             if code == "SHARED_PHONE" and batch == planted["batch"].pk} == set(range(23, 30))
-    again = services.run_sweep(actor=rw.users["fin"], engine="db")
+    again = services.sweep_run(actor=rw.users["fin"], engine="db")
     assert again.created == again.closed == again.reopened == 0
     assert set(Finding.objects.values_list("rule__code", "fingerprint", "state", "batch_id")) == snapshot
     assert run.setting_versions.keys() == {"DUP_PAYMENT", "SHARED_PHONE"}

@@ -14,7 +14,7 @@ from yikatong.checks.models import Finding, FindingState
 from yikatong.checks.selectors import blocking_findings
 from yikatong.core.profiles import get_profile
 from yikatong.rosters import guards, scope
-from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.models import ImportRun
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
 
@@ -27,12 +27,12 @@ CLEAR = dict(decision="cleared", reason="另一批次已作废，附说明", evi
 def dup(rw, batch, regions):
     """A roster imported by the station operator `zhan`, whose item 1 is paid in another batch too:
     one blocking DUP_PAYMENT finding."""
-    run = import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
+    run = roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
                         mode="all_or_nothing")
     assert run.imported
     other = clone_batch(batch, regions["town2"], "T2")
     add_item(other, 1, "对象1", id_number(1), card(98))
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     rw.user("mz_head2", "mz", Role.DEPT_HEAD)
     rw.user("ny_head", "nync", Role.DEPT_HEAD)
     return Finding.objects.get(batch=batch, rule__code="DUP_PAYMENT")
@@ -54,14 +54,14 @@ def test_the_operator_who_imported_the_roster_cannot_clear_its_blocking_finding(
     the roster" — and not by the township finance office either: only the owning department."""
     assert scope.is_maker(rw.users["zhan"], dup.batch)
     for who in ("zhan", "czs"):
-        _refused(lambda: services.dispose(actor=rw.users[who], finding_id=dup.pk, **CLEAR), "FOUR_EYES_ROLE", dup)
+        _refused(lambda: services.finding_dispose(actor=rw.users[who], finding_id=dup.pk, **CLEAR), "FOUR_EYES_ROLE", dup)
     assert blocking_findings(dup.batch).count() == 1
 
 
 def test_a_reviewer_of_another_department_cannot_clear(rw, dup):
     """Regression (issue 12): "a reviewer of another department cleared a blocking finding"."""
     for who in ("ny_rev", "ny_head"):
-        _refused(lambda: services.dispose(actor=rw.users[who], finding_id=dup.pk, **CLEAR), "NOT_OWNING_DEPARTMENT",
+        _refused(lambda: services.finding_dispose(actor=rw.users[who], finding_id=dup.pk, **CLEAR), "NOT_OWNING_DEPARTMENT",
                  dup)
 
 
@@ -75,44 +75,44 @@ def test_a_department_member_who_imported_or_edited_the_roster_cannot_clear(rw, 
         record(actor=editor, action="rosters.item_edit", obj=item, after={"memo": "改"})
     for user in (importer, editor):
         assert scope.is_maker(user, batch)
-        _refused(lambda: services.dispose(actor=user, finding_id=dup.pk, **CLEAR), "FOUR_EYES_MAKER", dup)
+        _refused(lambda: services.finding_dispose(actor=user, finding_id=dup.pk, **CLEAR), "FOUR_EYES_MAKER", dup)
     # the editor is not the second person either
-    services.dispose(actor=rw.users["mz_rev"], finding_id=dup.pk, **CLEAR)
-    _refused(lambda: services.confirm_clear(actor=editor, finding_id=dup.pk), "FOUR_EYES_MAKER", dup)
+    services.finding_dispose(actor=rw.users["mz_rev"], finding_id=dup.pk, **CLEAR)
+    _refused(lambda: services.finding_clear_confirm(actor=editor, finding_id=dup.pk), "FOUR_EYES_MAKER", dup)
     assert not scope.is_maker(rw.users["mz_rev"], batch)
 
 
 def test_clearing_is_proposed_and_blocks_until_another_head_confirms(rw, dup):
     u = rw.users
-    out = services.dispose(actor=u["mz_rev"], finding_id=dup.pk, **CLEAR)
+    out = services.finding_dispose(actor=u["mz_rev"], finding_id=dup.pk, **CLEAR)
     assert out.state == FindingState.CLEAR_PENDING and out.disposed_by == u["mz_rev"]
     assert blocking_findings(dup.batch).count() == 1  # still blocks
     assert AuditEvent.objects.filter(action="checks.finding_clear_proposed", object_id=str(dup.pk)).exists()
     with pytest.raises(ValidationError):  # not open any more: no second disposition
-        services.dispose(actor=u["mz_head"], finding_id=dup.pk, **CLEAR)
-    _refused(lambda: services.confirm_clear(actor=u["mz_rev"], finding_id=dup.pk), "FOUR_EYES_HEAD_ONLY", dup)
-    _refused(lambda: services.confirm_clear(actor=u["ny_head"], finding_id=dup.pk), "NOT_OWNING_DEPARTMENT", dup)
-    _refused(lambda: services.reject_clear(actor=u["mz_head"], finding_id=dup.pk, note=" "),
+        services.finding_dispose(actor=u["mz_head"], finding_id=dup.pk, **CLEAR)
+    _refused(lambda: services.finding_clear_confirm(actor=u["mz_rev"], finding_id=dup.pk), "FOUR_EYES_HEAD_ONLY", dup)
+    _refused(lambda: services.finding_clear_confirm(actor=u["ny_head"], finding_id=dup.pk), "NOT_OWNING_DEPARTMENT", dup)
+    _refused(lambda: services.finding_clear_reject(actor=u["mz_head"], finding_id=dup.pk, note=" "),
              "CLEAR_REVIEW_NOTE_REQUIRED", dup)
     # rejected back to open, then proposed again and confirmed
-    back = services.reject_clear(actor=u["mz_head"], finding_id=dup.pk, note="作废通知未盖章")
+    back = services.finding_clear_reject(actor=u["mz_head"], finding_id=dup.pk, note="作废通知未盖章")
     assert back.state == FindingState.OPEN and back.disposed_by is None
-    services.dispose(actor=u["mz_rev"], finding_id=dup.pk, **CLEAR)
-    done = services.confirm_clear(actor=u["mz_head"], finding_id=dup.pk, note="核实无误")
+    services.finding_dispose(actor=u["mz_rev"], finding_id=dup.pk, **CLEAR)
+    done = services.finding_clear_confirm(actor=u["mz_head"], finding_id=dup.pk, note="核实无误")
     assert done.state == FindingState.CLEARED and done.confirmed_by == u["mz_head"] and done.confirmed_at
     assert done.disposed_by == u["mz_rev"]
     assert blocking_findings(dup.batch).count() == 0
     assert AuditEvent.objects.filter(action="checks.finding_cleared", actor=u["mz_head"]).exists()
-    _refused(lambda: services.confirm_clear(actor=u["mz_head2"], finding_id=dup.pk), "FINDING_NOT_PENDING", dup)
+    _refused(lambda: services.finding_clear_confirm(actor=u["mz_head2"], finding_id=dup.pk), "FINDING_NOT_PENDING", dup)
 
 
 def test_a_head_who_proposed_needs_another_head(rw, dup):
     u = rw.users
-    services.dispose(actor=u["mz_head"], finding_id=dup.pk, **CLEAR)
-    _refused(lambda: services.confirm_clear(actor=u["mz_head"], finding_id=dup.pk), "FOUR_EYES_SAME_PERSON", dup)
-    _refused(lambda: services.reject_clear(actor=u["mz_head"], finding_id=dup.pk, note="撤回"),
+    services.finding_dispose(actor=u["mz_head"], finding_id=dup.pk, **CLEAR)
+    _refused(lambda: services.finding_clear_confirm(actor=u["mz_head"], finding_id=dup.pk), "FOUR_EYES_SAME_PERSON", dup)
+    _refused(lambda: services.finding_clear_reject(actor=u["mz_head"], finding_id=dup.pk, note="撤回"),
              "FOUR_EYES_SAME_PERSON", dup)
-    assert services.confirm_clear(actor=u["mz_head2"], finding_id=dup.pk).state == FindingState.CLEARED
+    assert services.finding_clear_confirm(actor=u["mz_head2"], finding_id=dup.pk).state == FindingState.CLEARED
 
 
 def test_warnings_keep_their_one_step_disposal(rw, dup, batch):
@@ -122,7 +122,7 @@ def test_warnings_keep_their_one_step_disposal(rw, dup, batch):
     warn = Finding.objects.create(rule=Rule.objects.get(code="SHARED_PHONE"), fingerprint="w1", batch=batch,
                                   item=batch.items.first(), severity="warn", message="一个电话多人领取",
                                   first_seen_at=dup.first_seen_at, last_seen_at=dup.last_seen_at)
-    out = services.dispose(actor=rw.users["czs"], finding_id=warn.pk, decision="cleared", reason="同户家人",
+    out = services.finding_dispose(actor=rw.users["czs"], finding_id=warn.pk, decision="cleared", reason="同户家人",
                            evidence_text="户口簿")
     assert out.state == FindingState.CLEARED
 
@@ -139,7 +139,7 @@ def test_review_over_http(rw, dup, client):
     """The workbench: another department's head cannot even find it; the second head confirms; the API too."""
     from django.urls import reverse
 
-    services.dispose(actor=rw.users["mz_rev"], finding_id=dup.pk, **CLEAR)
+    services.finding_dispose(actor=rw.users["mz_rev"], finding_id=dup.pk, **CLEAR)
     url = reverse("checks_finding_review", args=[dup.pk])
     client.force_login(rw.users["ny_head"])
     assert client.post(url, {"decision": "confirm"}).status_code == 404

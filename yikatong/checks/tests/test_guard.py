@@ -13,13 +13,13 @@ from yikatong.jobs.models import Job, JobState
 from yikatong.payments import claims
 from yikatong.payments.models import PaymentClaim
 from yikatong.rosters.errors import TransitionRefused
-from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
 
 
 def _import(batch, rw, n=3):
-    run = import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(n)), filename="清册.csv",
+    run = roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(n)), filename="清册.csv",
                         mode="all_or_nothing")
     assert run.imported, run.message
 
@@ -84,14 +84,14 @@ def test_a_person_already_in_another_in_flight_batch_is_refused_by_the_claim(rw,
 @pytest.mark.django_db
 def test_items_changed_after_a_clean_check_are_checked_again(rw, batch, regions):
     _import(batch, rw)
-    run = services.run_for_batch(actor=None, batch_id=batch.pk)
+    run = services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert not Finding.objects.filter(batch=batch, severity="block").exists(), run
     bad = add_item(batch, 4, "对象4", id_number(4), bad_card(4))  # written after the check, from another path
     _to(batch, "finance_review")
     with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["fin"], "finance_approve")
     assert exc.value.code == "BLOCKING_FINDINGS_OPEN" and "第4条" in exc.value.message
-    # the refusal rolled back the findings of the inline run; transitions.apply stores them again after it
+    # the refusal rolled back the findings of the inline run; transitions.batch_transition stores them again after it
     stored = set(Finding.objects.filter(batch=batch, item=bad).values_list("rule__code", flat=True))
     assert "CARD_INVALID" in stored, stored
     BatchItem.objects.filter(pk=bad.pk).update(status="removed")
@@ -117,5 +117,5 @@ def test_a_second_roster_with_approved_people_is_checked_at_submission_and_stopp
         do(second, rw.users["fin"], "finance_approve")
     assert exc.value.code == "BLOCKING_FINDINGS_OPEN" and "3 条" in exc.value.message
     # the approved batch is the legitimate holder of the slots: checking it again finds nothing against it
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert not Finding.objects.filter(batch=batch, rule__code="DUP_PAYMENT", state="open").exists()

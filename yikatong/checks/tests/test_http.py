@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def checked(planted, rw):
-    services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    services.batch_checks_run(actor=None, batch_id=planted["batch"].pk)
     return planted
 
 

@@ -10,7 +10,7 @@ from yikatong.core.crypto import vault
 from yikatong.policies.models import Policy
 from yikatong.registry.models import Household, Person
 from yikatong.rosters.importer.flags import account_valid, id_flags
-from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
 
@@ -29,7 +29,7 @@ def test_flags_from_the_plaintext():
 def test_the_import_path_sets_the_flags(batch, rw):
     rows = good_rows(2)
     rows[0][4] = "139 0000 0009"
-    run = import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows), filename="清册.csv",
+    run = roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows), filename="清册.csv",
                         mode="all_or_nothing")
     assert run.imported, run.message
     one, two = batch.items.order_by("seq")
@@ -65,16 +65,16 @@ def test_household_head_may_receive_for_a_household_policy(planted, rw, regions)
     person(regions["village1"], id_number(70), "户主甲", household=hh, account=card(70))
     v = vault()
     BatchItem.objects.filter(pk=planted["items"][18].pk).update(account_holder="户主甲", account_bidx=v.index(card(70)))
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert _holder_codes(batch.pk) == {"holder", "owner"}
     Policy.objects.filter(pk=rw.policy.pk).update(unit="household")
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert not Finding.objects.filter(rule__code="HOLDER_MISMATCH", item__seq=18, state="open").exists()
     # another member's card is still refused under a household policy
     member = person(regions["village1"], id_number(71), "家人乙", household=hh, account=card(71))
     Person.objects.filter(pk=member.pk).update(relation="配偶")
     BatchItem.objects.filter(pk=planted["items"][18].pk).update(account_holder="家人乙", account_bidx=v.index(card(71)))
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert {f.evidence["mismatch"] for f in Finding.objects.filter(
         rule__code="HOLDER_MISMATCH", item__seq=18, state="open")} == {"holder", "owner"}
 

@@ -13,7 +13,7 @@ from yikatong.core.crypto import Vault, vault
 from yikatong.registry import rotation
 from yikatong.registry.compare import compare_rows
 from yikatong.registry.models import Person
-from yikatong.registry.rotation import RotationError, rotate_key
+from yikatong.registry.rotation import RotationError, key_rotate
 from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot
 from yikatong.rosters.importer.run import IMPORT_PURPOSE
 from yikatong.rosters.models import BatchItem, ImportRun
@@ -31,7 +31,7 @@ def _findings():
 
 @pytest.fixture
 def checked(planted, rw, settings):
-    services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    services.batch_checks_run(actor=None, batch_id=planted["batch"].pk)
     shared = Finding.objects.get(rule__code="SHARED_ACCOUNT")
     FindingEvidence.objects.create(finding=shared, filename="流水.pdf", size=len(FILE),
                                    sha256=hashlib.sha256(FILE).hexdigest(), uploaded_by=rw.users["czs"],
@@ -50,7 +50,7 @@ def test_rotation_covers_rosters_and_checks_and_findings_stay_the_same(checked, 
     fingerprints = dict(Finding.objects.values_list("pk", "fingerprint"))
     assert {code for _, code, *_ in before} >= {"SHARED_ACCOUNT", "DUP_PAYMENT", "SHARED_PHONE", "CADRE"}
     settings.YKT_DATA_KEY = NEW_KEY
-    counts = rotate_key(old_key=old_key)
+    counts = key_rotate(old_key=old_key)
     new, old = Vault(NEW_KEY), Vault(old_key)
     assert counts["rosters_batchitem.phone_bidx"] > 0 and counts["checks_finding.id_bidx"] == len(before)
     assert counts["checks.rekey_fingerprints"] >= 1  # SHARED_ACCOUNT hashes other_id_bidx
@@ -65,14 +65,14 @@ def test_rotation_covers_rosters_and_checks_and_findings_stay_the_same(checked, 
     assert new.decrypt_bytes(bytes(ev.content_enc), purpose=EVIDENCE_PURPOSE) == FILE
     assert [(r.codes, r.person_id) for r in compare_rows(compare_in)] == compared  # roster compare
     # the next cross-check run joins on the new indexes: the same findings, none new, none closed
-    again = services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    again = services.batch_checks_run(actor=None, batch_id=planted["batch"].pk)
     assert (again.created, again.closed, again.reopened) == (0, 0, 0)
     assert _findings() == before
     changed = {f.rule.code for f in Finding.objects.select_related("rule") if f.fingerprint != fingerprints[f.pk]}
     assert changed == {"SHARED_ACCOUNT"}
     # a second rotation changes nothing
     state = snapshot()
-    assert rotate_key(old_key=old_key) == {}
+    assert key_rotate(old_key=old_key) == {}
     assert snapshot() == state
 
 
@@ -94,5 +94,5 @@ def test_a_value_neither_key_opens_aborts_everything(checked, planted, settings,
     before = snapshot()
     settings.YKT_DATA_KEY = NEW_KEY
     with pytest.raises(RotationError, match=f"表 {table}）第 {pk} 行"):
-        rotate_key(old_key=old_key)
+        key_rotate(old_key=old_key)
     assert snapshot() == before

@@ -51,7 +51,7 @@ def test_scope_with_many_batches_gives_the_same_hits_on_both_engines(planted):
 
 def test_sweep_over_many_batches_finds_the_ground_truth(planted, rw):
     _many_batches(planted)
-    run = services.run_sweep(actor=rw.users["fin"], engine="db")
+    run = services.sweep_run(actor=rw.users["fin"], engine="db")
     seqs: dict[str, set[int]] = {}
     for f in Finding.objects.filter(batch=planted["batch"]).select_related("rule", "item"):
         seqs.setdefault(f.rule.code, set()).add(f.item.seq)
@@ -87,14 +87,14 @@ def test_extract_keeps_null_apart_from_empty_and_takes_the_copy_path_on_postgres
 
 def test_rerun_keeps_dispositions_reopens_closed_and_closes_fixed(planted, rw):
     fin = rw.users["fin"]
-    services.run_sweep(actor=fin, engine="duckdb")
+    services.sweep_run(actor=fin, engine="duckdb")
     by_rule = {f.rule.code: f for f in Finding.objects.filter(batch=planted["batch"]).select_related("rule")}
     cleared, closed, fixed = by_rule["STATE_PAID"], by_rule["CADRE"], by_rule["AMOUNT_STANDARD"]
     Finding.objects.filter(pk=cleared.pk).update(state=FindingState.CLEARED, reason="核实无误")
     Finding.objects.filter(pk=closed.pk).update(state=FindingState.CLOSED, message="旧描述")
     BatchItem.objects.filter(pk=planted["items"][8].pk).update(amount_fen=50000)  # the cause is gone
     count = Finding.objects.count()
-    run = services.run_sweep(actor=fin, engine="duckdb")
+    run = services.sweep_run(actor=fin, engine="duckdb")
     assert (run.created, run.reopened, run.closed) == (0, 1, 1)
     assert Finding.objects.count() == count
     cleared.refresh_from_db(), closed.refresh_from_db(), fixed.refresh_from_db()
@@ -102,7 +102,7 @@ def test_rerun_keeps_dispositions_reopens_closed_and_closes_fixed(planted, rw):
     assert closed.state == FindingState.OPEN and closed.message != "旧描述" and closed.last_run_id == run.pk
     assert fixed.state == FindingState.CLOSED and fixed.last_run_id == run.pk
     assert closed.evidence and isinstance(closed.evidence, dict)
-    again = services.run_sweep(actor=fin, engine="db")
+    again = services.sweep_run(actor=fin, engine="db")
     assert (again.created, again.reopened, again.closed) == (0, 0, 0)
 
 

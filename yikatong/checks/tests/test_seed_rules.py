@@ -13,8 +13,8 @@ from yikatong.checks import services
 from yikatong.checks.models import Finding
 from yikatong.registry.choices import DatasetKind
 from yikatong.registry.models import ReferenceRecord
-from yikatong.registry.services.reference import load_reference
-from yikatong.rosters.importer.run import import_roster
+from yikatong.registry.services.reference import reference_load
+from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
 
 
@@ -24,7 +24,7 @@ def _findings(batch, code):
 
 @pytest.fixture
 def roster(rw, batch):
-    run = import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(5)), filename="清册.csv",
+    run = roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(5)), filename="清册.csv",
                         mode="all_or_nothing")
     assert run.imported, run.message
     return batch
@@ -38,7 +38,7 @@ def test_a_death_inside_the_period_warns_and_before_it_blocks(roster, regions):
         {"id": id_number(3), "date": dt.date(2026, 11, 30)},  # the last day: warns
         {"id": id_number(4), "date": dt.date(2026, 12, 1)},  # after the period: paid in full
     ])
-    services.run_for_batch(actor=None, batch_id=roster.pk)
+    services.batch_checks_run(actor=None, batch_id=roster.pk)
     assert set(_findings(roster, "DECEASED")) == {1}
     warned = _findings(roster, "DECEASED_IN_PERIOD")
     assert set(warned) == {2, 3}
@@ -60,11 +60,11 @@ def test_the_card_status_reference_marks_the_account_inactive(roster, rw):
     rows = [["对象1", id_number(1), card(1), "冻结", "农行"], ["对象2", id_number(2), card(2), "挂失", "农行"],
             ["对象3", id_number(3), card(3), "未激活", "农行"], ["对象4", id_number(4), card(4), "注销", "农行"],
             ["对象5", id_number(5), card(5), "正常", "农行"]]
-    load_reference(actor=rw.users["fin"], dataset=DatasetKind.SSC_STATUS, source_agency="人社局",
+    reference_load(actor=rw.users["fin"], dataset=DatasetKind.SSC_STATUS, source_agency="人社局",
                    as_of=dt.date(2026, 10, 31), source=_ssc_file(rows), file_name="社保卡状态.csv", region_code="141024")
     assert dict(ReferenceRecord.objects.values_list("name", "status")) == {
         "对象1": "frozen", "对象2": "lost", "对象3": "unactivated", "对象4": "closed", "对象5": "active"}
-    services.run_for_batch(actor=None, batch_id=roster.pk)
+    services.batch_checks_run(actor=None, batch_id=roster.pk)
     found = _findings(roster, "ACCOUNT_INACTIVE")
     assert set(found) == {1, 2, 3, 4}  # none of them is in the register: the reference alone says so
     assert "冻结" in found[1].message and "人社社保卡状态数据" in found[1].message
@@ -74,7 +74,7 @@ def test_the_card_status_reference_marks_the_account_inactive(roster, rw):
 @pytest.mark.django_db
 def test_an_unknown_card_status_is_refused_with_row_and_column(rw):
     with pytest.raises(ValidationError) as exc:
-        load_reference(actor=rw.users["fin"], dataset=DatasetKind.SSC_STATUS, source_agency="人社局",
+        reference_load(actor=rw.users["fin"], dataset=DatasetKind.SSC_STATUS, source_agency="人社局",
                        as_of=dt.date(2026, 10, 31), source=_ssc_file([["对象1", id_number(1), card(1), "睡眠", "农行"]]),
                        file_name="社保卡状态.csv", region_code="141024")
     text = "；".join(exc.value.messages)
@@ -84,7 +84,7 @@ def test_an_unknown_card_status_is_refused_with_row_and_column(rw):
 
 @pytest.mark.django_db
 def test_every_amount_in_every_finding_is_in_yuan_with_two_decimals(planted, rw):
-    services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    services.batch_checks_run(actor=None, batch_id=planted["batch"].pk)
     messages = list(Finding.objects.values_list("rule__code", "message"))
     assert {c for c, _ in messages} >= {"AMOUNT_STANDARD", "AMOUNT_JUMP"}
     for code, message in messages:
@@ -108,5 +108,5 @@ def test_the_migration_reads_the_card_status_of_snapshots_already_loaded(roster,
     migration = importlib.import_module("yikatong.registry.migrations.0002_referencerecord_status")
     migration.backfill(apps, None)
     assert list(snap.records.order_by("pk").values_list("status", flat=True)) == ["frozen", "active"]
-    services.run_for_batch(actor=None, batch_id=roster.pk)
+    services.batch_checks_run(actor=None, batch_id=roster.pk)
     assert set(_findings(roster, "ACCOUNT_INACTIVE")) == {1}

@@ -10,7 +10,7 @@ from yikatong.audit.models import AuditEvent
 from yikatong.checks import services
 from yikatong.checks.models import Finding, Rule, RuleRun, RuleSetting
 from yikatong.checks.rulesettings import effective_for
-from yikatong.checks.setting_services import set_rule_setting
+from yikatong.checks.setting_services import rule_setting_save
 
 from .conftest import TRUTH
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def put(user, rule="AMOUNT_STANDARD", region="", policy="", enabled=True, params=None, reason="按文件调整"):
-    return set_rule_setting(actor=user, rule_code=rule, region_code=region, policy_code=policy, enabled=enabled,
+    return rule_setting_save(actor=user, rule_code=rule, region_code=region, policy_code=policy, enabled=enabled,
                             params=params or {}, reason=reason)
 
 
@@ -116,7 +116,7 @@ def test_a_change_is_audited_with_before_and_after(rw, regions):
 
 def test_a_rule_disabled_for_a_township_still_runs_elsewhere(planted, rw, regions):
     s = put(rw.users["fin"], rule="DUP_PAYMENT", region=regions["town1"].code, enabled=False, reason="本镇另行核查")
-    run = services.run_sweep(actor=rw.users["fin"], year="2026")
+    run = services.sweep_run(actor=rw.users["fin"], year="2026")
     assert "DUP_PAYMENT" not in found(planted["batch"])
     assert found(planted["other"])["DUP_PAYMENT"] == {1}  # town2 keeps the rule
     assert {k: v for k, v in found(planted["batch"]).items()} == {k: v for k, v in TRUTH.items() if k != "DUP_PAYMENT"}
@@ -124,19 +124,19 @@ def test_a_rule_disabled_for_a_township_still_runs_elsewhere(planted, rw, region
     assert used == {"DUP_PAYMENT": [{"setting": s.pk, "version": 1, "region": regions["town1"].code, "policy": "",
                                      "enabled": False}]}
     # the incremental run of the township's batch skips it as well
-    services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    services.batch_checks_run(actor=None, batch_id=planted["batch"].pk)
     assert "DUP_PAYMENT" not in found(planted["batch"])
 
 
 def test_a_parameter_change_alters_the_result(planted, rw, regions):
     batch = planted["batch"]
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert found(batch)["SHARED_PHONE"] == {23, 24, 25, 26}
     put(rw.users["fin"], rule="SHARED_PHONE", region=regions["town1"].code, params={"max_per_phone": 2})
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert found(batch)["SHARED_PHONE"] == set(range(23, 30))
     put(rw.users["mz_head"], rule="AMOUNT_STANDARD", policy="DB01", params={"tolerance_fen": 20000})
-    services.run_for_batch(actor=None, batch_id=batch.pk)
+    services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert "AMOUNT_STANDARD" not in found(batch)  # the planted case closed under the wider tolerance
 
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from yikatong.core.calendar import LIBRARY_YEARS, add_working_days, is_workday, working_days_between
 from yikatong.core.models import Holiday
-from yikatong.core.services import delete_holiday, set_holiday
+from yikatong.core.services import holiday_delete, holiday_set
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -81,9 +81,9 @@ def test_far_future_weekends_and_holiday_rows():
     assert not is_workday(D(2099, 1, 3))  # Saturday
     assert add_working_days(D(2098, 12, 31), 1) == new_year
 
-    set_holiday(actor=None, date=new_year, is_workday=False, name="元旦")
-    set_holiday(actor=None, date=D(2099, 1, 2), is_workday=False, name="元旦")
-    set_holiday(actor=None, date=D(2099, 1, 4), is_workday=True, name="元旦调休")  # Sunday
+    holiday_set(actor=None, date=new_year, is_workday=False, name="元旦")
+    holiday_set(actor=None, date=D(2099, 1, 2), is_workday=False, name="元旦")
+    holiday_set(actor=None, date=D(2099, 1, 4), is_workday=True, name="元旦调休")  # Sunday
     assert not is_workday(new_year)
     assert is_workday(D(2099, 1, 4))
     assert add_working_days(D(2098, 12, 31), 1) == D(2099, 1, 4)
@@ -96,7 +96,7 @@ def test_rows_override_library_and_are_seen_immediately():
     Holiday.objects.create(date=day, is_workday=False, name="更正")
     assert not is_workday(day)
     assert add_working_days(D(2025, 9, 30), 1) == D(2025, 10, 10)
-    set_holiday(actor=None, date=D(2025, 10, 4), is_workday=True, name="更正")
+    holiday_set(actor=None, date=D(2025, 10, 4), is_workday=True, name="更正")
     assert is_workday(D(2025, 10, 4))
 
 
@@ -104,14 +104,14 @@ def test_set_holiday_updates_deletes_and_audits():
     from yikatong.audit.models import AuditEvent
 
     day = D(2099, 5, 1)  # Friday
-    holiday = set_holiday(actor=None, date=day, is_workday=False, name=" 劳动节 ")
+    holiday = holiday_set(actor=None, date=day, is_workday=False, name=" 劳动节 ")
     assert holiday.name == "劳动节"
     assert not is_workday(day)
-    set_holiday(actor=None, date=day, is_workday=True, name="劳动节")
+    holiday_set(actor=None, date=day, is_workday=True, name="劳动节")
     assert Holiday.objects.filter(date=day).count() == 1
     assert is_workday(day)
-    assert delete_holiday(actor=None, date=day) is True
-    assert delete_holiday(actor=None, date=day) is False
+    assert holiday_delete(actor=None, date=day) is True
+    assert holiday_delete(actor=None, date=day) is False
     assert is_workday(day)
     actions = list(AuditEvent.objects.filter(action__startswith="core.holiday").values_list("action", flat=True))
     assert actions == ["core.holiday.set", "core.holiday.set", "core.holiday.delete"]
@@ -119,9 +119,9 @@ def test_set_holiday_updates_deletes_and_audits():
 
 def test_set_holiday_argument_checks():
     with pytest.raises(TypeError):
-        set_holiday(actor=None, date="2099-01-01", is_workday=False)
+        holiday_set(actor=None, date="2099-01-01", is_workday=False)
     with pytest.raises(ValueError, match="过长"):
-        set_holiday(actor=None, date=D(2099, 1, 1), is_workday=False, name="节" * 51)
+        holiday_set(actor=None, date=D(2099, 1, 1), is_workday=False, name="节" * 51)
 
 
 # ---- properties (range crosses the end of the library's data into weekend-only years) -----

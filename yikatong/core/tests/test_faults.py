@@ -17,13 +17,13 @@ from tests.support.scenarios import walk_to_approved, walk_to_dept_approval
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.verify import verify_chain
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
+from yikatong.banksim.services import payment_file_process
 from yikatong.core.faults import POINTS
 from yikatong.jobs.models import Job, JobState
 from yikatong.payments import services as payments
 from yikatong.payments.exchange.connector import atomic_write
 from yikatong.payments.models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder
-from yikatong.rosters.importer.run import stage_import
+from yikatong.rosters.importer.run import roster_import_stage
 from yikatong.rosters.models import Batch, BatchEvent, ImportRun
 from yikatong.rosters.tests.files import good_rows, to_csv
 
@@ -89,12 +89,12 @@ def test_fault_point_kills_with_sigkill(child):
 
 def test_worker_killed_mid_import_leaves_the_old_roster_then_imports_once(rw, batch, child, settings):
     u = rw.users
-    from yikatong.rosters.importer.run import import_roster
+    from yikatong.rosters.importer.run import roster_import
 
-    import_roster(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
+    roster_import(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
                   mode="all_or_nothing")
     old_items = list(batch.items.order_by("seq").values_list("item_ref", "amount_fen"))
-    run = stage_import(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(5)), filename="清册2.csv",
+    run = roster_import_stage(actor=u["zhan"], batch_id=batch.pk, data=to_csv(good_rows(5)), filename="清册2.csv",
                        mode="all_or_nothing")
     _db_queue(settings)
     from yikatong.jobs.services import enqueue
@@ -180,9 +180,9 @@ print("STATE", Job.objects.get(pk=A["job"]).state, "RECOVERIES", len(calls))
 def test_worker_killed_mid_check_writes_no_partial_run_then_checks_once(rw, batch, child, settings):
     from yikatong.checks.tasks import enqueue_batch_check
     from yikatong.checks.models import Finding, RuleRun
-    from yikatong.rosters.importer.run import import_roster
+    from yikatong.rosters.importer.run import roster_import
 
-    import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(4)), filename="清册.csv",
+    roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(4)), filename="清册.csv",
                   mode="all_or_nothing")
     runs_before = RuleRun.objects.filter(batch=batch).count()
     _db_queue(settings)
@@ -229,19 +229,19 @@ def test_web_killed_after_the_approval_update_commits_nothing_then_approves_once
 def released(pw, batch):  # noqa: F811
     walk_to_approved(batch, pw, "000")
     u = pw.users
-    order = payments.create_order(actor=u["fin"], batch_id=batch.pk)
-    return payments.release(actor=u["gk"], order_id=order.pk)
+    order = payments.order_create(actor=u["fin"], batch_id=batch.pk)
+    return payments.order_release(actor=u["gk"], order_id=order.pk)
 
 
 SEND = """
 from yikatong.accounts.models import User
 from yikatong.payments import services
-services.send(actor=User.objects.get(pk=A["user"]), order_id=A["order"])
+services.order_send(actor=User.objects.get(pk=A["user"]), order_id=A["order"])
 """
 
 COLLECT = """
 from yikatong.payments import services
-for name, outcome in services.collect(actor=None):
+for name, outcome in services.bank_inbox_collect(actor=None):
     print(name, getattr(outcome, "created", outcome))
 """
 
@@ -295,7 +295,7 @@ def test_killed_after_the_file_was_delivered_the_send_is_retried_without_a_secon
 
     # meanwhile the bank takes the file and answers; the answer cannot be taken yet, and is kept
     _bank_answers({2: "E01"})
-    report = payments.collect(actor=None)
+    report = payments.bank_inbox_collect(actor=None)
     assert len(report) == 1 and isinstance(report[0][1], Exception) and len(_inbox(pw)) == 1
 
     _ok(child.script(SEND, args=args))  # the retry: the very same file, found at the bank, not sent again
@@ -315,9 +315,9 @@ def test_killed_after_the_file_was_delivered_the_send_is_retried_without_a_secon
 
 @pytest.fixture
 def answered_in_inbox(pw, released):
-    order = payments.send(actor=pw.users["gk"], order_id=released.pk)
+    order = payments.order_send(actor=pw.users["gk"], order_id=released.pk)
     data = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=data,
+    answer = payment_file_process(actor=None, filename=order.payment_file.filename, data=data,
                                   options=SimOptions(fail_seq={3: "E05"}))
     atomic_write(pw.connector.inbox, answer.filename, answer.data)
     return order, answer
@@ -449,6 +449,6 @@ def test_register_import_interrupted_mid_way_stays_queued_for_the_retry(regions,
 
     monkeypatch.setattr(module, "_execute", dies)
     with pytest.raises(SystemExit):
-        module.run_register_import(import_id=imp.pk)
+        module.register_import_run(import_id=imp.pk)
     imp.refresh_from_db()
     assert imp.state == ImportState.QUEUED

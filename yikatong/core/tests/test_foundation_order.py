@@ -11,7 +11,7 @@ from yikatong.accounts.scope import is_system_wide_admin
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.services import record as audit_record
 from yikatong.core import audit_hook, holiday_access
-from yikatong.core.services import set_holiday
+from yikatong.core.services import holiday_set
 
 ORDER = ["core", "audit", "regions", "accounts", "jobs", "web"]
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def test_upper_apps_plug_their_hooks_into_core_at_start_up():
 
 @pytest.mark.django_db
 def test_core_writes_reach_the_audit_trail_through_the_hook():
-    set_holiday(actor=None, date=datetime.date(2099, 5, 6), is_workday=False, name="测试")
+    holiday_set(actor=None, date=datetime.date(2099, 5, 6), is_workday=False, name="测试")
     event = AuditEvent.objects.get(action="core.holiday.set")
     assert event.after == {"date": "2099-05-06", "is_workday": False, "name": "测试"}
 

@@ -9,7 +9,7 @@ from yikatong.accounts.roles import Role
 from yikatong.core import calendar
 from yikatong.core.holiday_access import CalendarRefused
 from yikatong.core.models import Holiday
-from yikatong.core.services import delete_holiday, set_holiday
+from yikatong.core.services import holiday_delete, holiday_set
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_only_the_system_administrator_configures_holidays(client, make_user, wh
 
 
 def test_a_county_administrator_cannot_delete_a_holiday_either(client, make_user):
-    set_holiday(actor=None, date=datetime.date(2099, 10, 2), is_workday=False, name="国庆节")
+    holiday_set(actor=None, date=datetime.date(2099, 10, 2), is_workday=False, name="国庆节")
     make_user("county_admin", Role.SYSADMIN)
     client.login(username="county_admin", password=PASSWORD)
     resp = client.post(reverse("holiday_delete", args=["2099-10-02"]))
@@ -53,9 +53,9 @@ def test_a_county_administrator_cannot_delete_a_holiday_either(client, make_user
 def test_the_service_refuses_a_county_administrator(make_user):
     county_admin = make_user("county_admin", Role.SYSADMIN)
     with pytest.raises(CalendarRefused) as refused:
-        set_holiday(actor=county_admin, date=datetime.date(2099, 10, 3), is_workday=False)
+        holiday_set(actor=county_admin, date=datetime.date(2099, 10, 3), is_workday=False)
     assert refused.value.code == "HOLIDAY_SYSADMIN_ONLY"
     with pytest.raises(CalendarRefused):
-        delete_holiday(actor=county_admin, date=datetime.date(2099, 10, 3))
+        holiday_delete(actor=county_admin, date=datetime.date(2099, 10, 3))
     assert not Holiday.objects.filter(date=datetime.date(2099, 10, 3)).exists()
-    assert set_holiday(actor=_system_admin(), date=datetime.date(2099, 10, 3), is_workday=False).pk
+    assert holiday_set(actor=_system_admin(), date=datetime.date(2099, 10, 3), is_workday=False).pk

@@ -19,7 +19,7 @@ _LEVEL_ISSUER = {1: IssuingLevel.PROVINCE, 2: IssuingLevel.PREFECTURE, 3: Issuin
 
 
 @transaction.atomic
-def allocate(
+def allocation_create(
     *, actor, quota: FundQuota, amount_fen: int, target_region=None, target_org=None, deadline: datetime.date | None = None,
 ) -> FundAllocation:
     """Earmark part of the quota for a lower region or a department of this level. The deadline
@@ -59,7 +59,7 @@ def _split(quota: FundQuota, amount_fen: int) -> dict[str, int]:
 
 
 @transaction.atomic
-def issue_allocation(*, actor, allocation: FundAllocation, doc_number: str, issued_on: datetime.date | None = None) -> FundQuota:
+def allocation_issue(*, actor, allocation: FundAllocation, doc_number: str, issued_on: datetime.date | None = None) -> FundQuota:
     """Pass the allocation down: it becomes a quota of the lower region (or of the department)."""
     allocation = FundAllocation.objects.select_for_update().select_related("quota", "quota__region", "quota__policy").get(
         pk=allocation.pk
@@ -90,7 +90,7 @@ def issue_allocation(*, actor, allocation: FundAllocation, doc_number: str, issu
 
 
 @transaction.atomic
-def cancel_allocation(*, actor, allocation: FundAllocation, reason: str) -> FundAllocation:
+def allocation_cancel(*, actor, allocation: FundAllocation, reason: str) -> FundAllocation:
     """Cancel a planned (not yet issued) allocation; its amount returns to the quota balance."""
     allocation = FundAllocation.objects.select_for_update().select_related("quota").get(pk=allocation.pk)
     if not manages(actor, allocation.quota.region_id):

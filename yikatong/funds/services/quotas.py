@@ -15,7 +15,7 @@ from ..permissions import manages
 
 
 @transaction.atomic
-def receive_quota(
+def quota_receive(
     *, actor, region: Region, doc_number: str, issuing_level: str, received_on: datetime.date, policy, year: int,
     amounts_fen: dict[str, int], title: str = "", issuer_name: str = "", direct_to_county: bool = False,
 ) -> FundQuota:

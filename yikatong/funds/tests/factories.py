@@ -16,7 +16,7 @@ def receive(world, policy, *, central=60000, province=40000, region="county", ac
             received_on=None, direct=False):
     import datetime
 
-    return services.receive_quota(
+    return services.quota_receive(
         actor=world.users[actor], region=world.regions[region], doc_number=doc, issuing_level=IssuingLevel.PROVINCE,
         received_on=received_on or datetime.date(2026, 3, 2), policy=policy, year=2026,
         amounts_fen={"central_fen": central, "province_fen": province}, direct_to_county=direct,

@@ -31,7 +31,7 @@ def quota(regions):
 def test_two_concurrent_allocations_cannot_overspend(quota):
     world, q = quota
     towns = [world.regions["town1"], world.regions["town2"]]
-    ok, refused, errors = _race(2, lambda i: services.allocate(
+    ok, refused, errors = _race(2, lambda i: services.allocation_create(
         actor=world.users["fin"], quota=q, amount_fen=60000, target_region=towns[i]))
     assert not errors and len(ok) == 1 and len(refused) == 1
     q.refresh_from_db()

@@ -69,7 +69,7 @@ def test_allocate(client, world, policy, who, user):
 @pytest.mark.parametrize("who,user", MATRIX)
 def test_issue_allocation(client, world, policy, who, user):
     quota = receive(world, policy)
-    a = services.allocate(actor=world.users["fin"], quota=quota, amount_fen=100, target_region=world.regions["town1"])
+    a = services.allocation_create(actor=world.users["fin"], quota=quota, amount_fen=100, target_region=world.regions["town1"])
     before = _snapshot()
     resp = _as(client, world.users.get(user)).post(reverse("fund_allocation_issue", args=[a.pk]),
                                                    {"doc_number": "洪财社〔2026〕3号"})
@@ -90,7 +90,7 @@ def test_overspending_through_the_form_is_refused_in_chinese(client, world, poli
 @override_settings(YKT_PROFILE="001")
 def test_pages_api_and_overdue_to_do(client, world, policy):
     quota = receive(world, policy, received_on=datetime.date(2026, 3, 2))
-    a = services.allocate(actor=world.users["fin"], quota=quota, amount_fen=25000, target_region=world.regions["town1"])
+    a = services.allocation_create(actor=world.users["fin"], quota=quota, amount_fen=25000, target_region=world.regions["town1"])
     fin = _as(client, world.users["fin"])
     body = fin.get(reverse("fund_quotas")).content.decode()
     assert "晋财社〔2026〕1号" in body and "已超过下达期限" in body and "¥750.00" in body

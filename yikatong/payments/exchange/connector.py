@@ -9,7 +9,7 @@ crash between delivery and commit) is a no-op, wherever the bank has moved the f
 Answers are taken in three steps so that a crash anywhere loses nothing and doubles nothing:
 `answers()` lists them, `read(name)` reads one, and `archive(name, data)` takes it out of the inbox
 only after its ingest committed and its bytes are kept, sealed, in BankFile
-(payments.ingest.collect_inbox). A file still in the inbox after a crash is simply ingested again,
+(payments.ingest.bank_inbox_collect). A file still in the inbox after a crash is simply ingested again,
 which the ingest recognises as a replay.
 
 Files at rest: the drop box is the exchange channel with the bank, so the files in it are the

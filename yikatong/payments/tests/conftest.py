@@ -17,8 +17,8 @@ def sent(pw, batch):
 
 @pytest.fixture
 def collect(pw, django_capture_on_commit_callbacks):
-    """services.collect as the treasury, with the on-commit archive run as it would be at the commit."""
+    """services.bank_inbox_collect as the treasury, with the on-commit archive run as it would be at the commit."""
     def run():
         with django_capture_on_commit_callbacks(execute=True):
-            return services.collect(actor=pw.users["gk"], connector=pw.connector)
+            return services.bank_inbox_collect(actor=pw.users["gk"], connector=pw.connector)
     return run

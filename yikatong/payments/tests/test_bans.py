@@ -36,7 +36,7 @@ def _snapshot():
 def _refused(pw, batch, *expected):
     before = _snapshot()
     with pytest.raises(PaymentError) as exc:
-        services.create_order(actor=pw.users["fin"], batch_id=batch.pk)
+        services.order_create(actor=pw.users["fin"], batch_id=batch.pk)
     assert _snapshot() == before
     for text in expected:
         assert text in str(exc.value)
@@ -61,7 +61,7 @@ def test_own_registered_account_is_paid_and_another_persons_is_refused(pw, appro
     text = _refused(pw, approved, "第 2 条", "不属于补贴对象本人", "严禁转入其他个人")
     assert vault().decrypt(one.account_enc) not in text and two.name not in text  # masked
     _set_account(two, card(50))
-    assert services.create_order(actor=pw.users["fin"], batch_id=approved.pk).item_count == 3
+    assert services.order_create(actor=pw.users["fin"], batch_id=approved.pk).item_count == 3
 
 
 @pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_unregistered_account_with_another_holder_is_refused(pw, approved):
     _set_account(two, card(60), holder="王五")
     _refused(pw, approved, "第 2 条", "户名“王*”不是补贴对象本人")
     _set_account(two, card(60), holder=two.name)
-    assert services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
+    assert services.order_create(actor=pw.users["fin"], batch_id=approved.pk)
 
 
 @pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_household_head_account_only_where_the_policy_pays_per_household(pw, app
     _refused(pw, approved, "第 2 条", "不属于补贴对象本人")  # the policy pays per person
     Policy.objects.filter(pk=approved.policy_id).update(unit="household")
     approved.refresh_from_db()
-    assert services.create_order(actor=pw.users["fin"], batch_id=approved.pk).item_count == 3
+    assert services.order_create(actor=pw.users["fin"], batch_id=approved.pk).item_count == 3
 
 
 @pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_household_head_by_roster_name_when_not_registered(pw, approved):
     _set_account(two, card(80), holder=one.name)
     Policy.objects.filter(pk=approved.policy_id).update(unit="household")
     approved.refresh_from_db()
-    assert services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
+    assert services.order_create(actor=pw.users["fin"], batch_id=approved.pk)
 
 
 @pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_no_cash_line_without_account_or_cash_carrier(pw, approved):
     _refused(pw, approved, "第 1 条", "严禁提取现金发放")
     Policy.objects.filter(pk=approved.policy_id).update(carrier="sscard")
     approved.refresh_from_db()
-    assert services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
+    assert services.order_create(actor=pw.users["fin"], batch_id=approved.pk)
 
 
 @pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_no_onward_transfer_to_a_township_or_unit_account(pw, approved):
     Policy.objects.filter(pk=approved.policy_id).update(carrier="org_account")
     BatchItem.objects.filter(batch=approved).update(is_org=True)
     approved.refresh_from_db()
-    assert services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
+    assert services.order_create(actor=pw.users["fin"], batch_id=approved.pk)
 
 
 @pytest.mark.django_db

@@ -41,14 +41,14 @@ def test_a_reissue_takes_over_its_origins_claim_along_the_chain(pw, approved):
     refs = list(approved.items.order_by("seq").values_list("item_ref", flat=True))
     origin = approved.items.get(seq=2)
     pay_round(approved, pw, SimOptions(fail_ref={refs[1]: "E01"}))
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=approved.pk,
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=approved.pk,
                                       corrections={refs[1]: {"account": card(77)}})
     reissue = walk_reissue_to_approved(reissue, pw)
     new = reissue.items.get()
     claim = PaymentClaim.objects.get(origin=origin)
     assert (claim.item_id, claim.batch_id) == (new.pk, reissue.pk)
     pay_round(reissue, pw, SimOptions(fail_ref={new.item_ref: "E03"}))
-    reissue2 = services.create_reissue(actor=u["zhan"], batch_id=reissue.pk,
+    reissue2 = services.reissue_create(actor=u["zhan"], batch_id=reissue.pk,
                                        corrections={new.item_ref: {"account": card(78)}})
     reissue2 = walk_reissue_to_approved(reissue2, pw)
     claim.refresh_from_db()
@@ -59,10 +59,10 @@ def test_a_reissue_takes_over_its_origins_claim_along_the_chain(pw, approved):
 @pytest.mark.django_db
 def test_a_death_learnt_after_approval_stops_the_treasury_payment(pw, approved, regions):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     person(regions["village1"], id_number(1), "对象1", status="deceased", since=dt.date(2026, 10, 3))
     with pytest.raises(TransitionRefused) as exc:
-        services.release(actor=u["gk"], order_id=order.pk)
+        services.order_release(actor=u["gk"], order_id=order.pk)
     assert exc.value.code == "BLOCKING_FINDINGS_OPEN" and "已死亡人员领取" in exc.value.message
     approved.refresh_from_db()
     order.refresh_from_db()
@@ -96,7 +96,7 @@ def test_a_person_added_to_a_reissue_who_was_paid_in_the_origin_batch_is_a_dupli
     u = pw.users
     refs = list(approved.items.order_by("seq").values_list("item_ref", flat=True))
     pay_round(approved, pw, SimOptions(fail_ref={refs[1]: "E01"}))
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=approved.pk,
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=approved.pk,
                                       corrections={refs[1]: {"account": card(77)}})
     added = add_item(reissue, 2, "对象1", id_number(1), card(1))  # paid in the origin batch, added by hand
     type(added).objects.filter(pk=added.pk).update(compare=[{"code": "matched"}])
@@ -105,8 +105,8 @@ def test_a_person_added_to_a_reissue_who_was_paid_in_the_origin_batch_is_a_dupli
     with pytest.raises(TransitionRefused) as exc:  # two controls catch it: the reissue guard first ...
         do(reissue, u["zhan"], "submit")
     assert exc.value.code == "REISSUE_NOT_FROM_ORIGIN"
-    from yikatong.checks.services import run_for_batch
+    from yikatong.checks.services import batch_checks_run
 
-    run_for_batch(actor=None, batch_id=reissue.pk)  # ... and the duplicate rule, on its own
+    batch_checks_run(actor=None, batch_id=reissue.pk)  # ... and the duplicate rule, on its own
     dups = Finding.objects.filter(batch=reissue, rule__code="DUP_PAYMENT", state="open")
     assert list(dups.values_list("item__seq", flat=True)) == [2]  # not the reissued item 1

@@ -40,7 +40,7 @@ def test_file_stays_in_the_inbox_when_the_ingest_does_not_commit(pw, sent, colle
     order, answer = sent
     with django_capture_on_commit_callbacks(execute=True) as archived:
         with pytest.raises(RuntimeError), transaction.atomic():  # e.g. the process dies before the commit
-            services.collect(actor=pw.users["gk"], connector=pw.connector)
+            services.bank_inbox_collect(actor=pw.users["gk"], connector=pw.connector)
             raise RuntimeError("crash before commit")
     assert archived == []
     assert _inbox(pw) == [answer.filename]  # not archived: its ingest was rolled back

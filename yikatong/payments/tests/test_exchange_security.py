@@ -35,12 +35,12 @@ def _forged_x(pw, order) -> tuple[str, bytes]:
 
 def test_unsigned_x_after_authenticated_r_is_refused_and_recorded(pw, sent):
     order, answer = sent
-    services.ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
+    services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
     before = _snapshot(order)
     assert before[0] == OrderState.ANSWERED
     name, data = _forged_x(pw, order)
     with pytest.raises(IngestRefused) as exc:
-        services.ingest(actor=pw.users["gk"], filename=name, data=data)
+        services.bank_answer_ingest(actor=pw.users["gk"], filename=name, data=data)
     assert exc.value.code == "INGEST_REJECTION_AFTER_RESULT"
     assert _snapshot(order) == before  # nothing of the order, its items or its answer changed
     kept = BankFile.objects.get(filename=name)  # recorded: the refused file is kept with its digest
@@ -48,7 +48,7 @@ def test_unsigned_x_after_authenticated_r_is_refused_and_recorded(pw, sent):
     from yikatong.audit.models import AuditEvent
     assert AuditEvent.objects.filter(action="payments.bank_file.refuse").count() == 1
     with pytest.raises(IngestRefused) as again:  # the same file again: the same refusal, recorded once
-        services.ingest(actor=pw.users["gk"], filename=name, data=data)
+        services.bank_answer_ingest(actor=pw.users["gk"], filename=name, data=data)
     assert again.value.code == "INGEST_REJECTION_AFTER_RESULT"
     assert AuditEvent.objects.filter(action="payments.bank_file.refuse").count() == 1
     assert _snapshot(order) == before
@@ -71,9 +71,9 @@ def test_authenticated_r_supersedes_an_unconfirmed_x(pw, sent):
     """An X dropped before the bank's R: the R (MAC verified) is the bank's word; the X never confirmed."""
     order, answer = sent
     name, data = _forged_x(pw, order)
-    services.ingest(actor=pw.users["gk"], filename=name, data=data)
+    services.bank_answer_ingest(actor=pw.users["gk"], filename=name, data=data)
     assert PaymentOrder.objects.get(pk=order.pk).state == OrderState.REJECTED
-    services.ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
+    services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
     o = PaymentOrder.objects.get(pk=order.pk)
     assert o.state == OrderState.ANSWERED and o.answer_file.filename == answer.filename
     assert o.items.filter(status=ItemStatus.PAID).count() == 2 and o.rejection_code == ""
@@ -83,22 +83,22 @@ def test_authenticated_r_supersedes_an_unconfirmed_x(pw, sent):
 def test_r_after_a_confirmed_x_is_refused(pw, sent):
     order, answer = sent
     name, data = _forged_x(pw, order)
-    services.ingest(actor=pw.users["gk"], filename=name, data=data)
-    from yikatong.payments.rejections import confirm_rejection
-    confirm_rejection(actor=pw.users["fin"], order_id=order.pk, note="已电话核实")
+    services.bank_answer_ingest(actor=pw.users["gk"], filename=name, data=data)
+    from yikatong.payments.rejections import rejection_confirm
+    rejection_confirm(actor=pw.users["fin"], order_id=order.pk, note="已电话核实")
     with pytest.raises(IngestRefused) as exc:
-        services.ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
+        services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
     assert exc.value.code == "INGEST_RESULT_AFTER_CONFIRMED_REJECTION"
     assert PaymentOrder.objects.get(pk=order.pk).state == OrderState.REJECTED
 
 
 def test_tampered_r_after_authenticated_r_changes_nothing(pw, sent):
     order, answer = sent
-    services.ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
+    services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=answer.data)
     before = _snapshot(order)
     bad = answer.data.replace(b"|F|E01|", b"|S||", 1)
     with pytest.raises(IngestRefused):
-        services.ingest(actor=pw.users["gk"], filename=answer.filename, data=bad)
+        services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=bad)
     assert _snapshot(order) == before
 
 
@@ -118,7 +118,7 @@ def test_result_signed_with_another_algorithm_is_refused(pw, sent):
     trailer[-2] = wrong
     forged = reseal(answer.data[:cut] + "|".join(trailer).encode("ascii") + b"\r\n", lambda body: body)
     with pytest.raises(IngestRefused) as exc:
-        services.ingest(actor=pw.users["gk"], filename=answer.filename, data=forged)
+        services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=forged)
     assert exc.value.code == "MAC_ALGORITHM_MISMATCH"
     assert PaymentOrder.objects.get(pk=order.pk).state == OrderState.SENT
 
@@ -135,7 +135,7 @@ def test_sha256_refused_where_the_agreement_says_sm3(pw, sent):
     else:
         data = answer.data
     with pytest.raises(IngestRefused) as exc:
-        services.ingest(actor=pw.users["gk"], filename=answer.filename, data=data)
+        services.bank_answer_ingest(actor=pw.users["gk"], filename=answer.filename, data=data)
     assert exc.value.code == "MAC_ALGORITHM_MISMATCH"
     assert PaymentOrder.objects.get(pk=order.pk).state == OrderState.SENT
 
@@ -200,7 +200,7 @@ def signed(pw, regions):
     admin = _admin()
     bank = pw.agreement.bank
     dept = Organization.objects.create(name="民政局X", kind=OrgKind.LINE_DEPARTMENT, region=regions["county"], code="DX")
-    return exchange.create_agreement(
+    return exchange.agreement_create(
         actor=admin, bank=bank, payer=pw.orgs["czj"], payer_account="6217000010005678", payer_name="洪洞县财政局",
         mac_key=KEY, valid_from=DAY, department=dept, document=ContentFile(PDF, name='../协议"; x.pdf'))
 
@@ -219,7 +219,7 @@ def test_agreement_text_of_another_type_is_refused(pw):
     from yikatong.payments.tests.support import DAY
 
     with pytest.raises(PaymentError) as exc:
-        exchange.create_agreement(
+        exchange.agreement_create(
             actor=_admin(), bank=pw.agreement.bank, payer=pw.orgs["czj"],
             payer_account="6217000010005678", payer_name="洪洞县财政局", mac_key=KEY, valid_from=DAY,
             document=ContentFile(b"<html><script>alert(1)</script>", name="协议.pdf"))

@@ -28,7 +28,7 @@ def admin(make_user):
 
 @pytest.fixture
 def bank(admin, bank_org):
-    return services.create_agent_bank(actor=admin, code="ABC01", name="洪洞农商行", organization=bank_org)
+    return services.agent_bank_create(actor=admin, code="ABC01", name="洪洞农商行", organization=bank_org)
 
 
 # ---- batch numbers --------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def test_store_refuses_other_bytes_under_a_stored_name_and_same_bytes_under_anot
 def test_only_a_sysadmin_in_scope_registers_banks(make_user, bank_org, regions):
     for who in (make_user("op", Role.TREASURY), make_user("far", Role.SYSADMIN, region=regions["other_county"])):
         with pytest.raises(PermissionDenied):
-            services.create_agent_bank(actor=who, code="ABC01", name="x", organization=bank_org)
+            services.agent_bank_create(actor=who, code="ABC01", name="x", organization=bank_org)
     assert not AgentBank.objects.exists()
 
 
@@ -117,7 +117,7 @@ def finance(regions):
 @pytest.mark.django_db
 def test_agreement_encrypts_account_and_key_and_defaults_time_limits_from_the_profile(admin, bank, finance, settings):
     settings.YKT_PROFILE = "000"
-    agreement = services.create_agreement(
+    agreement = services.agreement_create(
         actor=admin, bank=bank, payer=finance, payer_account="6217000010001234", payer_name="洪洞县财政局",
         mac_key=KEY, valid_from=DAY,
     )
@@ -141,12 +141,12 @@ def test_three_party_profile_requires_department_and_signed_text(
     kwargs = dict(actor=admin, bank=bank, payer=finance, payer_account="6217000010001234", payer_name="财政局",
                   mac_key=KEY, valid_from=DAY)
     with pytest.raises(PaymentError) as exc:
-        services.create_agreement(**kwargs)
+        services.agreement_create(**kwargs)
     assert exc.value.code == "AGREEMENT_THREE_PARTY_REQUIRED"
     assert not BankAgreement.objects.exists()
     dept = Organization.objects.create(name="民政局", kind=OrgKind.LINE_DEPARTMENT, region=regions["county"], code="D1")
     signed = b"%PDF-1.4 three-party agreement"
-    agreement = services.create_agreement(**kwargs, department=dept, document=ContentFile(signed, name="协议.pdf"))
+    agreement = services.agreement_create(**kwargs, department=dept, document=ContentFile(signed, name="协议.pdf"))
     assert agreement.document_sha256 == hashlib.sha256(signed).hexdigest()
     assert agreement.signed_text.data() == signed  # sealed at rest (core.sealed), digest of the plaintext
     assert signed not in bytes(agreement.signed_text.content_enc)

@@ -33,11 +33,11 @@ def test_a_confirmed_finding_stops_the_item_from_being_paid(pw, approved):
     items = list(approved.items.order_by("seq"))
     held = items[1]
     f = _finding(approved, held, "STATE_PAID", "warn")
-    out = check_services.dispose(actor=u["mz_head"], finding_id=f.pk, decision="confirmed", reason="财政供养人员，不符合条件")
+    out = check_services.finding_dispose(actor=u["mz_head"], finding_id=f.pk, decision="confirmed", reason="财政供养人员，不符合条件")
     assert "不予支付" in out.outcome
     assert [i.pk for i in held_items(approved)] == [held.pk]
 
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     refs = set(order.items.values_list("item_ref", flat=True))
     assert held.item_ref not in refs and len(refs) == len(items) - 1
     assert order.item_count == len(items) - 1 and order.total_fen == approved.total_fen - held.amount_fen
@@ -67,15 +67,15 @@ def test_a_clue_holds_the_item_until_closed_unsubstantiated(pw, approved, make_u
     u = pw.users
     items = list(approved.items.order_by("seq"))
     f = _finding(approved, items[2], "CADRE", "warn")
-    out = check_services.dispose(actor=u["mz_head"], finding_id=f.pk, decision="transferred", reason="疑似村干部亲属")
+    out = check_services.finding_dispose(actor=u["mz_head"], finding_id=f.pk, decision="transferred", reason="疑似村干部亲属")
     assert [i.pk for i in held_items(approved)] == [items[2].pk]
     assert "已移送线索" in exports.excluded(approved)[0]["reason"]
     jj = make_user("jj", "supervisor")
-    clue = supervision.start_investigation(actor=jj, clue_id=Finding.objects.get(pk=out.pk).clue.pk)
+    clue = supervision.investigation_start(actor=jj, clue_id=Finding.objects.get(pk=out.pk).clue.pk)
     assert [i.pk for i in held_items(approved)] == [items[2].pk]  # under investigation: still held
-    supervision.conclude(actor=jj, clue_id=clue.pk, conclusion="unsubstantiated", text="经核查非亲属关系")
+    supervision.investigation_conclude(actor=jj, clue_id=clue.pk, conclusion="unsubstantiated", text="经核查非亲属关系")
     assert list(held_items(approved)) == []
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     assert order.item_count == len(items)
 
 
@@ -83,7 +83,7 @@ def test_an_order_is_refused_when_every_item_is_held(pw, approved):
     u = pw.users
     for item in approved.items.all():
         f = _finding(approved, item, "SHARED_PHONE", "warn")
-        check_services.dispose(actor=u["mz_head"], finding_id=f.pk, decision="confirmed", reason="冒领")
+        check_services.finding_dispose(actor=u["mz_head"], finding_id=f.pk, decision="confirmed", reason="冒领")
     with pytest.raises(PaymentError) as exc:
-        services.create_order(actor=u["fin"], batch_id=approved.pk)
+        services.order_create(actor=u["fin"], batch_id=approved.pk)
     assert exc.value.code == "ORDER_ALL_HELD"

@@ -24,7 +24,7 @@ from yikatong.payments import services
 from yikatong.payments.exchange.connector import OutboxConnector
 from yikatong.payments.models import ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 from yikatong.rosters import services as roster_services
-from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.importer.run import roster_import
 from yikatong.regions.models import Region
 from yikatong.rosters.models import Batch
 from yikatong.rosters.tests.files import card, id_number, to_csv
@@ -49,8 +49,8 @@ def two_towns(pw, regions):
     w.user("zhan2", "station2", Role.TOWNSHIP_OPERATOR)
     w.user("czs2", "fin_office2", Role.TOWNSHIP_FINANCE)
     batches = [
-        roster_services.create_batch(actor=w.users["zhan"], policy=w.policy, period="2026-11", region=regions["town1"]),
-        roster_services.create_batch(actor=w.users["zhan2"], policy=w.policy, period="2026-11", region=regions["town2"]),
+        roster_services.batch_create(actor=w.users["zhan"], policy=w.policy, period="2026-11", region=regions["town1"]),
+        roster_services.batch_create(actor=w.users["zhan2"], policy=w.policy, period="2026-11", region=regions["town2"]),
     ]
     w.stations = [("zhan", "czs"), ("zhan2", "czs2")]
     return w, [b.pk for b in batches]
@@ -89,7 +89,7 @@ def check_invariants():
 
 def _import(w, pk, which, persons):
     user = w.users[w.stations[which][0]]
-    run = import_roster(actor=user, batch_id=pk, data=to_csv(_rows(persons, which)), filename="清册.csv",
+    run = roster_import(actor=user, batch_id=pk, data=to_csv(_rows(persons, which)), filename="清册.csv",
                         mode="all_or_nothing")
     if not run.imported:
         raise Refusal("IMPORT_" + run.message)
@@ -97,7 +97,7 @@ def _import(w, pk, which, persons):
 
 def _pay(w, pk, fails, connector):
     batch = Batch.objects.get(pk=pk)
-    order = services.create_order(actor=w.users["fin"], batch_id=batch.pk)
+    order = services.order_create(actor=w.users["fin"], batch_id=batch.pk)
     refs = list(order.items.order_by("seq").values_list("item_ref", flat=True))
     fail = {ref: "E01" for ref, f in zip(refs, fails) if f}
     send_and_answer(order, w, SimOptions(fail_ref=fail), connector)
@@ -108,7 +108,7 @@ def _reissue(w, pk, which):
     zhan = w.users[w.stations[which][0]]
     failed = services.unsettled_failures(batch) if hasattr(services, "unsettled_failures") else []
     fixes = {line.item_ref: {"account": card(700 + n)} for n, line in enumerate(failed)}
-    reissue = services.create_reissue(actor=zhan, batch_id=batch.pk, corrections=fixes)
+    reissue = services.reissue_create(actor=zhan, batch_id=batch.pk, corrections=fixes)
     advance(w, reissue.pk, w.stations[which])
 
 
@@ -119,7 +119,7 @@ def _confirm(w, pk, n):
 
     findings = list(Finding.objects.filter(batch_id=pk, state=FindingState.OPEN).order_by("pk"))
     if findings:
-        checks.dispose(actor=w.users["mz_rev"], finding_id=findings[n % len(findings)].pk,
+        checks.finding_dispose(actor=w.users["mz_rev"], finding_id=findings[n % len(findings)].pk,
                        decision=FindingState.CONFIRMED, reason="核实属实")
 
 
@@ -127,7 +127,7 @@ def _remove(w, pk, which, seq):
     batch = Batch.objects.get(pk=pk)
     item = batch.items.filter(status="active").order_by("seq")[seq % max(batch.items.count(), 1):].first()
     if item is not None:
-        roster_services.remove_item(actor=w.users[w.stations[which][0]], batch_id=pk, item_id=item.pk,
+        roster_services.item_remove(actor=w.users[w.stations[which][0]], batch_id=pk, item_id=item.pk,
                                     reason="核实不符合条件")
 
 

@@ -23,11 +23,11 @@ def test_the_order_table_uses_declared_states_only():
 @pytest.mark.django_db
 def test_release_twice_is_refused_with_a_code_and_changes_nothing(pw, approved):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
+    services.order_release(actor=u["gk"], order_id=order.pk)
     before = AuditEvent.objects.count()
     with pytest.raises(PaymentError) as exc:
-        services.release(actor=u["gk"], order_id=order.pk)
+        services.order_release(actor=u["gk"], order_id=order.pk)
     assert exc.value.code == "TRANSITION_NOT_ALLOWED"
     assert PaymentOrder.objects.get(pk=order.pk).state == OrderState.RELEASED
     assert AuditEvent.objects.count() == before
@@ -37,11 +37,11 @@ def test_release_twice_is_refused_with_a_code_and_changes_nothing(pw, approved):
 @pytest.mark.django_db
 def test_a_bank_answer_step_cannot_be_taken_by_a_user(pw, approved):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
+    services.order_release(actor=u["gk"], order_id=order.pk)
+    order = services.order_send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
     with pytest.raises(PaymentError) as exc:
-        flow.apply_order(actor=u["gk"], order_id=order.pk, action="answer")
+        flow.order_transition(actor=u["gk"], order_id=order.pk, action="answer")
     assert exc.value.code == "SYSTEM_ONLY"
     assert PaymentOrder.objects.get(pk=order.pk).state == OrderState.SENT
 
@@ -49,7 +49,7 @@ def test_a_bank_answer_step_cannot_be_taken_by_a_user(pw, approved):
 @pytest.mark.django_db
 def test_a_lost_conditional_update_on_an_order_is_refused(pw, approved, monkeypatch):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
 
     def concurrent_writer(*, obj, tr):  # another writer changes the row after it was read
         PaymentOrder.objects.filter(pk=obj.pk).update(state=OrderState.REJECTED)
@@ -57,7 +57,7 @@ def test_a_lost_conditional_update_on_an_order_is_refused(pw, approved, monkeypa
 
     monkeypatch.setattr(flow, "ORDERS", dataclasses.replace(flow.ORDERS, fields=concurrent_writer))
     with pytest.raises(PaymentError) as exc:
-        services.release(actor=u["gk"], order_id=order.pk)
+        services.order_release(actor=u["gk"], order_id=order.pk)
     assert exc.value.code == "CONCURRENT_CHANGE"
     assert Batch.objects.get(pk=approved.pk).state == BatchState.APPROVED
 
@@ -83,9 +83,9 @@ def test_two_treasury_releases_at_the_same_moment_exactly_one_wins(pw, batch):
     walk_to_approved(batch, pw, "000")
     u = pw.users
     gk2 = pw.user("gk2", "czj", "treasury")
-    order = services.create_order(actor=u["fin"], batch_id=batch.pk)
+    order = services.order_create(actor=u["fin"], batch_id=batch.pk)
     treasurers = (u["gk"], gk2)
-    results = [code_or_ok(o) for o in race(2, lambda i: services.release(actor=treasurers[i], order_id=order.pk))]
+    results = [code_or_ok(o) for o in race(2, lambda i: services.order_release(actor=treasurers[i], order_id=order.pk))]
     assert sorted(results) == ["TRANSITION_NOT_ALLOWED", "ok"], results
     assert AuditEvent.objects.filter(action="payments.order.release", object_id=str(order.pk)).count() == 1
     assert BatchEvent.objects.filter(batch_id=batch.pk, action="pay").count() == 1

@@ -7,7 +7,7 @@ from tests.support.concurrency import code_or_ok, race
 from tests.support.scenarios import answered_by_bank, send_and_answer, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.banksim.options import SimOptions
-from yikatong.banksim.services import process_payment_file
+from yikatong.banksim.services import payment_file_process
 from yikatong.core.crypto import vault
 from yikatong.payments import services
 from yikatong.payments.errors import PaymentError
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _reject(order, pw, code="F04"):
     u = pw.users
     order, answer = answered_by_bank(order, pw, SimOptions(reject=code))
-    got = services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    got = services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     assert got.order.state == OrderState.REJECTED
     return got.order
 
@@ -32,34 +32,34 @@ def test_rejected_batch_is_corrected_and_resent_and_ends_paid(pw, approved):
     """Regression (issue 12): a batch whose file the bank rejected was stuck in 支付中 with no way out."""
     u = pw.users
     second = approved.items.order_by("seq")[1]
-    order = _reject(services.create_order(actor=u["fin"], batch_id=approved.pk), pw)
+    order = _reject(services.order_create(actor=u["fin"], batch_id=approved.pk), pw)
     assert Batch.objects.get(pk=approved.pk).state == "paying"
     fix = {second.item_ref: {"account_holder": "对象2", "account": card(88)}}
     with pytest.raises(PaymentError) as exc:  # an X file has no MAC: nothing changes before finance confirms it
-        services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="银行拒收 F04")
+        services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="银行拒收 F04")
     assert exc.value.code == "PAYEE_FIX_AT_BANK"
-    services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="致电银行确认第2条户名无法识别")
+    services.rejection_confirm(actor=u["fin"], order_id=order.pk, note="致电银行确认第2条户名无法识别")
     with pytest.raises(PermissionDenied):  # the station corrects the roll, not finance
-        services.correct_payee_items(actor=u["fin"], batch_id=approved.pk, corrections=fix, reason="x")
+        services.payee_items_correct(actor=u["fin"], batch_id=approved.pk, corrections=fix, reason="x")
     for change, code in [({"account_holder": "对象|二"}, "PAYEE_DELIMITER"), ({"name": "对象\r\n二"}, "PAYEE_LINE_BREAK"),
                          ({"amount_fen": 1}, "PAYEE_FIX_FIELD")]:
         with pytest.raises(PaymentError) as exc:
-            services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk, corrections={second.item_ref: change},
+            services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections={second.item_ref: change},
                                          reason="银行拒收 F04")
         assert exc.value.code == code
     with pytest.raises(PaymentError) as exc:
-        services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason=" ")
+        services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason=" ")
     assert exc.value.code == "PAYEE_FIX_REASON"
     with pytest.raises(PaymentError) as exc:  # seed 004 bans: the correction may not pay into someone else's account
-        services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk,
+        services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk,
                                      corrections={second.item_ref: {"account_holder": "王五"}}, reason="x")
     assert exc.value.code == "PAYEE_FIX_BANNED"
     with pytest.raises(PaymentError) as exc:
-        services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk, corrections={"NOPE": {}}, reason="x")
+        services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections={"NOPE": {}}, reason="x")
     assert exc.value.code == "PAYEE_FIX_UNKNOWN_ITEMS"
     assert BatchItem.objects.get(pk=second.pk).account_holder == second.account_holder  # nothing changed yet
 
-    services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="银行拒收 F04：户名无法识别")
+    services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="银行拒收 F04：户名无法识别")
     second.refresh_from_db()
     assert (second.account_holder, vault().decrypt(second.account_enc)) == ("对象2", card(88))
     event = AuditEvent.objects.get(action="payments.payee.correct")
@@ -67,18 +67,18 @@ def test_rejected_batch_is_corrected_and_resent_and_ends_paid(pw, approved):
     assert card(88) not in str(event.after) and card(88) not in str(event.before)  # accounts masked
     assert BatchEvent.objects.filter(batch=approved, action="correct_payee").exists()
 
-    new = services.resend(actor=u["fin"], order_id=order.pk)
-    services.release(actor=u["gk"], order_id=new.pk)
-    services.send(actor=u["gk"], order_id=new.pk, connector=pw.connector)
+    new = services.order_resend(actor=u["fin"], order_id=order.pk)
+    services.order_release(actor=u["gk"], order_id=new.pk)
+    services.order_send(actor=u["gk"], order_id=new.pk, connector=pw.connector)
     with pytest.raises(PaymentError) as exc:  # the new file is at the bank once sent: no more corrections
-        services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="再改")
+        services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="再改")
     assert exc.value.code == "PAYEE_FIX_AT_BANK"
     new.refresh_from_db()
     sent = (pw.connector.outbox / new.payment_file.filename).read_bytes()
     line = parse_payment_file(sent, KEY).lines[1]
     assert (line.account_name, line.account_no) == ("对象2", card(88))
-    answer = process_payment_file(actor=None, filename=new.payment_file.filename, data=sent, options=SimOptions())
-    services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    answer = payment_file_process(actor=None, filename=new.payment_file.filename, data=sent, options=SimOptions())
+    services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     new.refresh_from_db()
     assert (new.state, new.paid_fen) == (OrderState.ANSWERED, approved.total_fen)
     assert Batch.objects.get(pk=approved.pk).state == "paid"
@@ -90,13 +90,13 @@ def test_delimiter_left_by_an_old_import_is_refused_before_any_file_and_fixed(pw
     second = approved.items.order_by("seq")[1]
     BatchItem.objects.filter(pk=second.pk).update(name="对象|2", account_holder="")
     with pytest.raises(PaymentError) as exc:
-        services.create_order(actor=u["fin"], batch_id=approved.pk)
+        services.order_create(actor=u["fin"], batch_id=approved.pk)
     assert exc.value.code == "PAYEE_UNFIT_FOR_BANK" and exc.value.params["first"] == "PAYEE_DELIMITER"
     assert second.item_ref in exc.value.message and "姓名" in exc.value.message
     assert not PaymentOrder.objects.exists()
-    services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk,
+    services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk,
                                  corrections={second.item_ref: {"name": "对象2"}}, reason="姓名含分隔符")
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     order, _, _ = send_and_answer(order, pw)
     assert order.paid_fen == approved.total_fen and Batch.objects.get(pk=approved.pk).state == "paid"
 
@@ -105,36 +105,36 @@ def test_order_that_could_not_be_written_is_corrected_then_sent(pw, approved):
     """An order released (batch 支付中) holding data the file cannot carry is refused at send by code,
     not stuck: its items are corrected while no file exists, then it is sent."""
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
+    services.order_release(actor=u["gk"], order_id=order.pk)
     third = approved.items.order_by("seq")[2]
     BatchItem.objects.filter(pk=third.pk).update(account_holder="对象\x073")  # as data of an old import
     with pytest.raises(PaymentError) as exc:  # refused by code before the file is begun
-        services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
+        services.order_send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
     assert exc.value.code == "PAYEE_UNFIT_FOR_BANK" and exc.value.params["first"] == "PAYEE_CONTROL_CHAR"
     assert third.item_ref in exc.value.message and "账户户名" in exc.value.message
     assert Batch.objects.get(pk=approved.pk).state == "paying"
     with pytest.raises(PaymentError) as exc:  # no quiet redirect of money after approval
-        services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk,
+        services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk,
                                      corrections={third.item_ref: {"account": card(66)}}, reason="换卡")
     assert exc.value.code == "PAYEE_FIX_ACCOUNT"
-    services.correct_payee_items(actor=u["zhan"], batch_id=approved.pk,
+    services.payee_items_correct(actor=u["zhan"], batch_id=approved.pk,
                                  corrections={third.item_ref: {"account_holder": "对象3"}}, reason="户名含控制字符")
-    order = services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
+    order = services.order_send(actor=u["gk"], order_id=order.pk, connector=pw.connector)
     sent = (pw.connector.outbox / order.payment_file.filename).read_bytes()
-    answer = process_payment_file(actor=None, filename=order.payment_file.filename, data=sent, options=SimOptions())
-    services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    answer = payment_file_process(actor=None, filename=order.payment_file.filename, data=sent, options=SimOptions())
+    services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     assert Batch.objects.get(pk=approved.pk).state == "paid"
 
 
 def test_resend_refuses_data_still_unfit_for_the_bank(pw, approved):
     u = pw.users
-    order = _reject(services.create_order(actor=u["fin"], batch_id=approved.pk), pw)
-    services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="已核实")
+    order = _reject(services.order_create(actor=u["fin"], batch_id=approved.pk), pw)
+    services.rejection_confirm(actor=u["fin"], order_id=order.pk, note="已核实")
     first = approved.items.order_by("seq")[0]
     BatchItem.objects.filter(pk=first.pk).update(account_holder="张|三")
     with pytest.raises(PaymentError) as exc:
-        services.resend(actor=u["fin"], order_id=order.pk)
+        services.order_resend(actor=u["fin"], order_id=order.pk)
     assert exc.value.code == "PAYEE_UNFIT_FOR_BANK" and first.item_ref in exc.value.message
     assert not PaymentOrder.objects.filter(replaces=order).exists()
 
@@ -156,7 +156,7 @@ def test_payee_fix_through_the_batch_page(client, pw, approved):
     resp = client.post(url, {"seq": "2", "f_name": "对象2", "reason": "姓名含分隔符"}, follow=True)
     assert "已更正第 2 条的收款信息" in resp.content.decode()
     assert BatchItem.objects.get(pk=second.pk).name == "对象2"
-    assert services.create_order(actor=u["fin"], batch_id=approved.pk).item_count == 3
+    assert services.order_create(actor=u["fin"], batch_id=approved.pk).item_count == 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -169,12 +169,12 @@ def test_correction_racing_a_send_never_changes_data_already_in_the_file(pw, bat
         pytest.skip("row-lock races are exercised on PostgreSQL; SQLite serialises all writers")
     walk_to_approved(batch, pw, "000")
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=batch.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
+    order = services.order_create(actor=u["fin"], batch_id=batch.pk)
+    services.order_release(actor=u["gk"], order_id=order.pk)
     second = batch.items.order_by("seq")[1]
     calls = {
-        "send": lambda: services.send(actor=u["gk"], order_id=order.pk, connector=pw.connector),
-        "fix": lambda: services.correct_payee_items(
+        "send": lambda: services.order_send(actor=u["gk"], order_id=order.pk, connector=pw.connector),
+        "fix": lambda: services.payee_items_correct(
             actor=u["zhan"], batch_id=batch.pk, corrections={second.item_ref: {"name": "对象二", "account_holder": "对象二"}},
             reason="更正"),
     }

@@ -32,22 +32,22 @@ def _snapshot():
 @pytest.mark.django_db
 def test_payment_file_is_written_per_spec_and_never_sent_twice(pw, approved):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     assert order.batch_no.startswith("141024-") and order.item_count == 3 and order.total_fen == approved.total_fen
     assert FundCommitment.objects.get(ref=f"batch:{approved.code}").committed_fen == approved.total_fen
     with pytest.raises(PaymentError):
-        services.create_order(actor=u["fin"], batch_id=approved.pk)
+        services.order_create(actor=u["fin"], batch_id=approved.pk)
     with pytest.raises(TransitionRefused) as exc:  # the batch cannot be paid around the order
         do(approved, u["gk"], "pay")
     assert exc.value.code == "ORDER_NOT_RELEASED"
     with pytest.raises(PermissionDenied):
-        services.release(actor=u["fin"], order_id=order.pk)
+        services.order_release(actor=u["fin"], order_id=order.pk)
     with pytest.raises(PaymentError) as exc:
-        services.send(actor=u["gk"], order_id=order.pk)  # not released yet
+        services.order_send(actor=u["gk"], order_id=order.pk)  # not released yet
     assert exc.value.code == "TRANSITION_NOT_ALLOWED"
-    services.release(actor=u["gk"], order_id=order.pk)
+    services.order_release(actor=u["gk"], order_id=order.pk)
     assert Batch.objects.get(pk=approved.pk).state == "paying"
-    order = services.send(actor=u["gk"], order_id=order.pk)
+    order = services.order_send(actor=u["gk"], order_id=order.pk)
     data = (pw.connector.outbox / order.payment_file.filename).read_bytes()
     assert order.payment_file.data() == data
     assert order.payment_file.filename == f"YKT1_ABC01_{order.batch_no}_P.txt"
@@ -57,7 +57,7 @@ def test_payment_file_is_written_per_spec_and_never_sent_twice(pw, approved):
         (i.item_ref, vault().decrypt(i.account_enc), vault().decrypt(i.id_enc), i.amount_fen) for i in items]
     assert parsed.header.total_fen == approved.total_fen and data.endswith(b"\r\n")
     with pytest.raises(PaymentError):
-        services.send(actor=u["gk"], order_id=order.pk)
+        services.order_send(actor=u["gk"], order_id=order.pk)
     assert BankFile.objects.filter(kind="P").count() == 1
 
 
@@ -79,19 +79,19 @@ def test_failures_reissued_until_each_item_paid_exactly_once(pw, approved):
 
     # replaying the result file changes nothing
     before = _snapshot()
-    again = services.ingest(actor=u["gk"], filename=name, data=data)
+    again = services.bank_answer_ingest(actor=u["gk"], filename=name, data=data)
     assert not again.created and _snapshot() == before
 
     # round 2: the E01 account is corrected; the E05 card is activated and the item paid again;
     # the bank now fails the corrected account with E03
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=approved.pk,
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=approved.pk,
                                       corrections={refs[1]: {"account": card(77)}})
     assert (reissue.kind, reissue.parent_id, reissue.item_count) == ("reissue", approved.pk, 2)
     new_refs = list(reissue.items.order_by("seq").values_list("item_ref", flat=True))
     assert not set(new_refs) & set(refs)
     assert vault().decrypt(reissue.items.get(seq=1).account_enc) == card(77)
     with pytest.raises(PaymentError):  # the same failures are not reissued twice
-        services.create_reissue(actor=u["zhan"], batch_id=approved.pk)
+        services.reissue_create(actor=u["zhan"], batch_id=approved.pk)
     reissue = walk_reissue_to_approved(reissue, pw)
     order2, _, _ = pay_round(reissue, pw, SimOptions(fail_ref={new_refs[0]: "E03"}))
     assert (order2.paid_count, order2.failed_count) == (1, 1)
@@ -100,7 +100,7 @@ def test_failures_reissued_until_each_item_paid_exactly_once(pw, approved):
     assert approved.state == "partly_failed"  # one person still unpaid
 
     # round 3: a reissue of the reissue, paid
-    reissue2 = services.create_reissue(actor=u["zhan"], batch_id=reissue.pk,
+    reissue2 = services.reissue_create(actor=u["zhan"], batch_id=reissue.pk,
                                        corrections={new_refs[0]: {"account": card(78)}})
     reissue2 = walk_reissue_to_approved(reissue2, pw)
     order3, _, _ = pay_round(reissue2, pw)
@@ -128,7 +128,7 @@ def test_failures_reissued_until_each_item_paid_exactly_once(pw, approved):
 @pytest.mark.django_db
 def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     order, answer = answered_by_bank(order, pw)
     before = _snapshot()
     flipped = answer.data.replace(b"|S|", b"|F|", 1)
@@ -136,15 +136,15 @@ def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
     other_key = reseal(answer.data, lambda body: body, key=b"x" * 32)
     for data, words in [(flipped, "F0"), (other_key, "F02"), (bad_amount, "F01")]:
         with pytest.raises(IngestRefused, match=words):
-            services.ingest(actor=u["gk"], filename=answer.filename, data=data)
+            services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=data)
     unknown = answer.filename.replace(order.batch_no, order.batch_no[:-6] + "999999")
     with pytest.raises(IngestRefused) as exc:
-        services.ingest(actor=u["gk"], filename=unknown, data=answer.data)
+        services.bank_answer_ingest(actor=u["gk"], filename=unknown, data=answer.data)
     assert exc.value.code == "INGEST_UNKNOWN_BATCH"
     with pytest.raises(PermissionDenied):
-        services.ingest(actor=u["zhan"], filename=answer.filename, data=answer.data)
+        services.bank_answer_ingest(actor=u["zhan"], filename=answer.filename, data=answer.data)
     assert _snapshot() == before
-    assert services.ingest(actor=None, filename=answer.filename, data=answer.data).created
+    assert services.bank_answer_ingest(actor=None, filename=answer.filename, data=answer.data).created
     approved.refresh_from_db()
     assert approved.state == "paid"
 
@@ -152,21 +152,21 @@ def test_tampered_or_unknown_result_refused_and_nothing_changes(pw, approved):
 @pytest.mark.django_db
 def test_rejection_leaves_order_resendable_under_a_new_batch_no(pw, approved):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     order, answer = answered_by_bank(order, pw, SimOptions(reject="F05"))
-    got = services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    got = services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     assert (got.order.state, got.order.rejection_code) == (OrderState.REJECTED, "F05")
     before = _snapshot()
-    assert not services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).created
+    assert not services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data).created
     assert _snapshot() == before
     with pytest.raises(PaymentError) as exc:  # X files carry no MAC
-        services.resend(actor=u["fin"], order_id=order.pk)
+        services.order_resend(actor=u["fin"], order_id=order.pk)
     assert exc.value.code == "REJECTION_UNCONFIRMED"
-    services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="已致电银行确认")
-    new = services.resend(actor=u["fin"], order_id=order.pk)
+    services.rejection_confirm(actor=u["fin"], order_id=order.pk, note="已致电银行确认")
+    new = services.order_resend(actor=u["fin"], order_id=order.pk)
     assert new.batch_no != order.batch_no and new.replaces_id == order.pk
     with pytest.raises(PaymentError):
-        services.resend(actor=u["fin"], order_id=order.pk)
+        services.order_resend(actor=u["fin"], order_id=order.pk)
     new, _, _ = send_and_answer(new, pw)
     assert (new.paid_count, new.paid_fen) == (3, approved.total_fen)
     assert Batch.objects.get(pk=approved.pk).state == "paid"
@@ -181,10 +181,10 @@ def test_e08_duplicate_is_never_reissued_and_is_written_off(pw, approved):
     line = order.items.get(item_ref=refs[0])
     assert line.do_not_repay and line.status == ItemStatus.FAILED
     with pytest.raises(PaymentError, match="E08"):
-        services.create_reissue(actor=u["zhan"], batch_id=approved.pk)
+        services.reissue_create(actor=u["zhan"], batch_id=approved.pk)
     with pytest.raises(PaymentError):
-        services.write_off(actor=u["fin"], order_item_id=line.pk, reason=" ")
-    services.write_off(actor=u["fin"], order_item_id=line.pk, reason="经核查，银行已于上一批次发放")
+        services.order_item_write_off(actor=u["fin"], order_item_id=line.pk, reason=" ")
+    services.order_item_write_off(actor=u["fin"], order_item_id=line.pk, reason="经核查，银行已于上一批次发放")
     approved.refresh_from_db()
     assert approved.state == "closed"
 
@@ -198,18 +198,18 @@ def test_an_origin_already_paid_refuses_the_answer_and_the_database_enforces_it(
     from yikatong.payments.models import PaidOrigin
 
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     order, answer = answered_by_bank(order, pw)
     line = order.items.order_by("seq").first()
     PaidOrigin.objects.create(origin_id=line.origin_id, line=line)  # as if paid through another line
     before = _snapshot()
     with pytest.raises(IngestRefused) as exc:
-        services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+        services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
     assert exc.value.code == "INGEST_ALREADY_PAID_ELSEWHERE"
     assert _snapshot() == before and PaidOrigin.objects.count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         PaidOrigin.objects.create(origin_id=line.origin_id, line=order.items.order_by("seq").last())
     PaidOrigin.objects.all().delete()
-    assert services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).created
+    assert services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data).created
     paid = order.items.filter(status=ItemStatus.PAID)
     assert sorted(PaidOrigin.objects.values_list("line_id", flat=True)) == sorted(paid.values_list("pk", flat=True))

@@ -57,7 +57,7 @@ def _round_to_paid(pw, batch, codes_per_round, connector=None):
         if batch.state == "paid":
             return seen_codes
         fixes = {ref: {"account": card(500 + n)} for n, ref in enumerate(fail)}
-        batch = walk_reissue_to_approved(services.create_reissue(actor=u["zhan"], batch_id=batch.pk,
+        batch = walk_reissue_to_approved(services.reissue_create(actor=u["zhan"], batch_id=batch.pk,
                                                                  corrections=fixes), pw)
     raise AssertionError("not paid within the rounds given")
 
@@ -92,29 +92,29 @@ def test_random_results_rejections_corrections_and_replays(pw, approved, steps):
             connector = OutboxConnector(tempfile.mkdtemp(), tempfile.mkdtemp())
             batch = Batch.objects.get(pk=approved.pk)
             for outcomes, reject, replay in steps:
-                order = services.create_order(actor=u["fin"], batch_id=batch.pk)
+                order = services.order_create(actor=u["fin"], batch_id=batch.pk)
                 if reject:
                     rejected, name, data = send_and_answer(order, pw, SimOptions(reject=reject), connector)
                     assert rejected.state == OrderState.REJECTED
                     if replay:
-                        assert not services.ingest(actor=u["gk"], filename=name, data=data).created
-                    services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="已与银行核实")
-                    order = services.resend(actor=u["fin"], order_id=order.pk)
+                        assert not services.bank_answer_ingest(actor=u["gk"], filename=name, data=data).created
+                    services.rejection_confirm(actor=u["fin"], order_id=order.pk, note="已与银行核实")
+                    order = services.order_resend(actor=u["fin"], order_id=order.pk)
                 refs = list(order.items.order_by("seq").values_list("item_ref", flat=True))
                 fail = {ref: code for ref, code in zip(refs, outcomes) if code}
                 order, name, data = send_and_answer(order, pw, SimOptions(fail_ref=fail), connector)
                 if replay:
-                    assert not services.ingest(actor=u["gk"], filename=name, data=data).created
+                    assert not services.bank_answer_ingest(actor=u["gk"], filename=name, data=data).created
                 _check_invariants(approved)
                 batch.refresh_from_db()
                 if batch.state == "paid":
                     break
                 for line in order.items.filter(status=ItemStatus.FAILED, do_not_repay=True):
-                    services.write_off(actor=u["fin"], order_item_id=line.pk, reason="核查：重复明细")
+                    services.order_item_write_off(actor=u["fin"], order_item_id=line.pk, reason="核查：重复明细")
                 batch.refresh_from_db()
                 if batch.state == "closed":
                     break
-                batch = walk_reissue_to_approved(services.create_reissue(actor=u["zhan"], batch_id=batch.pk), pw)
+                batch = walk_reissue_to_approved(services.reissue_create(actor=u["zhan"], batch_id=batch.pk), pw)
             _check_invariants(approved)
             raise _Rollback
     except _Rollback:

@@ -12,7 +12,7 @@ from yikatong.payments.errors import PaymentError
 from yikatong.payments.models import PaymentOrderItem, Reissue
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.errors import RosterError, TransitionRefused
-from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
 
@@ -45,13 +45,13 @@ def test_reissue_batch_refuses_a_manually_added_new_person(pw, failed):
     """Regression (issue 12): a reissue batch accepted a manually added new person, paid ¥1,500 without notice."""
     batch, ref = failed
     u = pw.users
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk, corrections={ref: {"account": card(77)}})
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=batch.pk, corrections={ref: {"account": card(77)}})
     before = _snapshot(reissue)
     with pytest.raises(RosterError) as exc:
-        roster_services.add_item(actor=u["zhan"], batch_id=reissue.pk, values=_new_person_values())
+        roster_services.item_add(actor=u["zhan"], batch_id=reissue.pk, values=_new_person_values())
     assert exc.value.code == "REISSUE_NO_NEW_ITEMS"
     with pytest.raises(RosterError) as exc:
-        import_roster(actor=u["zhan"], batch_id=reissue.pk, data=to_csv(good_rows(1)), filename="补发.csv",
+        roster_import(actor=u["zhan"], batch_id=reissue.pk, data=to_csv(good_rows(1)), filename="补发.csv",
                       mode="all_or_nothing")
     assert exc.value.code == "REISSUE_NO_NEW_ITEMS"
     assert _snapshot(reissue) == before and reissue.imports.count() == 0
@@ -76,7 +76,7 @@ def _sneak_item(reissue, *, seq, id_seq, amount_fen):
 def test_reissue_guard_refuses_items_written_around_the_services(pw, failed):
     batch, ref = failed
     u = pw.users
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk, corrections={ref: {"account": card(77)}})
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=batch.pk, corrections={ref: {"account": card(77)}})
     legit = reissue.items.get()
     origin_amount = legit.amount_fen
     sneaked = _sneak_item(reissue, seq=2, id_seq=91, amount_fen=150_000)
@@ -119,7 +119,7 @@ def test_reissue_guard_refuses_items_written_around_the_services(pw, failed):
 def test_origin_written_off_after_the_reissue_is_refused_by_the_guard(pw, failed):
     batch, ref = failed
     u = pw.users
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk)
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=batch.pk)
     PaymentOrderItem.objects.filter(item_ref=ref).update(written_off_reason="核销")  # around write_off's check
     reissue = do(reissue, u["zhan"], "send_compare")
     reissue = do(reissue, u["czs"], "compare_pass")
@@ -145,14 +145,14 @@ def test_reissue_corrections_are_checked_before_anything_is_written(pw, failed):
     ]
     for change, code in cases:
         with pytest.raises(PaymentError) as exc:
-            services.create_reissue(actor=u["zhan"], batch_id=batch.pk, corrections={ref: change})
+            services.reissue_create(actor=u["zhan"], batch_id=batch.pk, corrections={ref: change})
         assert exc.value.code == code, change
     with pytest.raises(PaymentError) as exc:
-        services.create_reissue(actor=u["zhan"], batch_id=batch.pk, corrections={"NOPE-000001": {}})
+        services.reissue_create(actor=u["zhan"], batch_id=batch.pk, corrections={"NOPE-000001": {}})
     assert exc.value.code == "REISSUE_UNKNOWN_ITEMS"
     assert Batch.objects.count() == count and not Reissue.objects.exists()
 
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk, corrections={
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=batch.pk, corrections={
         ref: {"amount_fen": origin.amount_fen - 100_00, "account_holder": "对象二"}})
     item = reissue.items.get()
     assert (item.amount_fen, item.account_holder) == (origin.amount_fen - 100_00, "对象二")
@@ -165,14 +165,14 @@ def test_reissue_corrections_are_checked_before_anything_is_written(pw, failed):
 def test_reissue_item_edit_keeps_amount_within_the_origin(pw, failed):
     batch, ref = failed
     u = pw.users
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk)
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=batch.pk)
     item = reissue.items.get()
     origin = PaymentOrderItem.objects.get(item_ref=ref)
     with pytest.raises(RosterError) as exc:
-        roster_services.edit_item(actor=u["zhan"], batch_id=reissue.pk, item_id=item.pk,
+        roster_services.item_edit(actor=u["zhan"], batch_id=reissue.pk, item_id=item.pk,
                                   values={"发放金额(元)": "1500.00"}, reason="改金额")
     assert exc.value.code == "REISSUE_AMOUNT_ABOVE_ORIGIN"
-    item = roster_services.edit_item(actor=u["zhan"], batch_id=reissue.pk, item_id=item.pk,
+    item = roster_services.item_edit(actor=u["zhan"], batch_id=reissue.pk, item_id=item.pk,
                                      values={"银行账号": card(79)}, reason="E01 账户不存在，更正账号")
     assert vault().decrypt(item.account_enc) == card(79) and item.amount_fen == origin.amount_fen
     assert Reissue.objects.get(new_item=item).corrected == ["account"]
@@ -185,9 +185,9 @@ def test_reissue_item_edit_keeps_amount_within_the_origin(pw, failed):
 def test_item_removed_from_a_reissue_can_be_written_off_and_the_origin_closes(pw, failed):
     batch, ref = failed
     u = pw.users
-    reissue = services.create_reissue(actor=u["zhan"], batch_id=batch.pk)
-    roster_services.remove_item(actor=u["zhan"], batch_id=reissue.pk, item_id=reissue.items.get().pk,
+    reissue = services.reissue_create(actor=u["zhan"], batch_id=batch.pk)
+    roster_services.item_remove(actor=u["zhan"], batch_id=reissue.pk, item_id=reissue.items.get().pk,
                                 reason="对象已死亡，不再补发")
-    services.write_off(actor=u["fin"], order_item_id=PaymentOrderItem.objects.get(item_ref=ref).pk,
+    services.order_item_write_off(actor=u["fin"], order_item_id=PaymentOrderItem.objects.get(item_ref=ref).pk,
                        reason="对象已死亡，核销")
     assert Batch.objects.get(pk=batch.pk).state == "closed"

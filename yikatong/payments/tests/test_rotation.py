@@ -10,7 +10,7 @@ from yikatong.core import crypto
 from yikatong.core.crypto import Vault, vault
 from yikatong.payments.tests.support import HEADER, KEY
 from yikatong.payments.models import BankAgreement, PaymentClaim, SmsNotice
-from yikatong.registry.rotation import rotate_key
+from yikatong.registry.rotation import key_rotate
 from yikatong.registry.tests.rotation_helpers import assert_all_under, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_rotation_reencrypts_sms_phones_and_agreement_secrets(pw, batch, setting
     assert SmsNotice.objects.count() == 1
     old_key = settings.YKT_DATA_KEY
     settings.YKT_DATA_KEY = NEW_KEY
-    counts = rotate_key(old_key=old_key)
+    counts = key_rotate(old_key=old_key)
     assert counts["payments_smsnotice.phone_enc"] == 1 and counts["payments_bankagreement.mac_key_encrypted"] == 1
     new, old = Vault(NEW_KEY), Vault(old_key)
     assert all(assert_all_under(new, old)[k] for k in ("text", "index"))
@@ -42,5 +42,5 @@ def test_rotation_reencrypts_sms_phones_and_agreement_secrets(pw, batch, setting
         old.decrypt(agreement.mac_key_encrypted)
     assert base64.b64decode(new.decrypt(agreement.mac_key_encrypted)) == KEY
     state = snapshot()
-    assert rotate_key(old_key=old_key) == {}
+    assert key_rotate(old_key=old_key) == {}
     assert snapshot() == state

@@ -25,7 +25,7 @@ from yikatong.payments.selectors import orders_for
 from yikatong.rosters import scope
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.errors import TransitionRefused
-from yikatong.rosters.importer.run import stage_import
+from yikatong.rosters.importer.run import roster_import_stage
 from yikatong.rosters.models import Attachment, Batch, BatchItem, ImportRun, Notice, Objection
 from yikatong.rosters.selectors import batches_for
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
@@ -87,9 +87,9 @@ STATION_CELLS = [("zhan2", "NOT_OWN_STATION"), ("oth_op", "NOT_IN_REGION"), (ANO
 
 
 def _imported(w, batch):
-    from yikatong.rosters.importer.run import import_roster
+    from yikatong.rosters.importer.run import roster_import
 
-    run = import_roster(actor=w.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
+    run = roster_import(actor=w.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(3)), filename="清册.csv",
                         mode="all_or_nothing")
     assert run.imported
     batch.refresh_from_db()
@@ -101,7 +101,7 @@ def test_reads_batch_items_imports_findings_orders(cast, batch):
     batch = _imported(w, batch)
     other = clone_batch(batch, w.regions["town2"], "T2")
     plant_item(other, 1, "对象1", id_number(1), card(98))  # the same person paid twice: a finding on `batch`
-    check_services.run_for_batch(actor=None, batch_id=batch.pk)
+    check_services.batch_checks_run(actor=None, batch_id=batch.pk)
     assert Finding.objects.filter(batch=batch).exists()
     sees = {"zhan": True, "czs": True, "cun": True, "op": False, "mz_rev": True, "mz_head": True, "fin": True,
             "zhan2": False, "ny_rev": False, "ny_head": False, "oth_rev": False, "oth_op": False, "other_fin": False,
@@ -124,27 +124,27 @@ def test_station_writes_items_import_notice_objection_attachment(cast, batch):
               "补贴数量": "1", "发放金额(元)": "500"}
     for who, code in STATION_CELLS:
         a = actor(w, who)
-        refused(lambda: roster_services.remove_item(actor=a, batch_id=batch.pk, item_id=item.pk, reason="不符合"), code)
-        refused(lambda: roster_services.add_item(actor=a, batch_id=batch.pk, values=values), code)
-        refused(lambda: stage_import(actor=a, batch_id=batch.pk, data=to_csv(good_rows(1)), filename="x.csv",
+        refused(lambda: roster_services.item_remove(actor=a, batch_id=batch.pk, item_id=item.pk, reason="不符合"), code)
+        refused(lambda: roster_services.item_add(actor=a, batch_id=batch.pk, values=values), code)
+        refused(lambda: roster_import_stage(actor=a, batch_id=batch.pk, data=to_csv(good_rows(1)), filename="x.csv",
                                      mode="all_or_nothing"), code)
-        refused(lambda: roster_services.add_attachment(actor=a, batch_id=batch.pk, kind="other", filename="a.png",
+        refused(lambda: roster_services.attachment_add(actor=a, batch_id=batch.pk, kind="other", filename="a.png",
                                                        data=PNG), code)
         refused(lambda: do(batch, a, "send_compare"), code)
     Batch.objects.filter(pk=batch.pk).update(state="notice")
     for who, code in STATION_CELLS:
         a = actor(w, who)
-        refused(lambda: roster_services.record_notice(actor=a, batch_id=batch.pk, level="village", start=_today(),
+        refused(lambda: roster_services.notice_record(actor=a, batch_id=batch.pk, level="village", start=_today(),
                                                       place="村委会", phone="0357-6221234"), code)
-    roster_services.record_notice(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
+    roster_services.notice_record(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
                                   place="村委会", phone="0357-6221234")
     for who, code in STATION_CELLS:
         a = actor(w, who)
-        refused(lambda: roster_services.record_objection(actor=a, batch_id=batch.pk, raised_by="村民",
+        refused(lambda: roster_services.objection_record(actor=a, batch_id=batch.pk, raised_by="村民",
                                                          content="不符合条件"), code)
     # the own station may
     Batch.objects.filter(pk=batch.pk).update(state="draft")
-    roster_services.remove_item(actor=w.users["zhan"], batch_id=batch.pk, item_id=item.pk, reason="不符合")
+    roster_services.item_remove(actor=w.users["zhan"], batch_id=batch.pk, item_id=item.pk, reason="不符合")
     assert BatchItem.objects.get(pk=item.pk).status == "removed"
 
 
@@ -159,29 +159,29 @@ def test_department_writes_transition_objection_attachment_finding(cast, batch):
     batch = _imported(w, batch)
     other = clone_batch(batch, w.regions["town2"], "T2")
     plant_item(other, 1, "对象1", id_number(1), card(98))
-    check_services.run_for_batch(actor=None, batch_id=batch.pk)
+    check_services.batch_checks_run(actor=None, batch_id=batch.pk)
     finding = Finding.objects.get(batch=batch, rule__code="DUP_PAYMENT")
     Batch.objects.filter(pk=batch.pk).update(state="notice")
-    roster_services.record_notice(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
+    roster_services.notice_record(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
                                   place="村委会", phone="0357-6221234")
-    objection = roster_services.record_objection(actor=w.users["zhan"], batch_id=batch.pk, raised_by="村民",
+    objection = roster_services.objection_record(actor=w.users["zhan"], batch_id=batch.pk, raised_by="村民",
                                                  content="不符合条件")
     Batch.objects.filter(pk=batch.pk).update(state="dept_review")
     batch.refresh_from_db()
     for who, code in DEPT_CELLS + HEAD_CELLS:
         a = actor(w, who)
         refused(lambda: do(batch, a, "approve_notice"), code)
-        refused(lambda: roster_services.resolve_objection(actor=a, objection_id=objection.pk, resolution="已核实"),
+        refused(lambda: roster_services.objection_resolve(actor=a, objection_id=objection.pk, resolution="已核实"),
                 code)
-        refused(lambda: roster_services.add_attachment(actor=a, batch_id=batch.pk, kind="summary", filename="s.png",
+        refused(lambda: roster_services.attachment_add(actor=a, batch_id=batch.pk, kind="summary", filename="s.png",
                                                        data=PNG), code)
-        refused(lambda: check_services.dispose(actor=a, finding_id=finding.pk, decision="confirmed",
+        refused(lambda: check_services.finding_dispose(actor=a, finding_id=finding.pk, decision="confirmed",
                                                reason="核实重复"), code if who != ANON else "NOT_AUTHENTICATED")
     # regression (issue 12): "a reviewer of another department cleared a blocking finding"
-    refused(lambda: check_services.dispose(actor=w.users["ny_rev"], finding_id=finding.pk, decision="cleared",
+    refused(lambda: check_services.finding_dispose(actor=w.users["ny_rev"], finding_id=finding.pk, decision="cleared",
                                            reason="另一批次已作废", evidence_text="作废通知"), "NOT_OWNING_DEPARTMENT")
     # the owning department may
-    roster_services.resolve_objection(actor=w.users["mz_rev"], objection_id=objection.pk, resolution="已核实")
+    roster_services.objection_resolve(actor=w.users["mz_rev"], objection_id=objection.pk, resolution="已核实")
     batch = do(batch, w.users["mz_rev"], "approve_notice")
     assert batch.state == "notice"
 
@@ -205,10 +205,10 @@ def test_failures_write_off_and_reissue(cast, failed, client):
     first, second = order.items.filter(status="failed").order_by("seq")
     for who, code in HEAD_CELLS + [("other_fin", "NOT_IN_REGION")]:
         a = actor(w, who)
-        refused(lambda: services.write_off(actor=a, order_item_id=first.pk, reason="已死亡"), code)
+        refused(lambda: services.order_item_write_off(actor=a, order_item_id=first.pk, reason="已死亡"), code)
     for who, code in STATION_CELLS:
         a = actor(w, who)
-        refused(lambda: services.create_reissue(actor=a, batch_id=batch.pk), code)
+        refused(lambda: services.reissue_create(actor=a, batch_id=batch.pk), code)
     # the failures page and the write-off over HTTP: another department's head gets 403, nothing changes
     client.force_login(w.users["ny_head"])
     assert client.get(reverse("payments_failures", args=[batch.pk])).status_code == 403
@@ -216,12 +216,12 @@ def test_failures_write_off_and_reissue(cast, failed, client):
     assert client.post(reverse("payments_write_off", args=[first.pk]), {"reason": "已死亡"}).status_code == 403
     assert snapshot() == before
     # the owning department's head writes off one line; the own station reissues the other
-    services.write_off(actor=w.users["mz_head"], order_item_id=first.pk, reason="经核实已死亡")
-    reissue = services.create_reissue(actor=w.users["zhan"], batch_id=batch.pk)
+    services.order_item_write_off(actor=w.users["mz_head"], order_item_id=first.pk, reason="经核实已死亡")
+    reissue = services.reissue_create(actor=w.users["zhan"], batch_id=batch.pk)
     assert reissue.item_count == 1 and reissue.created_by == w.users["zhan"]
     # the reissue is under the same scope as its origin: another station never changes it
     item = reissue.items.get()
-    refused(lambda: roster_services.remove_item(actor=w.users["zhan2"], batch_id=reissue.pk, item_id=item.pk,
+    refused(lambda: roster_services.item_remove(actor=w.users["zhan2"], batch_id=reissue.pk, item_id=item.pk,
                                                 reason="x"), "NOT_OWN_STATION")
     assert not scope.may_see_batch(w.users["ny_head"], reissue) and scope.may_see_batch(w.users["mz_head"], reissue)
 
@@ -229,14 +229,14 @@ def test_failures_write_off_and_reissue(cast, failed, client):
 def test_orders_read_and_release(cast, batch):
     w = cast
     walk_to_approved(batch, w, "000")
-    order = services.create_order(actor=w.users["fin"], batch_id=batch.pk)
+    order = services.order_create(actor=w.users["fin"], batch_id=batch.pk)
     assert list(orders_for(w.users["fin"])) == [order] and list(orders_for(w.users["gk"])) == [order]
     for who in ("other_fin", "oth_gk", "mz_head", "ny_head", ANON):
         assert not orders_for(actor(w, who)).exists(), who
     for who, code in [("oth_gk", "NOT_IN_REGION"), (ANON, "NOT_AUTHENTICATED")]:
         a = actor(w, who)
-        refused(lambda: services.release(actor=a, order_id=order.pk), code)
-    services.release(actor=w.users["gk"], order_id=order.pk)
+        refused(lambda: services.order_release(actor=a, order_id=order.pk), code)
+    services.order_release(actor=w.users["gk"], order_id=order.pk)
 
 
 @pytest.mark.parametrize("who,status", [("mz_rev", 200), ("ny_rev", 404), ("oth_rev", 404), ("zhan2", 404),

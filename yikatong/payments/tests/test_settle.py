@@ -68,9 +68,9 @@ def test_migration_seals_plaintext_rows_once(pw, approved):
 
 def _rejected(pw, approved):
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     order, answer = answered_by_bank(order, pw, SimOptions(reject="F05"))
-    return services.ingest(actor=u["gk"], filename=answer.filename, data=answer.data).order
+    return services.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data).order
 
 
 def test_rejection_must_be_confirmed_by_finance_before_resend(client, pw, approved, make_user, regions):
@@ -84,14 +84,14 @@ def test_rejection_must_be_confirmed_by_finance_before_resend(client, pw, approv
         assert client.post(url, {"note": "伪造"}).status_code == code
         client.logout()
     with pytest.raises(PermissionDenied):
-        services.confirm_rejection(actor=u["gk"], order_id=order.pk, note="x")
+        services.rejection_confirm(actor=u["gk"], order_id=order.pk, note="x")
     order.refresh_from_db()
     assert order.rejection_confirmed_at is None
     with pytest.raises(PaymentError) as exc:
-        services.resend(actor=u["fin"], order_id=order.pk)
+        services.order_resend(actor=u["fin"], order_id=order.pk)
     assert exc.value.code == "REJECTION_UNCONFIRMED"
     with pytest.raises(PaymentError) as exc:
-        services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="  ")
+        services.rejection_confirm(actor=u["fin"], order_id=order.pk, note="  ")
     assert exc.value.code == "REJECTION_NOTE_REQUIRED"
     client.force_login(u["fin"])
     page = client.get(reverse("payments_order", args=[order.pk])).content.decode()
@@ -102,18 +102,18 @@ def test_rejection_must_be_confirmed_by_finance_before_resend(client, pw, approv
     event = AuditEvent.objects.filter(action="payments.order.confirm_rejection").get()
     assert event.actor_id == u["fin"].pk
     with pytest.raises(PaymentError) as exc:
-        services.confirm_rejection(actor=u["fin"], order_id=order.pk, note="再次")
+        services.rejection_confirm(actor=u["fin"], order_id=order.pk, note="再次")
     assert exc.value.code == "REJECTION_CONFIRMED"
     assert reverse("payments_order_resend", args=[order.pk]) in client.get(
         reverse("payments_order", args=[order.pk])).content.decode()
-    new = services.resend(actor=u["fin"], order_id=order.pk)
+    new = services.order_resend(actor=u["fin"], order_id=order.pk)
     assert new.replaces_id == order.pk
 
 
 def test_an_order_not_rejected_cannot_be_confirmed(pw, approved):
-    order = services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=pw.users["fin"], batch_id=approved.pk)
     with pytest.raises(PaymentError) as exc:
-        services.confirm_rejection(actor=pw.users["fin"], order_id=order.pk, note="x")
+        services.rejection_confirm(actor=pw.users["fin"], order_id=order.pk, note="x")
     assert exc.value.code == "REJECTION_NOT_TO_CONFIRM"
 
 
@@ -134,10 +134,10 @@ def test_write_off_closes_the_batch_through_the_transition_table(client, pw, app
     failed.refresh_from_db()
     assert failed.written_off_reason == "" and Batch.objects.get(pk=approved.pk).state == "partly_failed"
     with pytest.raises(PaymentError) as exc:
-        services.write_off(actor=u["fin"], order_item_id=failed.pk, reason="")
+        services.order_item_write_off(actor=u["fin"], order_item_id=failed.pk, reason="")
     assert exc.value.code == "WRITE_OFF_REASON_REQUIRED"
     with pytest.raises(PaymentError) as exc:
-        services.write_off(actor=u["fin"], order_item_id=paid.pk, reason="误操作")
+        services.order_item_write_off(actor=u["fin"], order_item_id=paid.pk, reason="误操作")
     assert exc.value.code == "WRITE_OFF_NOT_FAILED"
     client.force_login(u["fin"])
     assert "核销" in client.get(reverse("payments_failures", args=[approved.pk])).content.decode()
@@ -181,9 +181,9 @@ def test_notice_is_masked_and_exported(client, pw, approved):
 def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, make_user, regions):
     u = pw.users
     quota = FundQuota.objects.get(year=2026, policy_code="DB01")
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     with pytest.raises(PaymentError) as exc:
-        services.clear_quota(actor=u["fin"], quota_id=quota.pk)
+        services.quota_clear(actor=u["fin"], quota_id=quota.pk)
     assert exc.value.code == "CLEARING_ORDERS_IN_FLIGHT" and order.batch_no in str(exc.value)
     assert not Clearing.objects.exists()
     answered = _answer(order, pw, SimOptions(fail_seq={1: "E01"}))
@@ -204,7 +204,7 @@ def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, mak
     assert (c.year, c.recovered_fen, c.paid_fen, c.cleared_by) == (2026, expected, quota.paid_fen, u["fin"])
     assert AuditEvent.objects.filter(action="payments.clearing.create").count() == 1
     with pytest.raises(PaymentError) as exc:
-        services.clear_quota(actor=u["fin"], quota_id=quota.pk)
+        services.quota_clear(actor=u["fin"], quota_id=quota.pk)
     assert exc.value.code == "CLEARING_DONE_BEFORE"
     assert Clearing.objects.count() == 1
     page = client.get(reverse("payments_clearing") + "?year=2026").content.decode()
@@ -234,7 +234,7 @@ def test_clearing_permission_by_service(pw, approved):
     quota = FundQuota.objects.get(year=2026, policy_code="DB01")
     for user in (None, pw.users["gk"], pw.users["zhan"]):
         with pytest.raises(PermissionDenied):
-            services.clear_quota(actor=user, quota_id=quota.pk)
+            services.quota_clear(actor=user, quota_id=quota.pk)
     assert not Clearing.objects.exists()
 
 
@@ -248,9 +248,9 @@ def _bank_user(pw):
 def test_deadlines_count_working_days_and_flag_overdue_for_finance_and_bank(client, pw, approved):
     u = pw.users
     bank_user = _bank_user(pw)
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
-    services.release(actor=u["gk"], order_id=order.pk)
-    order = services.send(actor=u["gk"], order_id=order.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
+    services.order_release(actor=u["gk"], order_id=order.pk)
+    order = services.order_send(actor=u["gk"], order_id=order.pk)
     friday = datetime.date(2026, 10, 30)
     Holiday.objects.create(date=datetime.date(2026, 11, 2), is_workday=False, name="测试假日")
     sent_at = timezone.make_aware(datetime.datetime(2026, 10, 30, 10, 0))
@@ -281,20 +281,20 @@ def test_bank_sees_only_its_own_batches(pw, approved, regions):
     other = Organization.objects.create(name="别的银行", kind=OrgKind.AGENT_BANK, region=regions["county"], code="B2")
     pw.orgs["b2"] = other
     stranger = pw.user("bank2", "b2", Role.BANK)
-    order = services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
-    services.release(actor=pw.users["gk"], order_id=order.pk)
-    services.send(actor=pw.users["gk"], order_id=order.pk)
+    order = services.order_create(actor=pw.users["fin"], batch_id=approved.pk)
+    services.order_release(actor=pw.users["gk"], order_id=order.pk)
+    services.order_send(actor=pw.users["gk"], order_id=order.pk)
     assert not deadlines.waiting_for_bank(stranger).exists()
     assert deadlines.waiting_for_bank(_bank_user(pw)).count() == 1
     assert not [t for t in todos_for(stranger) if order.batch_no in t.title]
 
 
 def test_key_rotation_reseals_bank_files(pw, approved, settings):
-    from yikatong.registry.rotation import rotate_key
+    from yikatong.registry.rotation import key_rotate
 
     order, _, _ = pay_round(approved, pw)
     plain = {f.pk: f.data() for f in BankFile.objects.all()}
     old_key = settings.YKT_DATA_KEY
     settings.YKT_DATA_KEY = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleTA="
-    rotate_key(old_key=old_key)
+    key_rotate(old_key=old_key)
     assert {f.pk: f.data() for f in BankFile.objects.all()} == plain

@@ -42,13 +42,13 @@ def test_paid_lines_get_a_notice_without_full_numbers_and_failures_are_retried(
     assert notice.line.item_ref == items[0].item_ref
     assert account[-4:] in notice.text and account not in notice.text and PHONE not in notice.text
     assert "山西省" in notice.text and batch.policy.name in notice.text and "¥500.00" in notice.text
-    assert not services.ingest(actor=None, filename=name, data=data).created
+    assert not services.bank_answer_ingest(actor=None, filename=name, data=data).created
     assert SmsNotice.objects.count() == 1
     assert sms.queue_for_order(order) == 0  # the job run twice adds nothing
-    assert sms.deliver_pending(sender=Flaky(True)) == (0, 1)
+    assert sms.sms_deliver(sender=Flaky(True)) == (0, 1)
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (SmsState.FAILED, 1)
     ok = Flaky(False)
-    assert sms.deliver_pending(sender=ok) == (1, 0)
+    assert sms.sms_deliver(sender=ok) == (1, 0)
     assert ok.sent == [(PHONE, notice.text)]
-    assert sms.deliver_pending(sender=ok) == (0, 0)
+    assert sms.sms_deliver(sender=ok) == (0, 0)

@@ -46,7 +46,7 @@ def test_whole_cycle_through_the_pages(client, pw, approved):
 def test_permission_matrix_refuses_and_changes_nothing(client, pw, approved, make_user, regions):
     from yikatong.payments import services
 
-    order = services.create_order(actor=pw.users["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=pw.users["fin"], batch_id=approved.pk)
     outsider = make_user("other_gk", Role.TREASURY, region=regions["other_county"])
     posts = [reverse(n, args=[order.pk]) for n in ("payments_order_release", "payments_order_send",
                                                    "payments_order_resend")]
@@ -104,11 +104,11 @@ def test_todo_lists_orders_and_flags_an_overdue_bank(pw, approved):
     from yikatong.web.todo import todos_for
 
     u = pw.users
-    order = services.create_order(actor=u["fin"], batch_id=approved.pk)
+    order = services.order_create(actor=u["fin"], batch_id=approved.pk)
     assert any("待国库支付" in t.title for t in todos_for(u["gk"]))
     assert not any("待国库支付" in t.title for t in todos_for(u["fin"]))
-    services.release(actor=u["gk"], order_id=order.pk)
-    services.send(actor=u["gk"], order_id=order.pk)
+    services.order_release(actor=u["gk"], order_id=order.pk)
+    services.order_send(actor=u["gk"], order_id=order.pk)
     (item,) = [t for t in todos_for(u["fin"]) if "待银行回盘" in t.title]
     assert item.due is not None and not item.overdue  # profile 000: 3 working days + 2 days
     PaymentOrder.objects.filter(pk=order.pk).update(sent_at=timezone.now() - datetime.timedelta(days=30))

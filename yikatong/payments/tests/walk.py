@@ -13,11 +13,11 @@ def clear_open_findings(w, batch) -> None:
     from yikatong.checks import services as checks
 
     for f in Finding.objects.filter(batch=batch, state=FindingState.OPEN):
-        checks.dispose(actor=w.users["mz_rev"], finding_id=f.pk, decision=FindingState.CLEARED,
+        checks.finding_dispose(actor=w.users["mz_rev"], finding_id=f.pk, decision=FindingState.CLEARED,
                        reason="经核实情况属实", evidence_text="入户核实记录")
         f.refresh_from_db()
         if f.state != FindingState.CLEARED:  # a blocking finding: the proposal waits for another head
-            checks.confirm_clear(actor=w.users["mz_head"], finding_id=f.pk, note="复核同意排除")
+            checks.finding_clear_confirm(actor=w.users["mz_head"], finding_id=f.pk, note="复核同意排除")
 
 
 def _step(w, batch, station, clear_findings):
@@ -45,7 +45,7 @@ def _step(w, batch, station, clear_findings):
         if clear_findings:
             clear_open_findings(w, batch)
         if not batch.attachments.filter(kind="summary").exists():
-            roster_services.add_attachment(actor=w.users["mz_head"], batch_id=batch.pk, kind="summary",
+            roster_services.attachment_add(actor=w.users["mz_head"], batch_id=batch.pk, kind="summary",
                                            filename="汇总表.png", data=PNG)
         return do(batch, w.users["mz_head"], "dept_approve")
     if state == "finance_review":

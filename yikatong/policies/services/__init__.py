@@ -1,10 +1,10 @@
 """Every write on catalogues, policies and change requests (one transaction, one audit event)."""
-from .catalogue import create_catalogue, transition_catalogue
-from .changes import decide_change_step, file_change_request
+from .catalogue import catalogue_create, catalogue_transition
+from .changes import change_request_decide, change_request_file
 from .payable import assert_payable
-from .policy import add_policy, attach_basis_file, remove_policy, update_policy
+from .policy import policy_add, basis_file_attach, policy_remove, policy_update
 
 __all__ = [
-    "add_policy", "assert_payable", "attach_basis_file", "create_catalogue", "decide_change_step",
-    "file_change_request", "remove_policy", "transition_catalogue", "update_policy",
+    "policy_add", "assert_payable", "basis_file_attach", "catalogue_create", "change_request_decide",
+    "change_request_file", "policy_remove", "catalogue_transition", "policy_update",
 ]

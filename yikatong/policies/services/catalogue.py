@@ -16,7 +16,7 @@ from ..rows import copy_all
 
 
 @transaction.atomic
-def create_catalogue(*, actor, region: Region, year: int, copy_from_last_year: bool = True) -> PolicyCatalogue:
+def catalogue_create(*, actor, region: Region, year: int, copy_from_last_year: bool = True) -> PolicyCatalogue:
     """A draft catalogue of `region` for `year`, by its finance reviewer; optionally starting from
     last year's published list (the usual case: 动态调整)."""
     if not is_finance_of(actor, region.code):
@@ -41,7 +41,7 @@ def create_catalogue(*, actor, region: Region, year: int, copy_from_last_year: b
 
 
 @transaction.atomic
-def transition_catalogue(*, actor, catalogue: PolicyCatalogue, action: str, reason: str = "") -> PolicyCatalogue:
+def catalogue_transition(*, actor, catalogue: PolicyCatalogue, action: str, reason: str = "") -> PolicyCatalogue:
     """Submit (报送备案), file (备案), return (退回) or publish (公布) a catalogue."""
     tr = transitions.find(catalogue.state, action)
     if tr is None:

@@ -42,7 +42,7 @@ def _validate_content(actor, catalogue, kind, code, spec):
 
 
 @transaction.atomic
-def file_change_request(
+def change_request_file(
     *, actor, catalogue: PolicyCatalogue, kind: str, reason: str, policy_code: str = "",
     spec: PolicySpec | None = None, attachment=None,
 ) -> PolicyChangeRequest:
@@ -82,7 +82,7 @@ def file_change_request(
 
 
 @transaction.atomic
-def decide_change_step(*, actor, request: PolicyChangeRequest, approve: bool, comment: str = "") -> PolicyChangeRequest:
+def change_request_decide(*, actor, request: PolicyChangeRequest, approve: bool, comment: str = "") -> PolicyChangeRequest:
     """Approve or reject the current step. The last approval publishes a new catalogue version."""
     request = PolicyChangeRequest.objects.select_for_update().select_related("region", "applicant").get(pk=request.pk)
     if request.state != ChangeState.PENDING:

@@ -25,7 +25,7 @@ def _check(actor, catalogue: PolicyCatalogue, spec: PolicySpec, *, exclude_pk=No
 
 
 @transaction.atomic
-def add_policy(*, actor, catalogue: PolicyCatalogue, spec: PolicySpec) -> Policy:
+def policy_add(*, actor, catalogue: PolicyCatalogue, spec: PolicySpec) -> Policy:
     catalogue = lock_draft(catalogue)
     spec = spec.normalised()
     _check(actor, catalogue, spec)
@@ -35,7 +35,7 @@ def add_policy(*, actor, catalogue: PolicyCatalogue, spec: PolicySpec) -> Policy
 
 
 @transaction.atomic
-def update_policy(*, actor, policy: Policy, spec: PolicySpec) -> Policy:
+def policy_update(*, actor, policy: Policy, spec: PolicySpec) -> Policy:
     catalogue = lock_draft(policy.catalogue)
     policy = Policy.objects.get(pk=policy.pk)
     if not can_edit_draft(actor, catalogue, policy.department_id):
@@ -49,7 +49,7 @@ def update_policy(*, actor, policy: Policy, spec: PolicySpec) -> Policy:
 
 
 @transaction.atomic
-def remove_policy(*, actor, policy: Policy) -> None:
+def policy_remove(*, actor, policy: Policy) -> None:
     """Take a policy off a draft (never-published) catalogue; the audit event keeps its content."""
     catalogue = lock_draft(policy.catalogue)
     if not can_edit_draft(actor, catalogue, policy.department_id):
@@ -71,7 +71,7 @@ def _is_referenced(policy: Policy) -> bool:
 
 
 @transaction.atomic
-def attach_basis_file(*, actor, basis: PolicyBasis, file) -> PolicyBasis:
+def basis_file_attach(*, actor, basis: PolicyBasis, file) -> PolicyBasis:
     """Attach the scanned document to a basis entry of a draft policy (PDF, OFD or image)."""
     catalogue = lock_draft(basis.policy.catalogue)
     if not can_edit_draft(actor, catalogue, basis.policy.department_id):

@@ -41,7 +41,7 @@ def test_profile_001_change_walks_county_prefecture_province_chain(world, publis
     w = world
     w.org("prov_ny", "山西省农业农村厅", OrgKind.LINE_DEPARTMENT, "province")
     w.user("prov_ny_head", "prov_ny", Role.DEPT_HEAD)
-    request = services.file_change_request(
+    request = services.change_request_file(
         actor=w.users["mz_rev"], catalogue=published, kind=ChangeKind.CHANGE, policy_code="HT-1",
         spec=make_spec("HT-1", w.orgs["mz"], rate_fen=62000), reason="按省定标准提高保障标准",
     )
@@ -56,11 +56,11 @@ def test_profile_001_change_walks_county_prefecture_province_chain(world, publis
     for index, (right, wrong) in enumerate(chain):
         for who in wrong:
             with pytest.raises(PermissionDenied):
-                services.decide_change_step(actor=w.users[who], request=request, approve=True)
+                services.change_request_decide(actor=w.users[who], request=request, approve=True)
         request.refresh_from_db()
         assert request.current_step == index and request.state == ChangeState.PENDING
         assert PolicyCatalogue.objects.count() == 1
-        request = services.decide_change_step(actor=w.users[right], request=request, approve=True, comment="同意")
+        request = services.change_request_decide(actor=w.users[right], request=request, approve=True, comment="同意")
     assert request.state == ChangeState.APPROVED
     new = request.result_catalogue
     published.refresh_from_db()
@@ -76,47 +76,47 @@ def test_profile_001_change_walks_county_prefecture_province_chain(world, publis
 
 @override_settings(YKT_PROFILE="001")
 def test_rejected_request_changes_nothing(world, published):
-    request = services.file_change_request(
+    request = services.change_request_file(
         actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.RETIRE, policy_code="HT-2", reason="已整合",
     )
-    services.decide_change_step(actor=world.users["mz_head"], request=request, approve=True)
+    services.change_request_decide(actor=world.users["mz_head"], request=request, approve=True)
     before = _snapshot()
     with pytest.raises(ValidationError) as exc:
-        services.decide_change_step(actor=world.users["city_mayor"], request=request, approve=False)
+        services.change_request_decide(actor=world.users["city_mayor"], request=request, approve=False)
     assert exc.value.code == "CHANGE_REJECT_REASON_REQUIRED"
-    request = services.decide_change_step(actor=world.users["city_mayor"], request=request, approve=False,
+    request = services.change_request_decide(actor=world.users["city_mayor"], request=request, approve=False,
                                           comment="与省级政策不一致")
     assert request.state == ChangeState.REJECTED and request.result_catalogue is None
     assert _snapshot() == before
     assert_payable("HT-2", region_code="141024100000", period="2026-11")
     with pytest.raises(ValidationError) as exc:
-        services.decide_change_step(actor=world.users["prov_mz_head"], request=request, approve=True)
+        services.change_request_decide(actor=world.users["prov_mz_head"], request=request, approve=True)
     assert exc.value.code == "CHANGE_NOT_PENDING"
 
 
 def test_default_chain_adds_and_retires_policies(world, published):
     # profile 004: county department -> county finance
-    add = services.file_change_request(
+    add = services.change_request_file(
         actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.ADD,
         spec=make_spec("HT-3", world.orgs["mz"], name="困难群众取暖补贴"), reason="县政府常务会议决定新增",
     )
     with pytest.raises(ValidationError) as exc:
-        services.file_change_request(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.ADD,
+        services.change_request_file(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.ADD,
                                      spec=make_spec("HT-3", world.orgs["mz"]), reason="重复")
     assert exc.value.code == "CHANGE_ALREADY_PENDING"
-    services.decide_change_step(actor=world.users["mz_head"], request=add, approve=True)
-    add = services.decide_change_step(actor=world.users["fin"], request=add, approve=True)
+    services.change_request_decide(actor=world.users["mz_head"], request=add, approve=True)
+    add = services.change_request_decide(actor=world.users["fin"], request=add, approve=True)
     v2 = add.result_catalogue
     assert sorted(v2.policies.values_list("code", flat=True)) == ["HT-1", "HT-2", "HT-3"]
     assert_payable("HT-3", region_code="141024100000", period="2026-11")
     # a request filed against v1 may no longer be filed (v1 is superseded); retire on v2
     with pytest.raises(PermissionDenied):
-        services.file_change_request(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.RETIRE,
+        services.change_request_file(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.RETIRE,
                                      policy_code="HT-2", reason="x")
-    retire = services.file_change_request(actor=world.users["mz_rev"], catalogue=v2, kind=ChangeKind.RETIRE,
+    retire = services.change_request_file(actor=world.users["mz_rev"], catalogue=v2, kind=ChangeKind.RETIRE,
                                           policy_code="HT-2", reason="已整合进低保")
-    services.decide_change_step(actor=world.users["mz_head"], request=retire, approve=True)
-    v3 = services.decide_change_step(actor=world.users["fin"], request=retire, approve=True).result_catalogue
+    services.change_request_decide(actor=world.users["mz_head"], request=retire, approve=True)
+    v3 = services.change_request_decide(actor=world.users["fin"], request=retire, approve=True).result_catalogue
     assert v3.version == 3 and sorted(v3.policies.values_list("code", flat=True)) == ["HT-1", "HT-3"]
     with pytest.raises(ValidationError):
         assert_payable("HT-2", region_code="141024100000", period="2026-11")
@@ -131,9 +131,9 @@ def test_only_the_owning_department_may_file(world, published):
         ("op", dict(kind=ChangeKind.RETIRE, policy_code="HT-1")),
     ]:
         with pytest.raises(PermissionDenied):
-            services.file_change_request(actor=world.users[who], catalogue=published, reason="x", **kw)
+            services.change_request_file(actor=world.users[who], catalogue=published, reason="x", **kw)
     with pytest.raises(ValidationError) as exc:
-        services.file_change_request(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.CHANGE,
+        services.change_request_file(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.CHANGE,
                                      policy_code="HT-1", spec=make_spec("HT-9", world.orgs["mz"]), reason="x")
     assert exc.value.code == "CHANGE_CODE_IMMUTABLE"
     assert _snapshot() == before and not AuditEvent.objects.filter(action="policies.change_file").exists()

@@ -18,16 +18,16 @@ TOWN = "141024100000"
 
 def test_only_published_catalogues_of_the_year_and_region_are_payable(world):
     fin = world.users["fin"]
-    draft = services.create_catalogue(actor=fin, region=world.regions["county"], year=2026)
-    policy = services.add_policy(actor=fin, catalogue=draft, spec=make_spec("HT-1", world.orgs["mz"]))
+    draft = services.catalogue_create(actor=fin, region=world.regions["county"], year=2026)
+    policy = services.policy_add(actor=fin, catalogue=draft, spec=make_spec("HT-1", world.orgs["mz"]))
     with pytest.raises(ValidationError) as exc:
         assert_payable(policy, region_code=TOWN, period="2026-11")
     assert exc.value.code == "POLICY_NOT_IN_CATALOGUE"
-    services.transition_catalogue(actor=fin, catalogue=draft, action="submit")
-    services.transition_catalogue(actor=world.users["city_fin"], catalogue=draft, action="file")
+    services.catalogue_transition(actor=fin, catalogue=draft, action="submit")
+    services.catalogue_transition(actor=world.users["city_fin"], catalogue=draft, action="file")
     with pytest.raises(ValidationError):  # filed is not yet published
         assert_payable(policy, region_code=TOWN, period="2026-11")
-    services.transition_catalogue(actor=fin, catalogue=draft, action="publish")
+    services.catalogue_transition(actor=fin, catalogue=draft, action="publish")
     assert_payable(policy, region_code=TOWN, period="2026-11")
     assert_payable("HT-1", region_code=world.regions["county"].code, period="2026Q4")
     with pytest.raises(ValidationError):  # another year

@@ -27,8 +27,8 @@ def catalogues(world):
         make_spec("HT-GL", world.orgs["mz"], name="高龄津贴", target_group=TargetGroup.ELDERLY),
         make_spec("HT-NY", world.orgs["nync"], name="耕地地力保护补贴", target_group=TargetGroup.FARMER),
     ])
-    draft = services.create_catalogue(actor=world.users["city_fin"], region=world.regions["city"], year=2026)
-    services.add_policy(actor=world.users["city_fin"], catalogue=draft, spec=make_spec("LF-X", world.orgs["city_mz"],
+    draft = services.catalogue_create(actor=world.users["city_fin"], region=world.regions["city"], year=2026)
+    services.policy_add(actor=world.users["city_fin"], catalogue=draft, spec=make_spec("LF-X", world.orgs["city_mz"],
                                                                                      name="未公布的市级草稿政策"))
     basis = county.policies.get(code="HT-GL").basis_documents.get()
     basis.file.save("gl.pdf", ContentFile(b"%PDF-1.4 test"), save=True)

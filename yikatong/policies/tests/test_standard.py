@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft(world):
-    return services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
+    return services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2026)
 
 
 def test_standard_is_quantity_times_rate_in_fen(world, draft):
     spec = make_spec("G-1", world.orgs["nync"], unit=Unit.MU, rate_fen=12345, frequency=Frequency.YEARLY)
-    policy = services.add_policy(actor=world.users["fin"], catalogue=draft, spec=spec)
+    policy = services.policy_add(actor=world.users["fin"], catalogue=draft, spec=spec)
     assert standard_amount_fen(policy) == 12345
     assert standard_amount_fen(policy, quantity=Decimal("2.5")) == 30863  # 30862.5 rounds half up
     assert standard_amount_fen(policy, quantity=3) == 37035
@@ -31,7 +31,7 @@ def test_standard_is_quantity_times_rate_in_fen(world, draft):
 
 
 def test_tiered_standard_needs_a_tier(world, draft):
-    policy = services.add_policy(actor=world.users["fin"], catalogue=draft, spec=tiered_spec("CJ-1", world.orgs["mz"]))
+    policy = services.policy_add(actor=world.users["fin"], catalogue=draft, spec=tiered_spec("CJ-1", world.orgs["mz"]))
     assert standard_amount_fen(policy, tier="1") == 10000
     assert standard_amount_fen(policy, tier="二级", quantity=3) == 24000
     with pytest.raises(ValidationError) as exc:
@@ -49,7 +49,7 @@ def test_age_band_tiers_are_kept_and_priced_by_tier(world, draft):
         tiers=(TierSpec("80", "80-89周岁", 5000, 80, 89), TierSpec("90", "90-99周岁", 10000, 90, 99),
                TierSpec("100", "100周岁以上", 50000, 100, None)),
     )
-    policy = services.add_policy(actor=world.users["fin"], catalogue=draft, spec=spec)
+    policy = services.policy_add(actor=world.users["fin"], catalogue=draft, spec=spec)
     assert [(t.key, t.age_min, t.age_max) for t in policy.tiers.order_by("rate_fen")] == \
         [("80", 80, 89), ("90", 90, 99), ("100", 100, None)]
     assert policy.age_min == 80
@@ -57,7 +57,7 @@ def test_age_band_tiers_are_kept_and_priced_by_tier(world, draft):
 
 
 def test_periods_follow_the_frequency(world, draft):
-    policy = services.add_policy(actor=world.users["fin"], catalogue=draft, spec=make_spec("DB-1", world.orgs["mz"]))
+    policy = services.policy_add(actor=world.users["fin"], catalogue=draft, spec=make_spec("DB-1", world.orgs["mz"]))
     check_period(policy, "2026-11")
     with pytest.raises(ValidationError, match="2026-11"):
         check_period(policy, "2026Q4")
@@ -85,5 +85,5 @@ def test_spec_validation_names_every_problem(world):
 def test_spec_round_trips_through_json(world, draft):
     spec = tiered_spec("CJ-2", world.orgs["mz"], exclusive_codes=("DB-1",))
     assert PolicySpec.from_dict(spec.to_dict()) == spec
-    policy = services.add_policy(actor=world.users["fin"], catalogue=draft, spec=spec)
+    policy = services.policy_add(actor=world.users["fin"], catalogue=draft, spec=spec)
     assert PolicySpec.from_policy(policy) == spec

@@ -49,16 +49,16 @@ def test_finance_to_do_list(world, monkeypatch):
     todos = todos_for(world.users["fin"])
     assert any(t.overdue and "向社会公布" in t.title for t in todos)
     assert todos_for(world.users["op"]) == [] and todos_for(world.users["mz_rev"]) == []
-    cat = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
-    services.transition_catalogue(actor=world.users["fin"], catalogue=cat, action="submit")
+    cat = services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2026)
+    services.catalogue_transition(actor=world.users["fin"], catalogue=cat, action="submit")
     assert any("请审核备案" in t.title for t in todos_for(world.users["city_fin"]))
-    services.transition_catalogue(actor=world.users["city_fin"], catalogue=cat, action="file")
+    services.catalogue_transition(actor=world.users["city_fin"], catalogue=cat, action="file")
     assert any("请向社会公布" in t.title for t in todos_for(world.users["fin"]))
 
 
 def test_change_requests_wait_on_the_deciders_list(world):
     cat = publish(world, "county", "fin", "city_fin", [make_spec("HT-1", world.orgs["mz"])])
-    services.file_change_request(actor=world.users["mz_rev"], catalogue=cat, kind=ChangeKind.RETIRE,
+    services.change_request_file(actor=world.users["mz_rev"], catalogue=cat, kind=ChangeKind.RETIRE,
                                  policy_code="HT-1", reason="整合")
     assert [t.title for t in todos_for(world.users["mz_head"]) if "调整变更申请" in t.title]
     assert not [t for t in todos_for(world.users["fin"]) if "调整变更申请" in t.title]

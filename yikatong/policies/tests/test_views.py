@@ -57,7 +57,7 @@ def test_create_catalogue(client, world, who, user):
 @pytest.mark.parametrize("who,user", [("anonymous", None), ("wrong_role", "mz_head"), ("wrong_region", "other_fin"),
                                       ("right", "fin")])
 def test_submit_catalogue(client, world, who, user):
-    cat = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
+    cat = services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2026)
     before = _snapshot()
     resp = _as(client, world.users.get(user)).post(reverse("policy_catalogue_transition", args=[cat.pk, "submit"]))
     _check(resp, who)
@@ -70,7 +70,7 @@ def test_submit_catalogue(client, world, who, user):
 @pytest.mark.parametrize("who,user", [("anonymous", None), ("wrong_role", "op"), ("wrong_region", "other_fin"),
                                       ("right", "mz_rev")])
 def test_add_policy(client, world, who, user):
-    cat = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
+    cat = services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2026)
     before = _snapshot()
     data = {**POLICY_POST, "department": world.orgs["mz"].pk}
     resp = _as(client, world.users.get(user)).post(reverse("policy_add", args=[cat.pk]), data)
@@ -84,7 +84,7 @@ def test_add_policy(client, world, who, user):
 
 
 def test_policy_form_reports_errors_in_chinese(client, world):
-    cat = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
+    cat = services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2026)
     data = {**POLICY_POST, "department": world.orgs["mz"].pk, "share_county": "90", "tiers_text": "1|一级"}
     body = _as(client, world.users["fin"]).post(reverse("policy_add", args=[cat.pk]), data).content.decode()
     assert 'data-code="POLICY_TIER_LINE_FORMAT"' in body and not Policy.objects.exists()
@@ -96,8 +96,8 @@ def test_policy_form_reports_errors_in_chinese(client, world):
 @pytest.mark.parametrize("who,user", [("anonymous", None), ("wrong_role", "ny_rev"), ("wrong_region", "other_fin"),
                                       ("right", "mz_head")])
 def test_edit_policy(client, world, who, user):
-    cat = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
-    policy = services.add_policy(actor=world.users["fin"], catalogue=cat, spec=make_spec("HT-9", world.orgs["mz"]))
+    cat = services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2026)
+    policy = services.policy_add(actor=world.users["fin"], catalogue=cat, spec=make_spec("HT-9", world.orgs["mz"]))
     before = _snapshot()
     data = {**POLICY_POST, "department": world.orgs["mz"].pk, "rate_yuan": "350"}
     resp = _as(client, world.users.get(user)).post(reverse("policy_edit", args=[policy.pk]), data)
@@ -131,7 +131,7 @@ def test_file_change_request(client, world, published, who, user):
 @pytest.mark.parametrize("who,user", [("anonymous", None), ("wrong_role", "ny_rev"), ("wrong_region", "other_fin"),
                                       ("right", "mz_head")])
 def test_decide_change_request(client, world, published, who, user):
-    change = services.file_change_request(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.RETIRE,
+    change = services.change_request_file(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.RETIRE,
                                           policy_code="HT-1", reason="整合")
     before = _snapshot()
     resp = _as(client, world.users.get(user)).post(reverse("policy_change_decide", args=[change.pk]),
@@ -145,11 +145,11 @@ def test_decide_change_request(client, world, published, who, user):
 
 @override_settings(YKT_PROFILE="001")
 def test_pages_render_for_the_people_who_use_them(client, world, published):
-    change = services.file_change_request(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.CHANGE,
+    change = services.change_request_file(actor=world.users["mz_rev"], catalogue=published, kind=ChangeKind.CHANGE,
                                           policy_code="HT-1", spec=make_spec("HT-1", world.orgs["mz"], rate_fen=1),
                                           reason="提标")
     for step in ("mz_head", "city_mayor", "prov_mz_head", "prov_fin"):
-        services.decide_change_step(actor=world.users[step], request=change, approve=True)
+        services.change_request_decide(actor=world.users[step], request=change, approve=True)
     change.refresh_from_db()
     v2 = change.result_catalogue
     policy = v2.policies.get()
@@ -169,7 +169,7 @@ def test_pages_render_for_the_people_who_use_them(client, world, published):
     fin = _as(client, world.users["fin"])
     assert "编制新年度清单" in fin.get(reverse("policy_catalogues")).content.decode()
     assert fin.get(reverse("policy_catalogue_create")).status_code == 200
-    draft = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2027)
+    draft = services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2027)
     body = fin.get(reverse("policy_catalogue", args=[draft.pk])).content.decode()
     assert "报送备案" in body and "添加政策" in body
     assert fin.get(reverse("policy_edit", args=[draft.policies.get().pk])).status_code == 200
@@ -178,8 +178,8 @@ def test_pages_render_for_the_people_who_use_them(client, world, published):
 def test_basis_document_upload_only_into_a_draft(client, world, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    cat = services.create_catalogue(actor=world.users["fin"], region=world.regions["county"], year=2026)
-    policy = services.add_policy(actor=world.users["fin"], catalogue=cat, spec=make_spec("HT-1", world.orgs["mz"]))
+    cat = services.catalogue_create(actor=world.users["fin"], region=world.regions["county"], year=2026)
+    policy = services.policy_add(actor=world.users["fin"], catalogue=cat, spec=make_spec("HT-1", world.orgs["mz"]))
     basis = policy.basis_documents.get()
     url = reverse("policy_basis_upload", args=[basis.pk])
     fin = _as(client, world.users["fin"])

@@ -33,7 +33,7 @@ def catalogue_create(request):
     form = CatalogueCreateForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
     if request.method == "POST" and form.is_valid():
         try:
-            catalogue = services.create_catalogue(actor=request.user, region=region, year=form.cleaned_data["year"],
+            catalogue = services.catalogue_create(actor=request.user, region=region, year=form.cleaned_data["year"],
                                                   copy_from_last_year=form.cleaned_data["copy_from_last_year"])
         except ValidationError as exc:
             form_errors(form, exc)
@@ -67,7 +67,7 @@ def catalogue_transition(request, pk: int, action: str):
     tr = transitions.find(catalogue.state, action)
     return perform(
         request,
-        lambda: services.transition_catalogue(actor=request.user, catalogue=catalogue, action=action,
+        lambda: services.catalogue_transition(actor=request.user, catalogue=catalogue, action=action,
                                               reason=request.POST.get("reason", "")),
         success=f"已{tr.label}" if tr else "已办理",
         then=reverse("policy_catalogue", args=[pk]),

@@ -47,7 +47,7 @@ def change_create(request, catalogue_pk: int):
         needs_spec = form.cleaned_data["kind"] != ChangeKind.RETIRE
         if not needs_spec or policy_form.is_valid():
             try:
-                change = services.file_change_request(
+                change = services.change_request_file(
                     actor=request.user, catalogue=catalogue, kind=form.cleaned_data["kind"],
                     reason=form.cleaned_data["reason"], policy_code=code,
                     spec=policy_form.spec if needs_spec else None, attachment=form.cleaned_data["attachment"],
@@ -85,7 +85,7 @@ def change_decide(request, pk: int):
     approve = request.POST.get("decision") == "approve"
     return perform(
         request,
-        lambda: services.decide_change_step(actor=request.user, request=change, approve=approve,
+        lambda: services.change_request_decide(actor=request.user, request=change, approve=approve,
                                             comment=request.POST.get("comment", "")),
         success="已同意" if approve else "已驳回申请",
         then=reverse("policy_change", args=[pk]),

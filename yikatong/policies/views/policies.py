@@ -42,7 +42,7 @@ def policy_add(request, pk: int):
     form = PolicyForm(request.POST or None, region_code=catalogue.region_id, department=_department_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            policy = services.add_policy(actor=request.user, catalogue=catalogue, spec=form.spec)
+            policy = services.policy_add(actor=request.user, catalogue=catalogue, spec=form.spec)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -61,7 +61,7 @@ def policy_edit(request, pk: int):
                       department=_department_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_policy(actor=request.user, policy=policy, spec=form.spec)
+            services.policy_update(actor=request.user, policy=policy, spec=form.spec)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -73,7 +73,7 @@ def policy_edit(request, pk: int):
 @require_POST
 def policy_remove(request, pk: int):
     policy = get_object_or_404(selectors.policies_for(request.user), pk=pk)
-    return perform(request, lambda: services.remove_policy(actor=request.user, policy=policy),
+    return perform(request, lambda: services.policy_remove(actor=request.user, policy=policy),
                    success=f"已从草稿清单中移除“{policy.name}”", then=reverse("policy_catalogue", args=[policy.catalogue_id]))
 
 
@@ -86,7 +86,7 @@ def basis_upload(request, pk: int):
         return redirect("policy_detail", basis.policy_id)
     if not form.is_valid():
         return redirect("policy_detail", basis.policy_id)
-    return perform(request, lambda: services.attach_basis_file(actor=request.user, basis=basis, file=form.cleaned_data["file"]),
+    return perform(request, lambda: services.basis_file_attach(actor=request.user, basis=basis, file=form.cleaned_data["file"]),
                    success="政策文件已上传", then=reverse("policy_detail", args=[basis.policy_id]))
 
 

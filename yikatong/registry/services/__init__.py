@@ -1,10 +1,10 @@
 """Every write of the register: keyword-only arguments, an explicit actor, one transaction and
 one audit event per action. Implementations live in the modules of this package."""
-from .people import record_life_event, reveal
-from .reference import ReferenceFileError, load_reference
-from .register_import import import_register_file, run_register_import, start_register_import
+from .people import life_event_record, person_field_reveal
+from .reference import ReferenceFileError, reference_load
+from .register_import import register_file_import, register_import_run, register_import_start
 
 __all__ = [
-    "ReferenceFileError", "import_register_file", "load_reference", "record_life_event", "reveal",
-    "run_register_import", "start_register_import",
+    "ReferenceFileError", "register_file_import", "reference_load", "life_event_record", "person_field_reveal",
+    "register_import_run", "register_import_start",
 ]

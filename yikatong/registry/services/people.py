@@ -29,7 +29,7 @@ def _locked_person(actor, person_id: int, what: str) -> Person:
 
 
 @transaction.atomic
-def record_life_event(
+def life_event_record(
     *,
     actor,
     person_id: int,
@@ -89,7 +89,7 @@ def record_life_event(
 
 
 @transaction.atomic
-def reveal(*, actor, person_id: int, field: str, account_id: int | None = None) -> str:
+def person_field_reveal(*, actor, person_id: int, field: str, account_id: int | None = None) -> str:
     """The full value of one personal field of one person; each reveal is an audit event."""
     require_role(actor, REVEAL_ROLES, "查看完整的个人信息")
     if field not in REVEALABLE:

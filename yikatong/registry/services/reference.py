@@ -105,7 +105,7 @@ def _load_rows(reader, spec, snap, today, v, errors: list[CellError]) -> int:
 
 
 @transaction.atomic
-def load_reference(*, actor, dataset: str, source_agency: str, as_of: dt.date, source, file_name: str,
+def reference_load(*, actor, dataset: str, source_agency: str, as_of: dt.date, source, file_name: str,
                    region_code: str | None = None) -> ReferenceSnapshot:
     """Load one snapshot; it supersedes the current one of the same dataset, agency and region.
     `source` is bytes, a path or a binary file. `actor=None` only for system loads (demo)."""
@@ -175,11 +175,11 @@ def dataset_for(kind: str) -> str:
 
 
 @transaction.atomic
-def start_reference_load(*, actor, kind: str, source_agency: str, as_of: dt.date, data: bytes, file_name: str,
+def reference_load_start(*, actor, kind: str, source_agency: str, as_of: dt.date, data: bytes, file_name: str,
                          region_code: str | None = None):
     """Queue the load of one snapshot as a background job (the API): role, dataset, agency and region are
-    checked now, as load_reference checks them; the file waits encrypted in the job's parameters and
-    the job calls load_reference as the actor (its one audit event `registry.reference_load`)."""
+    checked now, as reference_load checks them; the file waits encrypted in the job's parameters and
+    the job calls reference_load as the actor (its one audit event `registry.reference_load`)."""
     import base64
 
     from yikatong.jobs import services as job_services
@@ -201,12 +201,12 @@ def start_reference_load(*, actor, kind: str, source_agency: str, as_of: dt.date
     )
 
 
-def run_reference_load(job) -> ReferenceSnapshot:
-    """The job of start_reference_load: decrypt the staged file and load it as the job's owner."""
+def reference_load_run(job) -> ReferenceSnapshot:
+    """The job of reference_load_start: decrypt the staged file and load it as the job's owner."""
     import base64
 
     p = job.params
     data = vault().decrypt_bytes(base64.b64decode(p["file"]), purpose=UPLOAD_PURPOSE)
-    return load_reference(actor=job.owner, dataset=p["dataset"], source_agency=p["source_agency"],
+    return reference_load(actor=job.owner, dataset=p["dataset"], source_agency=p["source_agency"],
                           as_of=dt.date.fromisoformat(p["as_of"]), source=data, file_name=p["file_name"],
                           region_code=p["region"])

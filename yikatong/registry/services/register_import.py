@@ -48,7 +48,7 @@ def import_scope(actor, region_code: str | None) -> Region:
 
 
 @transaction.atomic
-def start_register_import(*, actor, data: bytes, file_name: str, region_code: str | None = None) -> RegisterImport:
+def register_import_start(*, actor, data: bytes, file_name: str, region_code: str | None = None) -> RegisterImport:
     """Store the upload (encrypted) and queue its import as a background job with progress."""
     region = import_scope(actor, region_code)
     imp = RegisterImport.objects.create(
@@ -64,7 +64,7 @@ def start_register_import(*, actor, data: bytes, file_name: str, region_code: st
     return imp
 
 
-def run_register_import(*, import_id: int, progress=None) -> RegisterImport:
+def register_import_run(*, import_id: int, progress=None) -> RegisterImport:
     """Run a queued import (the job handler). Safe to call twice: a finished import is left alone.
     The claim is part of the import's transaction: a process killed mid-import leaves it queued
     (not "running" forever), and the job's retry runs it again. Any other failure rolls the import
@@ -101,7 +101,7 @@ def _run_register_import(import_id: int, progress) -> RegisterImport:
         return _execute(imp, data, progress)
 
 
-def import_register_file(*, actor, path, region_code: str, progress=None) -> RegisterImport:
+def register_file_import(*, actor, path, region_code: str, progress=None) -> RegisterImport:
     """Import a file from disk right away (operators' command line and benchmarks; streams the file)."""
     region = Region.objects.get(code=Region.full_code(region_code))
     if actor is not None:

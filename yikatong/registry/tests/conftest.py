@@ -53,7 +53,7 @@ def do_import(tmp_path, regions):
         counter["n"] += 1
         path = tmp_path / f"{counter['n']}-{name}"
         path.write_bytes(data)
-        return services.import_register_file(actor=actor, path=path, region_code=(region or regions["town1"]).code)
+        return services.register_file_import(actor=actor, path=path, region_code=(region or regions["town1"]).code)
 
     return run
 

@@ -39,7 +39,7 @@ def people(do_import, clerk, villages):
     org = ["", "第一村股份经济合作社", _uscc(), villages["v1"].code, "", "", "", "", "", "对公账户", "农信", "140001234567890", ""]
     imp = do_import(csv_file(rows + [org]), actor=clerk)
     assert imp.state == "done"
-    services.load_reference(actor=None, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=dt.date(2026, 10, 31),
+    services.reference_load(actor=None, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=dt.date(2026, 10, 31),
                             source=csv_file([[pop[6].name, pop[6].id_number, "2026-10-02"]], headers=["姓名", "身份证号码", "死亡日期"]),
                             file_name="d.csv", region_code="141024")
     return pop

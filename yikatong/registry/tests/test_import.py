@@ -202,10 +202,10 @@ def test_upload_runs_as_a_background_job_with_progress(population, clerk):
     from yikatong.jobs.models import Job
     from yikatong.registry import services
 
-    imp = services.start_register_import(actor=clerk, data=register_file(population), file_name="底册.csv")
+    imp = services.register_import_start(actor=clerk, data=register_file(population), file_name="底册.csv")
     imp.refresh_from_db()
     job = Job.objects.get(pk=imp.job_id)
     assert imp.state == "done" and imp.created == 40 and imp.upload_enc == b""
     assert job.state == "done" and job.done == job.total == 40 and "新增 40" in job.message
-    services.run_register_import(import_id=imp.pk)  # delivered twice: nothing happens
+    services.register_import_run(import_id=imp.pk)  # delivered twice: nothing happens
     assert len(register_events("registry.register_import")) == 1

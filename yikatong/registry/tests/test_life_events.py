@@ -23,7 +23,7 @@ def person(do_import, population, clerk):
 
 
 def _event(clerk, person, kind, **kw):
-    return services.record_life_event(actor=clerk, person_id=person.pk, kind=kind, effective_date=DAY,
+    return services.life_event_record(actor=clerk, person_id=person.pk, kind=kind, effective_date=DAY,
                                       source="证明材料", **kw)
 
 
@@ -70,6 +70,6 @@ def test_refusals_change_nothing(make_user, regions, person, villages):
     with pytest.raises(PermissionDenied):
         _event(clerk_town1, person, EventKind.MOVE_IN, village_code=villages["v3"].code)  # into another township
     with pytest.raises(ValidationError):
-        services.record_life_event(actor=clerk_town1, person_id=person.pk, kind=EventKind.DEATH, effective_date=DAY, source=" ")
+        services.life_event_record(actor=clerk_town1, person_id=person.pk, kind=EventKind.DEATH, effective_date=DAY, source=" ")
     person.refresh_from_db()
     assert person.status == PersonStatus.NORMAL and person.events.count() == 0

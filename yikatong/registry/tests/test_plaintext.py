@@ -53,30 +53,30 @@ def test_database_holds_no_plaintext_personal_data(population, clerk, tmp_path, 
     phones = sorted({m.phone for m in population if m.phone})
     path = tmp_path / "r.csv"
     path.write_bytes(register_file(population))
-    services.import_register_file(actor=clerk, path=path, region_code=regions["town1"].code)
+    services.register_file_import(actor=clerk, path=path, region_code=regions["town1"].code)
     # a rejected import keeps its error list (which quotes cells): encrypted
     bad = [register_row(1, population[0])]
     bad[0][11] = bad[0][11][:-1]
     path.write_bytes(csv_file(bad + [register_row(2, population[1])]))
-    services.import_register_file(actor=clerk, path=path, region_code=regions["town1"].code)
+    services.register_file_import(actor=clerk, path=path, region_code=regions["town1"].code)
     # an upload waiting for its job (the job never runs here: tasks are not sent)
     from django.test import override_settings
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
-        services.start_register_import(actor=clerk, data=register_file(population), file_name="待导入.csv")
+        services.register_import_start(actor=clerk, data=register_file(population), file_name="待导入.csv")
     # a life event with a phone change keeps the old phone, encrypted
     person = Person.objects.get(id_bidx=vault().id_index(population[0].id_number))
-    services.record_life_event(actor=clerk, person_id=person.pk, kind=EventKind.ACCOUNT_CHANGE,
+    services.life_event_record(actor=clerk, person_id=person.pk, kind=EventKind.ACCOUNT_CHANGE,
                                effective_date=dt.date(2026, 10, 1), source="银行换卡回执",
                                account_no=_new_card())
     # reveal: the audit trail records that a value was seen, not the value
     reviewer = make_user("rev", "dept_reviewer")
-    services.reveal(actor=reviewer, person_id=person.pk, field="id_number")
+    services.person_field_reveal(actor=reviewer, person_id=person.pk, field="id_number")
     # reference data: ID, the cadre's ID of a relative, card numbers
-    services.load_reference(actor=None, dataset=DatasetKind.CADRES, source_agency="组织部", as_of=dt.date(2026, 10, 1),
+    services.reference_load(actor=None, dataset=DatasetKind.CADRES, source_agency="组织部", as_of=dt.date(2026, 10, 1),
                             source=csv_file([[population[1].name, ids[1], "第一村", "村会计", population[0].name, ids[0], "配偶"]],
                                             headers=["姓名", "身份证号码", "村(社区)", "职务", "干部姓名", "干部身份证号码", "与干部关系"]),
                             file_name="cadres.csv", region_code="141024")
-    services.load_reference(actor=None, dataset=DatasetKind.SSC_STATUS, source_agency="人社局", as_of=dt.date(2026, 10, 1),
+    services.reference_load(actor=None, dataset=DatasetKind.SSC_STATUS, source_agency="人社局", as_of=dt.date(2026, 10, 1),
                             source=csv_file([[m.name, m.id_number, m.card, "正常", m.bank] for m in population[:5]],
                                             headers=["姓名", "身份证号码", "金融账号", "卡状态", "发卡银行"]),
                             file_name="ssc.csv", region_code="141024")

@@ -39,7 +39,7 @@ def test_each_dataset_loads_and_is_found_by_id(kind, two):
     m, other = two
     spec = DATASETS[kind]
     headers = ["姓名", "身份证号码", *(c.name for c in spec.columns)]
-    snap = services.load_reference(actor=None, dataset=kind, source_agency=spec.agencies[0], as_of=AS_OF,
+    snap = services.reference_load(actor=None, dataset=kind, source_agency=spec.agencies[0], as_of=AS_OF,
                                    source=csv_file([[m.name, m.id_number, *sample_row(kind, m, other)]], headers=headers),
                                    file_name=f"{kind}.csv", region_code="141024")
     assert snap.row_count == 1 and snap.is_current and snap.file_sha256
@@ -53,7 +53,7 @@ def test_each_dataset_loads_and_is_found_by_id(kind, two):
 def test_a_new_snapshot_supersedes_the_old_and_hits_span_datasets(two):
     m, other = two
     def load(kind, rows, headers):
-        return services.load_reference(actor=None, dataset=kind, source_agency="民政局", as_of=AS_OF,
+        return services.reference_load(actor=None, dataset=kind, source_agency="民政局", as_of=AS_OF,
                                        source=csv_file(rows, headers=headers), file_name="x.csv", region_code="141024")
     first = load(DatasetKind.DEATHS, [[m.name, m.id_number, "2026-01-01"]], ["姓名", "身份证号码", "死亡日期"])
     load(DatasetKind.DEATHS, [[other.name, other.id_number, "2026-02-02"]], ["姓名", "身份证号码", "死亡日期"])
@@ -68,7 +68,7 @@ def test_a_new_snapshot_supersedes_the_old_and_hits_span_datasets(two):
 def test_a_file_with_errors_loads_nothing(two):
     m, _ = two
     with pytest.raises(services.ReferenceFileError) as exc:
-        services.load_reference(actor=None, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=AS_OF,
+        services.reference_load(actor=None, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=AS_OF,
                                 source=csv_file([[m.name, m.id_number, ""], ["某人", "123", "2026-01-01"]],
                                                 headers=["姓名", "身份证号码", "死亡日期"]),
                                 file_name="x.csv", region_code="141024")
@@ -82,6 +82,6 @@ def test_only_county_finance_or_admin_may_load(two, make_user, regions):
 
     clerk = make_user("czs9", "township_finance", region=regions["town1"])
     with pytest.raises(PermissionDenied):
-        services.load_reference(actor=clerk, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=AS_OF,
+        services.reference_load(actor=clerk, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=AS_OF,
                                 source=b"", file_name="x.csv")
     assert ReferenceSnapshot.objects.count() == 0

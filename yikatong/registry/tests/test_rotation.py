@@ -22,7 +22,7 @@ NEW_KEY = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleTA="
 @pytest.fixture
 def loaded(do_import, population, clerk, settings):
     do_import(register_file(population), actor=clerk)
-    services.load_reference(actor=None, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=dt.date(2026, 10, 1),
+    services.reference_load(actor=None, dataset=DatasetKind.DEATHS, source_agency="民政局", as_of=dt.date(2026, 10, 1),
                             source=csv_file([[population[0].name, population[0].id_number, "2026-09-01"]],
                                             headers=["姓名", "身份证号码", "死亡日期"]),
                             file_name="deaths.csv", region_code="141024")

@@ -46,7 +46,7 @@ def test_person_page_shows_history_hits_and_placeholders(logged, clerk, populati
 
     m = population[0]
     p = Person.objects.get(id_bidx=vault().id_index(m.id_number))
-    services.load_reference(actor=None, dataset=DatasetKind.VEHICLES, source_agency="公安局", as_of=dt.date(2026, 10, 1),
+    services.reference_load(actor=None, dataset=DatasetKind.VEHICLES, source_agency="公安局", as_of=dt.date(2026, 10, 1),
                             source=csv_file([[m.name, m.id_number, "晋L·A12345"]], headers=["姓名", "身份证号码", "号牌号码"]),
                             file_name="v.csv", region_code="141024")
     resp = logged.post(reverse("registry_life_event", args=[p.pk]), {
@@ -100,7 +100,7 @@ def test_import_pages_and_template(logged, population, clerk, settings):
     imp = RegisterImport.objects.get(file_name="底册.csv")
     page = logged.get(resp["Location"]).content.decode()
     assert "job-progress" in page and "自动显示结果" in page
-    services.run_register_import(import_id=imp.pk)
+    services.register_import_run(import_id=imp.pk)
     page = logged.get(resp["Location"]).content.decode()
     assert "未导入" in page and "第2行" in page and "被表格软件存成了数字" in page
     assert "底册.csv" in logged.get(reverse("registry_imports")).content.decode()

@@ -88,7 +88,7 @@ def reference(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                snap = services.load_reference(actor=user, dataset=data["dataset"], source_agency=data["source_agency"],
+                snap = services.reference_load(actor=user, dataset=data["dataset"], source_agency=data["source_agency"],
                                                as_of=data["as_of"], source=uploads.read(request, data["file"], "reference"),
                                                file_name=data["file"].name)
                 messages.success(request, f"已导入{snap}：{snap.row_count} 行")

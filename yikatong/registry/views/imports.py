@@ -41,7 +41,7 @@ def imports(request):
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            imp = services.start_register_import(
+            imp = services.register_import_start(
                 actor=request.user, data=uploads.read(request, f, "register"), file_name=f.name,
                 region_code=form.cleaned_data["region"] or None
             )

@@ -49,7 +49,7 @@ def reveal(request, person_id: int, field: str):
         raise Forbidden()
     try:
         account = int(request.POST.get("account") or 0) or None
-        value = services.reveal(actor=request.user, person_id=person_id, field=field, account_id=account)
+        value = services.person_field_reveal(actor=request.user, person_id=person_id, field=field, account_id=account)
     except (PermissionDenied, ValidationError, ValueError):
         raise Http404("没有这个人员，或不在您的辖区")
     return render(request, "registry/_revealed.html", {"value": value})
@@ -65,7 +65,7 @@ def life_event(request, person_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_life_event(
+            services.life_event_record(
                 actor=request.user, person_id=person_id, kind=data["kind"], effective_date=data["effective_date"],
                 source=data["source"], village_code=data["village"], account_no=data["account_no"],
                 account_kind=data["account_kind"], bank=data["bank"], account_status=data["account_status"],

@@ -1,5 +1,5 @@
 """A reissue batch (补发) holds only failed items of its origin batch, carried over by
-payments.reissue.create_reissue: nobody adds a person to it, by hand or by import."""
+payments.reissue.reissue_create: nobody adds a person to it, by hand or by import."""
 from ..errors import RosterError
 
 

@@ -181,7 +181,7 @@ def _persist(batch: Batch, drafts) -> None:
     copy_rows(BatchItem, ITEM_COLUMNS, _item_rows(batch, drafts))
 
 
-def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
+def roster_import_stage(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
                  confirm_standard: bool = False) -> ImportRun:
     """Keep the uploaded file (encrypted) before the work starts; nothing else changes.
 
@@ -206,7 +206,7 @@ def stage_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str,
     )
 
 
-def process_import(*, run_id: int, progress=None) -> ImportRun:
+def roster_import_process(*, run_id: int, progress=None) -> ImportRun:
     """Validate the staged file and import per its mode. Safe to run twice: a processed run is
     returned as it is. Whatever goes wrong, the run ends processed (never left "waiting"): an
     unexpected failure is logged under a reference id, the run is marked failed in a fresh
@@ -298,9 +298,9 @@ def _process_import(run_id: int, progress) -> ImportRun:
     return run
 
 
-def import_roster(*, actor, batch_id: int, data: bytes, filename: str, mode: str, progress=None,
+def roster_import(*, actor, batch_id: int, data: bytes, filename: str, mode: str, progress=None,
                   confirm_standard: bool = False) -> ImportRun:
     """Stage and process in one go (tests, small files, the API)."""
-    run = stage_import(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode,
+    run = roster_import_stage(actor=actor, batch_id=batch_id, data=data, filename=filename, mode=mode,
                        confirm_standard=confirm_standard)
-    return process_import(run_id=run.pk, progress=progress)
+    return roster_import_process(run_id=run.pk, progress=progress)

@@ -12,7 +12,7 @@ class BatchKind(models.TextChoices):
 
 class BatchState(models.TextChoices):
     """The states of the disbursement cycle (DESIGN §3); rosters.flows declares how a batch moves
-    between them and rosters.transitions.apply is the only writer."""
+    between them and rosters.transitions.batch_transition is the only writer."""
 
     DRAFT = "draft", "草稿（经办站所编制）"
     VERIFYING = "verifying", "乡镇入户核实"
@@ -43,7 +43,7 @@ class Batch(models.Model):
                                     verbose_name="主管部门")
     profile_code = models.CharField("流程配置", max_length=3)
     state = models.CharField("状态", max_length=20, choices=BatchState.choices, default=BatchState.DRAFT,
-                             db_index=True)  # written only by rosters.transitions.apply
+                             db_index=True)  # written only by rosters.transitions.batch_transition
     state_since = models.DateTimeField("进入当前状态时间")
     due_date = models.DateField("当前环节期限", null=True, blank=True)
     item_count = models.PositiveIntegerField("人数", default=0)

@@ -44,7 +44,7 @@ def cast(rw):
 
 
 def add(user, batch, kind, data=PNG, filename="a.png"):
-    return services.add_attachment(actor=user, batch_id=batch.pk, kind=kind, filename=filename, data=data)
+    return services.attachment_add(actor=user, batch_id=batch.pk, kind=kind, filename=filename, data=data)
 
 
 # ---- the table ------------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_download_anonymous_and_wrong_batch(client, cast, stored, regions):
     batch, att = stored
     resp = client.get(reverse("attachment_download", args=[batch.pk, att.pk]))
     assert resp.status_code in (302, 401, 403, 404) and resp.content != PDF
-    other = services.create_batch(actor=cast.users["zhan"], policy=cast.policy, period="2026-12",
+    other = services.batch_create(actor=cast.users["zhan"], policy=cast.policy, period="2026-12",
                                   region=regions["town1"])
     resp = login(client, cast.users["zhan"]).get(reverse("attachment_download", args=[other.pk, att.pk]))
     assert resp.status_code == 404  # the id of an attachment of another batch does not resolve through this one

@@ -13,10 +13,10 @@ def test_concurrent_approvals_exactly_one_wins(batch, rw):
         pytest.skip("row-lock races are exercised on PostgreSQL; SQLite serialises all writers")
     Batch.objects.filter(pk=batch.pk).update(state="dept_review", item_count=1)
     from .files import good_rows, to_csv
-    from yikatong.rosters.importer.run import import_roster
+    from yikatong.rosters.importer.run import roster_import
 
     Batch.objects.filter(pk=batch.pk).update(state="draft")
-    import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(1)), filename="a.csv", mode="all_or_nothing")
+    roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(1)), filename="a.csv", mode="all_or_nothing")
     Batch.objects.filter(pk=batch.pk).update(state="dept_review")
     reviewers = [rw.users[u] for u in ("mz_rev", "mz_head")]
     outcomes = race(2, lambda i: do(batch, reviewers[i], "approve_notice"))

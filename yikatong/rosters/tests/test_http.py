@@ -28,9 +28,9 @@ def test_operator_imports_through_the_page_and_sees_the_result(client, batch, rw
 
 
 def test_template_and_exports_download(client, batch, rw):
-    from yikatong.rosters.importer.run import import_roster
+    from yikatong.rosters.importer.run import roster_import
 
-    import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)), filename="a.csv", mode="all_or_nothing")
+    roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)), filename="a.csv", mode="all_or_nothing")
     login(client, rw.users["zhan"])
     for name in ("batch_template", "batch_roster_xlsx", "batch_summary_xlsx"):
         resp = client.get(reverse(name, args=[batch.pk]))
@@ -117,7 +117,7 @@ def test_every_objection_of_the_batch_is_shown_with_its_resolve_form(client, bat
 
     Batch.objects.filter(pk=batch.pk).update(state="notice", profile_code="000")
     record_notices(batch, rw.users["zhan"], get_profile("000"))  # village and township, same start
-    obj = services.record_objection(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出")
+    obj = services.objection_record(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出")
     page = login(client, rw.users["zhan"]).get(reverse("batch_detail", args=[batch.pk])).content.decode()
     assert page.count('data-testid="notice"') == 2
     assert "对象2已外出" in page and reverse("objection_resolve", args=[batch.pk, obj.pk]) in page

@@ -2,7 +2,7 @@
 sees what they typed; everyone else sees identifiers masked, in the cell and in the message."""
 import pytest
 
-from yikatong.rosters.importer.run import import_roster
+from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.selectors import import_problems_for
 
 from .files import good_rows, to_csv
@@ -14,7 +14,7 @@ def test_import_problems_are_masked_for_everyone_but_the_uploader(rw, batch):
     rows = good_rows(2)
     bad_id = rows[1][2][:-1]  # 17 digits: mistyped
     rows[1][2] = bad_id
-    run = import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows), filename="清册.csv",
+    run = roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows), filename="清册.csv",
                         mode="all_or_nothing")
     assert not run.imported
     own = [p for p in import_problems_for(rw.users["zhan"], run) if p["column"] == "身份证号码"]

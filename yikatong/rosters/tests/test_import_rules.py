@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from yikatong.audit.models import AuditEvent
-from yikatong.rosters.importer.run import import_roster, load_problems
+from yikatong.rosters.importer.run import roster_import, load_problems
 from yikatong.rosters.models import Batch, ImportMode
 
 from .files import card, good_rows, id_number, to_csv, to_xlsx
@@ -16,7 +16,7 @@ XLS = Path(__file__).resolve().parents[2] / "core" / "tests" / "fixtures" / "ros
 
 
 def run(batch, rw, data, name="清册.csv", mode=ALL):
-    return import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=data, filename=name, mode=mode)
+    return roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=data, filename=name, mode=mode)
 
 
 def messages(r, level=None):
@@ -209,12 +209,12 @@ def test_manual_entry_is_validated_like_an_imported_row(batch, rw):
     from yikatong.rosters import services
 
     values = {"姓名": "手工甲", "身份证号码": id_number(7), "村(社区)": "第一村委会", "银行账号": card(7), "发放金额(元)": "500"}
-    item = services.add_item(actor=rw.users["zhan"], batch_id=batch.pk, values=values)
+    item = services.item_add(actor=rw.users["zhan"], batch_id=batch.pk, values=values)
     batch.refresh_from_db()
     assert item.seq == 1 and batch.item_count == 1 and batch.total_fen == 50000
     with pytest.raises(ValidationError) as exc:
-        services.add_item(actor=rw.users["zhan"], batch_id=batch.pk, values=values)
+        services.item_add(actor=rw.users["zhan"], batch_id=batch.pk, values=values)
     assert exc.value.code == "ITEM_DUPLICATE_IN_BATCH"
     with pytest.raises(ValidationError) as exc:
-        services.add_item(actor=rw.users["zhan"], batch_id=batch.pk, values={**values, "身份证号码": "1410241950"})
+        services.item_add(actor=rw.users["zhan"], batch_id=batch.pk, values={**values, "身份证号码": "1410241950"})
     assert exc.value.code == "ITEM_ROW_INVALID"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _notice(rw, batch, start, **extra):
-    return services.record_notice_with_proof(
+    return services.notice_record_with_proof(
         actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, working_days=5,
         place="村委会公示栏", phone=PHONE, **extra)
 
@@ -44,7 +44,7 @@ def test_a_notice_without_a_photo_stores_none(rw, batch):
 
 def test_start_import_keeps_the_file_and_links_its_job(rw, batch, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as sent:
-        run = services.start_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)),
+        run = services.roster_import_start(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)),
                                     filename="清册.csv", mode="all_or_nothing")
     run = ImportRun.objects.get(pk=run.pk)
     assert run.job is not None and run.job.params == {"run_id": run.pk}
@@ -61,6 +61,6 @@ def test_start_import_is_one_transaction(rw, batch, monkeypatch):
 
     monkeypatch.setattr(job_services, "enqueue", refuse)
     with pytest.raises(RosterError):
-        services.start_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)),
+        services.roster_import_start(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(good_rows(2)),
                               filename="清册.csv", mode="all_or_nothing")
     assert not ImportRun.objects.exists() and not Job.objects.exists()

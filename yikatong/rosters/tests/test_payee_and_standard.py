@@ -8,7 +8,7 @@ import pytest
 from yikatong.audit.models import AuditEvent
 from yikatong.rosters import services
 from yikatong.rosters.errors import RosterError
-from yikatong.rosters.importer.run import import_roster, load_problems
+from yikatong.rosters.importer.run import roster_import, load_problems
 from yikatong.rosters.models import Batch, ImportMode
 
 from .files import card, id_number, to_csv
@@ -23,7 +23,7 @@ def row(i, *, name=None, holder="", account=None, standard="", amount="500.00"):
 
 
 def run(batch, rw, rows, **kw):
-    return import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows, header=HEADER), filename="清册.csv",
+    return roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows, header=HEADER), filename="清册.csv",
                          mode=kw.pop("mode", ImportMode.ALL_OR_NOTHING), **kw)
 
 
@@ -66,7 +66,7 @@ def test_valid_only_import_leaves_out_the_row_with_bad_payee_data(batch, rw):
 def test_manual_entry_refuses_a_delimiter_with_its_code(batch, rw):
     values = {"姓名": "手工|甲", "身份证号码": id_number(7), "村(社区)": "第一村委会", "银行账号": card(7), "发放金额(元)": "500"}
     with pytest.raises(RosterError) as exc:
-        services.add_item(actor=rw.users["zhan"], batch_id=batch.pk, values=values)
+        services.item_add(actor=rw.users["zhan"], batch_id=batch.pk, values=values)
     assert exc.value.code == "PAYEE_DELIMITER" and "姓名" in exc.value.message
     assert not batch.items.exists()
 
@@ -120,7 +120,7 @@ def test_item_standard_is_per_unit_when_the_roster_states_none(batch, rw):
     """The catalogue rate per unit (not rate × quantity) is kept, as the AMOUNT_STANDARD rule reads it."""
     header = ["序号", "姓名", "身份证号码", "村(社区)", "联系电话", "银行账号", "补贴数量", "发放金额(元)"]
     data = to_csv([["1", "对象1", id_number(1), "第一村委会", "", card(1), "2", "1000.00"]], header=header)
-    r = import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=data, filename="清册.csv",
+    r = roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=data, filename="清册.csv",
                       mode=ImportMode.ALL_OR_NOTHING)
     assert r.imported and not [p for p in load_problems(r) if p["level"] == "warning" and "标准" in p["message"]]
     item = batch.items.get()
@@ -136,10 +136,10 @@ def test_edit_item_corrects_payee_data_with_the_import_checks(batch, rw):
                                  ({"银行账号": "1234"}, "更正", "ITEM_ACCOUNT_INVALID"),
                                  ({"发放金额(元)": "0"}, "更正", "ITEM_AMOUNT_INVALID")]:
         with pytest.raises(RosterError) as exc:
-            services.edit_item(actor=zhan, batch_id=batch.pk, item_id=item.pk, values=values, reason=reason)
+            services.item_edit(actor=zhan, batch_id=batch.pk, item_id=item.pk, values=values, reason=reason)
         assert exc.value.code == code, values
         assert "1234" not in exc.value.message
-    item = services.edit_item(actor=zhan, batch_id=batch.pk, item_id=item.pk, reason="户名和账号更正",
+    item = services.item_edit(actor=zhan, batch_id=batch.pk, item_id=item.pk, reason="户名和账号更正",
                               values={"银行账号": card(55), "账户户名": "对象2", "发放金额(元)": "450.00"})
     batch.refresh_from_db()
     assert (item.account_holder, item.amount_fen, batch.total_fen) == ("对象2", 45000, 95000)
@@ -172,7 +172,7 @@ def test_amounts_all_at_another_rate_are_one_standard_message_not_row_warnings(b
             for i, (q, amount) in enumerate([("1", "480.00"), ("2", "960.00"), ("1", "480.00"), ("1", "450.00")], 1)]
 
     def go(**kw):
-        return import_roster(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows, header=header),
+        return roster_import(actor=rw.users["zhan"], batch_id=batch.pk, data=to_csv(rows, header=header),
                              filename="清册.csv", mode=ImportMode.ALL_OR_NOTHING, **kw)
 
     r = go()

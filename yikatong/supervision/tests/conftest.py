@@ -7,7 +7,7 @@ from yikatong.checks.models import Finding
 
 @pytest.fixture
 def checked(planted):
-    check_services.run_for_batch(actor=None, batch_id=planted["batch"].pk)
+    check_services.batch_checks_run(actor=None, batch_id=planted["batch"].pk)
     return planted
 
 
@@ -26,5 +26,5 @@ def finding(code: str) -> Finding:
 
 
 def transfer(actor, code: str, reason: str = "疑似冒领，移送纪委核查", **kw) -> Finding:
-    return check_services.dispose(actor=actor, finding_id=finding(code).pk, decision="transferred", reason=reason,
+    return check_services.finding_dispose(actor=actor, finding_id=finding(code).pk, decision="transferred", reason=reason,
                                   **kw)

@@ -28,26 +28,26 @@ def clue(checked, people):
 def test_the_supervisor_investigates_notes_and_concludes(clue, people):
     sup = people["sup"]
     with pytest.raises(ValidationError) as exc:
-        services.conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text="属实")
+        services.investigation_conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text="属实")
     assert exc.value.code == "CLUE_STATE_NOT_ALLOWED"
-    assert services.add_note(actor=sup, clue_id=clue.pk, text="已调取村委会台账").state == ClueState.TRANSFERRED
-    assert services.start_investigation(actor=sup, clue_id=clue.pk).state == ClueState.INVESTIGATING
+    assert services.investigation_note_add(actor=sup, clue_id=clue.pk, text="已调取村委会台账").state == ClueState.TRANSFERRED
+    assert services.investigation_start(actor=sup, clue_id=clue.pk).state == ClueState.INVESTIGATING
     with pytest.raises(ValidationError) as exc:
-        services.start_investigation(actor=sup, clue_id=clue.pk)
+        services.investigation_start(actor=sup, clue_id=clue.pk)
     assert exc.value.code == "CLUE_STATE_NOT_ALLOWED"
     with pytest.raises(ValidationError) as exc:
-        services.conclude(actor=sup, clue_id=clue.pk, conclusion="maybe", text="x")
+        services.investigation_conclude(actor=sup, clue_id=clue.pk, conclusion="maybe", text="x")
     assert exc.value.code == "CLUE_CONCLUSION_INVALID"
     with pytest.raises(ValidationError) as exc:
-        services.conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text=" ")
+        services.investigation_conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text=" ")
     assert exc.value.code == "CLUE_CONCLUSION_TEXT_REQUIRED"
-    done = services.conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text="多发100元，已追回")
+    done = services.investigation_conclude(actor=sup, clue_id=clue.pk, conclusion=Conclusion.SUBSTANTIATED, text="多发100元，已追回")
     assert done.state == ClueState.CONCLUDED and done.conclusion == "substantiated"
     assert done.concluded_by == sup and done.conclusion_text == "多发100元，已追回"
     assert [e.kind for e in done.entries.all()] == ["transfer", "note", "start", "conclude"]
     assert [e.actor_id for e in done.entries.all()][1:] == [sup.pk] * 3
     with pytest.raises(ValidationError) as exc:
-        services.add_note(actor=sup, clue_id=clue.pk, text="补充")
+        services.investigation_note_add(actor=sup, clue_id=clue.pk, text="补充")
     assert exc.value.code == "CLUE_STATE_NOT_ALLOWED"
     actions = list(AuditEvent.objects.filter(object_type="supervision.clue").values_list("action", flat=True))
     assert actions == ["supervision.clue_note", "supervision.clue_start", "supervision.clue_conclude"]
@@ -58,9 +58,9 @@ def test_follow_up_is_refused_and_changes_nothing(clue, people, who):
     actor = {"wrong_role": people["fin"], "wrong_region": people["sup_other"],
              "transferring_reviewer": people["zhan"]}[who]
     events = AuditEvent.objects.count()
-    for call in (lambda: services.start_investigation(actor=actor, clue_id=clue.pk),
-                 lambda: services.add_note(actor=actor, clue_id=clue.pk, text="x"),
-                 lambda: services.download_case_file(actor=actor, clue_id=clue.pk)):
+    for call in (lambda: services.investigation_start(actor=actor, clue_id=clue.pk),
+                 lambda: services.investigation_note_add(actor=actor, clue_id=clue.pk, text="x"),
+                 lambda: services.case_file_download(actor=actor, clue_id=clue.pk)):
         with pytest.raises(PermissionDenied):
             call()
     clue.refresh_from_db()
@@ -74,8 +74,8 @@ def _cells(xlsx: bytes) -> list[str]:
 
 
 def test_case_file_has_the_facts_masked_and_the_evidence_and_is_audited(clue, people):
-    services.start_investigation(actor=people["sup"], clue_id=clue.pk, text="派员入户")
-    name, data = services.download_case_file(actor=people["sup"], clue_id=clue.pk)
+    services.investigation_start(actor=people["sup"], clue_id=clue.pk, text="派员入户")
+    name, data = services.case_file_download(actor=people["sup"], clue_id=clue.pk)
     assert name == f"案卷-{clue.case_no}.zip"
     z = zipfile.ZipFile(io.BytesIO(data))
     assert z.namelist() == ["案卷.xlsx", "依据/01-说明.pdf"] and z.read("依据/01-说明.pdf") == PDF
@@ -95,10 +95,10 @@ def test_case_file_has_the_facts_masked_and_the_evidence_and_is_audited(clue, pe
 def test_evidence_is_stored_encrypted_and_downloaded_by_the_supervisor_only(clue, people):
     item = FindingEvidence.objects.get(filename="说明.pdf")
     assert PDF not in bytes(item.content_enc) and item.size == len(PDF)
-    got, data = services.download_evidence(actor=people["sup"], evidence_id=item.pk)
+    got, data = services.evidence_download(actor=people["sup"], evidence_id=item.pk)
     assert data == PDF and AuditEvent.objects.filter(action="supervision.evidence_download").count() == 1
     with pytest.raises(ObjectDoesNotExist):
-        services.download_evidence(actor=people["sup_other"], evidence_id=item.pk)
+        services.evidence_download(actor=people["sup_other"], evidence_id=item.pk)
     with pytest.raises(PermissionDenied):
-        services.download_evidence(actor=people["fin"], evidence_id=item.pk)
+        services.evidence_download(actor=people["fin"], evidence_id=item.pk)
     assert AuditEvent.objects.filter(action="supervision.evidence_download").count() == 1

@@ -83,9 +83,9 @@ def test_wrong_region_sees_nothing(client, clue, people):
 
 
 def test_statistics_by_rule_township_and_policy_with_exports(client, checked, people):
-    from yikatong.checks.services import run_for_batch
+    from yikatong.checks.services import batch_checks_run
 
-    run_for_batch(actor=None, batch_id=checked["other"].pk)
+    batch_checks_run(actor=None, batch_id=checked["other"].pk)
     mine, theirs = Finding.objects.filter(batch=checked["batch"]), Finding.objects.filter(batch=checked["other"])
     assert theirs.exists()
     login(client, people["sup"])

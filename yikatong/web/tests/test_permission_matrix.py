@@ -61,12 +61,12 @@ def test_create_user_service(actors, regions, who):
     before = _snapshot()
     kwargs = dict(username="newbie", password="Good-pass-77", full_name="新人", organization=org, roles=[Role.TOWNSHIP_OPERATOR])
     if who == "right":
-        user = services.create_user(actor=actors[who], **kwargs)
+        user = services.user_create(actor=actors[who], **kwargs)
         assert user.has_role(Role.TOWNSHIP_OPERATOR)
         assert AuditEvent.objects.filter(action="accounts.user_create", object_id=str(user.pk)).exists()
     else:
         with pytest.raises(PermissionDenied):
-            services.create_user(actor=actors[who], **kwargs)
+            services.user_create(actor=actors[who], **kwargs)
         assert _snapshot() == before
 
 

@@ -1,6 +1,6 @@
 """`yikatong users add USERNAME --role ROLE --region CODE [--policy CODE] [--password-file F]` and
 `yikatong users token USERNAME [--scope read|write] [--days N]` (administrators and scripts).
-Thin: the work is accounts.provisioning.provision_user and accounts.tokens.issue_api_token."""
+Thin: the work is accounts.provisioning.user_provision and accounts.tokens.issue_api_token."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -35,13 +35,13 @@ class Command(BaseCommand):
             raise CommandError(text) from exc
 
     def _add(self, o):
-        from yikatong.accounts.provisioning import provision_user
+        from yikatong.accounts.provisioning import user_provision
 
         password = None
         if o["password_file"]:
             with open(o["password_file"], encoding="utf-8") as f:
                 password = f.readline().rstrip("\r\n")
-        user, generated = provision_user(actor=None, username=o["username"], role=o["role"], region_code=o["region"],
+        user, generated = user_provision(actor=None, username=o["username"], role=o["role"], region_code=o["region"],
                                          policy_code=o["policy"], password=password, full_name=o["full_name"])
         self.stdout.write(f"用户 {user.username}：{user.organization}（{user.organization.code}），"
                           f"角色 {'、'.join(sorted(user.role_set))}")

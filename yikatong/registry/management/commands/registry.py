@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yikatong.registry import services
 from yikatong.registry.choices import DatasetKind
-from yikatong.registry.rotation import RotationError, rotate_key
+from yikatong.registry.rotation import RotationError, key_rotate
 from yikatong.registry.selectors import import_errors
 
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             if verbosity >= 2:
                 self.stdout.write(f"  {done}/{total or '?'}")
 
-        imp = services.import_register_file(actor=None, path=file, region_code=region, progress=progress)
+        imp = services.register_file_import(actor=None, path=file, region_code=region, progress=progress)
         seconds = time.monotonic() - started
         if imp.state != "done":
             for e in import_errors(imp)[:50]:
@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
     def _load_reference(self, *, file, dataset, agency, as_of, region, **_):
         try:
-            snap = services.load_reference(actor=None, dataset=dataset, source_agency=agency,
+            snap = services.reference_load(actor=None, dataset=dataset, source_agency=agency,
                                            as_of=dt.date.fromisoformat(as_of), source=Path(file),
                                            file_name=Path(file).name, region_code=region)
         except services.ReferenceFileError as exc:
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if not old_key:
             raise CommandError("请用 --old-key-file、--old-key 或环境变量 YKT_OLD_DATA_KEY 提供旧密钥")
         try:
-            counts = rotate_key(old_key=old_key, new_key=new_key)
+            counts = key_rotate(old_key=old_key, new_key=new_key)
         except RotationError as exc:
             raise CommandError(f"密钥轮换失败，未做任何修改：{exc}") from exc
         for table, n in counts.items():
