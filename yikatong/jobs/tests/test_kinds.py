@@ -54,17 +54,17 @@ def test_a_job_queued_under_an_old_kind_is_handled_after_the_migrations():
     moves = [importlib.import_module(f"yikatong.{app}.migrations.{name}") for app, name in MOVES]
     old_kinds = []
     for module in moves:
-        old_kinds += list(module.KINDS) if hasattr(module, "KINDS") else [module.OLD]
+        old_kinds += list(module.KINDS)
     jobs = [Job.objects.create(key=f"old:{i}", kind=kind, title="t") for i, kind in enumerate(old_kinds)]
 
     for module in moves:  # in dependency order, as migrate runs them
-        module.forward(django_apps, None)
+        module.Migration.operations[0].code(django_apps, None)
 
     for job in jobs:
         job.refresh_from_db()
         assert resolve(job.kind).__module__.endswith(".tasks"), job.kind
 
     for module in reversed(moves):  # and back: every row gets its first name again (the audit job had two)
-        module.backward(django_apps, None)
+        module.Migration.operations[0].reverse_code(django_apps, None)
     first_names = set(old_kinds) - {"yikatong.web.audit_jobs.verify_job"}
     assert set(Job.objects.values_list("kind", flat=True)) == first_names
