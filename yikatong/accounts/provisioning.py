@@ -17,6 +17,7 @@ from django.db import transaction
 from yikatong.audit.services import record
 from yikatong.core.refusals import invalid
 from yikatong.regions.models import Region
+from yikatong.regions.selectors import by_code
 
 from . import errors  # noqa: F401  (registers the refusal messages)
 from .models import Organization, OrgKind, RoleGrant, User
@@ -51,10 +52,9 @@ _LEVELS = {3: "县(市、区)", 4: "乡镇(街道)", 5: "村(社区)"}
 
 
 def _region(code: str) -> Region:
-    code = (code or "").strip()
-    region = Region.objects.filter(code=Region.full_code(code)).first() if code.isdigit() else None
+    region = by_code(code)
     if region is None:
-        raise invalid("USER_REGION_UNKNOWN", region=code)
+        raise invalid("USER_REGION_UNKNOWN", region=(code or "").strip())
     return region
 
 

@@ -104,10 +104,13 @@ class Machine:
                               action=_action_label(self, obj, action))
         return tr
 
-    def refuse(self, code: str, message: str | None = None, **params):
-        if message is None:
-            return self.refusal(code, **params)
-        return self.refusal(code, message)
+    def refuse(self, code: str, message: str | None = None, *, status: int = 409, **params):
+        """The machine's refusal with its code. `status` is the HTTP answer the API gives it (read by
+        web.errors): 403 for who may act, 400 for a missing reason, 409 (the default) for the state,
+        a guard, an effect or a concurrent change."""
+        exc = self.refusal(code, **params) if message is None else self.refusal(code, message)
+        exc.http_status = status
+        return exc
 
 
 def apply(machine: Machine, *, actor, pk: int, action: str, reason: str = "", system: bool = False,
@@ -129,13 +132,13 @@ def apply(machine: Machine, *, actor, pk: int, action: str, reason: str = "", sy
         tr = machine.require(obj, action)
         if tr.is_system:
             if not system:
-                raise machine.refuse("SYSTEM_ONLY", label=tr.label)
+                raise machine.refuse("SYSTEM_ONLY", label=tr.label, status=403)
         else:
             problem = machine.authorize(actor=actor, obj=obj, tr=tr)
             if problem is not None:
-                raise machine.refuse(problem.code, problem.message)
+                raise machine.refuse(problem.code, problem.message, status=403)
         if tr.needs_reason and not reason:
-            raise machine.refuse("REASON_REQUIRED", label=tr.label)
+            raise machine.refuse("REASON_REQUIRED", label=tr.label, status=400)
         problems = [p for name in tr.guards if (p := machine.guard(name=name, obj=obj, actor=actor)) is not None]
         if problems:
             raise machine.refuse(problems[0].code, "；".join(p.message for p in problems))

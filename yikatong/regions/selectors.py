@@ -9,6 +9,9 @@ import re
 
 from django.db.models import QuerySet
 
+from yikatong.core.refusals import invalid
+
+from . import errors  # noqa: F401  (REGION_UNKNOWN)
 from .models import Region
 
 # Committee suffixes of village names and what is left of them: "张庄村民委员会" -> "张庄村".
@@ -23,6 +26,20 @@ _COMMITTEE_SUFFIXES = (
 )
 _PLACE_SUFFIXES = ("社区", "村")
 _SPACES = re.compile(r"[\s\u3000]+")
+
+
+def by_code(code) -> Region | None:
+    """The region of a code given short (2/4/6/9 digits) or as 12 digits; None for no such region."""
+    code = str(code or "").strip()
+    return Region.objects.filter(code=Region.full_code(code)).first() if code.isdigit() else None
+
+
+def region_or_refuse(code) -> Region:
+    """The region of `code`, else the refusal REGION_UNKNOWN naming the code as given."""
+    region = by_code(code)
+    if region is None:
+        raise invalid("REGION_UNKNOWN", region=str(code or "").strip())
+    return region
 
 
 def code_prefix(code: str) -> str:

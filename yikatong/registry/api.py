@@ -134,20 +134,16 @@ class JobStarted(Schema):
              summary="导入补贴对象底册（multipart：file 文件，region 乡镇或县的12位区划代码），后台任务")
 def register_import(request, file: UploadedFile = File(...), region: str = Form("")):
     from yikatong.core import uploads
-    from yikatong.core.refusals import invalid
+    from yikatong.regions.selectors import region_or_refuse
 
-    from yikatong.regions.models import Region
-
-    from . import errors, services  # noqa: F401  (errors: the refusal messages)
+    from . import services
 
     region = region.strip()
-    if region and not (region.isdigit() and Region.objects.filter(code=Region.full_code(region)).exists()):
-        raise invalid("REGION_UNKNOWN", region=region)
-    try:
-        imp = services.register_import_start(actor=request.user, data=uploads.read(request, file, "register"),
-                                             file_name=file.name or "register.xlsx", region_code=region or None)
-    except ValueError as exc:  # not a township or county (services.register_import.import_scope)
-        raise invalid("REGISTER_IMPORT_REGION_LEVEL") from exc
+    if region:
+        region_or_refuse(region)
+    # not a township or county: Forbidden REGISTER_IMPORT_REGION_LEVEL (services.register_import.import_scope)
+    imp = services.register_import_start(actor=request.user, data=uploads.read(request, file, "register"),
+                                         file_name=file.name or "register.xlsx", region_code=region or None)
     return Status(202, {"job": imp.job_id})
 
 

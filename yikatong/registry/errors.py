@@ -28,7 +28,6 @@ register_messages({
     "LIFE_EVENT_NO_CHANGE": "登记的内容与底册现有信息相同，没有变化",
     # the API (registry.api) and the background reference load (registry.tasks)
     "REFERENCE_KIND_UNKNOWN": "未知的共享比对数据类型“{kind}”（可选：{kinds}）",
-    "REGION_UNKNOWN": "区划代码“{region}”不存在",
     "REFERENCE_JOB_FILE_REFUSED": "共享比对数据文件未导入：发现 {count} 处问题，例如：{first}",
 })
 

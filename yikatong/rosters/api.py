@@ -10,17 +10,9 @@ from yikatong.core import uploads
 from yikatong.core.refusals import invalid
 
 from . import flows, selectors, services, transitions
-from .errors import TransitionRefused
 from .models import ImportMode
 
 router = Router(tags=["发放批次"])
-
-# the engine's refusals for who acts (role, region, department, station): 403; a missing reason: 400;
-# anything else (not allowed in this state, a guard, a concurrent change): 409
-_FORBIDDEN = frozenset({"NOT_AUTHENTICATED", "ROLE_NOT_ALLOWED", "READ_ONLY_ROLE", "SYSTEM_ONLY", "OUT_OF_SCOPE",
-                        "WRONG_DEPARTMENT", "NOT_IN_REGION", "NOT_OWNING_DEPARTMENT", "NOT_OWN_STATION",
-                        "NOT_OWN_TOWNSHIP"})
-_INVALID = frozenset({"REASON_REQUIRED"})
 
 
 class BatchIn(Schema):
@@ -115,13 +107,9 @@ def _batch(request, batch_id: int):
 def batch_create(request, payload: BatchIn):
     from yikatong.policies.selectors import current_version
     from yikatong.policies.standard import period_year
-    from yikatong.regions.models import Region
-    from yikatong.registry import errors  # noqa: F401  (REGION_UNKNOWN)
+    from yikatong.regions.selectors import region_or_refuse
 
-    code = payload.region.strip()
-    region = Region.objects.filter(code=Region.full_code(code)).first() if code.isdigit() else None
-    if region is None:
-        raise invalid("REGION_UNKNOWN", region=code)
+    region = region_or_refuse(payload.region)
     year = period_year(payload.period)
     policy = current_version(payload.policy.strip(), region_code=region.code, year=year)
     if policy is None:
@@ -176,9 +164,6 @@ def roster_upload(request, batch_id: int, file: UploadedFile = File(...),
              summary="执行流转（名称见批次详情的 transitions）；状态不允许或条件不满足返回 409")
 def batch_transition(request, batch_id: int, name: str, payload: TransitionIn):
     b = _batch(request, batch_id)
-    try:
-        b = transitions.batch_transition(actor=request.user, batch_id=b.pk, action=name, reason=payload.reason)
-    except TransitionRefused as exc:
-        exc.http_status = 403 if exc.code in _FORBIDDEN else 400 if exc.code in _INVALID else 409
-        raise
+    # a refusal answers as the engine classed it: 403 who may act, 400 no reason, 409 state or guard
+    b = transitions.batch_transition(actor=request.user, batch_id=b.pk, action=name, reason=payload.reason)
     return {"id": b.pk, "state": b.state, "state_label": flows.state_label(b.state)}

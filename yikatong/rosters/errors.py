@@ -93,7 +93,7 @@ MESSAGES = {
 }
 
 register_messages(MESSAGES)
-# codes of the batch API's own input checks (rosters.api); REGION_UNKNOWN is the register's (registry.errors)
+# codes of the batch API's own input checks (rosters.api); REGION_UNKNOWN is the regions app's
 register_messages({
     "POLICY_UNKNOWN": "补贴项目“{policy}”在 {year} 年本地区已公布的目录中不存在或不可发放",
 })

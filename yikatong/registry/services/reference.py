@@ -16,6 +16,7 @@ from yikatong.core.identifiers import IdentifierError, parse_id_number, validate
 from yikatong.core.refusals import invalid, message_for
 from yikatong.core.sheets import CellError, SheetError, open_sheet
 from yikatong.regions.models import Region
+from yikatong.regions.selectors import region_or_refuse
 
 from .. import errors  # noqa: F401  (the refusal catalogue)
 from ..choices import ACCOUNT_STATUS_WORDS, DatasetKind
@@ -165,8 +166,6 @@ JOB_KIND = "yikatong.registry.tasks.reference_load_job"
 
 def dataset_for(kind: str) -> str:
     """The dataset code of an API kind (deaths, hukou, staff, …) or of a dataset code; else REFERENCE_KIND_UNKNOWN."""
-    from yikatong.core.refusals import invalid
-
     kind = (kind or "").strip()
     dataset = KIND_ALIASES.get(kind) or (kind if kind in DATASETS else None)
     if dataset is None:
@@ -188,9 +187,9 @@ def reference_load_start(*, actor, kind: str, source_agency: str, as_of: dt.date
     dataset = dataset_for(kind)
     if not source_agency.strip():
         raise invalid("REFERENCE_AGENCY_REQUIRED")
-    region = Region.objects.filter(code=Region.full_code(region_code)).first() if region_code else actor.region
-    if region is None:
-        raise invalid("REGION_UNKNOWN", region=region_code or "")
+    region = region_or_refuse(region_code) if region_code else actor.region
+    if region is None:  # a user without an organization, no region given
+        raise invalid("REGION_UNKNOWN", region="")
     require_region(actor, region.code, "导入")
     blob = vault().encrypt_bytes(data, purpose=UPLOAD_PURPOSE)
     return job_services.enqueue(
