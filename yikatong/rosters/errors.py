@@ -20,6 +20,14 @@ class TransitionRefused(RosterError):
     default_code = "TRANSITION_REFUSED"
 
 
+class RosterConflict(RosterError):
+    """Refused for the batch's (or objection's) current state, not for the input or who asks: the
+    API answers 409 (web.errors reads http_status); pages show it like any RosterError."""
+
+    default_code = "ROSTER_STATE_CONFLICT"
+    http_status = 409
+
+
 MESSAGES = {
     # guards of the transition table (rosters.guards)
     "NO_ACTIVE_ITEMS": "批次 {batch} 没有有效明细，不能提交",
@@ -63,6 +71,7 @@ MESSAGES = {
     "ITEM_EDIT_SEQ_INVALID": "请填写本批次有效明细的序号",
     "ITEM_EDIT_REASON": "修改明细须填写原因",
     "ITEM_EDIT_EMPTY": "请填写要修改的内容",
+    "ITEM_NOT_ACTIVE": "第{seq}条明细已剔除，不能修改",
     "ITEM_EDIT_FIELD": "明细只能修改银行账号、账户户名、开户银行和发放金额，不能修改“{field}”（更换对象请剔除后重新录入）",
     "ITEM_ACCOUNT_INVALID": "{where}银行账号：{problem}",
     "ITEM_AMOUNT_INVALID": "{where}发放金额(元) {problem}",
