@@ -19,7 +19,7 @@ PACKAGE = ROOT / "yikatong"
 REFUSING = {"PermissionDenied", "ValidationError", "Refusal", "RosterError", "RosterConflict", "TransitionRefused", "PaymentError",
             "IngestRefused", "BankFileConflict", "DisposeRefused", "Forbidden", "UploadRefused",
             "CalendarRefused", "HttpError"}
-CODED_CALLS = REFUSING | {"invalid", "Problem"}
+CODED_CALLS = REFUSING | {"invalid", "conflict", "Problem"}
 CODE = re.compile(r"[A-Z][A-Z0-9_]+$")
 
 

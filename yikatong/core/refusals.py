@@ -104,6 +104,14 @@ def invalid(code: str, **params) -> ValidationError:
     return ValidationError(message_for(code, **params), code=code)
 
 
+def conflict(code: str, **params) -> ValidationError:
+    """`invalid` for a refusal by the object's current state (not the input, not who asks): the same
+    ValidationError for forms and pages; the API answers it 409 (web.errors reads http_status)."""
+    exc = invalid(code, **params)
+    exc.http_status = 409
+    return exc
+
+
 def code_of(exc: BaseException, default: str = "REFUSED") -> str:
     """The stable code of any refusal: a Refusal's, a coded ValidationError's, else `default`."""
     if isinstance(exc, Refusal):

@@ -51,6 +51,8 @@ register_messages({
     "CHANGE_POLICY_NOT_FOUND": "当前清单中没有统一代码为“{policy_code}”的政策",
     "CHANGE_NOT_OWN_POLICY": "只能对本部门主管的补贴政策提出调整或取消申请",
     "CHANGE_SPEC_REQUIRED": "请填写变更后的政策内容",
+    "CHANGE_SPEC_UNREADABLE": "变更后的政策内容不是有效的 JSON 或字段不正确",
+    "CHANGE_DECISION_UNKNOWN": "审批意见只能是“同意”（approve）或“驳回”（reject）",
     "CHANGE_DEPARTMENT_NOT_APPLICANT": "变更后的主管部门须为申请单位",
     "CHANGE_CODE_TAKEN": "统一代码“{policy_code}”已被使用，新增政策请另编代码",
     "CHANGE_CODE_IMMUTABLE": "调整时不能修改统一代码；如需更换代码，请先申请取消再申请新增",

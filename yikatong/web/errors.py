@@ -172,7 +172,8 @@ def install_api_handlers(api) -> None:
 
     def on_invalid(request, exc: DjangoValidationError):
         # a service's coded refusal of the input (core.refusals.invalid): its code and Chinese message
-        return json_error(code_of(exc), "；".join(exc.messages), 400)
+        # core.refusals.conflict marks a refusal by the object's state: 409
+        return json_error(code_of(exc), "；".join(exc.messages), getattr(exc, "http_status", None) or 400)
 
     def on_denied(request, exc: PermissionDenied):
         return json_error("FORBIDDEN", str(exc) or _message("FORBIDDEN"), 403)
