@@ -32,6 +32,7 @@ register_messages({
     "ALLOCATION_NOT_PLANNED": "该分配已下达或已撤销",
     "ALLOCATION_CANCEL_NOT_MANAGER": "只有指标所在地财政部门业务科室可以撤销分配",
     "ALLOCATION_CANCEL_REASON_REQUIRED": "请填写撤销理由",
+    "QUOTA_POLICY_UNKNOWN": "没有这项补贴政策，或您看不到它",
     "ALLOCATION_CANCEL_NOT_PLANNED": "只有待下达的分配可以撤销",
     # commitments (占用) under a business reference
     "COMMITMENT_REF_REQUIRED": "请提供业务编号",
