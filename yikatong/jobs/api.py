@@ -19,8 +19,16 @@ class JobOut(Schema):
     finished: bool
 
 
-@router.get("/{job_id}", response=JobOut, summary="任务进度")
-def job(request, job_id: int):
-    j = get_object_or_404(selectors.jobs_for(request.user), pk=job_id)
+def _out(j) -> dict:
     return {"id": j.pk, "title": j.title, "state": j.state, "done": j.done, "total": j.total, "percent": j.percent,
             "progress": j.percent, "message": j.message, "result": j.result, "finished": j.state in ("done", "failed")}
+
+
+@router.get("/", response=list[JobOut], summary="本人可见的后台任务（最近 100 个）")
+def jobs(request):
+    return [_out(j) for j in selectors.jobs_for(request.user)[:100]]
+
+
+@router.get("/{job_id}", response=JobOut, summary="任务进度")
+def job(request, job_id: int):
+    return _out(get_object_or_404(selectors.jobs_for(request.user), pk=job_id))

@@ -159,3 +159,107 @@ def reference_load(request, file: UploadedFile = File(...), kind: str = Form(...
                                data=uploads.read(request, file, "reference"), file_name=file.name or "reference.xlsx",
                                region_code=region.strip() or None)
     return Status(202, {"job": job.pk})
+
+
+# --- reveal, life events, register imports ------------------------------------------------------------
+# A person outside the caller's scope is 404 (PERSON_NOT_IN_SCOPE), as on the person page; role,
+# input and audit are the services' (registry.services.people).
+
+def _visible_person(request, person_id: int) -> None:
+    if not selectors.persons_for(request.user).filter(pk=person_id).exists():
+        raise RegistryNotFound("PERSON_NOT_IN_SCOPE")
+
+
+class RevealIn(Schema):
+    account: int | None = None  # the bank account's id, for field=account
+
+
+class RevealOut(Schema):
+    person: int
+    field: str
+    value: str
+
+
+@router.post("/persons/{person_id}/reveal/{field}", response=RevealOut, url_name="registry_reveal",
+             summary="查看完整个人信息（field：id_number 证件号码 / phone 电话 / account 账号，须给 account）；"
+                     "仅乡镇财政所、主管部门审核员、系统管理员，每次查看记入审计")
+def reveal(request, person_id: int, field: str, payload: RevealIn):
+    from . import services
+
+    _visible_person(request, person_id)
+    value = services.person_field_reveal(actor=request.user, person_id=person_id, field=field,
+                                         account_id=payload.account)
+    return {"person": person_id, "field": field, "value": value}
+
+
+class LifeEventIn(Schema):
+    kind: str  # move_in / move_out / death / account_change / card_reissue / account_status
+    effective_date: dt.date
+    source: str
+    village: str = ""  # move_in: the 12-digit village code
+    account_no: str = ""
+    account_kind: str = ""
+    bank: str = ""
+    account_status: str = ""
+
+
+@router.post("/persons/{person_id}/events", response=PersonOut, url_name="registry_life_event",
+             summary="登记人员变动（迁入、迁出、死亡、账户变更、挂失补卡、账户状态变更），底册更新并保留历史")
+def life_event(request, person_id: int, payload: LifeEventIn):
+    from . import services
+
+    _visible_person(request, person_id)
+    services.life_event_record(actor=request.user, person_id=person_id, kind=payload.kind,
+                               effective_date=payload.effective_date, source=payload.source,
+                               village_code=payload.village, account_no=payload.account_no,
+                               account_kind=payload.account_kind, bank=payload.bank,
+                               account_status=payload.account_status)
+    return person(request, person_id)
+
+
+class ImportErrorOut(Schema):
+    line: int | None
+    column: str
+    value: str
+    message: str
+    code: str
+
+
+class RegisterImportOut(Schema):
+    id: int
+    file_name: str
+    region: str
+    state: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    events: int
+    error_count: int
+    finished: bool
+    job: int | None
+    errors: list[ImportErrorOut]
+
+
+def _masked(text) -> str:
+    import re
+
+    return re.sub(r"\d{10,}[\dXx]?", lambda m: m.group(0)[:4] + "*" * max(len(m.group(0)) - 8, 2) + m.group(0)[-4:],
+                  str(text or ""))
+
+
+@router.get("/imports/{import_id}", response=RegisterImportOut, url_name="registry_import",
+            summary="一次底册导入的进度、结果及错误（行号；证件号码、账号已隐藏）")
+def register_import_detail(request, import_id: int):
+    from .permissions import MAINTAIN_ROLES
+
+    _require(request, MAINTAIN_ROLES)
+    imp = selectors.imports_for(request.user).filter(pk=import_id).first()
+    if imp is None:
+        raise RegistryNotFound("REGISTER_IMPORT_NOT_IN_SCOPE")
+    return {"id": imp.pk, "file_name": imp.file_name, "region": imp.region_id, "state": imp.state, "rows": imp.rows,
+            "created": imp.created, "updated": imp.updated, "unchanged": imp.unchanged, "events": imp.events,
+            "error_count": imp.error_count, "finished": imp.finished_at is not None, "job": imp.job_id,
+            "errors": [{"line": e.get("line"), "column": str(e.get("column", "")), "value": _masked(e.get("value")),
+                        "message": _masked(e.get("message")), "code": str(e.get("code") or "")}
+                       for e in selectors.import_errors(imp)[:2000]]}

@@ -7,6 +7,7 @@ register_messages({
     "REGISTRY_ROLE_NOT_ALLOWED": "您的角色无权{what}",
     "REGISTRY_REGION_NOT_IN_SCOPE": "不能{what}本辖区以外的数据",
     "PERSON_NOT_IN_SCOPE": "没有这个人员，或不在您的辖区",
+    "REGISTER_IMPORT_NOT_IN_SCOPE": "没有这次导入，或不在您的辖区",
     "PERSON_ACCOUNT_NOT_FOUND": "没有这个账户",
     "REVEAL_FIELD_UNKNOWN": "无效的字段",
     # comparison (复核比对)

@@ -452,3 +452,40 @@ def summary_xlsx(request, batch_id: int):
 
     b = _batch(request, batch_id)
     return _xlsx(exports.summary_xlsx(b), f"{exports.title_of(b, '汇总表')}.xlsx")
+
+
+# --- the deployment's local profile ------------------------------------------------------------------
+
+class TransitionRowOut(Schema):
+    source: str
+    action: str
+    label: str
+    target: str
+    roles: list[str]
+    guards: list[str]
+
+
+class ProfileOut(Schema):
+    code: str
+    params: dict
+    transitions: list[TransitionRowOut]
+
+
+@router.get("/profile", response=ProfileOut, url_name="rosters_profile",
+            summary="本地流程配置（YKT_PROFILE）：参数及批次流转表")
+def profile(request):
+    from dataclasses import fields
+
+    from yikatong.core.profiles import current_profile
+
+    p = current_profile()
+    params = {}
+    for f in fields(p):
+        if f.name == "change_request_chain":
+            continue
+        value = getattr(p, f.name)
+        params[f.name] = list(value) if isinstance(value, (tuple, frozenset, set)) else (
+            value if isinstance(value, (str, int, float, bool, type(None), dict, list)) else str(value))
+    return {"code": p.code, "params": params,
+            "transitions": [{"source": t.source, "action": t.action, "label": t.label, "target": t.target,
+                             "roles": sorted(t.roles), "guards": list(t.guards)} for t in flows.transitions_for(p)]}

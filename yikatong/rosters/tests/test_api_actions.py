@@ -237,3 +237,12 @@ def test_exports(client, rw, batch, tokens):
         resp = client.get(f"{base}/{name}", **tokens("zhan"))
         assert resp.status_code == 200 and resp.content[:2] == b"PK"
     assert client.get(f"{base}/roster.xlsx", **tokens("other_fin")).status_code == 404
+
+
+def test_profile(client, rw, tokens):
+    resp = _json(client, "get", "/api/rosters/profile", tokens("zhan"))
+    assert resp.status_code == 200, resp.content
+    body = resp.json()
+    assert body["code"] and body["transitions"]
+    assert any(t["action"] == "send_compare" or t["action"] == "start_verify" for t in body["transitions"])
+    assert client.get("/api/rosters/profile").status_code == 401
