@@ -129,9 +129,8 @@ UI = {
     "supervision_clue_start": "POST /api/supervision/clues/{clue_id}/start",
     "supervision_clue_note": "POST /api/supervision/clues/{clue_id}/note",
     "supervision_clue_conclude": "POST /api/supervision/clues/{clue_id}/conclude",
-    "supervision_casefile": PRINT,
-    "supervision_evidence": Exempt("download of an evidence file listed by GET /api/supervision/clues/{clue_id}; "
-                                   "browser only (sealed files are shown, never handed to scripts)"),
+    "supervision_casefile": "GET /api/supervision/clues/{clue_id}/casefile",
+    "supervision_evidence": "GET /api/supervision/evidence/{evidence_id}",
     # the simulated bank (demo and test settings only)
     "banksim_files": Exempt("demo bank simulator page, not part of production"),
 }

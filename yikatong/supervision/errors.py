@@ -3,6 +3,7 @@ looked up by code)."""
 from yikatong.core.refusals import register_messages
 
 register_messages({
+    "SUPERVISION_READ_ROLE": "只有审计/纪检/监管人员或财政部门可以查看监督检查数据",
     "CLUE_FOLLOW_UP_ROLE": "只有审计/纪检/监管人员可以跟进线索",
     "CLUE_NOT_IN_SCOPE": "线索 {case_no} 不在您的辖区内",
     "CLUE_STATE_NOT_ALLOWED": "线索 {case_no} 当前为“{state}”，不能{action}",
