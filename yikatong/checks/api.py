@@ -167,3 +167,23 @@ def set_setting(request, code: str, payload: RuleSettingIn):
                          policy_code=payload.policy, enabled=payload.enabled, params=payload.params,
                          reason=payload.reason)
     return _setting_out(s)
+
+
+class SweepIn(Schema):
+    year: str = ""  # only the batches of this year (period prefix); empty: every batch
+    engine: str = "duckdb"  # duckdb (an extract) or db (the primary database)
+
+
+@router.post("/sweeps", response={202: JobStarted}, url_name="checks_sweep_start",
+             summary="全量大数据比对（财政部门、监管人员、系统管理员；后台任务，返回任务号）")
+def sweep_start(request, payload: SweepIn):
+    from yikatong.core.refusals import invalid
+
+    from .tasks import enqueue_sweep
+
+    year = payload.year.strip()
+    if year and not (year.isdigit() and len(year) == 4):
+        raise invalid("SWEEP_YEAR_INVALID")
+    if payload.engine not in ("db", "duckdb"):
+        raise invalid("SWEEP_ENGINE_UNKNOWN")
+    return Status(202, {"job": enqueue_sweep(actor=request.user, year=year or None, engine=payload.engine).pk})

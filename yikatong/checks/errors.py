@@ -14,6 +14,7 @@ register_messages({
     "SWEEP_NOT_ALLOWED": "您不能运行全量比对",
     "BATCH_CHECK_NOT_ALLOWED": "您不能对该批次运行比对",
     "SWEEP_ENGINE_UNKNOWN": "比对引擎只能是 db 或 duckdb",
+    "SWEEP_YEAR_INVALID": "年度应为四位数字，如 2026",
     # dispositions
     "FINDING_NOT_IN_SCOPE": "没有这个疑点，或不在您的辖区",
     "FINDING_DECISION_UNKNOWN": "处置结论只能是“确认”“移送线索”或“排除”",
