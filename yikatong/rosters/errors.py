@@ -97,3 +97,9 @@ register_messages(MESSAGES)
 register_messages({
     "POLICY_UNKNOWN": "补贴项目“{policy}”在 {year} 年本地区已公布的目录中不存在或不可发放",
 })
+# the commands (rosters/management/commands/batch.py)
+register_messages({
+    "BATCH_NOT_FOUND": "没有编号为 {batch} 的批次，或该批次不在您的辖区内",
+    "ROSTER_NOT_IMPORTED": "清册未导入（批次 {batch}）：{message}",
+    "CHECKS_UNAVAILABLE": "大数据比对功能未安装，不能运行比对",
+})

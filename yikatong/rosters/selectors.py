@@ -63,3 +63,17 @@ def import_problems_for(actor, run) -> list[dict]:
                                         + m.group(0)[-4:], str(p.get("message", "")))
         out.append(p)
     return out
+
+
+def payable_policy(code: str, *, region, period: str):
+    """The policy `code` as it stands on the catalogues published for `region` in the year of `period`
+    (the batch API's, the CLI's and the county roster's lookup); else the refusal POLICY_UNKNOWN."""
+    from yikatong.core.refusals import invalid
+    from yikatong.policies.selectors import current_version
+    from yikatong.policies.standard import period_year
+
+    year = period_year(period)
+    policy = current_version((code or "").strip(), region_code=region.code, year=year)
+    if policy is None:
+        raise invalid("POLICY_UNKNOWN", policy=code, year=year)
+    return policy
