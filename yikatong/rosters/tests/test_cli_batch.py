@@ -126,3 +126,22 @@ def test_advance_refused_exits_with_the_engine_code_and_lists_the_allowed(rw, ba
     assert "您现在可以执行的流转" in err.getvalue()
     batch.refresh_from_db()
     assert batch.state == "draft"
+
+
+def test_split_prints_the_summary_per_township_and_the_batch_ids(rw, regions, villages, make_user, tmp_path):
+    from yikatong.accounts.models import OrgKind
+    from yikatong.accounts.roles import Role
+
+    from .files import card
+
+    make_user("xian", Role.TOWNSHIP_OPERATOR, region=regions["county"], kind=OrgKind.TOWNSHIP_STATION)
+    rows = [["1", "大槐树镇", "甲", id_number(1), "第一村委会", card(1), "500"],
+            ["2", "甘亭镇", "乙", id_number(2), "东村村民委员会", card(2), "500"]]
+    path = tmp_path / "全县.csv"
+    path.write_bytes(to_csv(rows, header=["序号", "乡镇名称", "姓名", "身份证号码", "村(社区)", "银行账号", "发放金额(元)"]))
+    out, _ = run("split", str(path), "--policy", "DB01", "--period", "2026-11", "--region", "141024", "--as", "xian")
+    ids = {int(x) for x in out.strip().splitlines()[-1].split()}
+    assert ids == set(Batch.objects.values_list("pk", flat=True)) and len(ids) == 2
+    assert "大槐树镇" in out and "甘亭镇" in out
+    with pytest.raises(CommandError, match=r"\[COUNTY_ROSTER_NOT_IN_SCOPE\]"):
+        run("split", str(path), "--policy", "DB01", "--period", "2026-11", "--region", "141024", "--as", "zhan")

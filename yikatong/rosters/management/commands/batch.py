@@ -125,13 +125,20 @@ class Command(ActingCommand):
         from yikatong.regions.selectors import region_or_refuse
 
         from ... import selectors
-        from ...county import county_roster_split
+        from ...county import CountyRosterRefused, county_roster_split
 
         county = region_or_refuse(region)
         path = Path(file)
-        result = county_roster_split(actor=actor, policy=selectors.payable_policy(policy, region=county, period=period),
-                                     period=period.strip(), county_region=county, data=path.read_bytes(),
-                                     filename=path.name)
+        try:
+            result = county_roster_split(actor=actor, policy=selectors.payable_policy(policy, region=county, period=period),
+                                         period=period.strip(), county_region=county, data=path.read_bytes(),
+                                         filename=path.name)
+        except CountyRosterRefused as exc:
+            for p in selectors.masked_problems(exc.problems):  # rows of the county file, masked as the API does
+                self.stderr.write(("错误 " if p.get("level", "error") == "error" else "提示 ") + p["message"])
+            raise
+        for p in result.warnings:
+            self.stderr.write("提示 " + p["message"])
         self.stdout.write("乡镇\t批次\t行数\t人数\t金额(分)")
         for t in result.townships:
             self.stdout.write(f"{t.name}\t{t.batch_code}\t{t.rows}\t{t.persons}\t{t.amount_fen}")
