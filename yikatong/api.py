@@ -26,6 +26,7 @@ from yikatong.funds.api import router as funds_router  # noqa: E402
 from yikatong.policies.api import router as policies_router  # noqa: E402
 from yikatong.registry.api import router as registry_router  # noqa: E402
 from yikatong.rosters.api import router as rosters_router  # noqa: E402
+from yikatong.rosters.api_county import router as rosters_county_router  # noqa: E402
 from yikatong.web.api import router as web_router  # noqa: E402
 
 api.add_router("/", web_router)
@@ -35,4 +36,5 @@ api.add_router("/policies/", policies_router)
 api.add_router("/funds/", funds_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/rosters/", rosters_router)
+api.add_router("/rosters/", rosters_county_router)  # a second router on the same prefix (county-wide rosters)
 api.add_router("/checks/", checks_router)

@@ -60,8 +60,11 @@ class CountyRosterRefused(Refusal):
     default_code = "COUNTY_ROSTER_INVALID"
 
     def __init__(self, problems: list[dict]):
+        from .selectors import masked_problems
+
         self.problems = problems
-        errors_ = [p for p in problems if p.get("level", "error") == "error"]
+        # the message names the first error with numbers masked: it is shown and logged far and wide
+        errors_ = [p for p in masked_problems(problems) if p.get("level", "error") == "error"]
         super().__init__("COUNTY_ROSTER_INVALID", count=len(errors_),
                          first=errors_[0]["message"] if errors_ else "")
 
@@ -94,9 +97,12 @@ class CountyRosterResult:
 
 
 def may_split(actor) -> bool:
-    """Shows the county upload on the batch list: a batch-making role with a county's (or wider) scope."""
-    prefix = scope_prefix(actor) if getattr(actor, "is_authenticated", False) else None
-    return prefix is not None and len(prefix) <= 6 and bool(actor.role_set & SPLIT_ROLES)
+    """Offers the county upload (batch list, county page): a batch-making role in a county organization.
+    Only an offer: the services decide."""
+    if not getattr(actor, "is_authenticated", False) or not actor.role_set & SPLIT_ROLES:
+        return False
+    region = actor.region
+    return region is not None and region.level == 3 and scope_prefix(actor) == region.code[:6]
 
 
 def county_roster_split(*, actor, policy, period: str, county_region, data: bytes, filename: str) -> CountyRosterResult:

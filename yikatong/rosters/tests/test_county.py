@@ -121,3 +121,42 @@ def test_a_file_without_the_township_column_is_refused_naming_it(county_world):
                             filename="x.csv")
     assert "乡镇(街道)" in exc.value.problems[0]["message"] and "乡镇名称" in exc.value.problems[0]["message"]
     assert not Batch.objects.exists()
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+def _page_post(client, rw, rows, user="xian"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.env import as_user
+
+    as_user(client, rw.users[user])
+    return client.post("/rosters/county/", {"policy": rw.policy.pk, "period": "2026-11",
+                                            "file": SimpleUploadedFile("全县清册.csv", to_csv(rows, header=HEADER))})
+
+
+def test_the_batch_list_offers_the_county_upload_to_county_makers_only(client, county_world):
+    from tests.support.env import as_user
+
+    rw = county_world
+    assert 'data-testid="county-upload"' in as_user(client, rw.users["xian"]).get("/rosters/").content.decode()
+    client.logout()
+    assert 'data-testid="county-upload"' not in as_user(client, rw.users["zhan"]).get("/rosters/").content.decode()
+    assert client.get("/rosters/county/").status_code == 403
+
+
+def test_the_page_shows_the_summary_per_township(client, county_world):
+    resp = _page_post(client, county_world, county_rows())
+    html = resp.content.decode()
+    assert resp.status_code == 200 and 'data-testid="county-result"' in html
+    summary = html[html.index('data-testid="summary"'):]
+    assert "明姜镇" in summary and "1,500.00" in summary and "2,100.00" in html
+    assert Batch.objects.count() == 3
+
+
+def test_the_page_lists_the_errors_by_county_row_and_creates_nothing(client, county_world):
+    rows = county_rows()
+    rows[5][1] = "不存在镇"  # county row 7
+    html = _page_post(client, county_world, rows).content.decode()
+    assert 'data-code="COUNTY_ROSTER_INVALID"' in html and "<td>7</td>" in html
+    assert not Batch.objects.exists()
