@@ -135,6 +135,7 @@ def _split(policy, county, data: bytes, filename: str):
             header_line, names = sheet.header_line, [c.name for c in S.COLUMNS if c.name in sheet.headers]
             for row in sheet:
                 rows += 1
+                amounts.append(_fen(row.get(S.AMOUNT)))  # every row, as the importer sums them against 合计
                 problems.extend(_problem(e.line, e.column, e.value, e.message) for e in row.errors)
                 town_text, village = row.get(TOWNSHIP), row.get(S.VILLAGE)
                 if not town_text and len(village) == 12 and village.isdigit():
@@ -170,8 +171,6 @@ def _split(policy, county, data: bytes, filename: str):
             if p.line == 0:  # the township's file as a whole (e.g. its 标准): say which township
                 d["message"] = f"{part.name}：{d['message']}"
             (problems if p.level == "error" else warnings).append(d)
-        for d in drafts:
-            amounts.append(d.amount_fen)
         part.rows, part.persons = len(part.lines), len({d.id_number for d in drafts})
         part.amount_fen = sum(d.amount_fen for d in drafts)
     if totals is not None:
@@ -179,6 +178,15 @@ def _split(policy, county, data: bytes, filename: str):
     if rows == 0:
         problems.append(_problem(0, "", "", "文件中没有数据行"))
     return parts, header_line, problems, warnings
+
+
+def _fen(text: str) -> int:
+    from yikatong.core.money import Money, MoneyError
+
+    try:
+        return Money.parse(text).fen if text else 0
+    except MoneyError:
+        return 0
 
 
 def _township_file(header_line: int, names: list[str], lines: dict[int, list[str]]) -> bytes:

@@ -160,3 +160,19 @@ def test_the_page_lists_the_errors_by_county_row_and_creates_nothing(client, cou
     html = _page_post(client, county_world, rows).content.decode()
     assert 'data-code="COUNTY_ROSTER_INVALID"' in html and "<td>7</td>" in html
     assert not Batch.objects.exists()
+
+
+def test_the_totals_row_is_checked_against_the_whole_county_file(county_world):
+    rw = county_world
+    rows = county_rows()
+    data = to_csv(rows, header=HEADER, totals=["合计", "", "", "", "", "", "2000.00"])  # the rows add up to 2100
+    with pytest.raises(CountyRosterRefused) as exc:
+        county_roster_split(actor=rw.users["xian"], policy=rw.policy, period="2026-11",
+                            county_region=rw.regions["county"], data=data, filename="x.csv")
+    (problem,) = exc.value.problems
+    assert problem["line"] == 8 and "不符" in problem["message"]
+    assert not Batch.objects.exists()
+    ok = to_csv(rows, header=HEADER, totals=["合计", "", "", "", "", "", "2100.00"])
+    result = county_roster_split(actor=rw.users["xian"], policy=rw.policy, period="2026-11",
+                                 county_region=rw.regions["county"], data=ok, filename="x.csv")
+    assert result.amount_fen == 210000
