@@ -27,6 +27,7 @@ from yikatong.policies.api import router as policies_router  # noqa: E402
 from yikatong.registry.api import router as registry_router  # noqa: E402
 from yikatong.rosters.api import router as rosters_router  # noqa: E402
 from yikatong.supervision.api import router as supervision_router  # noqa: E402
+from yikatong.rosters.api_county import router as rosters_county_router  # noqa: E402
 from yikatong.web.api import router as web_router  # noqa: E402
 
 api.add_router("/", web_router)
@@ -36,5 +37,6 @@ api.add_router("/policies/", policies_router)
 api.add_router("/funds/", funds_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/rosters/", rosters_router)
+api.add_router("/rosters/", rosters_county_router)  # a second router on the same prefix (county-wide rosters)
 api.add_router("/checks/", checks_router)
 api.add_router("/supervision/", supervision_router)

@@ -12,6 +12,7 @@ register_messages({
     "CLEAR_REVIEW_NOTE_REQUIRED": "退回排除申请须填写理由",
     # runs
     "SWEEP_NOT_ALLOWED": "您不能运行全量比对",
+    "SWEEP_REGION_NOT_IN_SCOPE": "{region}不在您的辖区内，不能对其运行全量比对",
     "BATCH_CHECK_NOT_ALLOWED": "您不能对该批次运行比对",
     "SWEEP_ENGINE_UNKNOWN": "比对引擎只能是 db 或 duckdb",
     "SWEEP_YEAR_INVALID": "年度应为四位数字，如 2026",

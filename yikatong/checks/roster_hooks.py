@@ -1,6 +1,6 @@
 """What checks gives the rosters layer through rosters.hooks (filled at ChecksConfig.ready): the items
-its findings hold out of payment, the findings a roster page shows, the background check queued after
-a step, and the findings stored again after a BLOCKING_FINDINGS_OPEN refusal."""
+its findings hold out of payment, the findings a roster page shows, the check a user starts, the background
+check queued after a step, and the findings stored again after a BLOCKING_FINDINGS_OPEN refusal."""
 from yikatong.rosters import hooks
 
 # Steps after which the batch's items are cross-checked (大数据比对) in the background, so the finance
@@ -34,8 +34,15 @@ def store_findings(batch_id: int) -> None:
     store_findings_after_refusal(batch_id)
 
 
+def check_start(*, actor, batch_id: int):
+    from .tasks import batch_check_start
+
+    return batch_check_start(actor=actor, batch_id=batch_id)
+
+
 def install() -> None:
     hooks.provide_held_items(held_items)
     hooks.provide_findings_for(findings_for)
+    hooks.provide_check_start(check_start)
     hooks.on_transition(queue_check)
     hooks.on_refusal("BLOCKING_FINDINGS_OPEN")(store_findings)

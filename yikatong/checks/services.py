@@ -15,6 +15,7 @@ from .rules import BUILTIN
 DISPOSE_ROLES = frozenset({Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role.DEPT_REVIEWER, Role.DEPT_HEAD,
                            Role.FINANCE_REVIEWER})
 RUN_ROLES = DISPOSE_ROLES
+SWEEP_ROLES = frozenset({Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN})
 
 
 def ensure_rules() -> list[Rule]:
@@ -105,16 +106,20 @@ def batch_checks_run(*, actor, batch_id: int, progress=None) -> RuleRun:
     return _run(actor=actor, batches=[batch], scope_kind=RunScope.BATCH, batch=batch, progress=progress)
 
 
-def sweep_run(*, actor, year: str | None = None, engine: str = "db", progress=None) -> RuleRun:
-    """Full sweep over every batch (of `year` if given), on the primary database (engine "db") or
-    in DuckDB over an extract of it ("duckdb"); both write findings the same way."""
+def sweep_run(*, actor, year: str | None = None, engine: str = "db", progress=None,
+              region_prefix: str | None = None) -> RuleRun:
+    """Full sweep over every batch (of `year` if given, of the region subtree `region_prefix` if given),
+    on the primary database (engine "db") or in DuckDB over an extract of it ("duckdb"); both write
+    findings the same way."""
     from yikatong.rosters.models import Batch
 
-    if actor is not None and not actor.has_role(Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN):
+    if actor is not None and not actor.has_role(*SWEEP_ROLES):
         raise Forbidden("SWEEP_NOT_ALLOWED")
     qs = Batch.objects.select_related("policy")
     if year:
         qs = qs.filter(period__startswith=str(year))
+    if region_prefix:
+        qs = qs.filter(region__code__startswith=region_prefix)
     if engine not in ("db", "duckdb"):
         raise invalid("SWEEP_ENGINE_UNKNOWN")
     return _run(actor=actor, batches=list(qs), scope_kind=RunScope.SWEEP, progress=progress, engine_name=engine)

@@ -37,7 +37,7 @@ def sweep_job(job, progress):
     from .services import sweep_run
 
     run = sweep_run(actor=None, year=job.params.get("year"), engine=job.params.get("engine", "duckdb"),
-                    progress=progress)
+                    progress=progress, region_prefix=job.params.get("region_prefix"))
     msg = f"全量比对完成：命中 {run.hits} 条，新增疑点 {run.created} 条，已消除 {run.closed} 条"
     return msg, {"run_id": run.pk, "hits": run.hits, "created": run.created, "closed": run.closed}
 
@@ -52,3 +52,30 @@ def enqueue_sweep(*, actor, year: str | None = None, engine: str = "duckdb"):
         raise Forbidden("SWEEP_NOT_ALLOWED")
     return enqueue(actor=actor, kind="yikatong.checks.tasks.sweep_job", title=f"全量大数据比对 {year or ''}".strip(),
                    key=f"checks:sweep:{year or 'all'}", params={"year": year, "engine": engine})
+
+
+def sweep_start(*, actor, region_code: str, year: str | None = None, engine: str = "duckdb"):
+    """A user asks for the sweep of one region subtree (the command `checks sweep`): who may sweep
+    (services.SWEEP_ROLES), the region within the actor's scope, then the queued job (audited as
+    jobs.enqueue by the actor); the job sweeps the batches of that subtree only."""
+    from yikatong.accounts.scope import region_in_scope
+    from yikatong.core.refusals import Forbidden
+    from yikatong.jobs.services import enqueue
+    from yikatong.regions.selectors import code_prefix, region_or_refuse
+
+    from .services import SWEEP_ROLES
+
+    region = region_or_refuse(region_code)
+    if actor is None or not actor.has_role(*SWEEP_ROLES):
+        raise Forbidden("SWEEP_NOT_ALLOWED")
+    if not region_in_scope(actor, region.code):
+        raise Forbidden("SWEEP_REGION_NOT_IN_SCOPE", region=region.name)
+    if engine not in ("db", "duckdb"):
+        from yikatong.core.refusals import invalid
+
+        raise invalid("SWEEP_ENGINE_UNKNOWN")
+    prefix = code_prefix(region.code)
+    return enqueue(actor=actor, kind="yikatong.checks.tasks.sweep_job",
+                   title=f"全量大数据比对 {region.name} {year or ''}".strip(),
+                   key=f"checks:sweep:{prefix}:{year or 'all'}",
+                   params={"year": year, "engine": engine, "region_prefix": prefix})

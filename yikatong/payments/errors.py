@@ -127,3 +127,7 @@ MESSAGES = {
 }
 
 register_messages(MESSAGES)
+# the commands (payments/management/commands/bank.py)
+register_messages({
+    "ORDER_NOT_FOUND": "没有编号为 {order} 的支付申请，或该支付申请不在您的辖区内",
+})

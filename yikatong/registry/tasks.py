@@ -27,7 +27,11 @@ def reference_load_job(job, progress):
     try:
         snap = reference_load_run(job)
     except ReferenceFileError as exc:
+        if exc.code == "SHEET_COLUMN_MISSING":  # one message naming the column and its accepted names
+            raise Refusal("SHEET_COLUMN_MISSING", message=exc.errors_list[0]) from exc
         raise Refusal("REFERENCE_JOB_FILE_REFUSED", count=len(exc.errors_list), first="；".join(exc.errors_list[:3])) from exc
     finally:
         Job.objects.filter(pk=job.pk).update(params={k: v for k, v in job.params.items() if k != "file"})
-    return f"已导入{snap}：{snap.row_count} 行", {"snapshot_id": snap.pk, "dataset": snap.dataset, "rows": snap.row_count}
+    warnings = getattr(snap, "warnings", [])
+    return (f"已导入{snap}：{snap.row_count} 行" + "".join(f"；{w}" for w in warnings),
+            {"snapshot_id": snap.pk, "dataset": snap.dataset, "rows": snap.row_count, "warnings": warnings})

@@ -61,6 +61,14 @@ class VillageResolver:
             )
         return village.code, None
 
+    def township(self, text: str) -> tuple[Region | None, str | None]:
+        """The township of the scope written as `text` (its name, with or without 镇/乡/街道, or its 9- or
+        12-digit code): (township, None), or (None, the message naming the text)."""
+        text = _SPACES.sub("", text or "")
+        if len(text) == 12 and text.isdigit() and text.endswith("000"):
+            text = text[:9]
+        return self._township(text)
+
     def _township(self, text: str) -> tuple[Region | None, str | None]:
         if len(self.townships) == 1 and not text:
             return next(iter(self.townships.values())), None

@@ -106,3 +106,15 @@ register_messages(MESSAGES)
 register_messages({
     "POLICY_UNKNOWN": "补贴项目“{policy}”在 {year} 年本地区已公布的目录中不存在或不可发放",
 })
+# the commands (rosters/management/commands/batch.py)
+register_messages({
+    "BATCH_NOT_FOUND": "没有编号为 {batch} 的批次，或该批次不在您的辖区内",
+    "ROSTER_NOT_IMPORTED": "清册未导入（批次 {batch}）：{message}",
+    "CHECKS_UNAVAILABLE": "大数据比对功能未安装，不能运行比对",
+    # county-wide rosters (rosters.county)
+    "COUNTY_ROSTER_INVALID": "全县清册未导入，未生成任何批次：发现 {count} 处错误，例如：{first}",
+    "COUNTY_ROSTER_REGION_LEVEL": "全县清册按县(市、区)拆分，“{region}”不是县级区划",
+    "COUNTY_ROSTER_NOT_IN_SCOPE": "{region}不在您的辖区内（或您是乡镇用户），不能拆分全县清册",
+    "COUNTY_ROSTER_TOWNSHIP_REFUSED": "{township}的清册未能导入（{message}），全县清册未导入，未生成任何批次",
+    "COUNTY_ROSTER_FILE_REQUIRED": "请选择全县清册文件",
+})

@@ -46,3 +46,10 @@ class AttachmentForm(forms.Form):
             from .attachment_policy import kinds_for
 
             self.fields["kind"].choices = kinds_for(actor, batch)
+
+
+class CountyRosterForm(forms.Form):
+    """The county-wide roster upload on the batch list (rosters.views_county)."""
+    policy = forms.ChoiceField(label="补贴项目")
+    period = forms.CharField(label="发放期间", max_length=10, help_text="按月 2026-11，按季 2026Q4，按年 2026")
+    file = forms.FileField(label="全县清册文件（.xlsx/.xls/.csv，须有“乡镇(街道)”列）")

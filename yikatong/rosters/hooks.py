@@ -8,7 +8,10 @@ when nobody has, rosters behaves as if that app were not installed.
 - `after_transition(actor, batch, action)`: called inside the transition's transaction, after the
   timeline row is written (checks queues its incremental run there).
 - `after_refusal(code, batch_id)`: called once a refused transition's transaction is over (checks
-  stores again the findings its inline run wrote and the refusal rolled back)."""
+  stores again the findings its inline run wrote and the refusal rolled back).
+- `check_start(actor, batch_id)`: a user asks for the cross-checks of a batch (the command
+  `yikatong batch check`); checks queues the job and returns it. Refused (CHECKS_UNAVAILABLE) when
+  no provider."""
 from collections.abc import Callable
 
 _providers: dict[str, Callable] = {}
@@ -40,6 +43,20 @@ def on_refusal(code: str):
         return fn
 
     return deco
+
+
+def provide_check_start(fn: Callable) -> Callable:
+    _providers["check_start"] = fn
+    return fn
+
+
+def check_start(*, actor, batch_id: int):
+    fn = _providers.get("check_start")
+    if fn is None:
+        from .errors import RosterError
+
+        raise RosterError("CHECKS_UNAVAILABLE")
+    return fn(actor=actor, batch_id=batch_id)
 
 
 def held_items(batch):

@@ -44,14 +44,20 @@ def import_problems_for(actor, run) -> list[dict]:
     typed (they hold the file and must find the cell); everyone else who sees the batch sees ID numbers,
     accounts and phones masked, in the cell value and in the message (issue 13: full ID numbers were
     shown to every role that could open the import)."""
-    from yikatong.core.masking import mask_card, mask_id_number, mask_phone
-
-    from .importer import spec as S
     from .importer.run import load_problems
 
     problems = load_problems(run)
     if actor is not None and actor.pk == run.created_by_id:
         return problems
+    return masked_problems(problems)
+
+
+def masked_problems(problems: list[dict]) -> list[dict]:
+    """Import problems with ID numbers, accounts and phones masked in the value and in the message."""
+    from yikatong.core.masking import mask_card, mask_id_number, mask_phone
+
+    from .importer import spec as S
+
     maskers = {S.ID: mask_id_number, S.ACCOUNT: mask_card, S.PHONE: mask_phone}
     out = []
     for p in problems:
@@ -63,3 +69,17 @@ def import_problems_for(actor, run) -> list[dict]:
                                         + m.group(0)[-4:], str(p.get("message", "")))
         out.append(p)
     return out
+
+
+def payable_policy(code: str, *, region, period: str):
+    """The policy `code` as it stands on the catalogues published for `region` in the year of `period`
+    (the batch API's, the CLI's and the county roster's lookup); else the refusal POLICY_UNKNOWN."""
+    from yikatong.core.refusals import invalid
+    from yikatong.policies.selectors import current_version
+    from yikatong.policies.standard import period_year
+
+    year = period_year(period)
+    policy = current_version((code or "").strip(), region_code=region.code, year=year)
+    if policy is None:
+        raise invalid("POLICY_UNKNOWN", policy=code, year=year)
+    return policy

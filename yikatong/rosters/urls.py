@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views, views_export
+from . import views, views_county, views_export
 
 urlpatterns = [
     path("", views.batch_list, name="batch_list"),
     path("new/", views.batch_create, name="batch_create"),
+    path("county/", views_county.county_roster, name="county_roster"),
     path("profile/", views.profile_view, name="rosters_profile"),
     path("<int:batch_id>/", views.batch_detail, name="batch_detail"),
     path("<int:batch_id>/do/<str:action>/", views.batch_transition, name="batch_transition"),

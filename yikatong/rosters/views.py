@@ -50,7 +50,12 @@ def _create_choices(user):
 def batch_list(request):
     f = {k: request.GET.get(k, "").strip() for k in ("policy", "period", "region", "state")}
     batches = selectors.filtered(request.user, **f)[:200]
-    return render(request, "rosters/list.html", {"batches": batches, "f": f, "states": flows.STATES.values()})
+    from .county import may_split
+    from .views_county import county_form
+
+    county = county_form(request.user) if may_split(request.user) else None  # the county-wide roster upload
+    return render(request, "rosters/list.html", {"batches": batches, "f": f, "states": flows.STATES.values(),
+                                                 "county_form": county})
 
 
 def batch_create(request):

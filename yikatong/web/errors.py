@@ -27,6 +27,11 @@ register_messages({
     "VALIDATION_ERROR": "请求参数不正确，请检查后重试。",
     "CSRF_FAILED": "页面已过期或来源无法验证（CSRF 校验失败），请刷新页面后重试。",
     "INTERNAL_ERROR": "系统内部错误，操作未完成。请将参考编号 {reference} 告知系统管理员。",
+    # the business commands (web.cli_support): --as names the acting user
+    "CLI_ACTOR_REQUIRED": "请用 --as 指定以哪个用户的身份操作（用户名）",
+    "CLI_ACTOR_UNKNOWN": "用户“{username}”不存在（--as 须为系统中已有的用户名）",
+    "CLI_ACTOR_INACTIVE": "用户“{username}”已停用，不能以其身份操作",
+    "CLI_JOB_FAILED": "后台任务 {job} 未完成（{state}）：{message}",
 })
 
 STATUS_CODES = {400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",

@@ -17,13 +17,15 @@ constant memory:
             ...
         sheet.totals                      # SheetRow of the 合计 row, or None (after the loop)
 
-`read_sheet(...)` reads everything at once into a `Sheet`.
+`read_sheet(...)` reads everything at once into a `Sheet`. Header cells that name no requested column
+are ignored and listed in `sheet.unknown_headers` (callers report them as a warning, SHEET_COLUMNS_UNKNOWN);
+a required column that is missing is the refusal SHEET_COLUMN_MISSING, naming it and its aliases.
 """
 from .cells import CellError, Column, SheetError, SheetRow, header_key
-from .reader import HEADER_SEARCH_ROWS, Sheet, SheetReader
+from .reader import HEADER_SEARCH_ROWS, Sheet, SheetReader, accepted_names
 from .sources import detect_encoding, open_sheet, read_sheet
 
 __all__ = [
-    "CellError", "Column", "HEADER_SEARCH_ROWS", "Sheet", "SheetError", "SheetReader", "SheetRow",
+    "CellError", "Column", "HEADER_SEARCH_ROWS", "accepted_names", "Sheet", "SheetError", "SheetReader", "SheetRow",
     "detect_encoding", "header_key", "open_sheet", "read_sheet",
 ]

@@ -3,6 +3,10 @@ from yikatong.core.refusals import register_messages
 
 register_messages({
     "SHEET_INVALID": "文件无法读取",
+    "SHEET_HEADER_NOT_FOUND": "在文件前{limit}行中没有找到表头（表头应包含{wanted}等列名）",
+    "SHEET_COLUMN_MISSING": "第{line}行像是表头，但缺少必填列：{columns}",
+    # a warning, not a refusal: the file is read, these columns are left out
+    "SHEET_COLUMNS_UNKNOWN": "以下列未被识别，已忽略：{columns}；如其中有需要导入的信息，请按说明改用可识别的列名",
     "XLSX_INVALID": "无法打开这个.xlsx文件（{reason}）：文件可能已损坏或设置了密码，请用Excel打开后另存为.xlsx再试",
     "XLSX_BOMB": "这个.xlsx文件解压后过大（{detail}），疑似“压缩炸弹”，已拒绝；请删除多余内容后另存再试",
     "XLSX_DIMENSION": "工作表“{sheet}”的范围是 {ref}（{rows} 行 × {columns} 列），超过上限（{max_rows} 行、{max_columns} 列、"

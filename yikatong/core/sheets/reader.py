@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from . import codes  # noqa: F401 - registers the messages
 from .cells import (
     WS,
     CellError,
@@ -20,6 +21,13 @@ from .cells import (
 )
 
 HEADER_SEARCH_ROWS = 10
+
+
+def accepted_names(columns) -> str:
+    """“姓名”（也可写作：户主姓名、名称）；… — a column and the header names it is accepted under."""
+    return "；".join(
+        f"“{c.name}”" + (f"（也可写作：{'、'.join(c.aliases)}）" if c.aliases else "") for c in columns
+    )
 _PAREN = re.compile(r"\([^)]*\)")
 _TOTALS = ("合计", "总计")
 _SUBTOTAL = "小计"
@@ -45,12 +53,16 @@ class Sheet:
     format: str
     encoding: str | None
     sheet_name: str | None
+    unknown_headers: list[str] = field(default_factory=list)
 
 
 class SheetReader:
     """An open sheet whose header row was found; iterate it for the data rows.
 
     `row_count_hint` is the number of lines in the file (known before reading; for progress).
+    `unknown_headers`: the header cells (as written) that name no column the caller asked for — ignored,
+    for the caller to report (a warning, never a failure). A missing required column is the refusal
+    SHEET_COLUMN_MISSING naming the column and its accepted names; no header at all SHEET_HEADER_NOT_FOUND.
     After the iteration: `totals` (the 合计/总计 row or None), `trailer_lines` (signatures,
     notes), `subtotal_lines` (小计 rows skipped) and `errors` (rows that look like data after
     the totals or a signature line: they are not returned and must not be ignored silently).
@@ -70,6 +82,7 @@ class SheetReader:
         self.subtotal_lines: list[int] = []
         self.errors: list[CellError] = []
         self.totals: SheetRow | None = None
+        self.unknown_headers: list[str] = []
         self._find_header(header_search_rows)
 
     # ---- header ------------------------------------------------------------------------
@@ -84,10 +97,11 @@ class SheetReader:
         for cells in self._raw:
             seen.append(cells)
             line = len(seen)
-            positions, headers = self._match(cells, lookup, line)
+            positions, headers, unknown = self._match(cells, lookup, line)
             missing = [c for c in self.spec if c.required and c.name not in positions]
             if positions and not missing:
                 self.header_line, self.headers, self._positions = line, headers, positions
+                self.unknown_headers = unknown
                 self.title_lines = [t for c in seen[:-1] if (t := line_text(c))]
                 return
             if positions and (best is None or len(positions) > best[1]):
@@ -98,29 +112,30 @@ class SheetReader:
             raise SheetError("文件是空的，没有任何内容")
         if best is None:
             wanted = "".join(f"“{c.name}”" for c in self.spec if c.required)
-            raise SheetError(f"在文件前{limit}行中没有找到表头（表头应包含{wanted}等列名）")
+            raise SheetError("SHEET_HEADER_NOT_FOUND", limit=limit, wanted=wanted)
         line, _, missing = best
-        detail = "；".join(
-            f"“{c.name}”" + (f"（也可写作：{'、'.join(c.aliases)}）" if c.aliases else "") for c in missing
-        )
-        raise SheetError(f"第{line}行像是表头，但缺少必填列：{detail}")
+        raise SheetError("SHEET_COLUMN_MISSING", line=line, columns=accepted_names(missing),
+                         missing=[c.name for c in missing])
 
-    def _match(self, cells: list, lookup: dict[str, Column], line: int) -> tuple[dict[str, int], dict[str, str]]:
+    def _match(self, cells: list, lookup: dict[str, Column], line: int
+               ) -> tuple[dict[str, int], dict[str, str], list[str]]:
         positions: dict[str, int] = {}
         headers: dict[str, str] = {}
+        unknown: list[str] = []
         for pos, raw in enumerate(cells):
             if not isinstance(raw, str) or not raw.strip():
                 continue
             key = header_key(raw)
             col = lookup.get(key) or lookup.get(_PAREN.sub("", key))
             if col is None:
+                unknown.append(WS.sub("", norm(raw)))
                 continue
             if col.name in positions:
                 a, b = col_letter(positions[col.name]), col_letter(pos)
                 raise SheetError(f"第{line}行表头中“{col.name}”列出现了两次（第{a}列和第{b}列），请删除或改名其中一列")
             positions[col.name] = pos
             headers[col.name] = WS.sub("", norm(raw))
-        return positions, headers
+        return positions, headers, unknown
 
     # ---- rows --------------------------------------------------------------------------
 

@@ -190,4 +190,5 @@ def read_sheet(source, columns: Iterable[Column], **kwargs) -> Sheet:
             rows=rows, totals=reader.totals, header_line=reader.header_line, headers=dict(reader.headers),
             title_lines=reader.title_lines, trailer_lines=reader.trailer_lines, errors=reader.errors,
             format=reader.format, encoding=reader.encoding, sheet_name=reader.sheet_name,
+            unknown_headers=list(reader.unknown_headers),
         )

@@ -26,11 +26,14 @@ from ..permissions import REFERENCE_LOAD_ROLES, require_region, require_role
 from ..reference import DATASETS, ID, NAME
 
 CHUNK = 2000
+HEADER_CODES = frozenset({"SHEET_COLUMN_MISSING", "SHEET_HEADER_NOT_FOUND"})
 
 
 class ReferenceFileError(ValidationError):
-    """The file was refused; `errors` name row and column; `code` is REFERENCE_FILE_REFUSED, or
-    REFERENCE_FILE_EMPTY for a file without data rows."""
+    """The file was refused; `errors` name row and column; `code` is REFERENCE_FILE_REFUSED,
+    REFERENCE_FILE_EMPTY for a file without data rows, or the sheet's own code for a header without
+    a required column (SHEET_COLUMN_MISSING: one message naming the column and its accepted names)
+    or without any header (SHEET_HEADER_NOT_FOUND)."""
 
     def __init__(self, errors: list[CellError | str], code: str = "REFERENCE_FILE_REFUSED"):
         self.errors_list = [str(e) for e in errors]
@@ -109,7 +112,9 @@ def _load_rows(reader, spec, snap, today, v, errors: list[CellError]) -> int:
 def reference_load(*, actor, dataset: str, source_agency: str, as_of: dt.date, source, file_name: str,
                    region_code: str | None = None) -> ReferenceSnapshot:
     """Load one snapshot; it supersedes the current one of the same dataset, agency and region.
-    `source` is bytes, a path or a binary file. `actor=None` only for system loads (demo)."""
+    `source` is bytes, a path or a binary file. `actor=None` only for system loads (demo).
+    The snapshot's `warnings` (not stored; the audit event keeps `unknown_columns`) report the header
+    cells that name no column of the dataset: they are ignored (SHEET_COLUMNS_UNKNOWN)."""
     if actor is not None:
         require_role(actor, REFERENCE_LOAD_ROLES, "导入共享比对数据")
     spec = DATASETS.get(dataset)
@@ -123,7 +128,10 @@ def reference_load(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
     try:
         reader = open_sheet(source, spec.all_columns, filename=file_name)
     except SheetError as exc:
-        raise ReferenceFileError([uploads.shown(exc)]) from exc
+        code = exc.code if exc.code in HEADER_CODES else "REFERENCE_FILE_REFUSED"
+        raise ReferenceFileError([uploads.shown(exc)], code=code) from exc
+    # columns nobody asked for are read past and reported, never a reason to refuse the file
+    unknown = list(reader.unknown_headers)
     v, today = vault(), timezone.localdate()
     sha = sha256_of(source)[0] if isinstance(source, (bytes, str, PurePath)) else ""
     ReferenceSnapshot.objects.filter(
@@ -146,10 +154,12 @@ def reference_load(*, actor, dataset: str, source_agency: str, as_of: dt.date, s
         raise ReferenceFileError([message_for("REFERENCE_FILE_EMPTY")], code="REFERENCE_FILE_EMPTY")
     ReferenceSnapshot.objects.filter(pk=snap.pk).update(row_count=count, file_sha256=sha)
     snap.row_count, snap.file_sha256 = count, sha
+    snap.warnings = [message_for("SHEET_COLUMNS_UNKNOWN", columns="、".join(f"“{h}”" for h in unknown))] if unknown else []
     record(
         actor=actor, action="registry.reference_load", obj=snap,
         after={"dataset": dataset, "source_agency": snap.source_agency, "as_of": as_of.isoformat(),
-               "region": region.code, "rows": count, "file": snap.file_name},
+               "region": region.code, "rows": count, "file": snap.file_name,
+               **({"unknown_columns": unknown} if unknown else {})},
     )
     return snap
 

@@ -92,6 +92,8 @@ def reference(request):
                                                as_of=data["as_of"], source=uploads.read(request, data["file"], "reference"),
                                                file_name=data["file"].name)
                 messages.success(request, f"已导入{snap}：{snap.row_count} 行")
+                for warning in snap.warnings:
+                    messages.warning(request, warning)
                 return redirect("registry_reference")
             except services.ReferenceFileError as exc:
                 return render(request, "registry/reference.html", {

@@ -67,6 +67,8 @@ class Command(BaseCommand):
             for line in exc.errors_list[:50]:
                 self.stderr.write(line)
             raise CommandError(f"未导入：共 {len(exc.errors_list)} 处错误") from exc
+        for warning in snap.warnings:
+            self.stderr.write(f"提示：{warning}")
         self.stdout.write(self.style.SUCCESS(f"已导入{snap}：{snap.row_count} 行"))
 
     def _rotate_key(self, *, old_key, old_key_file, new_key, **_):
