@@ -290,8 +290,17 @@ def test_reconciliation_sms_and_clearing(pw, partly_failed, call):
     assert call("get", f"/reconciliation?year={day.year}", "fin").json()["year_end"]["quotas"] == 1
     assert call("get", f"/reconciliation?year={day.year}&month={day.month}", "other_fin").json()["rows"] == []
 
+    from yikatong.core.crypto import vault
+    from yikatong.payments.models import SmsNotice
+
+    line = order.items.filter(status=ItemStatus.PAID).order_by("seq").first()
+    SmsNotice.objects.create(line=line, phone_enc=vault().encrypt("13812345678"), phone_masked="138****5678",
+                             text="您的补贴已发放至尾号1234的账户")
     _refused(call("get", "/sms", "zhan"), 403, "FORBIDDEN")
-    assert isinstance(call("get", "/sms", "fin").json(), list)
+    (sms,) = call("get", "/sms", "fin").json()
+    assert (sms["order"], sms["item_ref"], sms["phone_masked"], sms["state"]) == (
+        order.pk, line.item_ref, "138****5678", "queued")
+    assert "13812345678" not in call("get", "/sms", "gk").content.decode()
     assert call("get", "/sms", "other_fin").json() == []
 
     quota = FundQuota.objects.get(year=2026, policy_code="DB01")
