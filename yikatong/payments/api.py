@@ -329,7 +329,9 @@ def _delivered(call):
     except PaymentError:
         raise
     except DeliveryError:
-        raise PaymentError("ORDER_DELIVERY_FAILED") from None
+        refusal = PaymentError("ORDER_DELIVERY_FAILED")
+        refusal.http_status = 502  # the bank's drop box did not take the file: nothing was recorded
+        raise refusal from None
     except ValueError as exc:  # exchange.PaymentDataError: names the item and field, never the data
         raise PaymentError("PAYMENT_DATA_INVALID", detail=str(exc)) from None
 

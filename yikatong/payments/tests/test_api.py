@@ -133,6 +133,24 @@ def test_order_cycle_with_refusals(client, pw, approved, people, call, auth):
     assert row["pay_due"] and row["answer_due"]
 
 
+def test_a_file_the_drop_box_refuses_is_not_recorded(pw, approved, call, monkeypatch):
+    from yikatong.payments.exchange.connector import DeliveryError, OutboxConnector
+
+    oid = call("post", "/orders", "fin", {"batch_id": approved.pk}).json()["id"]
+    assert call("post", f"/orders/{oid}/release", "gk").status_code == 200
+
+    def refuse(self, name, data):
+        raise DeliveryError(name)
+
+    monkeypatch.setattr(OutboxConnector, "deliver", refuse)
+    _refused(call("post", f"/orders/{oid}/send", "gk"), 502, "ORDER_DELIVERY_FAILED")
+    order = PaymentOrder.objects.get(pk=oid)
+    assert order.state == OrderState.RELEASED and order.payment_file_id is None
+    assert not AuditEvent.objects.filter(action="payments.order.send").exists()
+    monkeypatch.undo()
+    assert call("post", f"/orders/{oid}/send", "gk").json()["state"] == "sent"
+
+
 # --- the bank's answers: upload, replay, collect ----------------------------------------------------
 
 def test_bank_result_upload_replay_and_refusals(pw, sent, people, call):
