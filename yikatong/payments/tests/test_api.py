@@ -105,6 +105,7 @@ def test_order_cycle_with_refusals(client, pw, approved, people, call, auth):
     assert released.status_code == 200 and released.json()["state"] == "released"
     assert released.json()["transitions"] == ["send"]
     _refused(call("post", f"/orders/{oid}/release", "gk"), 409, "TRANSITION_NOT_ALLOWED")
+    _refused(call("post", f"/orders/{oid}/send", "fin"), 403, "ROLE_NOT_ALLOWED")
 
     sent = call("post", f"/orders/{oid}/send", "gk")
     assert sent.status_code == 200 and sent.json()["state"] == "sent", sent.content
@@ -283,6 +284,8 @@ def test_payee_fix_of_an_approved_batch(pw, approved, call):
     url = f"/batches/{approved.pk}/payee-fix"
     _refused(call("post", url, "other_fin", {"corrections": {item.item_ref: {"name": "甲"}}, "reason": "r"}),
              404, "NOT_FOUND")
+    _refused(call("post", url, "fin", {"corrections": {item.item_ref: {"bank_name": "甲"}}, "reason": "r"}), 403,
+             "ROLE_NOT_ALLOWED")
     _refused(call("post", url, "zhan", {"corrections": {item.item_ref: {"account_holder": "王五"}}}), 400,
              "PAYEE_FIX_REASON")
     _refused(call("post", url, "zhan", {"corrections": {item.item_ref: {"account": card(9)}}, "reason": "r"}),
@@ -322,6 +325,7 @@ def test_reconciliation_sms_and_clearing(pw, partly_failed, call):
     assert call("get", "/sms", "other_fin").json() == []
 
     quota = FundQuota.objects.get(year=2026, policy_code="DB01")
+    _refused(call("get", "/clearing?year=2026", "zhan"), 403, "FORBIDDEN")
     rows = call("get", "/clearing?year=2026", "fin").json()
     assert [r["quota_id"] for r in rows] == [quota.pk] and rows[0]["cleared"] is False
     assert call("get", "/clearing?year=2026", "other_fin").json() == []
