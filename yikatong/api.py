@@ -21,6 +21,7 @@ install_api_handlers(api)  # errors as JSON {"code", "message"}; never a raw exc
 
 from yikatong.accounts.api import router as accounts_router  # noqa: E402
 from yikatong.jobs.api import router as jobs_router  # noqa: E402
+from yikatong.payments.api import router as payments_router  # noqa: E402
 from yikatong.checks.api import router as checks_router  # noqa: E402
 from yikatong.funds.api import router as funds_router  # noqa: E402
 from yikatong.policies.api import router as policies_router  # noqa: E402
@@ -40,3 +41,4 @@ api.add_router("/rosters/", rosters_router)
 api.add_router("/rosters/", rosters_county_router)  # a second router on the same prefix (county-wide rosters)
 api.add_router("/checks/", checks_router)
 api.add_router("/supervision/", supervision_router)
+api.add_router("/payments/", payments_router)

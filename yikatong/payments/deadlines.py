@@ -58,3 +58,16 @@ def waiting_for_bank(user) -> QuerySet[PaymentOrder]:
         return PaymentOrder.objects.none()
     return (PaymentOrder.objects.filter(agreement__bank__organization_id=user.organization_id, state=OrderState.SENT)
             .select_related("agreement__bank", "batch__policy").order_by("sent_at", "pk"))
+
+
+#: the status of a payment file on the agent bank's list: code -> label
+BANK_STATUS = {"waiting": "待回盘", "overdue": "已逾期，待回盘", "answered": "已回盘", "rejected": "整批拒收"}
+
+
+def bank_status(order: PaymentOrder, today: datetime.date | None = None) -> str:
+    """waiting / overdue / answered / rejected (BANK_STATUS) of an order whose file went to the bank."""
+    if order.state == OrderState.ANSWERED:
+        return "answered"
+    if order.state == OrderState.REJECTED:
+        return "rejected"
+    return "overdue" if is_overdue(order, today) else "waiting"

@@ -7,9 +7,15 @@ from yikatong.core.refusals import Refusal, register_messages
 
 
 class PaymentError(Refusal):
-    """A refused payment operation; `code` is stable, the message is Chinese and names the order or item."""
+    """A refused payment operation; `code` is stable, the message is Chinese and names the order or item.
+    A code of STATE_CONFLICTS refuses what the current state does not allow: the API answers it 409."""
 
     default_code = "PAYMENT_REFUSED"
+
+    def __init__(self, *args, **params):
+        super().__init__(*args, **params)
+        if self.code in STATE_CONFLICTS:
+            self.http_status = 409
 
 
 class IngestRefused(PaymentError):
@@ -17,6 +23,20 @@ class IngestRefused(PaymentError):
 
     default_code = "INGEST_REFUSED"
 
+
+#: refusals of an action the current state of the order, batch, line, quota or bank file does not allow:
+#: the API answers 409 (web.errors reads `http_status`); every other payment refusal is 400 (403 by role/scope)
+STATE_CONFLICTS = frozenset({
+    "ORDER_BATCH_NOT_PAYABLE", "ORDER_BATCH_NOT_APPROVED", "ORDER_EXISTS", "ORDER_QUOTA_CLEARED", "PAYMENT_FILE_SENT",
+    "ORDER_NOT_REJECTED", "REJECTION_UNCONFIRMED", "ORDER_ALREADY_REPLACED", "REJECTION_NOT_TO_CONFIRM",
+    "REJECTION_CONFIRMED", "PAYMENT_FILE_NOT_WRITTEN",
+    "INGEST_REJECTION_AFTER_RESULT", "INGEST_RESULT_AFTER_CONFIRMED_REJECTION", "INGEST_ALREADY_ANSWERED",
+    "INGEST_ORDER_NOT_SENT", "INGEST_ALREADY_PAID_ELSEWHERE", "INGEST_FILE_CONFLICT",
+    "BANK_FILE_NAME_CONFLICT", "BANK_FILE_REPLAY", "BANK_FILE_CONCURRENT_CONFLICT",
+    "PAYEE_FIX_AT_BANK", "PAYEE_FIX_STATE", "PAYEE_FIX_ACCOUNT",
+    "REISSUE_NOT_PARTLY_FAILED", "REISSUE_NO_FAILURES", "WRITE_OFF_NOT_FAILED", "WRITE_OFF_REISSUED",
+    "CLEARING_DONE_BEFORE", "CLEARING_YEAR_NOT_STARTED", "CLEARING_ORDERS_IN_FLIGHT",
+})
 
 MESSAGES = {
     # agent banks and agreements (payments.banks)
@@ -54,6 +74,11 @@ MESSAGES = {
     "REJECTION_NOTE_REQUIRED": "支付申请 {batch_no}：请填写核实方式（如致电银行的经办人和时间）",
     "REJECTION_NOT_TO_CONFIRM": "支付申请 {batch_no} 未被银行拒收，无需核实",
     "REJECTION_CONFIRMED": "支付申请 {batch_no} 的拒收已于 {at} 核实过",
+    # the outbound payment file (payments.orders.payment_file_download) and its delivery
+    "PAYMENT_FILE_NOT_WRITTEN": "支付申请 {batch_no} 的代发文件尚未生成（国库科发送后才有代发文件）",
+    "PAYMENT_FILE_NOT_ALLOWED": "只有国库科或该批次的代发金融机构可以下载代发文件",
+    "ORDER_DELIVERY_FAILED": "代发文件未能送达银行，支付申请未作改动，请稍后重试或联系系统管理员",
+    "PAYMENT_DATA_INVALID": "数据不能写入银行文件：{detail}",
     # agent banks, agreements and the archive of bank files (payments.exchange.services)
     "BANK_REGISTER_ADMIN_ONLY": "只有系统管理员可以登记代发银行和代发协议",
     "BANK_REGISTER_NOT_IN_REGION": "不能登记本辖区以外单位的代发银行或协议",
@@ -64,6 +89,9 @@ MESSAGES = {
     "BANK_FILE_CONCURRENT_CONFLICT": "文件 {filename} 与同时保存的另一文件冲突，请与银行核实",
     # the bank's answers (payments.ingest)
     "INGEST_NOT_ALLOWED": "您不能导入该批次的银行回盘",
+    "INGEST_FILE_REQUIRED": "请选择银行回盘或拒收文件",
+    # not a refusal: the answer to a file taken before (the same bytes under the same name), nothing changed
+    "INGEST_REPLAYED": "文件 {filename} 此前已导入，未作改动",
     "INGEST_BAD_FILENAME": "“{filename}”不是银行回盘或拒收文件名（YKT1_银行编码_批次号_R/X.txt）",
     "INGEST_UNKNOWN_BATCH": "拒绝接收：批次号 {batch_no} 不是本系统发出的代发批次（文件 {filename}）",
     "INGEST_BANK_MISMATCH": "拒绝接收：文件 {filename} 的银行编码与批次 {batch_no} 的代发银行 {bank_code} 不一致",

@@ -56,8 +56,16 @@ class Ingested:
     created: bool  # False: the same file was taken before, nothing changed
 
 
+def _is_its_bank(actor, order: PaymentOrder) -> bool:
+    """The agent bank's own user (代发金融机构) uploading the answer to a file sent to that bank."""
+    return (actor.has_role(Role.BANK) and actor.organization_id is not None
+            and actor.organization_id == order.agreement.bank.organization_id)
+
+
 def _check_actor(actor, order: PaymentOrder) -> None:
     if actor is None:  # background collection from the inbox
+        return
+    if _is_its_bank(actor, order):
         return
     if not actor.has_role(*INGEST_ROLES) or not region_in_scope(actor, order.batch.region_id):
         raise Forbidden("INGEST_NOT_ALLOWED")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
 from yikatong.core.crypto import vault
+from yikatong.core.refusals import Forbidden
 from yikatong.funds.services import commit_for_batch
 from yikatong.rosters import scope, transitions
 from yikatong.rosters.models import Batch, BatchState
@@ -26,7 +27,7 @@ from .flow import ORDERS, order_transition
 from .models import BankAgreement, OrderState, PaymentOrder, PaymentOrderItem
 from .rejections import assert_payee_clean
 
-__all__ = ["order_create", "order_release", "order_send", "order_resend", "origin_of"]
+__all__ = ["order_create", "order_release", "order_send", "order_resend", "origin_of", "payment_file_download"]
 
 
 def _require(actor, roles, batch: Batch, what: str) -> None:
@@ -257,3 +258,24 @@ def order_resend(*, actor, order_id: int) -> PaymentOrder:
            after={"replaces": old.batch_no, "batch_no": order.batch_no, "rejection_code": old.rejection_code,
                   "item_count": order.item_count, "total_fen": order.total_fen, "excluded": order.excluded})
     return order
+
+
+@transaction.atomic
+def payment_file_download(*, actor, order_id: int):
+    """The order's payment file (BankFile) for the treasury of its region or the agent bank it was sent to;
+    audited (who took which file, how many lines — never the lines: it holds full accounts and IDs)."""
+    from .selectors import bank_orders_for
+
+    order = PaymentOrder.objects.select_related("batch", "agreement__bank", "payment_file").get(pk=order_id)
+    if not bank_orders_for(actor).filter(pk=order.pk).exists():
+        if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.TREASURY):
+            raise Forbidden("PAYMENT_FILE_NOT_ALLOWED")
+        answer = scope.refusal(actor, order.batch, {Role.TREASURY}, what="下载代发文件", write=False)
+        if answer is not None:
+            raise answer
+    if order.payment_file_id is None:
+        raise PaymentError("PAYMENT_FILE_NOT_WRITTEN", batch_no=order.batch_no)
+    f = order.payment_file
+    record(actor=actor, action="payments.order.file_download", obj=order,
+           after={"filename": f.filename, "sha256": f.sha256, "rows": order.item_count})
+    return f

@@ -25,6 +25,46 @@ def orders_for(actor) -> QuerySet[PaymentOrder]:
     return scope.scoped(qs, actor, "batch__", roles=READERS)
 
 
+def bank_orders_for(actor) -> QuerySet[PaymentOrder]:
+    """Orders whose payment file was written for the agent bank the actor (代发金融机构) works for, in any
+    state after sending (waiting for the answer, answered, rejected). Anyone else: nothing."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.BANK) \
+            or actor.organization_id is None:
+        return PaymentOrder.objects.none()
+    return (PaymentOrder.objects.filter(agreement__bank__organization_id=actor.organization_id,
+                                        payment_file__isnull=False)
+            .select_related("agreement__bank", "batch__policy", "payment_file", "answer_file"))
+
+
+def order_actions(actor, order: PaymentOrder) -> list[str]:
+    """What the actor may do with the order now (the order page's buttons and the API's `transitions`):
+    release, send, download (the payment file), confirm_rejection, resend. The services check again."""
+    has = actor.has_role
+    actions = []
+    if has(Role.TREASURY) and order.state == OrderState.CREATED:
+        actions.append("release")
+    if has(Role.TREASURY) and order.state == OrderState.RELEASED:
+        actions.append("send")
+    if order.payment_file_id is not None and (has(Role.TREASURY) or bank_orders_for(actor).filter(pk=order.pk).exists()):
+        actions.append("download")
+    if has(Role.FINANCE_REVIEWER) and order.state == OrderState.REJECTED and order.rejection_confirmed_at is None:
+        actions.append("confirm_rejection")
+    if has(Role.FINANCE_REVIEWER, Role.TREASURY) and order.state == OrderState.REJECTED \
+            and not hasattr(order, "replaced_by") and order.rejection_confirmed_at is not None:
+        actions.append("resend")
+    return actions
+
+
+#: who reads a batch's failed lines and its post-payment notice
+FAILURE_READERS = frozenset({Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role.DEPT_REVIEWER, Role.DEPT_HEAD,
+                             Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR})
+
+
+def failures_refusal(actor, batch):
+    """None when the actor sees the batch in a role that reads failures (rosters.scope), else the refusal."""
+    return scope.refusal(actor, batch, FAILURE_READERS, write=False, what="查看失败明细")
+
+
 #: who may read an agreement's signed text: finance, treasury, supervisors and admins of the payer's region
 AGREEMENT_DOCUMENT_READERS = READERS
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("clearing/", views_settle.clearing_list, name="payments_clearing"),
     path("clearing/<int:quota_id>/clear/", views_settle.clearing_clear, name="payments_clear"),
     path("bank/", views_settle.bank_orders, name="payments_bank_orders"),
+    path("bank/upload/", views_settle.bank_result_upload, name="payments_bank_upload"),
     path("agreements/<int:pk>/document/", views.agreement_document, name="payments_agreement_document"),
 ]

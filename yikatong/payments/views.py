@@ -15,6 +15,7 @@ from yikatong.web.permissions import Forbidden, requires_roles
 
 from . import selectors, services
 from .exchange.codes import REASON_CODES
+from .errors import PaymentError
 from .exchange.connector import DeliveryError
 
 # a bank file that does not parse (PaymentDataError is a ValueError) or cannot be delivered is reported too
@@ -40,15 +41,11 @@ def order_detail(request, pk):
     order = _order(request, pk)
     items = order.items.select_related("batch_item")
     u = request.user
+    actions = selectors.order_actions(u, order)  # the same list the API answers as `transitions`
     return render(request, "payments/order_detail.html", {
         "order": order, "items": items, "reasons": REASON_CODES,
-        "can_release": u.has_role(Role.TREASURY) and order.state == "created",
-        "can_send": u.has_role(Role.TREASURY) and order.state == "released",
-        "can_download": u.has_role(Role.TREASURY) and order.payment_file_id is not None,
-        "can_resend": u.has_role(Role.FINANCE_REVIEWER, Role.TREASURY) and order.state == "rejected"
-        and not hasattr(order, "replaced_by") and order.rejection_confirmed_at is not None,
-        "can_confirm_rejection": u.has_role(Role.FINANCE_REVIEWER) and order.state == "rejected"
-        and order.rejection_confirmed_at is None,
+        "can_release": "release" in actions, "can_send": "send" in actions, "can_download": "download" in actions,
+        "can_resend": "resend" in actions, "can_confirm_rejection": "confirm_rejection" in actions,
         "agreement_document": selectors.agreement_documents_for(u).filter(agreement_id=order.agreement_id)
         .only("pk", "filename").first(),
     })
@@ -90,10 +87,17 @@ def order_resend(request, pk):
 
 
 def order_file(request, pk):
-    order = _order(request, pk)
-    if not request.user.has_role(Role.TREASURY) or order.payment_file_id is None:
-        raise Forbidden()
-    f = order.payment_file
+    """The payment file, for the treasury and the agent bank it went to (payments.orders.payment_file_download,
+    audited); 404 for an order the user sees in neither role."""
+    visible = (selectors.orders_for(request.user) | selectors.bank_orders_for(request.user)).distinct()
+    order = get_object_or_404(visible, pk=pk)
+    try:
+        f = services.payment_file_download(actor=request.user, order_id=order.pk)
+    except PaymentError as exc:  # not written yet: said on the page the user came from
+        report_refusal(request, exc)
+        if request.user.has_role(Role.BANK):
+            return redirect("payments_bank_orders")
+        return redirect("payments_order", order.pk)
     resp = HttpResponse(f.data(), content_type="text/plain; charset=gb18030")
     resp["Content-Disposition"] = f'attachment; filename="{f.filename}"'
     return resp
@@ -154,14 +158,13 @@ def sms_outbox(request):
     return render(request, "payments/sms_outbox.html", {"notices": notices[:300]})
 
 
-FAILURE_READERS = frozenset({Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, Role.DEPT_REVIEWER, Role.DEPT_HEAD,
-                             Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR})
+FAILURE_READERS = selectors.FAILURE_READERS
 
 
 def _batch_for_failures(request, batch_id):
     """The batch when the user sees it in a role that reads failures (rosters.scope), else 403."""
     batch = get_object_or_404(Batch.objects.select_related("policy", "region", "department"), pk=batch_id)
-    answer = scope.refusal(request.user, batch, FAILURE_READERS, write=False, what="查看失败明细")
+    answer = selectors.failures_refusal(request.user, batch)
     if answer is not None:  # its code, not its message: that names the batch, which another county may not see
         raise Forbidden(answer.code, message=message_for("FORBIDDEN")) from answer
     return batch

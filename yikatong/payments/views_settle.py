@@ -1,7 +1,7 @@
 """Pages after the bank's answer: confirming a rejection, writing off failed lines, the post-payment
 notice, year-end clearing, and the agent bank's own list of batches. One service per POST."""
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST
 from yikatong.accounts.roles import Role
 from yikatong.core.xlsx import write_xlsx
 from yikatong.funds.models import FundQuota
-from yikatong.web.actions import perform
+from yikatong.core import uploads
+from yikatong.web.actions import FAILURES, perform, report_refusal
 from yikatong.web.permissions import requires_roles
 
 from . import clearing, deadlines, notice, selectors, services
+from .errors import PaymentError
 from .models import PaymentOrderItem
 from .views import _batch_for_failures, _order
 
@@ -91,8 +93,25 @@ def clearing_clear(request, quota_id):
 
 @requires_roles(Role.BANK)
 def bank_orders(request):
-    """The agent bank's list: batches received and not answered, with the agreed deadlines."""
+    """The agent bank's list of the payment files sent to it, with the agreed deadlines and each file's
+    status; each file downloads (audited) and the bank uploads its result or rejection file here."""
     today = timezone.localdate()
-    orders = [(o, deadlines.pay_due(o), deadlines.answer_due(o), deadlines.is_overdue(o, today))
-              for o in deadlines.waiting_for_bank(request.user)[:300]]
-    return render(request, "payments/bank_orders.html", {"orders": orders})
+    rows = []
+    for o in selectors.bank_orders_for(request.user).order_by("-sent_at", "-pk")[:300]:
+        status = deadlines.bank_status(o, today)
+        rows.append((o, deadlines.pay_due(o), deadlines.answer_due(o), status, deadlines.BANK_STATUS[status]))
+    return render(request, "payments/bank_orders.html", {"orders": rows})
+
+
+@require_POST
+@requires_roles(Role.BANK)
+def bank_result_upload(request):
+    """The bank's result (R) or rejection (X) file, ingested as from the inbox (payments.ingest)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        report_refusal(request, PaymentError("INGEST_FILE_REQUIRED"))
+        return redirect("payments_bank_orders")
+    return perform(request, lambda: services.bank_answer_ingest(actor=request.user, filename=upload.name,
+                                                                 data=uploads.read(request, upload, "bankfile")),
+                   lambda r: f"{upload.name}：{'已导入' if r.created else '此前已导入，未作改动'}",
+                   "payments_bank_orders", failures=(*FAILURES, ValueError))

@@ -83,7 +83,7 @@ def test_demo_pays_a_batch_through_the_whole_cycle_once(dropbox, django_user_mod
     ("guoku", ["/payments/", "/payments/{order}/", "/payments/reconciliation/", "/payments/sms/"]),
     ("czj_ks", ["/payments/", "/payments/{order}/", "/payments/reconciliation/",
                 "/payments/batch/{batch}/failures/"]),
-    ("yinhang", ["/banksim/"]),
+    ("yinhang", ["/banksim/", "/payments/bank/", "/payments/{order}/file/"]),
 ])
 def test_payment_pages_render_for_the_demo_users(dropbox, client, username, urls):
     call_command("demo", "--county", COUNTY, "--size", "600")
@@ -94,3 +94,6 @@ def test_payment_pages_render_for_the_demo_users(dropbox, client, username, urls
         assert response.status_code == 200, (username, url, response.status_code)
     if username != "yinhang":
         assert order.batch_no in client.get(f"/payments/{order.pk}/").content.decode()
+    else:  # the agent bank's own list: each file it received, its status, its download
+        page = client.get("/payments/bank/").content.decode()
+        assert order.batch_no in page and "已回盘" in page and f"/payments/{order.pk}/file/" in page
