@@ -94,6 +94,7 @@ UI = {
     # rosters
     "batch_list": "GET /api/rosters/batches",
     "batch_create": "POST /api/rosters/batches",
+    "county_roster": "POST /api/rosters/county-rosters",
     "rosters_profile": "GET /api/rosters/profile",
     "batch_detail": "GET /api/rosters/batches/{batch_id}",
     "batch_transition": "POST /api/rosters/batches/{batch_id}/transitions/{name}",
@@ -156,6 +157,7 @@ PAYMENTS = {
     "payments_clearing": "GET /api/payments/clearing",
     "payments_clear": "POST /api/payments/clearing/{quota_id}/clear",
     "payments_bank_orders": "GET /api/payments/bank/orders",
+    "payments_bank_upload": "POST /api/payments/bank-results",
     "payments_agreement_document": "GET /api/payments/agreements/{agreement_id}/document",
 }
 # the bank's answer files are uploaded by the API too (no page of their own: collected from the drop box)
