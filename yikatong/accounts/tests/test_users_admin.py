@@ -168,3 +168,10 @@ def test_page_import_and_template(client, admins):
     assert 'data-code="USERS_IMPORT_ROWS"' in refused.content.decode() and not User.objects.filter(username="x9").exists()
     assert as_user(client, admins["auditor"]).post(
         "/admin/users/import/", {"file": SimpleUploadedFile("u.xlsx", _xlsx(GOOD))}).status_code == 403
+
+
+def test_the_first_administrator_as_docs_operations_says(regions):
+    out = _users("add", "admin", "--role", "sysadmin", "--region", "141024", "--full-name", "系统管理员")
+    admin = User.objects.get(username="admin")
+    assert admin.role_set == {Role.SYSADMIN} and admin.organization.region_id == "141024000000"
+    assert admin.must_change_password and "初始密码" in out
