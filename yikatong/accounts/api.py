@@ -160,3 +160,21 @@ def user_change(request, user_id: int, body: UserChangeIn):
     user = user_update(actor=request.user, user=target, roles=body.roles, organization=organization,
                        active=body.active, reset_second_factor=body.reset_second_factor)
     return _user_out(user)
+
+
+class OrgTreeOut(Schema):
+    region_code: str
+    region_name: str
+    region_level: int
+    organizations: list[dict]
+
+
+@router.get("/organizations", response=list[OrgTreeOut], summary="单位与区划",
+            description="本辖区的区划 → 单位 → 用户数（启用/全部）；系统管理员和监督人员可用，其他角色得到空列表。")
+def organizations(request):
+    return [{"region_code": node["region"].code, "region_name": node["region"].name,
+             "region_level": node["region"].level,
+             "organizations": [{"id": o.pk, "code": o.code, "name": o.name, "kind": o.kind, "active": o.is_active,
+                                "users_active": o.users_active, "users_total": o.users_total}
+                               for o in node["organizations"]]}
+            for node in selectors.organization_tree(request.user)]

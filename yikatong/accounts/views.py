@@ -234,3 +234,10 @@ def users_import_template(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%94%A8%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
     return response
+
+
+def organizations_view(request):
+    """单位: regions → organizations → user counts, within the viewer's region (read only)."""
+    if not request.user.has_role(Role.SYSADMIN, Role.SUPERVISOR):
+        raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
+    return render(request, "accounts/organizations.html", {"tree": selectors.organization_tree(request.user)})

@@ -175,3 +175,21 @@ def test_the_first_administrator_as_docs_operations_says(regions):
     admin = User.objects.get(username="admin")
     assert admin.role_set == {Role.SYSADMIN} and admin.organization.region_id == "141024000000"
     assert admin.must_change_password and "初始密码" in out
+
+
+def test_organization_tree_page_and_api(client, admins, make_user):
+    User.objects.filter(username="county_clerk").update(is_active=False)
+    page = as_user(client, admins["admin"]).get("/admin/organizations/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    org = admins["clerk"].organization
+    assert f'data-org="{org.code}"' in body and admins["other"].organization.code not in body
+    total = User.objects.filter(organization=org).count()
+    active = User.objects.filter(organization=org, is_active=True).count()
+    assert f'data-users="{active}/{total}"' in body and active < total
+    tree = client.get("/api/accounts/organizations", **_auth(admins["auditor"])).json()
+    assert {o["code"] for node in tree for o in node["organizations"]} >= {org.code}
+    assert all(node["region_code"].startswith("141024") for node in tree)
+    treasury = make_user("county_treasury", Role.TREASURY)
+    assert as_user(client, treasury).get("/admin/organizations/").status_code == 403
+    assert client.get("/api/accounts/organizations", **_auth(treasury)).json() == []
