@@ -175,3 +175,52 @@ def test_the_worker_scheduler_has_one_coalescing_job_per_entry(schedules):
     assert all(j.coalesce and j.max_instances == 1 and j.misfire_grace_time == django_settings.YKT_SCHEDULE_GRACE_SECONDS
                for j in jobs.values())
     assert jobs["tick"].kwargs == {"own_connection": True}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_real_schedulers_firing_together_claim_the_slot_once(settings, monkeypatch):
+    """Two workers' APScheduler instances, both told to fire now: one ScheduleRun, one job."""
+    import time
+
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers on separate connections need PostgreSQL")
+    settings.YKT_SCHEDULES = {"tick": TEST_SCHEDULES["tick"]}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    fired, real_fire = [], scheduler.fire
+    monkeypatch.setattr(scheduler, "fire", lambda *a, **kw: fired.append(real_fire(*a, **kw)))
+    workers = [scheduler.build(), scheduler.build()]
+    try:
+        for s in workers:
+            s.start(paused=True)
+            s.modify_job("tick", next_run_time=timezone.now())
+        for s in workers:
+            s.resume()
+        deadline = time.monotonic() + 20
+        while len(fired) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        for s in workers:
+            s.shutdown(wait=True)
+    assert len(fired) == 2 and sum(run is not None for run in fired) == 1  # both fired, one won
+    assert ScheduleRun.objects.filter(name="tick").count() == 1
+    assert Job.objects.filter(kind="yikatong.jobs.tasks.scheduled_job").count() == 1
+
+
+def test_the_worker_starts_the_schedule_unless_told_not_to(schedules, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    from yikatong.jobs.management.commands import worker
+
+    seen = []
+    monkeypatch.setattr(worker, "call_command", lambda *a, **kw: seen.append(a[0]))
+    monkeypatch.setattr(scheduler, "catch_up", lambda **kw: [])
+    out = io.StringIO()
+    call_command("worker", "--schedule", stdout=out)
+    assert "定时任务已启动：3 项" in out.getvalue() and seen == ["db_worker"]
+    out = io.StringIO()
+    call_command("worker", "--no-schedule", stdout=out)
+    assert "定时任务" not in out.getvalue()
