@@ -224,6 +224,8 @@ def schedule_slot_fire(name: str, slot, *, now=None):
     from django.db import IntegrityError
     from django.utils.module_loading import import_string
 
+    from yikatong.core.refusals import Refusal
+
     from . import errors  # noqa: F401  (the codes' messages)
     from .models import RunState, ScheduleRun
     from .schedule import get
@@ -238,7 +240,7 @@ def schedule_slot_fire(name: str, slot, *, now=None):
             with transaction.atomic():
                 entry = get(name)
                 if entry is None:
-                    raise _refusal("SCHEDULE_UNKNOWN", name=name)
+                    raise Refusal("SCHEDULE_UNKNOWN", name=name)
                 earlier = (ScheduleRun.objects.filter(name=name, slot_time__lt=slot, job__state__in=ACTIVE)
                            .order_by("-slot_time").first())
                 if earlier is not None:
@@ -261,15 +263,10 @@ def schedule_slot_fire(name: str, slot, *, now=None):
     return run
 
 
-def _refusal(code: str, **params):
-    from yikatong.core.refusals import Refusal
-
-    return Refusal(code, **params)
-
-
 def _checked(check) -> bool:
-    if not check.__module__.startswith("yikatong."):
-        raise ValueError("未知的检查函数")
+    """Call a schedule's `when` check; only the project's own functions are called."""
+    if not getattr(check, "__module__", "").startswith("yikatong."):
+        raise ValueError(f"not a yikatong function: {check!r}")
     return bool(check())
 
 
