@@ -53,6 +53,8 @@ def bank_answers_waiting() -> bool:
 def bank_inbox_collect_job(job, progress):
     """Collect the bank's answers from the inbox (payments.ingest.bank_inbox_collect): each file is
     ingested, then leaves the inbox; a refused file stays and is named in the message."""
+    from collections import Counter
+
     from yikatong.core.refusals import Refusal
 
     from .ingest import bank_inbox_collect
@@ -60,7 +62,10 @@ def bank_inbox_collect_job(job, progress):
     report = bank_inbox_collect(actor=None)
     refused = [(name, getattr(outcome, "code", "REFUSED")) for name, outcome in report if isinstance(outcome, Refusal)]
     taken = len(report) - len(refused)
+    # the message shows on the schedule page of every county's system admin: counts and codes only
+    # (a file name carries its county's batch number); the finance pages name the files
     message = f"收取回盘文件 {len(report)} 个：已入账 {taken} 个"
     if refused:
-        message += "，拒收 " + "、".join(f"{name}（{code}）" for name, code in refused)
+        codes = Counter(code for _, code in refused)
+        message += f"，拒收 {len(refused)} 个（" + "、".join(f"{c} {n} 个" for c, n in sorted(codes.items())) + "），文件留在收件目录"
     return message, {"files": len(report), "ingested": taken, "refused": [name for name, _ in refused]}

@@ -31,10 +31,14 @@ def test_the_bank_slot_collects_the_answer_and_the_sms_slot_sends_the_notices(pw
     order, answer = answered_order(batch, pw)
     pw.connector.inbox.mkdir(parents=True, exist_ok=True)
     (pw.connector.inbox / answer.filename).write_bytes(answer.data)  # the bank drops its answer
+    junk = answer.filename.replace("000001", "000099")
+    (pw.connector.inbox / junk).write_bytes(b"H|YKT1R|garbage\r\n")  # and a file nobody can take
     with django_capture_on_commit_callbacks(execute=True):
         bank = services.schedule_slot_fire("bank_inbox_collect", SLOT)
     bank.refresh_from_db()
-    assert bank.state == RunState.DONE and "已入账 1 个" in bank.message, bank.message
+    assert bank.state == RunState.DONE and "已入账 1 个" in bank.message and "拒收 1 个" in bank.message, bank.message
+    assert "141024-2026" not in bank.message  # counts and codes, never a county's batch number
+    assert (pw.connector.inbox / junk).exists()
     assert PaymentOrder.objects.get(pk=order.pk).state != OrderState.SENT
     assert not (pw.connector.inbox / answer.filename).exists()
     from yikatong.core.crypto import vault
