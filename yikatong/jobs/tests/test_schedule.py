@@ -112,8 +112,8 @@ def test_a_real_race_of_four_workers_gives_one_run_and_one_job(settings):
 
 def test_a_failing_handler_is_recorded_and_shown_on_the_page(schedules, make_user, client,
                                                                django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.schedule_slot_fire("boom", SLOT)
+    with django_capture_on_commit_callbacks(execute=True):  # the latest slot: the page lists 30 days of failures
+        services.schedule_slot_fire("boom", schedules["boom"].last_slot())
     run = ScheduleRun.objects.get(name="boom")
     assert run.state == RunState.FAILED and "JOB_FAILED" in run.message and "磁盘" not in run.message
     assert run.job.state == JobState.FAILED and run.job.message == run.message  # one message, logged once
@@ -129,6 +129,23 @@ def test_the_page_is_for_system_admins(schedules, make_user, client):
     clerk = make_user("sched_clerk", Role.FINANCE_REVIEWER)
     page = as_user(client, clerk).get("/jobs/schedules/")
     assert page.status_code == 403 and b"SCHEDULE_ADMIN_ONLY" in page.content
+    api = client.get("/api/jobs/schedules")
+    assert api.status_code == 403 and api.json()["code"] == "SCHEDULE_ADMIN_ONLY"
+
+
+def test_the_api_answers_what_the_page_shows(schedules, make_user, client, django_capture_on_commit_callbacks):
+    from yikatong.accounts.tokens import issue_api_token
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_slot_fire("boom", schedules["boom"].last_slot())
+    admin = make_user("sched_admin2", Role.SYSADMIN)
+    answer = client.get("/api/jobs/schedules", HTTP_AUTHORIZATION=f"Bearer {issue_api_token(user=admin, name='t')}")
+    assert answer.status_code == 200
+    rows = {r["name"]: r for r in answer.json()}
+    assert set(rows) == {"tick", "boom", "idle"}
+    assert rows["boom"]["in_words"] == "每天 02:00" and rows["boom"]["last_run"]["state"] == "failed"
+    assert len(rows["boom"]["failures"]) == 1 and "JOB_FAILED" in rows["boom"]["failures"][0]["message"]
+    assert rows["tick"]["last_run"] is None and rows["tick"]["next_run"]
 
 
 def test_next_run_and_a_run_whose_job_failed_after_its_runner_died(schedules):
