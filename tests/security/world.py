@@ -217,6 +217,7 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "attachment_download": {"batch_id": str(attachment.batch_id), "attachment_id": str(attachment.pk)},
         "payments_agreement_document": {"pk": str(document.agreement_id)},
         "user_admin_action": {"user_id": str(a["czs"].pk), "action": "reset-password"},
+        "api:user_change": {"user_id": str(a["czs"].pk)},
         "job_detail": {"job_id": str(job.pk)}, "job_progress": {"job_id": str(job.pk)},
         "api:job": {"job_id": str(job.pk)},
         "api:rosters_batch": b, "api:rosters_batch_roster": b, "api:checks_batch_run": b,

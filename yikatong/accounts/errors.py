@@ -30,6 +30,11 @@ register_messages({
     "USER_POLICY_REQUIRED": "角色“{role}”须指定政策代码（--policy），以确定所属主管部门",
     "USER_POLICY_UNKNOWN": "政策“{policy}”在区划“{region}”没有主管部门（未公布或不可发放）",
     "USER_NOT_FOUND": "用户“{username}”不存在",
+    "USER_PHONE_INVALID": "手机号“{phone}”不是有效的手机号码（11位）或固定电话",
+    "USERS_IMPORT_ROWS": "用户导入未执行，没有做任何修改：共 {count} 处问题——{rows}",
+    "USER_ROLES_EMPTY": "用户至少要有一个角色；不再使用的账号请停用",
+    "USER_ADMIN_SELF_DEMOTE": "不能取消自己的系统管理员角色",
+    "USER_ORG_NOT_FOUND": "单位“{organization}”不存在或不在本辖区",
 })
 
 # HTTP status of each refusal when it reaches the API or a page.

@@ -49,6 +49,9 @@ class User(AbstractUser):
     totp_secret = models.TextField("动态口令密钥(加密)", blank=True)
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
     must_change_password = models.BooleanField("须修改密码", default=False)
+    # the mobile number (optional, from `yikatong users import`): encrypted, shown masked
+    phone_enc = models.TextField("手机号（密文）", blank=True)
+    phone_masked = models.CharField("手机号（脱敏）", max_length=20, blank=True)
     # Second factor: wrong codes are counted like passwords (accounts.lockout) and the last accepted
     # TOTP time step is kept so the same code cannot be used twice (accounts.totp).
     totp_failures = models.PositiveIntegerField("连续动态口令错误次数", default=0)

@@ -2,5 +2,6 @@
 from yikatong.core.keyed import Text
 
 COLUMNS = {
-    "accounts.User": (Text("totp_secret"),),  # core.crypto.encrypt: same format as the Vault's
+    "accounts.User": (Text("totp_secret"),  # core.crypto.encrypt: same format as the Vault's
+                      Text("phone_enc")),
 }

@@ -41,7 +41,8 @@ def logout_record(*, user: User) -> None:
     record(actor=user, action="accounts.logout", obj=user)
 
 
-def _check_admin_scope(actor: User, organization: Organization) -> None:
+def check_admin_scope(actor: User, organization: Organization) -> None:
+    """Only a system admin manages users, and only in organizations of their region subtree."""
     if not actor.has_role(Role.SYSADMIN):
         raise Forbidden("USER_ADMIN_ONLY")
     prefix = actor.scope_prefix
@@ -53,7 +54,7 @@ def _check_admin_scope(actor: User, organization: Organization) -> None:
 def organization_create(*, actor: User | None, name: str, kind: str, region, code: str, parent=None) -> Organization:
     if actor is not None:
         probe = Organization(region=region)
-        _check_admin_scope(actor, probe)
+        check_admin_scope(actor, probe)
     org = Organization.objects.create(name=name, kind=kind, region=region, code=code, parent=parent)
     record(actor=actor, action="accounts.org_create", obj=org, after={"name": name, "kind": kind, "region": region.code})
     return org
@@ -72,7 +73,7 @@ def user_create(
 ) -> User:
     """Create a user with roles. `actor=None` only for system set-up (demo, migrations)."""
     if actor is not None:
-        _check_admin_scope(actor, organization)
+        check_admin_scope(actor, organization)
     if User.objects.filter(username=username).exists():
         raise AccountRefusal("USERNAME_TAKEN", username=username)
     unknown = set(roles) - set(Role.values)
@@ -114,7 +115,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 def password_reset(*, actor: User | None, user: User, new_password: str) -> None:
     """System/admin reset: the user must change it at next login; their API tokens are revoked."""
     if actor is not None:
-        _check_admin_scope(actor, user.organization)
+        check_admin_scope(actor, user.organization)
     check_new_password(new_password, user)
     user.set_password(new_password)
     user.must_change_password = actor is not None
@@ -125,15 +126,59 @@ def password_reset(*, actor: User | None, user: User, new_password: str) -> None
 
 
 @transaction.atomic
-def user_deactivate(*, actor: User, user: User) -> None:
-    """Admin deactivation: the user can no longer sign in and their API tokens are revoked."""
-    _check_admin_scope(actor, user.organization)
-    if user.pk == actor.pk:
-        raise AccountRefusal("USER_DEACTIVATE_SELF")
+def user_deactivate(*, actor: User | None, user: User) -> None:
+    """Admin deactivation: the user can no longer sign in and their API tokens are revoked.
+    `actor=None`: the command line (`yikatong users deactivate`)."""
+    if actor is not None:
+        check_admin_scope(actor, user.organization)
+        if user.pk == actor.pk:
+            raise AccountRefusal("USER_DEACTIVATE_SELF")
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     record(actor=actor, action="accounts.deactivate", obj=user)
     tokens.revoke_all_tokens(actor=actor, user=user, reason=TokenRevocation.DEACTIVATED)
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, roles: list[str] | None = None, organization: Organization | None = None,
+                active: bool | None = None, reset_second_factor: bool = False) -> User:
+    """A system admin changes a user of their region: the roles (the whole set), the organization
+    (also within the region), active or not, and/or resets the second factor. Deactivation and the
+    second-factor reset are `user_deactivate` and `totp_reset` (their own events and effects); the
+    rest is one event accounts.user_update."""
+    check_admin_scope(actor, user.organization)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = {"roles": sorted(locked.role_set), "organization": locked.organization.code if locked.organization_id else None,
+              "active": locked.is_active}
+    after = dict(before)
+    if roles is not None:
+        unknown = set(roles) - set(Role.values)
+        if unknown:
+            raise AccountRefusal("ROLE_UNKNOWN", roles="、".join(sorted(unknown)))
+        if not roles:
+            raise AccountRefusal("USER_ROLES_EMPTY")
+        if locked.pk == actor.pk and Role.SYSADMIN not in roles:
+            raise AccountRefusal("USER_ADMIN_SELF_DEMOTE")
+        RoleGrant.objects.filter(user=locked).exclude(role__in=roles).delete()
+        for role in set(roles) - locked.role_set:
+            RoleGrant.objects.create(user=locked, role=role)
+        after["roles"] = sorted(set(roles))
+    if organization is not None and organization.pk != locked.organization_id:
+        check_admin_scope(actor, organization)
+        locked.organization = organization
+        locked.save(update_fields=["organization"])
+        after["organization"] = organization.code
+    if active is True and not locked.is_active:
+        User.objects.filter(pk=locked.pk).update(is_active=True, failed_logins=0, locked_until=None)
+        after["active"] = True
+    if after != before:
+        record(actor=actor, action="accounts.user_update", obj=locked, before=before, after=after)
+    if active is False and locked.is_active:
+        user_deactivate(actor=actor, user=locked)
+    if reset_second_factor:
+        totp_reset(actor=actor, user=locked)
+    fresh = User.objects.select_related("organization").get(pk=locked.pk)
+    return fresh
 
 
 new_totp_secret = totp.new_totp_secret
@@ -162,7 +207,7 @@ def totp_enrolment_confirm(*, user: User, secret: str, code: str, second_factor_
 @transaction.atomic
 def totp_reset(*, actor: User, user: User) -> None:
     """Admin reset of a lost authenticator: the user enrols again at next login."""
-    _check_admin_scope(actor, user.organization)
+    check_admin_scope(actor, user.organization)
     User.objects.filter(pk=user.pk).update(
         totp_secret="", totp_enabled=False, totp_failures=0, totp_locked_until=None, totp_last_counter=None
     )
@@ -176,6 +221,6 @@ user_for_token = tokens.user_for_token
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> None:
-    _check_admin_scope(actor, user.organization)
+    check_admin_scope(actor, user.organization)
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, totp_failures=0, totp_locked_until=None)
     record(actor=actor, action="accounts.unlock", obj=user)

@@ -11,5 +11,8 @@ urlpatterns = [
     path("account/tokens/", views.tokens_view, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("admin/users/", views.users_view, name="users"),
+    path("admin/organizations/", views.organizations_view, name="organizations"),
+    path("admin/users/import/", views.users_import_view, name="users_import"),
+    path("admin/users/import/template/", views.users_import_template, name="users_import_template"),
     path("admin/users/<int:user_id>/<str:action>/", views.user_admin_action, name="user_admin_action"),
 ]

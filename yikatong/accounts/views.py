@@ -191,3 +191,53 @@ def user_admin_action(request, user_id: int, action: str):
     except (PermissionDenied, AccountRefusal) as exc:
         messages.error(request, str(exc))
     return redirect("users")
+
+
+@require_POST
+def users_import_view(request):
+    """Bulk import from a spreadsheet (system admins, within their region): all or nothing."""
+    from django.core.exceptions import ValidationError
+
+    from yikatong.core.refusals import Refusal, code_of
+
+    from .provisioning import users_import
+
+    if not request.user.has_role(Role.SYSADMIN):
+        raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的 Excel 文件。")
+        return redirect("users")
+    try:
+        done = users_import(actor=request.user, data=upload.read(), filename=upload.name)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages), extra_tags=code_of(exc))
+    except (Refusal, PermissionDenied) as exc:
+        messages.error(request, str(exc), extra_tags=code_of(exc, "FORBIDDEN"))
+    else:
+        created = [f"{u.username}：{p}" for u, p in done if p]
+        text = f"已导入 {len(done)} 个用户。"
+        if created:
+            text += "新用户的初始密码（仅显示一次，首次登录须修改）：" + "；".join(created)
+        messages.success(request, text)
+    return redirect("users")
+
+
+def users_import_template(request):
+    from django.http import HttpResponse
+
+    from .provisioning import import_template
+
+    if not request.user.has_role(Role.SYSADMIN):
+        raise PermissionDenied
+    response = HttpResponse(import_template(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%94%A8%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
+def organizations_view(request):
+    """单位: regions → organizations → user counts, within the viewer's region (read only)."""
+    if not request.user.has_role(Role.SYSADMIN, Role.SUPERVISOR):
+        raise PermissionDenied  # handler403 renders the 403 page (code FORBIDDEN)
+    return render(request, "accounts/organizations.html", {"tree": selectors.organization_tree(request.user)})

@@ -68,3 +68,35 @@ class WorkerHeartbeat(models.Model):
     pid = models.PositiveIntegerField()
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField(db_index=True)
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    SKIPPED = "skipped", "无需运行"
+
+
+class ScheduleRun(models.Model):
+    """One slot of a scheduled job (jobs.schedule), claimed by the first worker whose scheduler fired
+    it: the unique (name, slot_time) lets exactly one worker insert it, and only that one queues the
+    job. Its state follows the job (queued, running, done or failed with the message)."""
+
+    name = models.CharField("定时任务", max_length=60)
+    slot_time = models.DateTimeField("计划时间")
+    claimed_by = models.CharField("执行进程", max_length=120)
+    claimed_at = models.DateTimeField("触发时间", auto_now_add=True)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="schedule_runs")
+    state = models.CharField("状态", max_length=10, choices=RunState.choices, default=RunState.QUEUED)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    message = models.TextField("结果说明", blank=True)
+
+    class Meta:
+        ordering = ["-slot_time"]
+        verbose_name = "定时任务运行"
+        constraints = [models.UniqueConstraint(fields=["name", "slot_time"], name="jobs_schedulerun_one_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot_time:%Y-%m-%d %H:%M}"

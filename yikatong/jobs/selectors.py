@@ -47,3 +47,45 @@ def lapsed_jobs() -> int:
 
     cut = timezone.now() - timedelta(seconds=lease_seconds())
     return Job.objects.filter(state=JobState.RUNNING, lease_until__lt=cut).count()
+
+
+def run_outcome(run) -> tuple[str, str, str]:
+    """(state, its label, message) of a scheduled run: its own record, or its job's where the job got
+    further (a job failed after its runner died is failed by recover_interrupted, not by the run)."""
+    from .models import JobState, RunState
+
+    state, message = run.state, run.message
+    job = run.job
+    if job is not None and state in (RunState.QUEUED, RunState.RUNNING):
+        if job.state == JobState.FAILED:
+            state, message = RunState.FAILED, job.message
+        elif job.state == JobState.DONE:
+            state, message = RunState.DONE, job.message
+        elif job.state == JobState.RUNNING:
+            state = RunState.RUNNING
+    return state, RunState(state).label, message
+
+
+def schedules_overview(*, now=None, failures: int = 5, failure_days: int = 30) -> list[dict]:
+    """Each declared schedule with its last run, the next slot and its recent failures (the page)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import RunState, ScheduleRun
+    from .schedule import declared
+
+    now = now or timezone.now()
+    since = now - timedelta(days=failure_days)
+    rows = []
+    for entry in declared().values():
+        runs = ScheduleRun.objects.filter(name=entry.name).select_related("job")
+        last = runs.order_by("-slot_time").first()
+        recent = [r for r in runs.filter(slot_time__gte=since).order_by("-slot_time")[:200]
+                  if run_outcome(r)[0] == RunState.FAILED][:failures]
+        rows.append({
+            "entry": entry, "next": entry.next_slot(now),
+            "last": last, "last_outcome": run_outcome(last) if last else None,
+            "failures": [(r, run_outcome(r)) for r in recent],
+        })
+    return rows

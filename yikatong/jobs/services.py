@@ -209,3 +209,73 @@ def recover_interrupted(*, now=None) -> int:
             transaction.on_commit(lambda pk=pk: _send(pk))
             recovered += 1
     return recovered
+
+
+# --- scheduled jobs (jobs.schedule declares them; jobs.scheduler fires the slots) -------------------
+
+def schedule_slot_fire(name: str, slot, *, now=None):
+    """Claim and start one slot of a scheduled job. Any number of workers may call this for the same
+    slot at once: the first INSERT of (name, slot_time) wins (a unique constraint; on PostgreSQL the
+    others wait for its commit and then fail the insert) and only the winner queues the job, in the
+    same transaction as its claim. Returns the ScheduleRun, or None if another worker has the slot.
+
+    Nothing to do (the entry's `when` check says so) or the previous run still going: the run is
+    recorded as skipped, without a job. A check or enqueue that fails is recorded as failed."""
+    from django.db import IntegrityError
+    from django.utils.module_loading import import_string
+
+    from yikatong.core.refusals import Refusal
+
+    from . import errors  # noqa: F401  (the codes' messages)
+    from .models import RunState, ScheduleRun
+    from .schedule import get
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                run = ScheduleRun.objects.create(name=name, slot_time=slot, claimed_by=owner_id())
+        except IntegrityError:
+            return None
+        try:
+            with transaction.atomic():
+                entry = get(name)
+                if entry is None:
+                    raise Refusal("SCHEDULE_UNKNOWN", name=name)
+                earlier = (ScheduleRun.objects.filter(name=name, slot_time__lt=slot, job__state__in=ACTIVE)
+                           .order_by("-slot_time").first())
+                if earlier is not None:
+                    run.state, run.message = RunState.SKIPPED, (
+                        f"上一次运行（计划时间 {timezone.localtime(earlier.slot_time):%Y-%m-%d %H:%M}）尚未结束，本次不运行")
+                elif entry.when and not _checked(import_string(entry.when)):
+                    run.state, run.message = RunState.SKIPPED, "没有待处理的事项，本次不运行"
+                else:
+                    local = timezone.localtime(slot)
+                    run.job = enqueue(actor=None, kind="yikatong.jobs.tasks.scheduled_job",
+                                      title=f"定时任务：{entry.title}（{local:%m-%d %H:%M}）",
+                                      key=f"schedule:{name}:{local:%Y%m%dT%H%M}",
+                                      params={**entry.params, "schedule_run": run.pk})
+        except Exception as exc:  # recorded on the run (and logged with a reference id)
+            run.state, run.message = RunState.FAILED, user_message(exc, what=f"schedule {name} slot {slot}", log=log)[0]
+            run.finished_at = timezone.now()
+        if run.state != RunState.QUEUED:
+            run.finished_at = run.finished_at or timezone.now()
+        run.save()
+    return run
+
+
+def _checked(check) -> bool:
+    """Call a schedule's `when` check; only the project's own functions are called."""
+    if not getattr(check, "__module__", "").startswith("yikatong."):
+        raise ValueError(f"not a yikatong function: {check!r}")
+    return bool(check())
+
+
+def schedule_run_mark(run_id: int, **fields) -> None:
+    """Write a scheduled run's progress (running / done / failed). Operational record, not audited:
+    the job it runs records jobs.enqueue and jobs.done / jobs.failed."""
+    from .models import ScheduleRun
+
+    try:
+        ScheduleRun.objects.filter(pk=run_id).update(**fields)
+    except Exception:  # noqa: BLE001 - the job's own outcome is still written by jobs.run
+        log.warning("schedule run %s: state not written", run_id, exc_info=True)

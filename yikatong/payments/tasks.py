@@ -22,3 +22,50 @@ def enqueue_notices(*, actor, order_id: int):
 
     return enqueue(actor=actor, kind="yikatong.payments.tasks.queue_notices_job", title="生成到账短信告知",
                    key=f"payments:sms:{order_id}", params={"order_id": order_id})
+
+
+# --- scheduled (settings.YKT_SCHEDULES; the worker's scheduler queues them) -----------------------
+
+def sms_waiting() -> bool:
+    """Any notice queued or to be retried (the schedule's check: no job when nothing is waiting)."""
+    from .models import SmsNotice, SmsState
+
+    return SmsNotice.objects.filter(state__in=[SmsState.QUEUED, SmsState.FAILED]).exists()
+
+
+@job_handler
+def sms_deliver_job(job, progress):
+    """Send the waiting 短信告知 (payments.sms.sms_deliver; retried up to its MAX_ATTEMPTS)."""
+    from .sms import sms_deliver
+
+    sent, failed = sms_deliver(limit=int(job.params.get("limit", 500)))
+    return f"发送到账短信 {sent} 条，发送失败 {failed} 条（失败的将在下次重试）", {"sent": sent, "failed": failed}
+
+
+def bank_answers_waiting() -> bool:
+    """Any answer file in the bank inbox (the schedule's check)."""
+    from .exchange.connector import OutboxConnector
+
+    return bool(OutboxConnector().answers())
+
+
+@job_handler
+def bank_inbox_collect_job(job, progress):
+    """Collect the bank's answers from the inbox (payments.ingest.bank_inbox_collect): each file is
+    ingested, then leaves the inbox; a refused file stays and is named in the message."""
+    from collections import Counter
+
+    from yikatong.core.refusals import Refusal
+
+    from .ingest import bank_inbox_collect
+
+    report = bank_inbox_collect(actor=None)
+    refused = [(name, getattr(outcome, "code", "REFUSED")) for name, outcome in report if isinstance(outcome, Refusal)]
+    taken = len(report) - len(refused)
+    # the message shows on the schedule page of every county's system admin: counts and codes only
+    # (a file name carries its county's batch number); the finance pages name the files
+    message = f"收取回盘文件 {len(report)} 个：已入账 {taken} 个"
+    if refused:
+        codes = Counter(code for _, code in refused)
+        message += f"，拒收 {len(refused)} 个（" + "、".join(f"{c} {n} 个" for c, n in sorted(codes.items())) + "），文件留在收件目录"
+    return message, {"files": len(report), "ingested": taken, "refused": [name for name, _ in refused]}

@@ -14,6 +14,7 @@ Environment:
   YKT_DB_STATEMENT_TIMEOUT, YKT_DB_LOCK_TIMEOUT, YKT_DB_IDLE_IN_TRANSACTION_TIMEOUT,
   YKT_DB_JOB_STATEMENT_TIMEOUT   PostgreSQL limits in seconds (300, 30, 120, 3600; 0 = off)
   YKT_JOB_LEASE_SECONDS, YKT_JOB_MAX_ATTEMPTS   background job lease (60) and attempts (3)
+  YKT_SCHEDULER_IN_WORKER, YKT_SCHEDULE_GRACE_SECONDS  the worker runs the schedule (1), a missed slot's grace (3600 s)
   YKT_TRUSTED_PROXIES  comma separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed
                        (default empty: the client address is the TCP peer's)
   YKT_PROXY_SSL_HEADER "1" behind a TLS-terminating proxy that sets X-Forwarded-Proto (default off)
@@ -229,6 +230,46 @@ YKT_BANK_INBOX = Path(env_str("YKT_BANK_INBOX", str(VAR_DIR / "bank" / "inbox"))
 # queued again, up to YKT_JOB_MAX_ATTEMPTS runs, then failed (yikatong.jobs.services.recover_interrupted).
 YKT_JOB_LEASE_SECONDS = int(env_str("YKT_JOB_LEASE_SECONDS", "60"))
 YKT_JOB_MAX_ATTEMPTS = int(env_str("YKT_JOB_MAX_ATTEMPTS", "3"))
+
+# Scheduled jobs: THE one place they are declared (docs/operations.md §4a, yikatong/jobs/schedule.py).
+# name -> cron (5 fields, Asia/Shanghai), handler (dotted path of a @job_handler, run as a background
+# job with `params`), optional `when` (dotted path of a cheap check; a slot with nothing to do is
+# recorded as skipped without a job), title and description (Chinese, shown on /jobs/schedules/).
+# The worker's scheduler (APScheduler) fires each slot; a ScheduleRun row unique on (name, slot time)
+# lets exactly one worker run it. A production settings module may change times or drop entries.
+YKT_SCHEDULES = {
+    "checks_sweep": {
+        "cron": "0 2 * * *",
+        "handler": "yikatong.checks.tasks.sweep_job",
+        "params": {"engine": "duckdb"},
+        "title": "夜间全量大数据比对",
+        "description": "每晚用全部比对规则检查所有发放批次，新发现的疑点进入待处置清单，已不成立的疑点自动消除。",
+    },
+    "sms_deliver": {
+        "cron": "*/10 * * * *",
+        "handler": "yikatong.payments.tasks.sms_deliver_job",
+        "when": "yikatong.payments.tasks.sms_waiting",
+        "title": "发送到账短信告知",
+        "description": "发送排队中和上次失败的到账短信告知（每条最多重试3次）；没有待发短信时不运行。",
+    },
+    "bank_inbox_collect": {
+        "cron": "*/15 * * * *",
+        "handler": "yikatong.payments.tasks.bank_inbox_collect_job",
+        "when": "yikatong.payments.tasks.bank_answers_waiting",
+        "title": "收取银行回盘文件",
+        "description": "从银行交换目录收取回盘文件（成功、失败明细和整批拒收），逐个入账后移出收件目录；目录为空时不运行。",
+    },
+    "deadline_scan": {
+        "cron": "30 7 * * *",
+        "handler": "yikatong.web.tasks.deadline_scan_job",
+        "title": "逾期待办扫描",
+        "description": "每天上班前统计各用户待办清单中已逾期的事项（批次、资金指标下达、银行回盘等），按类别记录逾期数量。",
+    },
+}
+# Run the scheduler inside `yikatong worker` (`--no-schedule` turns it off for one worker), and how
+# late a slot may still be run (a worker started within this many seconds after a slot it missed).
+YKT_SCHEDULER_IN_WORKER = env_bool("YKT_SCHEDULER_IN_WORKER", True)
+YKT_SCHEDULE_GRACE_SECONDS = int(env_str("YKT_SCHEDULE_GRACE_SECONDS", "3600"))
 
 TASKS = {
     "default": {

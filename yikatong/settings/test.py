@@ -5,3 +5,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 YKT_DATA_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDA="
 # Tests search the register many times in one test; the rate-limit tests set their own small limits.
 YKT_LOOKUP_RATE = "10000/min"
+# Workers started by tests (serve, fault injection) do not fire the schedule; its tests call it directly.
+YKT_SCHEDULER_IN_WORKER = False

@@ -18,6 +18,7 @@ NAV = [
     NavItem("后台任务", "jobs", order=90),
     NavItem("审计日志", "audit_events", frozenset({Role.SUPERVISOR, Role.SYSADMIN}), order=91),
     NavItem("用户管理", "users", frozenset({Role.SYSADMIN, Role.SUPERVISOR}), order=92),
+    NavItem("定时任务", "schedules", frozenset({Role.SYSADMIN}), order=93),
     NavItem("工作日历", "holidays", order=95),
     NavItem("API 令牌", "tokens", order=99),
 ]

@@ -96,3 +96,43 @@ def test_a_stop_signal_stops_web_and_worker_and_leaves_no_orphan(migrated_env, s
         for p in children | _children(serve.pid):  # never leave a test's processes behind
             if _alive(p):
                 os.kill(p, signal.SIGKILL)
+
+
+def _worker_of(serve_pid: int) -> int | None:
+    """The pid of `yikatong worker` among the service's children."""
+    for pid in _children(serve_pid):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(part.endswith(b"yikatong") for part in cmd) and b"worker" in cmd:
+            return pid
+    return None
+
+
+def test_a_worker_killed_with_sigkill_is_started_again(migrated_env):
+    """The real service: kill -9 the worker child, a new worker process appears (Supervised.may_restart)."""
+    port = _free_port()
+    serve = subprocess.Popen([str(BIN / "yikatong"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                             env=migrated_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while (first := _worker_of(serve.pid)) is None or not _answers(port):
+            assert serve.poll() is None and time.monotonic() < deadline, "service did not come up"
+            time.sleep(0.2)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while (second := _worker_of(serve.pid)) in (None, first):
+            assert serve.poll() is None and time.monotonic() < deadline, "the worker was not started again"
+            time.sleep(0.2)
+        assert _alive(second) and not _alive(first)
+        assert _answers(port)  # the web server was left alone
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=25) == 0
+        assert "后台任务进程意外退出" in serve.stdout.read().decode()
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        for p in _children(serve.pid):
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)

@@ -1,6 +1,9 @@
 """`yikatong users add USERNAME --role ROLE --region CODE [--policy CODE] [--password-file F]` and
-`yikatong users token USERNAME [--scope read|write] [--days N]` (administrators and scripts).
-Thin: the work is accounts.provisioning.user_provision and accounts.tokens.issue_api_token."""
+`yikatong users token USERNAME [--scope read|write] [--days N]`, `yikatong users import FILE.xlsx`
+(columns 用户名, 姓名, 角色, 区划代码, 政策代码, 手机; all or nothing) and
+`yikatong users deactivate USERNAME` (administrators and scripts). Thin: the work is
+accounts.provisioning.user_provision / users_import, accounts.services.user_deactivate and
+accounts.tokens.issue_api_token."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,11 +27,20 @@ class Command(BaseCommand):
         token.add_argument("--scope", default="write", choices=["read", "write"])
         token.add_argument("--days", type=int, default=None)
         token.add_argument("--name", default="命令行签发")
+        imp = sub.add_parser("import", help="从 Excel 批量新建或更新用户（列：用户名、姓名、角色、区划代码、政策代码、手机）；"
+                                           "任何一行有误则全部不导入，并列出出错的行")
+        imp.add_argument("file")
+        off = sub.add_parser("deactivate", help="停用用户：不能再登录，其 API 令牌全部作废")
+        off.add_argument("username")
 
     def handle(self, *args, **options):
         try:
             if options["action"] == "add":
                 return self._add(options)
+            if options["action"] == "import":
+                return self._import(options)
+            if options["action"] == "deactivate":
+                return self._deactivate(options)
             return self._token(options)
         except (Refusal, ValidationError) as exc:
             text = exc.message if isinstance(exc, Refusal) else "；".join(exc.messages)
@@ -54,3 +66,27 @@ class Command(BaseCommand):
 
         raw = issue_api_token(user=user_named(o["username"]), name=o["name"], scope=o["scope"], days=o["days"])
         self.stdout.write(raw)
+
+    def _import(self, o):
+        from pathlib import Path
+
+        from yikatong.accounts.provisioning import users_import
+
+        path = Path(o["file"])
+        if not path.is_file():
+            raise CommandError(f"文件不存在：{path}")
+        done = users_import(actor=None, data=path.read_bytes(), filename=path.name)
+        for user, generated in done:
+            line = f"用户 {user.username}：{user.organization}，角色 {'、'.join(sorted(user.role_set))}"
+            if generated:
+                line += f"，初始密码（首次登录须修改）：{generated}"
+            self.stdout.write(line)
+        self.stdout.write(f"已导入 {len(done)} 个用户")
+
+    def _deactivate(self, o):
+        from yikatong.accounts.provisioning import user_named
+        from yikatong.accounts.services import user_deactivate
+
+        user = user_named(o["username"])
+        user_deactivate(actor=None, user=user)
+        self.stdout.write(f"用户 {user.username} 已停用，其 API 令牌已全部作废")

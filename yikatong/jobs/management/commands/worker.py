@@ -2,6 +2,10 @@
 
 At start-up and then periodically (from the heartbeat thread) it takes back jobs whose runner died
 (lease lapsed): they are queued again or failed, never left "running" (jobs.services.recover_interrupted).
+
+Unless `--no-schedule` (or YKT_SCHEDULER_IN_WORKER off), it also runs the schedule declared in
+settings.YKT_SCHEDULES (jobs.scheduler): each worker has its own scheduler, and each slot is claimed
+by exactly one of them.
 """
 import logging
 import os
@@ -9,6 +13,7 @@ import socket
 import threading
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
@@ -64,8 +69,12 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
         parser.add_argument("--beat-interval", type=float, default=None,
                             help="seconds between heartbeats (default: a third of the job lease, at most 10)")
+        parser.add_argument("--no-schedule", dest="schedule", action="store_false", default=None,
+                            help="do not run the scheduled jobs (YKT_SCHEDULES) in this worker")
+        parser.add_argument("--schedule", dest="schedule", action="store_true",
+                            help="run the scheduled jobs even if YKT_SCHEDULER_IN_WORKER is off")
 
-    def handle(self, *args, batch=False, interval=1.0, beat_interval=None, **options):
+    def handle(self, *args, batch=False, interval=1.0, beat_interval=None, schedule=None, **options):
         recovered = _recover()
         if recovered:
             self.stdout.write(f"已收回 {recovered} 个被中断的任务（重新排队或标记为失败）")
@@ -76,12 +85,22 @@ class Command(BaseCommand):
         beat = threading.Thread(target=_beat, args=(worker_id, started, stop, beat_every, lease_seconds() / 2),
                                 daemon=True)
         beat.start()
+        if schedule is None:
+            schedule = bool(getattr(settings, "YKT_SCHEDULER_IN_WORKER", True))
+        scheduler = None
+        if schedule and not batch:
+            from yikatong.jobs import scheduler as schedules
+
+            scheduler = schedules.start()
+            self.stdout.write(f"定时任务已启动：{len(scheduler.get_jobs())} 项")
         try:
             call_command(
                 "db_worker", queue_name="*", interval=interval, batch=batch, reload=False,
                 startup_delay=False, worker_id=worker_id,
             )
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             stop.set()
             beat.join(timeout=5)
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
