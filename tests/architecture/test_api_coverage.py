@@ -167,6 +167,11 @@ PAYMENTS_EXTRA = ["POST /api/payments/bank-results"]
 ACCOUNTS = {
     "users": "GET /api/accounts/users",
     "user_admin_action": "POST /api/accounts/users/{user_id}",
+    "users_import": "POST /api/accounts/users/import",
+    "users_import_template": Exempt("blank spreadsheet to fill in for the bulk import; the columns are in the "
+                                    "description of POST /api/accounts/users/import"),
+    "organizations": "GET /api/accounts/organizations",
+    "schedules": "GET /api/jobs/schedules",
 }
 ACCOUNTS_EXTRA = ["POST /api/accounts/users"]
 

@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import File, Router, Schema, UploadedFile
 
 from . import selectors, tokens
 
@@ -131,6 +131,20 @@ def user_add(request, body: UserIn):
                                      region_code=body.region_code, policy_code=body.policy_code or None,
                                      full_name=body.full_name.strip(), phone=body.phone.strip())
     return _user_out(user, generated)
+
+
+@router.post("/users/import", response=list[UserOut], summary="批量导入用户（Excel）",
+             description="multipart 字段 file：与用户页面的“批量导入”和 `yikatong users import` 相同的表格"
+                         "（用户名、姓名、角色、区划代码、政策代码、手机）；全部成功才导入，错误注明行号。"
+                         "新用户的初始密码只在这次回答中出现一次。")
+def users_import(request, file: UploadedFile = File(...)):
+    from yikatong.core import uploads
+
+    from .provisioning import users_import as import_users
+
+    done = import_users(actor=request.user, data=uploads.read(request, file, "users"),
+                        filename=file.name or "users.xlsx")
+    return [_user_out(user, generated) for user, generated in done]
 
 
 class UserChangeIn(Schema):

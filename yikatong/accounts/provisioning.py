@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from yikatong.audit.services import record
-from yikatong.core.refusals import invalid
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.regions.models import Region
 from yikatong.regions.selectors import by_code
 
@@ -239,6 +239,8 @@ def users_import(*, actor, data: bytes, filename: str) -> list[tuple[User, str |
     from yikatong.core.refusals import Refusal
     from yikatong.core.sheets import read_sheet
 
+    if actor is not None and not actor.has_role(Role.SYSADMIN):  # actor None: the CLI, run by the host's admin
+        raise Forbidden("USER_ADMIN_ONLY")
     sheet = read_sheet(data, _import_columns(), filename=filename)
     problems = [str(e) for e in sheet.errors]
     rows, seen = [], {}

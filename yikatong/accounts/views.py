@@ -198,6 +198,7 @@ def users_import_view(request):
     """Bulk import from a spreadsheet (system admins, within their region): all or nothing."""
     from django.core.exceptions import ValidationError
 
+    from yikatong.core import uploads
     from yikatong.core.refusals import Refusal, code_of
 
     from .provisioning import users_import
@@ -209,7 +210,7 @@ def users_import_view(request):
         messages.error(request, "请选择要导入的 Excel 文件。")
         return redirect("users")
     try:
-        done = users_import(actor=request.user, data=upload.read(), filename=upload.name)
+        done = users_import(actor=request.user, data=uploads.read(request, upload, "users"), filename=upload.name)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages), extra_tags=code_of(exc))
     except (Refusal, PermissionDenied) as exc:

@@ -22,6 +22,7 @@ MB = 1024 * 1024
 KIND_LABELS = {
     "roster": "清册", "register": "底册", "reference": "共享比对数据", "compare": "待比对名单", "policy": "政策文件",
     "change": "变更申请附件", "evidence": "依据文件", "attachment": "材料", "bankfile": "银行回盘文件",
+    "users": "用户名单",
 }
 _FALLBACK = 10 * MB
 

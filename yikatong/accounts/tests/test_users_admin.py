@@ -193,3 +193,19 @@ def test_organization_tree_page_and_api(client, admins, make_user):
     treasury = make_user("county_treasury", Role.TREASURY)
     assert as_user(client, treasury).get("/admin/organizations/").status_code == 403
     assert client.get("/api/accounts/organizations", **_auth(treasury)).json() == []
+
+
+def test_api_bulk_import_all_or_nothing_with_codes(client, admins):
+    url = "/api/accounts/users/import"
+    bad = SimpleUploadedFile("u.xlsx", _xlsx([*GOOD, ("bad1", "错角色", "厨师", TOWN1, "", "")]))
+    refused = client.post(url, {"file": bad}, **_auth(admins["admin"]))
+    assert refused.status_code == 400 and refused.json()["code"] == "USERS_IMPORT_ROWS"
+    assert "第6行" in refused.json()["message"]
+    assert not User.objects.filter(username__in=["czs1", "fin9", "cun9"]).exists()
+    clerk = client.post(url, {"file": SimpleUploadedFile("u.xlsx", _xlsx(GOOD))}, **_auth(admins["clerk"]))
+    assert clerk.status_code == 403 and clerk.json()["code"] == "USER_ADMIN_ONLY"
+    done = client.post(url, {"file": SimpleUploadedFile("u.xlsx", _xlsx(GOOD))}, **_auth(admins["admin"]))
+    assert done.status_code == 200, done.content
+    assert [u["username"] for u in done.json()] == ["czs1", "fin9", "cun9"]
+    assert all(u["initial_password"] for u in done.json()) and done.json()[0]["phone"] == "138****8000"
+    assert AuditEvent.objects.filter(action="accounts.users_import").count() == 1
