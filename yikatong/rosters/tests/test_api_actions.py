@@ -137,9 +137,10 @@ def test_import_problems(client, rw, batch, tokens):
 
 # --- notices and objections -----------------------------------------------------------------------
 
-def _to_notice(batch, rw, day=None):
+def _to_notice(batch, rw):
     _imported(batch, rw)
-    at = timezone.make_aware(datetime.datetime.combine(day or timezone.localdate(), datetime.time(8, 0)))
+    # entered the notice step a moment ago (whatever the hour: 08:00 today may still be ahead)
+    at = timezone.now() - datetime.timedelta(seconds=5)
     Batch.objects.filter(pk=batch.pk).update(state="notice", state_since=at, profile_code="000")
 
 
