@@ -267,7 +267,7 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "public_policy_basis": {"region_code": county.code, "code": policy.code, "pk": str(basis.pk)},
         "api:published": {"region_code": county.code},
         # the operations of issue 17's API for every page action
-        "api:rosters_batch_items": b, "api:rosters_item_add": b, "api:rosters_notice_record": b,
+        "api:rosters_batch_items": b, "api:rosters_notices": b, "api:rosters_attachments": b, "api:rosters_item_add": b, "api:rosters_notice_record": b,
         "api:rosters_objection_record": b, "api:rosters_attachment_add": b, "api:rosters_batch_roster_xlsx": b,
         "api:rosters_batch_template": b, "api:rosters_batch_summary_xlsx": b,
         "api:rosters_item_edit": {"item_id": str(draft.items.first().pk)},

@@ -202,6 +202,10 @@ def test_objection_record_and_resolve(client, rw, batch, tokens):
     assert AuditEvent.objects.filter(action="rosters.objection_resolve").exists()
     again = _json(client, "post", resolve, tokens("zhan"), {"resolution": "再次"})
     assert again.status_code == 409 and again.json()["code"] == "OBJECTION_RESOLVED"
+    listed = _json(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("fin"))
+    assert listed.status_code == 200 and len(listed.json()["notices"]) == 2
+    assert [o["id"] for o in listed.json()["objections"]] == [oid] and listed.json()["objections"][0]["resolved"]
+    assert _json(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("other_fin")).status_code == 404
 
 
 # --- attachments and exports ----------------------------------------------------------------------
@@ -223,6 +227,8 @@ def test_attachment_add_and_download(client, rw, batch, tokens):
     assert ok.status_code == 201, ok.content
     assert ok.json()["kind"] == "other" and ok.json()["content_type"] == "image/png"
     assert AuditEvent.objects.filter(action="rosters.attachment_add").exists()
+    assert [a["id"] for a in _json(client, "get", url, tokens("fin")).json()] == [ok.json()["id"]]
+    assert _json(client, "get", url, tokens("other_fin")).status_code == 404
     got = client.get(f"{url}/{ok.json()['id']}", **tokens("fin"))
     assert got.status_code == 200 and b"".join(got.streaming_content if got.streaming else [got.content]) == PNG
     assert client.get(f"{url}/{ok.json()['id']}", **tokens("other_fin")).status_code == 404
