@@ -333,6 +333,25 @@ def notice_record(request, batch_id: int, level: str = Form(...), start: datetim
                         "read_at_assembly": n.read_at_assembly, "proof": n.proof_id})
 
 
+class NoticesOut(Schema):
+    notices: list[NoticeOut]
+    objections: list["ObjectionOut"]
+
+
+@router.get("/batches/{batch_id}/notices", response=NoticesOut, url_name="rosters_notices",
+            summary="批次的公示登记及公示异议（含已处理的）")
+def notices(request, batch_id: int):
+    from .models import Objection
+
+    b = _batch(request, batch_id)
+    return {"notices": [{"id": n.pk, "level": n.level, "start": n.start.isoformat(), "end": n.end.isoformat(),
+                         "working_days": n.working_days, "place": n.place, "phone": n.phone,
+                         "read_at_assembly": n.read_at_assembly, "proof": n.proof_id}
+                        for n in b.notices.order_by("recorded_at", "pk")],
+            "objections": [_objection_out(o) for o in
+                           Objection.objects.filter(notice__batch=b).select_related("notice").order_by("recorded_at", "pk")]}
+
+
 class ObjectionIn(Schema):
     raised_by: str = ""
     content: str = ""
@@ -399,6 +418,14 @@ def attachment_add(request, batch_id: int, kind: str = Form(...), file: Uploaded
                                   data=uploads.read(request, file, "attachment"))
     return Status(201, {"id": att.pk, "kind": att.kind, "filename": att.filename, "content_type": att.content_type,
                         "size": att.size, "sha256": att.sha256})
+
+
+@router.get("/batches/{batch_id}/attachments", response=list[AttachmentOut], url_name="rosters_attachments",
+            summary="批次材料列表")
+def attachments(request, batch_id: int):
+    b = _batch(request, batch_id)
+    return [{"id": a.pk, "kind": a.kind, "filename": a.filename, "content_type": a.content_type, "size": a.size,
+             "sha256": a.sha256} for a in b.attachments.defer("content_enc").order_by("pk")]
 
 
 @router.get("/batches/{batch_id}/attachments/{attachment_id}", url_name="rosters_attachment_download",

@@ -137,9 +137,10 @@ def test_import_problems(client, rw, batch, tokens):
 
 # --- notices and objections -----------------------------------------------------------------------
 
-def _to_notice(batch, rw, day=None):
+def _to_notice(batch, rw):
     _imported(batch, rw)
-    at = timezone.make_aware(datetime.datetime.combine(day or timezone.localdate(), datetime.time(8, 0)))
+    # entered the notice step a moment ago (whatever the hour: 08:00 today may still be ahead)
+    at = timezone.now() - datetime.timedelta(seconds=5)
     Batch.objects.filter(pk=batch.pk).update(state="notice", state_since=at, profile_code="000")
 
 
@@ -201,6 +202,10 @@ def test_objection_record_and_resolve(client, rw, batch, tokens):
     assert AuditEvent.objects.filter(action="rosters.objection_resolve").exists()
     again = _json(client, "post", resolve, tokens("zhan"), {"resolution": "再次"})
     assert again.status_code == 409 and again.json()["code"] == "OBJECTION_RESOLVED"
+    listed = _json(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("fin"))
+    assert listed.status_code == 200 and len(listed.json()["notices"]) == 2
+    assert [o["id"] for o in listed.json()["objections"]] == [oid] and listed.json()["objections"][0]["resolved"]
+    assert _json(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("other_fin")).status_code == 404
 
 
 # --- attachments and exports ----------------------------------------------------------------------
@@ -222,6 +227,8 @@ def test_attachment_add_and_download(client, rw, batch, tokens):
     assert ok.status_code == 201, ok.content
     assert ok.json()["kind"] == "other" and ok.json()["content_type"] == "image/png"
     assert AuditEvent.objects.filter(action="rosters.attachment_add").exists()
+    assert [a["id"] for a in _json(client, "get", url, tokens("fin")).json()] == [ok.json()["id"]]
+    assert _json(client, "get", url, tokens("other_fin")).status_code == 404
     got = client.get(f"{url}/{ok.json()['id']}", **tokens("fin"))
     assert got.status_code == 200 and b"".join(got.streaming_content if got.streaming else [got.content]) == PNG
     assert client.get(f"{url}/{ok.json()['id']}", **tokens("other_fin")).status_code == 404
