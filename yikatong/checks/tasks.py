@@ -42,40 +42,38 @@ def sweep_job(job, progress):
     return msg, {"run_id": run.pk, "hits": run.hits, "created": run.created, "closed": run.closed}
 
 
-def enqueue_sweep(*, actor, year: str | None = None, engine: str = "duckdb"):
-    """Queue a full sweep (finance / supervisor)."""
-    from yikatong.accounts.roles import Role
-    from yikatong.core.refusals import Forbidden
-    from yikatong.jobs.services import enqueue
-
-    if actor is not None and not actor.has_role(Role.FINANCE_REVIEWER, Role.SUPERVISOR, Role.SYSADMIN):
-        raise Forbidden("SWEEP_NOT_ALLOWED")
-    return enqueue(actor=actor, kind="yikatong.checks.tasks.sweep_job", title=f"全量大数据比对 {year or ''}".strip(),
-                   key=f"checks:sweep:{year or 'all'}", params={"year": year, "engine": engine})
-
-
-def sweep_start(*, actor, region_code: str, year: str | None = None, engine: str = "duckdb"):
-    """A user asks for the sweep of one region subtree (the command `checks sweep`): who may sweep
-    (services.SWEEP_ROLES), the region within the actor's scope, then the queued job (audited as
-    jobs.enqueue by the actor); the job sweeps the batches of that subtree only."""
+def sweep_start(*, actor, region_code: str | None = None, year: str | None = None, engine: str = "duckdb"):
+    """A user asks for the full sweep (全量比对) of a region subtree — the page's, the API's and the
+    command's one way in: who may sweep (services.SWEEP_ROLES), the region within the actor's scope
+    (no region: the actor's whole scope, never more — a county's finance reviewer never sweeps another
+    county's batches), the year and engine, then the queued job (audited as jobs.enqueue by the actor);
+    the job sweeps the batches of that subtree only. The nightly schedule queues sweep_job itself,
+    system-wide."""
     from yikatong.accounts.scope import region_in_scope
-    from yikatong.core.refusals import Forbidden
+    from yikatong.core.refusals import Forbidden, invalid
     from yikatong.jobs.services import enqueue
     from yikatong.regions.selectors import code_prefix, region_or_refuse
 
     from .services import SWEEP_ROLES
 
-    region = region_or_refuse(region_code)
     if actor is None or not actor.has_role(*SWEEP_ROLES):
         raise Forbidden("SWEEP_NOT_ALLOWED")
-    if not region_in_scope(actor, region.code):
-        raise Forbidden("SWEEP_REGION_NOT_IN_SCOPE", region=region.name)
+    if year and not (str(year).isdigit() and len(str(year)) == 4):
+        raise invalid("SWEEP_YEAR_INVALID")
     if engine not in ("db", "duckdb"):
-        from yikatong.core.refusals import invalid
-
         raise invalid("SWEEP_ENGINE_UNKNOWN")
-    prefix = code_prefix(region.code)
+    if region_code:
+        region = region_or_refuse(region_code)
+        if not region_in_scope(actor, region.code):
+            raise Forbidden("SWEEP_REGION_NOT_IN_SCOPE", region=region.name)
+        prefix, place = code_prefix(region.code), region.name
+    elif actor.is_superuser and actor.organization_id is None:
+        prefix, place = "", "全部区划"
+    elif actor.region is not None:
+        prefix, place = actor.scope_prefix, actor.region.name
+    else:
+        raise Forbidden("SWEEP_REGION_NOT_IN_SCOPE", region="（无辖区）")
     return enqueue(actor=actor, kind="yikatong.checks.tasks.sweep_job",
-                   title=f"全量大数据比对 {region.name} {year or ''}".strip(),
-                   key=f"checks:sweep:{prefix}:{year or 'all'}",
+                   title=f"全量大数据比对 {place} {year or ''}".strip(),
+                   key=f"checks:sweep:{prefix or 'all'}:{year or 'all'}",
                    params={"year": year, "engine": engine, "region_prefix": prefix})

@@ -1,4 +1,4 @@
-"""The full sweep through the API (issue 17): enqueue_sweep's role check (403 SWEEP_NOT_ALLOWED),
+"""The full sweep through the API (issue 17): sweep_start's role and region check (403 SWEEP_NOT_ALLOWED),
 the input codes, 202 with the job (its enqueueing audited); the job runs the same sweep_run."""
 import pytest
 
@@ -21,7 +21,18 @@ def test_sweep_start(client, rw, planted, django_capture_on_commit_callbacks):
         started = call(client, "post", "/api/checks/sweeps", bearer(rw.users["fin"]), {"year": "2026", "engine": "db"})
     assert started.status_code == 202, started.content
     job = Job.objects.get(pk=started.json()["job"])
-    assert job.kind == "yikatong.checks.tasks.sweep_job" and job.params == {"year": "2026", "engine": "db"}
+    assert job.kind == "yikatong.checks.tasks.sweep_job"
+    # no region asked: the caller's own county, never every county
+    assert job.params == {"year": "2026", "engine": "db", "region_prefix": rw.users["fin"].scope_prefix}
     assert AuditEvent.objects.filter(action="jobs.enqueue", object_id=str(job.pk)).exists()
     job.refresh_from_db()
     assert job.state == "done" and job.result["hits"] > 0
+
+
+def test_sweep_of_another_county_is_refused(client, rw, regions):
+    other = regions["other_county"].code
+    refused = call(client, "post", "/api/checks/sweeps", bearer(rw.users["fin"]), {"region": other})
+    assert refused.status_code == 403 and refused.json()["code"] == "SWEEP_REGION_NOT_IN_SCOPE"
+    unknown = call(client, "post", "/api/checks/sweeps", bearer(rw.users["fin"]), {"region": "999999"})
+    assert unknown.status_code == 400 and unknown.json()["code"] == "REGION_UNKNOWN"
+    assert not Job.objects.filter(kind="yikatong.checks.tasks.sweep_job").exists()

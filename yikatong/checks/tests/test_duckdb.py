@@ -37,10 +37,10 @@ def test_duckdb_sweep_finds_the_ground_truth_and_rerunning_duplicates_nothing(pl
 
 
 def test_sweep_job(planted, rw, django_capture_on_commit_callbacks):
-    from yikatong.checks.tasks import enqueue_sweep
+    from yikatong.checks.tasks import sweep_start
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = enqueue_sweep(actor=rw.users["fin"], year="2026")
+        job = sweep_start(actor=rw.users["fin"], year="2026")
     job.refresh_from_db()
     assert job.state == "done", job.message
     assert job.result["created"] == Finding.objects.count() > 0
