@@ -159,6 +159,9 @@ PAYMENTS = {
     "payments_bank_orders": "GET /api/payments/bank/orders",
     "payments_bank_upload": "POST /api/payments/bank-results",
     "payments_agreement_document": "GET /api/payments/agreements/{agreement_id}/document",
+    "payments_banks": "GET /api/payments/banks",
+    "payments_bank_create": "POST /api/payments/banks",
+    "payments_agreement_create": "POST /api/payments/agreements",
 }
 # the bank's answer files are uploaded by the API too (no page of their own: collected from the drop box)
 PAYMENTS_EXTRA = ["POST /api/payments/bank-results"]

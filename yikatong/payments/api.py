@@ -6,12 +6,15 @@ not allow 409 (payments.errors.STATE_CONFLICTS and the state engine); other refu
 Accounts and ID numbers are masked in every answer (only the bank file itself carries them)."""
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from yikatong.accounts.models import Organization
 from yikatong.accounts.roles import Role
 from yikatong.core import uploads
 from yikatong.core.downloads import download_response
@@ -20,11 +23,11 @@ from yikatong.core.refusals import Forbidden, message_for
 from yikatong.rosters import flows
 from yikatong.rosters import selectors as roster_selectors
 
-from . import clearing, deadlines, notice, selectors, services
+from . import banks, clearing, deadlines, notice, selectors, services
 from .errors import PaymentError
 from .exchange.codes import REASON_CODES
 from .exchange.connector import DeliveryError
-from .models import OrderState, PaymentOrder, PaymentOrderItem
+from .models import AgentBank, OrderState, PaymentOrder, PaymentOrderItem
 
 router = Router(tags=["资金支付"])
 
@@ -640,3 +643,100 @@ def bank_orders(request):
 def agreement_document(request, agreement_id: int):
     doc = get_object_or_404(selectors.agreement_documents_for(request.user), agreement_id=agreement_id)
     return download_response(doc.data(), filename=doc.filename, content_type=doc.content_type)
+
+
+# --- agent banks and agreements (the banks page, payments/views_banks.py) ----------------------------
+
+class AgreementOut(Schema):
+    id: int
+    bank: str
+    payer_id: int
+    payer: str
+    department_id: int | None
+    department: str | None
+    payer_name: str
+    payer_account_masked: str  # ****last4: the account and the MAC key are never answered
+    mac_alg: str
+    pay_within_working_days: int | None
+    report_within_days: int | None
+    valid_from: str
+    valid_to: str | None
+    has_document: bool
+
+
+class BankOut(Schema):
+    id: int
+    code: str
+    name: str
+    organization_id: int
+    organization: str
+    is_active: bool
+    agreements: list[AgreementOut]
+
+
+class BanksOut(Schema):
+    banks: list[BankOut]
+    other_agreements: list[AgreementOut]  # this region's payers with a bank registered outside it
+
+
+class BankCreateIn(Schema):
+    code: str
+    name: str
+    organization: int
+
+
+def _agreement_out(a) -> dict:
+    return {"id": a.pk, "bank": a.bank.code, "payer_id": a.payer_id, "payer": a.payer.name,
+            "department_id": a.department_id, "department": a.department.name if a.department_id else None,
+            "payer_name": a.payer_name, "payer_account_masked": f"****{a.payer_account_last4}",
+            "mac_alg": a.mac_alg, "pay_within_working_days": a.pay_within_working_days,
+            "report_within_days": a.report_within_days, "valid_from": a.valid_from.isoformat(),
+            "valid_to": _iso(a.valid_to), "has_document": bool(getattr(a, "has_document", False))}
+
+
+def _bank_out(b, agreements) -> dict:
+    return {"id": b.pk, "code": b.code, "name": b.name, "organization_id": b.organization_id,
+            "organization": b.organization.name, "is_active": b.is_active,
+            "agreements": [_agreement_out(a) for a in agreements]}
+
+
+@router.get("/banks", response=BanksOut, url_name="payments_api_banks",
+            summary="本辖区的代发银行及其代发协议（付款账号只显示后四位，不返回 MAC 密钥）")
+def bank_list(request):
+    _readers_only(request)
+    by_bank: dict[int, list] = {}
+    for a in selectors.agreements_for(request.user).order_by("bank__code", "-valid_from", "pk"):
+        by_bank.setdefault(a.bank_id, []).append(a)
+    out = [_bank_out(b, by_bank.pop(b.pk, [])) for b in selectors.banks_for(request.user).order_by("code")]
+    return {"banks": out, "other_agreements": [_agreement_out(a) for group in by_bank.values() for a in group]}
+
+
+@router.post("/banks", response={201: BankOut}, url_name="payments_api_bank_create",
+             summary="登记代发银行（系统管理员；organization 为本辖区“代发金融机构”单位的 id）")
+def bank_create(request, payload: BankCreateIn):
+    org = get_object_or_404(Organization, pk=payload.organization)
+    bank = banks.agent_bank_create(actor=request.user, code=payload.code.strip(), name=payload.name.strip(),
+                                   organization=org)
+    return Status(201, _bank_out(bank, []))
+
+
+@router.post("/agreements", response={201: AgreementOut}, url_name="payments_api_agreement_create",
+             summary="登记代发协议（系统管理员；multipart：bank（银行 id）、payer（财政局 id）、可选 department、"
+                     "payer_account、payer_name、mac_key（十六进制，至少 16 字节）、valid_from、可选 valid_to、"
+                     "mac_alg、pay_within_working_days、report_within_days，可选文件 document 已签署的协议文本）；"
+                     "应答不含密钥和完整账号")
+def agreement_create(request, bank: int = Form(...), payer: int = Form(...), department: int | None = Form(None),
+                     payer_account: str = Form(...), payer_name: str = Form(...), mac_key: str = Form(...),
+                     valid_from: datetime.date = Form(...), valid_to: datetime.date | None = Form(None),
+                     mac_alg: str = Form(""), pay_within_working_days: int | None = Form(None),
+                     report_within_days: int | None = Form(None), document: UploadedFile | None = File(None)):
+    the_bank = get_object_or_404(AgentBank, pk=bank)
+    the_payer = get_object_or_404(Organization, pk=payer)
+    the_department = get_object_or_404(Organization, pk=department) if department is not None else None
+    a = banks.agreement_create(
+        actor=request.user, bank=the_bank, payer=the_payer, department=the_department,
+        payer_account="".join(payer_account.split()), payer_name=payer_name.strip(),
+        mac_key=banks.mac_key_from_text(mac_key), valid_from=valid_from, valid_to=valid_to, mac_alg=mac_alg or None,
+        document=document, pay_within_working_days=pay_within_working_days, report_within_days=report_within_days)
+    a.has_document = document is not None
+    return Status(201, _agreement_out(a))

@@ -8,7 +8,9 @@ run them inside its own transaction.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,7 +33,8 @@ from .exchange.storage import AGREEMENT_PURPOSE
 from .exchange.storage import PURPOSE as BANK_FILE_PURPOSE
 from .models import AgentBank, AgreementDocument, BankAgreement, BankFile, BatchNumberSequence, Direction, FileKind
 
-__all__ = ["agent_bank_create", "agreement_create", "next_batch_no", "store_bank_file", "BankFileConflict"]
+__all__ = ["agent_bank_create", "agreement_create", "mac_key_from_text", "next_batch_no", "store_bank_file",
+           "BankFileConflict"]
 
 _MAX_SERIAL = 999_999_999  # BATCH_NO_RE allows up to 9 digits
 
@@ -53,14 +56,38 @@ def _require_admin(actor, organization: Organization) -> None:
 @transaction.atomic
 def agent_bank_create(*, actor, code: str, name: str, organization: Organization) -> AgentBank:
     _require_admin(actor, organization)
-    check_bank_code(code)
+    try:
+        check_bank_code(code)
+    except ValueError:
+        raise PaymentError("BANK_CODE_INVALID", code=code) from None
     if organization.kind != OrgKind.AGENT_BANK:
         raise PaymentError("BANK_ORG_NOT_AGENT_BANK", organization=organization.name)
     if check_text(name):
         raise PaymentError("BANK_NAME_INVALID", problem=check_text(name))
+    if AgentBank.objects.filter(code=code).exists():
+        raise PaymentError("BANK_CODE_TAKEN", code=code)
     bank = AgentBank.objects.create(code=code, name=name, organization=organization)
     record(actor=actor, action="payments.bank.create", obj=bank, after={"code": code, "name": name})
     return bank
+
+
+_HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
+
+
+def mac_key_from_text(text: str) -> bytes:
+    """The MAC key as typed on the page or sent to the API: hexadecimal (an even number of 0-9/A-F) or,
+    failing that, standard base64. Whitespace is ignored. AGREEMENT_MAC_KEY_UNREADABLE otherwise;
+    the length is checked by agreement_create."""
+    text = "".join((text or "").split())
+    if _HEX_RE.fullmatch(text):
+        return bytes.fromhex(text)
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if not key:
+        raise PaymentError("AGREEMENT_MAC_KEY_UNREADABLE")
+    return key
 
 
 _DOCUMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -12,7 +12,9 @@ from yikatong.rosters import scope
 
 from yikatong.accounts.scope import in_scope
 
-from .models import AgreementDocument, BankAgreement, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
+from yikatong.accounts.models import Organization
+
+from .models import AgentBank, AgreementDocument, BankAgreement, ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 
 READERS = frozenset({Role.FINANCE_REVIEWER, Role.TREASURY, Role.SUPERVISOR, Role.SYSADMIN})
 
@@ -75,6 +77,37 @@ def agreement_documents_for(actor) -> QuerySet[AgreementDocument]:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*AGREEMENT_DOCUMENT_READERS):
         return AgreementDocument.objects.none()
     return in_scope(AgreementDocument.objects.all(), actor, "agreement__payer__region")
+
+
+def _reader(actor) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and actor.has_role(*READERS)
+
+
+def banks_for(actor) -> QuerySet[AgentBank]:
+    """Agent banks whose organization lies in the actor's region subtree, for the readers (finance,
+    treasury, supervisors, admins); anyone else: nothing. The banks page and GET /api/payments/banks."""
+    if not _reader(actor):
+        return AgentBank.objects.none()
+    return in_scope(AgentBank.objects.select_related("organization", "organization__region"), actor,
+                    "organization__region")
+
+
+def agreements_for(actor) -> QuerySet[BankAgreement]:
+    """Agreements whose payer (财政局) lies in the actor's region subtree, for the readers; anyone else:
+    nothing. The signed text's presence rides along as `has_document`."""
+    if not _reader(actor):
+        return BankAgreement.objects.none()
+    qs = BankAgreement.objects.select_related("bank", "payer", "department").annotate(
+        has_document=Exists(AgreementDocument.objects.filter(agreement_id=OuterRef("pk"))))
+    return in_scope(qs, actor, "payer__region")
+
+
+def organizations_for_banks(actor, kind: str) -> QuerySet[Organization]:
+    """Organizations of `kind` in the actor's region subtree: the choices of the bank and agreement forms
+    (agent banks, payers, departments). The services check the region again."""
+    if not _reader(actor):
+        return Organization.objects.none()
+    return in_scope(Organization.objects.filter(kind=kind, is_active=True), actor).order_by("code")
 
 
 def unsettled_failures(batch) -> list[PaymentOrderItem]:

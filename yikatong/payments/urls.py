@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_payee, views_settle
+from . import views, views_banks, views_payee, views_settle
 
 urlpatterns = [
     path("", views.order_list, name="payments_orders"),
@@ -23,5 +23,8 @@ urlpatterns = [
     path("clearing/<int:quota_id>/clear/", views_settle.clearing_clear, name="payments_clear"),
     path("bank/", views_settle.bank_orders, name="payments_bank_orders"),
     path("bank/upload/", views_settle.bank_result_upload, name="payments_bank_upload"),
+    path("banks/", views_banks.bank_list, name="payments_banks"),
+    path("banks/new/", views_banks.bank_create, name="payments_bank_create"),
+    path("banks/agreements/new/", views_banks.agreement_create, name="payments_agreement_create"),
     path("agreements/<int:pk>/document/", views.agreement_document, name="payments_agreement_document"),
 ]
