@@ -59,13 +59,13 @@ def agent_bank_create(*, actor, code: str, name: str, organization: Organization
     try:
         check_bank_code(code)
     except ValueError:
-        raise PaymentError("BANK_CODE_INVALID", code=code) from None
+        raise PaymentError("BANK_CODE_INVALID", bank_code=code) from None
     if organization.kind != OrgKind.AGENT_BANK:
         raise PaymentError("BANK_ORG_NOT_AGENT_BANK", organization=organization.name)
     if check_text(name):
         raise PaymentError("BANK_NAME_INVALID", problem=check_text(name))
     if AgentBank.objects.filter(code=code).exists():
-        raise PaymentError("BANK_CODE_TAKEN", code=code)
+        raise PaymentError("BANK_CODE_TAKEN", bank_code=code)
     bank = AgentBank.objects.create(code=code, name=name, organization=organization)
     record(actor=actor, action="payments.bank.create", obj=bank, after={"code": code, "name": name})
     return bank

@@ -43,8 +43,8 @@ MESSAGES = {
     # agent banks and agreements (payments.banks)
     "BANK_ORG_NOT_AGENT_BANK": "单位“{organization}”不是代发金融机构",
     "BANK_NAME_INVALID": "银行名称{problem}",
-    "BANK_CODE_INVALID": "银行编码“{code}”格式不正确，只能由 1–20 位字母或数字组成",
-    "BANK_CODE_TAKEN": "银行编码“{code}”已登记",
+    "BANK_CODE_INVALID": "银行编码“{bank_code}”格式不正确，只能由 1–20 位字母或数字组成",
+    "BANK_CODE_TAKEN": "银行编码“{bank_code}”已登记",
     "AGREEMENT_MAC_KEY_UNREADABLE": "MAC 密钥须为十六进制（如 00112233…）或 base64 编码",
     "AGREEMENT_PAYER_INVALID": "{label}{problem}",
     "AGREEMENT_MAC_KEY_SHORT": "MAC 密钥必须是至少 16 字节的二进制数据",
