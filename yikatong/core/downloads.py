@@ -9,7 +9,9 @@ import unicodedata
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-__all__ = ["ALLOWED_TYPES", "sniff", "safe_filename", "download_response"]
+__all__ = ["ALLOWED_TYPES", "XLSX", "sniff", "safe_filename", "download_response", "export_response"]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: content type -> file extension: the only types accepted as uploads of documents and photos
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -49,5 +51,16 @@ def download_response(data: bytes, *, filename: str, content_type: str | None) -
     resp["Content-Disposition"] = content_disposition_header(True, safe_filename(filename, content_type=ctype))
     resp["Content-Length"] = str(len(data))
     resp["X-Content-Type-Options"] = "nosniff"
+    resp["Cache-Control"] = "no-store, private"
+    return resp
+
+
+def export_response(data: bytes, *, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file Yikatong wrote itself (an xlsx export, a zip case file) as a download under a sanitised
+    name (RFC 5987, so Chinese names survive); never cached."""
+    from urllib.parse import quote
+
+    resp = HttpResponse(bytes(data), content_type=content_type)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(safe_filename(filename))}"
     resp["Cache-Control"] = "no-store, private"
     return resp

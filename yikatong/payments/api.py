@@ -579,12 +579,9 @@ def batch_notice(request, batch_id: int, format: str = ""):
     batch = _failures_batch(request, batch_id)
     data = notice.rows(batch)
     if format == "xlsx":
-        from urllib.parse import quote
+        from yikatong.core.downloads import export_response
 
-        resp = HttpResponse(notice.notice_xlsx(batch, data),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'发放结果公示_{batch.code}.xlsx')}"
-        return resp
+        return export_response(notice.notice_xlsx(batch, data), filename=f"发放结果公示_{batch.code}.xlsx")
     return [r.__dict__ for r in data]
 
 

@@ -20,11 +20,9 @@ from .views import _batch_for_failures, _order
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
-    from urllib.parse import quote
+    from yikatong.core.downloads import export_response
 
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
+    return export_response(data, filename=name)
 
 
 @require_POST

@@ -441,13 +441,9 @@ def attachment_download(request, batch_id: int, attachment_id: int):
 # --- exports ----------------------------------------------------------------------------------------
 
 def _xlsx(data: bytes, name: str):
-    from urllib.parse import quote
+    from yikatong.core.downloads import export_response
 
-    from django.http import HttpResponse
-
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
+    return export_response(data, filename=name)
 
 
 @router.get("/batches/{batch_id}/roster.xlsx", url_name="rosters_batch_roster_xlsx",

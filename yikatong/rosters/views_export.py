@@ -3,20 +3,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from yikatong.audit.services import record_export
+from yikatong.core.downloads import export_response
 from yikatong.core.money import Money
 
 from . import exports
 from .views import _batch
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    resp = HttpResponse(data, content_type=XLSX)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
+    return export_response(data, filename=name)
 
 
 def template(request, batch_id: int):

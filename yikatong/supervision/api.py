@@ -4,13 +4,13 @@ Each operation calls the selector or service the supervision pages call: readers
 finance (403 SUPERVISION_READ_ROLE), a clue outside the caller's scope is 404, follow-up is the
 supervisor's (403 CLUE_FOLLOW_UP_ROLE), a step the clue's state does not allow is 409."""
 import datetime
-from urllib.parse import quote
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from yikatong.core.downloads import download_response, export_response
 from yikatong.core.refusals import Forbidden
 
 from . import errors  # noqa: F401  (registers the refusal messages)
@@ -155,10 +155,6 @@ def clue_conclude(request, clue_id: int, payload: ConcludeIn):
                                                    text=payload.text))
 
 
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    resp = HttpResponse(data, content_type=content_type)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
 
 
 @router.get("/clues/{clue_id}/casefile", url_name="supervision_casefile_api",
@@ -166,7 +162,7 @@ def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
 def casefile(request, clue_id: int):
     c = _clue_or_404(request, clue_id)
     name, data = services.case_file_download(actor=request.user, clue_id=c.pk)
-    return _download(data, name, "application/zip")
+    return export_response(data, filename=name, content_type="application/zip")
 
 
 @router.get("/evidence/{evidence_id}", url_name="supervision_evidence_api",
@@ -176,4 +172,4 @@ def evidence(request, evidence_id: int):
         item, data = services.evidence_download(actor=request.user, evidence_id=evidence_id)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-    return _download(data, item.filename, item.content_type)
+    return download_response(data, filename=item.filename, content_type=item.content_type)

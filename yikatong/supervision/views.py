@@ -1,7 +1,5 @@
 """Supervision pages (监督检查): findings statistics, trends, clues and their follow-up. Thin:
 check the role, call one selector or service, render. Readers: supervisors and finance."""
-from urllib.parse import quote
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
+from yikatong.core.downloads import XLSX, download_response, export_response
 from yikatong.checks.models import FindingState, Rule, Severity
 from yikatong.web.actions import perform
 from yikatong.web.permissions import Forbidden, requires, requires_roles
@@ -16,13 +15,8 @@ from yikatong.web.permissions import Forbidden, requires, requires_roles
 from . import exports, selectors, services
 from .models import ClueState, Conclusion
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _download(data: bytes, name: str, content_type: str = XLSX) -> HttpResponse:
-    resp = HttpResponse(data, content_type=content_type)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
+    return export_response(data, filename=name, content_type=content_type)
 
 
 def _year(request) -> str:
@@ -133,4 +127,4 @@ def evidence(request, pk: int):
         item, data = services.evidence_download(actor=request.user, evidence_id=pk)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-    return _download(data, item.filename, item.content_type)
+    return download_response(data, filename=item.filename, content_type=item.content_type)
