@@ -32,8 +32,11 @@ run: bootstrap
 	$(BIN)/yikatong demo
 	$(BIN)/yikatong serve
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database and var/);
+# TEST_WORKERS=0 runs it in one process. The slowest tests are listed at the end of each run.
+TEST_WORKERS ?= auto
 test: bootstrap
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 bench: bootstrap
 	$(BIN)/python benchmarks/run.py

@@ -70,9 +70,10 @@ def _run(*, actor, batches, scope_kind: str, batch=None, progress=None, engine_n
         batch_ids = {b.pk for b in batches} if scope_kind == RunScope.BATCH else None
         totals = {"hits": 0, "created": 0, "reopened": 0, "closed": 0}
         used_settings = {}
+        settings_of = rulesettings.latest_settings_of(rules)
         for n, rule in enumerate(rules, 1):
             # one run per group of batches sharing the effective region / policy setting; disabled groups skipped
-            groups, used = rulesettings.groups_for(rule, batches)
+            groups, used = rulesettings.groups_for(rule, batches, settings_of.get(rule.pk, []))
             if used:
                 used_settings[rule.code] = used
             whole = len(groups) == 1 and len(groups[0][1]) == len(batches)
