@@ -16,7 +16,7 @@ from yikatong.web.management.commands import errors as errors_command
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "yikatong"
 # Exceptions that reach a user as a refusal (a page, a flash, a JSON answer)
-REFUSING = {"PermissionDenied", "ValidationError", "Refusal", "RosterError", "RosterConflict", "TransitionRefused", "PaymentError",
+REFUSING = {"PermissionDenied", "ValidationError", "Refusal", "RosterError", "TransitionRefused", "PaymentError",
             "IngestRefused", "BankFileConflict", "DisposeRefused", "Forbidden", "UploadRefused",
             "CalendarRefused", "HttpError"}
 CODED_CALLS = REFUSING | {"invalid", "conflict", "Problem"}

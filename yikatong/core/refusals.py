@@ -17,10 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 _MESSAGES: dict[str, str] = {}
 _OWNERS: dict[str, str] = {}  # code -> the module that registered it (its app owns the code)
+_CONFLICTS: set[str] = set()  # codes the API answers 409 (register_messages(conflicts=…))
 
 
-def register_messages(messages: dict[str, str]) -> None:
-    """Add an app's catalogue of code -> Chinese message template. A code is registered once."""
+def register_messages(messages: dict[str, str], *, conflicts=()) -> None:
+    """Add an app's catalogue of code -> Chinese message template. A code is registered once.
+    `conflicts`: the codes of the catalogue that refuse an action the object's current state does not
+    allow (not the input, not who asks): the API answers them 409 wherever they are raised."""
     owner = sys._getframe(1).f_globals.get("__name__", "")
     for code, template in messages.items():
         if not is_code(code):
@@ -29,6 +32,26 @@ def register_messages(messages: dict[str, str]) -> None:
             raise ValueError(f"refusal code {code} registered twice with different messages")
         _MESSAGES[code] = template
         _OWNERS.setdefault(code, owner)
+    for code in conflicts:
+        if code not in _MESSAGES:
+            raise ValueError(f"conflict code {code} has no message")
+        _CONFLICTS.add(code)
+
+
+def is_conflict(code: str) -> bool:
+    return code in _CONFLICTS
+
+
+def http_status(exc: BaseException) -> int:
+    """The API's answer to a refusal — the one rule: a status set on the exception itself wins (404 for
+    an object not found, 429, 502, the state engine's 403/400); else 409 for a code registered as a
+    conflict; 403 for a refusal by role or scope (PermissionDenied); 400 for anything else."""
+    explicit = getattr(exc, "http_status", None)
+    if explicit:
+        return explicit
+    if is_conflict(code_of(exc)):
+        return 409
+    return 403 if isinstance(exc, PermissionDenied) else 400
 
 
 def catalogue() -> dict[str, tuple[str, str]]:
@@ -103,13 +126,6 @@ def invalid(code: str, **params) -> ValidationError:
     every caller that catches ValidationError keep working; web.actions and the API read the code."""
     return ValidationError(message_for(code, **params), code=code)
 
-
-def conflict(code: str, **params) -> ValidationError:
-    """`invalid` for a refusal by the object's current state (not the input, not who asks): the same
-    ValidationError for forms and pages; the API answers it 409 (web.errors reads http_status)."""
-    exc = invalid(code, **params)
-    exc.http_status = 409
-    return exc
 
 
 def code_of(exc: BaseException, default: str = "REFUSED") -> str:

@@ -38,7 +38,7 @@ register_messages({
     "WRONG_DEPARTMENT": "{obj}由{department}审核，您不是该部门人员",
     "REASON_REQUIRED": "“{label}”必须填写理由",
     "CONCURRENT_CHANGE": "{obj}已被他人处理，请刷新后重试",
-})
+}, conflicts={"TRANSITION_NOT_ALLOWED", "CONCURRENT_CHANGE"})
 
 
 @dataclass(frozen=True)

@@ -43,4 +43,6 @@ register_messages({
     "REF_NOT_COMMITTED": "没有业务编号为 {ref} 的指标占用",
     "REF_OUTSTANDING_SHORT": "业务编号 {ref} 未结金额 {outstanding}，不足 {amount}",
     "BATCH_QUOTA_INSUFFICIENT": "资金指标余额不足：批次 {batch} 需要 {needed}，可用 {available}",
+}, conflicts={  # refused for the object's current state: the API answers 409
+    "ALLOCATION_NOT_PLANNED", "ALLOCATION_CANCEL_NOT_PLANNED",
 })

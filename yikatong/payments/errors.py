@@ -12,11 +12,6 @@ class PaymentError(Refusal):
 
     default_code = "PAYMENT_REFUSED"
 
-    def __init__(self, *args, **params):
-        super().__init__(*args, **params)
-        if self.code in STATE_CONFLICTS:
-            self.http_status = 409
-
 
 class IngestRefused(PaymentError):
     """A bank answer Yikatong refuses to take (unknown batch, item or amount; bad MAC or totals)."""
@@ -25,7 +20,7 @@ class IngestRefused(PaymentError):
 
 
 #: refusals of an action the current state of the order, batch, line, quota or bank file does not allow:
-#: the API answers 409 (web.errors reads `http_status`); every other payment refusal is 400 (403 by role/scope)
+#: the API answers 409 (registered as conflicts below, core.refusals.http_status); every other payment refusal is 400 (403 by role/scope)
 STATE_CONFLICTS = frozenset({
     "ORDER_BATCH_NOT_PAYABLE", "ORDER_BATCH_NOT_APPROVED", "ORDER_EXISTS", "ORDER_QUOTA_CLEARED", "PAYMENT_FILE_SENT",
     "ORDER_NOT_REJECTED", "REJECTION_UNCONFIRMED", "ORDER_ALREADY_REPLACED", "REJECTION_NOT_TO_CONFIRM",
@@ -158,7 +153,7 @@ MESSAGES = {
     "CLEARING_ORDERS_IN_FLIGHT": "指标 {doc_number}（{policy}，{year} 年）还有 {committed} 在途未结，不能清算：{listed}",
 }
 
-register_messages(MESSAGES)
+register_messages(MESSAGES, conflicts=STATE_CONFLICTS)
 # the commands (payments/management/commands/bank.py)
 register_messages({
     "ORDER_NOT_FOUND": "没有编号为 {order} 的支付申请，或该支付申请不在您的辖区内",

@@ -80,4 +80,6 @@ register_messages({
     "TIER_UNKNOWN": "“{policy}”没有“{tier}”这一档（可选：{names}）",
     "TIER_REQUIRED": "“{policy}”按{basis}分档发放，请指明档次",
     "QUANTITY_NEGATIVE": "数量不能为负数（{quantity}）",
+}, conflicts={  # refused for the object's current state: the API answers 409
+    "POLICY_REFERENCED", "CHANGE_ALREADY_PENDING", "CHANGE_NOT_PENDING", "CHANGE_STEP_DECIDED", "CHANGE_STATE_CHANGED", "CHANGE_CATALOGUE_NOT_PUBLISHED", "CHANGE_VERSION_CHANGED", "CATALOGUE_EXISTS", "CATALOGUE_TRANSITION_NOT_ALLOWED", "CATALOGUE_STATE_CHANGED", "CATALOGUE_NOT_DRAFT",
 })

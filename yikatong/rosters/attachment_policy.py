@@ -19,7 +19,7 @@ from django.conf import settings
 
 from yikatong.accounts.roles import Role
 from . import scope
-from .errors import RosterConflict, RosterError
+from .errors import RosterError
 from .models import Batch, BatchState
 from .models.attachment import AttachmentKind
 
@@ -85,7 +85,7 @@ def upload_refusal(actor, batch: Batch, kind: str):
     if answer is not None:
         return answer
     if batch.state not in rule.states:
-        return RosterConflict("ATTACHMENT_STATE", batch=batch.code, state=BatchState(batch.state).label,
+        return RosterError("ATTACHMENT_STATE", batch=batch.code, state=BatchState(batch.state).label,
                            kind=_label(kind), when=rule.when)
     return None
 

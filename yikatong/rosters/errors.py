@@ -20,14 +20,6 @@ class TransitionRefused(RosterError):
     default_code = "TRANSITION_REFUSED"
 
 
-class RosterConflict(RosterError):
-    """Refused for the batch's (or objection's) current state, not for the input or who asks: the
-    API answers 409 (web.errors reads http_status); pages show it like any RosterError."""
-
-    default_code = "ROSTER_STATE_CONFLICT"
-    http_status = 409
-
-
 MESSAGES = {
     # guards of the transition table (rosters.guards)
     "NO_ACTIVE_ITEMS": "批次 {batch} 没有有效明细，不能提交",
@@ -101,7 +93,13 @@ MESSAGES = {
     "ATTACHMENT_FORM_INCOMPLETE": "请选择材料类型和文件",
 }
 
-register_messages(MESSAGES)
+#: refused for the batch's (or objection's) current state, not for the input or who asks: the API
+#: answers 409 (core.refusals.http_status); pages show them like any RosterError
+STATE_CONFLICTS = frozenset({
+    "BATCH_SUBMITTED_NO_EDIT", "BATCH_SUBMITTED_NO_IMPORT", "NOT_IN_NOTICE", "NOTICE_LEVEL_RECORDED",
+    "NOTICE_MISSING_FOR_OBJECTION", "OBJECTION_RESOLVED", "ITEM_NOT_ACTIVE", "ATTACHMENT_STATE",
+})
+register_messages(MESSAGES, conflicts=STATE_CONFLICTS)
 # codes of the batch API's own input checks (rosters.api); REGION_UNKNOWN is the regions app's
 register_messages({
     "POLICY_UNKNOWN": "补贴项目“{policy}”在 {year} 年本地区已公布的目录中不存在或不可发放",

@@ -12,7 +12,7 @@ from yikatong.core.profiles import current_profile, get_profile
 from yikatong.core.refusals import invalid
 
 from . import scope
-from .errors import RosterConflict, RosterError
+from .errors import RosterError
 from .guards import NOTICE_LEVELS, current_notices, notice_end, notice_entered_on, notice_working_days
 from .importer.run import EDITABLE_STATES, roster_import_stage
 from .models import Attachment, Batch, BatchEvent, BatchState, ImportRun, Notice, Objection
@@ -80,7 +80,7 @@ def _lock_editable(batch_id: int, actor, roles, what: str) -> Batch:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, roles, batch, what)
     if batch.state not in EDITABLE_STATES:
-        raise RosterConflict("BATCH_SUBMITTED_NO_EDIT", batch=batch.code)
+        raise RosterError("BATCH_SUBMITTED_NO_EDIT", batch=batch.code)
     return batch
 
 
@@ -120,7 +120,7 @@ def notice_record(*, actor, batch_id: int, level: str, start, place: str, phone:
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch, "登记公示")
     if batch.state != BatchState.NOTICE:
-        raise RosterConflict("NOT_IN_NOTICE", batch=batch.code)
+        raise RosterError("NOT_IN_NOTICE", batch=batch.code)
     if level not in NOTICE_LEVELS:
         raise RosterError("NOTICE_LEVEL_INVALID")
     entered = notice_entered_on(batch)
@@ -142,7 +142,7 @@ def notice_record(*, actor, batch_id: int, level: str, start, place: str, phone:
     if not PHONE_RE.match(phone):
         raise RosterError("NOTICE_PHONE_INVALID", phone=phone[:30])
     if current_notices(batch).filter(level=level).exists():
-        raise RosterConflict("NOTICE_LEVEL_RECORDED", level=label)
+        raise RosterError("NOTICE_LEVEL_RECORDED", level=label)
     if proof_id is not None and not batch.attachments.filter(pk=proof_id).exists():
         raise RosterError("NOTICE_PROOF_FOREIGN")
     end = notice_end(start, days)
@@ -192,7 +192,7 @@ def objection_record(*, actor, batch_id: int, raised_by: str, content: str, item
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.VILLAGE_CLERK}, batch, "登记异议")
     notice = batch.notices.order_by("-recorded_at", "-pk").first()  # the notice most recently put up
     if notice is None:
-        raise RosterConflict("NOTICE_MISSING_FOR_OBJECTION")
+        raise RosterError("NOTICE_MISSING_FOR_OBJECTION")
     if not content.strip():
         raise invalid("OBJECTION_CONTENT_REQUIRED")
     if item_id is not None and not batch.items.filter(pk=item_id).exists():
@@ -209,7 +209,7 @@ def objection_resolve(*, actor, objection_id: int, resolution: str) -> Objection
     batch = obj.notice.batch
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.DEPT_HEAD}, batch, "处理异议")
     if obj.resolved_at is not None:
-        raise RosterConflict("OBJECTION_RESOLVED")
+        raise RosterError("OBJECTION_RESOLVED")
     if not resolution.strip():
         raise invalid("OBJECTION_RESOLUTION_REQUIRED")
     obj.resolution, obj.resolved_by, obj.resolved_at = resolution.strip(), actor, timezone.now()
@@ -321,7 +321,7 @@ def item_edit(*, actor, batch_id: int, item_id: int, values: dict[str, str], rea
         raise RosterError("ITEM_EDIT_EMPTY")
     item = batch.items.select_for_update().get(pk=item_id)
     if item.status != "active":
-        raise RosterConflict("ITEM_NOT_ACTIVE", seq=item.seq)
+        raise RosterError("ITEM_NOT_ACTIVE", seq=item.seq)
     where = f"第{item.seq}条 "
     refusal = first_refusal(values, where=where)
     if refusal:

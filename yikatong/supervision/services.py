@@ -8,7 +8,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.rosters import scope
 from yikatong.audit.services import record
-from yikatong.core.refusals import Forbidden, conflict, invalid
+from yikatong.core.refusals import Forbidden, invalid
 
 from . import errors  # noqa: F401  (registers the refusal messages)
 from .models import Clue, ClueEntry, ClueState, Conclusion, EntryKind
@@ -40,7 +40,7 @@ def _follow(*, actor, clue_id: int, kind: str, text: str, **changes) -> Clue:
         clue = _locked(actor, clue_id)
         sources, target = TRANSITIONS[kind]
         if clue.state not in sources:
-            raise conflict("CLUE_STATE_NOT_ALLOWED", case_no=clue.case_no, state=clue.get_state_display(),
+            raise invalid("CLUE_STATE_NOT_ALLOWED", case_no=clue.case_no, state=clue.get_state_display(),
                           action=EntryKind(kind).label)
         before = {"state": clue.state}
         now = timezone.now()

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
 
-from yikatong.core.refusals import Refusal, code_of, message_for, register_messages
+from yikatong.core.refusals import Refusal, code_of, http_status, message_for, register_messages
 
 log = logging.getLogger("yikatong.errors")
 
@@ -158,8 +158,7 @@ def install_api_handlers(api) -> None:
     from ninja.errors import AuthenticationError, HttpError, ValidationError
 
     def on_refusal(request, exc: Refusal):
-        status = getattr(exc, "http_status", None) or (403 if isinstance(exc, PermissionDenied) else 400)
-        return json_error(exc.code, exc.message, status)
+        return json_error(exc.code, exc.message, http_status(exc))
 
     def on_http_error(request, exc: HttpError):
         code = STATUS_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
@@ -176,9 +175,9 @@ def install_api_handlers(api) -> None:
         return json_error("VALIDATION_ERROR", _message("VALIDATION_ERROR"), 422, detail=exc.errors)
 
     def on_invalid(request, exc: DjangoValidationError):
-        # a service's coded refusal of the input (core.refusals.invalid): its code and Chinese message
-        # core.refusals.conflict marks a refusal by the object's state: 409
-        return json_error(code_of(exc), "；".join(exc.messages), getattr(exc, "http_status", None) or 400)
+        # a service's coded refusal (core.refusals.invalid): its code and Chinese message; 409 for a
+        # code registered as a conflict (a refusal by the object's state)
+        return json_error(code_of(exc), "；".join(exc.messages), http_status(exc))
 
     def on_denied(request, exc: PermissionDenied):
         return json_error("FORBIDDEN", str(exc) or _message("FORBIDDEN"), 403)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from yikatong.accounts.models import OrgKind
 from yikatong.audit.services import record
 from yikatong.core.profiles import current_profile
-from yikatong.core.refusals import Forbidden, conflict, invalid
+from yikatong.core.refusals import Forbidden, invalid
 
 from .. import errors  # noqa: F401  (registers the refusal messages)
 from ..deadlines import allocation_deadline
@@ -73,7 +73,7 @@ def allocation_issue(*, actor, allocation: FundAllocation, doc_number: str, issu
     if not FundAllocation.objects.filter(pk=allocation.pk, state=AllocationState.PLANNED).update(
         state=AllocationState.ISSUED, doc_number=doc_number.strip(), issued_on=issued_on, issued_by=actor
     ):
-        raise conflict("ALLOCATION_NOT_PLANNED")
+        raise invalid("ALLOCATION_NOT_PLANNED")
     region = allocation.target_region or quota.region
     child = FundQuota.objects.create(
         region=region, holder=allocation.target_org, doc_number=doc_number.strip(), title=quota.title,
@@ -100,7 +100,7 @@ def allocation_cancel(*, actor, allocation: FundAllocation, reason: str) -> Fund
     if not FundAllocation.objects.filter(pk=allocation.pk, state=AllocationState.PLANNED).update(
         state=AllocationState.CANCELLED, cancel_reason=reason.strip()
     ):
-        raise conflict("ALLOCATION_CANCEL_NOT_PLANNED")
+        raise invalid("ALLOCATION_CANCEL_NOT_PLANNED")
     give_back(allocation.quota, "allocated_fen", allocation.amount_fen, ref=f"allocation:{allocation.pk}", actor=actor,
               kind=MovementKind.DEALLOCATE)
     record(actor=actor, action="funds.allocation_cancel", obj=allocation,

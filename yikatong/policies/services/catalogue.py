@@ -4,7 +4,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from yikatong.audit.services import record
-from yikatong.core.refusals import Forbidden, conflict, invalid
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.regions.models import Region
 
 from .. import errors  # noqa: F401  (registers the refusal messages)
@@ -27,7 +27,7 @@ def catalogue_create(*, actor, region: Region, year: int, copy_from_last_year: b
         raise invalid("CATALOGUE_YEAR_INVALID", year=year)
     existing = PolicyCatalogue.objects.filter(region=region, year=year)
     if existing.filter(state__in=OPEN_STATES + (S.PUBLISHED,)).exists():
-        raise conflict("CATALOGUE_EXISTS", region=region.name, year=year)
+        raise invalid("CATALOGUE_EXISTS", region=region.name, year=year)
     version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
     catalogue = PolicyCatalogue.objects.create(region=region, year=year, version=version, created_by=actor)
     copied = 0
@@ -45,7 +45,7 @@ def catalogue_transition(*, actor, catalogue: PolicyCatalogue, action: str, reas
     """Submit (报送备案), file (备案), return (退回) or publish (公布) a catalogue."""
     tr = transitions.find(catalogue.state, action)
     if tr is None:
-        raise conflict("CATALOGUE_TRANSITION_NOT_ALLOWED", state=catalogue.get_state_display())
+        raise invalid("CATALOGUE_TRANSITION_NOT_ALLOWED", state=catalogue.get_state_display())
     if not tr.allowed(actor, catalogue):
         raise Forbidden("CATALOGUE_TRANSITION_WRONG_ROLE", action=tr.label, who=tr.who)
     if tr.needs_reason and not reason.strip():
@@ -63,7 +63,7 @@ def catalogue_transition(*, actor, catalogue: PolicyCatalogue, action: str, reas
         fields |= {"published_on": timezone.localdate(), "published_by": actor}
     # Conditional update: of two clerks pressing the button, only the first moves the state.
     if not PolicyCatalogue.objects.filter(pk=catalogue.pk, state=tr.source).update(**fields):
-        raise conflict("CATALOGUE_STATE_CHANGED")
+        raise invalid("CATALOGUE_STATE_CHANGED")
     before = catalogue.state
     catalogue.refresh_from_db()
     record(actor=actor, action=f"policies.catalogue_{action}", obj=catalogue,
@@ -83,5 +83,5 @@ def lock_draft(catalogue: PolicyCatalogue) -> PolicyCatalogue:
     """Lock the catalogue row for an edit of its policies; refuse unless it is a draft."""
     locked = PolicyCatalogue.objects.select_for_update().select_related("region").get(pk=catalogue.pk)
     if locked.state != S.DRAFT:
-        raise conflict("CATALOGUE_NOT_DRAFT", state=locked.get_state_display())
+        raise invalid("CATALOGUE_NOT_DRAFT", state=locked.get_state_display())
     return locked

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from yikatong.audit.services import record
 from yikatong.core.profiles import current_profile
-from yikatong.core.refusals import Forbidden, conflict, invalid
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.core.uploads import limit_for
 
 from .. import errors  # noqa: F401  (registers the refusal messages)
@@ -60,7 +60,7 @@ def change_request_file(
         raise invalid("CHANGE_ATTACHMENT_TOO_LARGE", mb=limit_for("change") // (1024 * 1024))
     existing = _validate_content(actor, catalogue, kind, code, spec)
     if pending_change_for(catalogue.region_id, catalogue.year, code):
-        raise conflict("CHANGE_ALREADY_PENDING", policy_code=code)
+        raise invalid("CHANGE_ALREADY_PENDING", policy_code=code)
     steps = chain_for(current_profile(), catalogue.region.level)
     if not steps:
         raise invalid("CHANGE_CHAIN_MISSING")
@@ -86,7 +86,7 @@ def change_request_decide(*, actor, request: PolicyChangeRequest, approve: bool,
     """Approve or reject the current step. The last approval publishes a new catalogue version."""
     request = PolicyChangeRequest.objects.select_for_update().select_related("region", "applicant").get(pk=request.pk)
     if request.state != ChangeState.PENDING:
-        raise conflict("CHANGE_NOT_PENDING", state=request.get_state_display())
+        raise invalid("CHANGE_NOT_PENDING", state=request.get_state_display())
     step = request.steps.get(index=request.current_step)
     if not may_decide(actor, request, step):
         raise Forbidden("CHANGE_STEP_NOT_YOURS", step=step.label)
@@ -98,7 +98,7 @@ def change_request_decide(*, actor, request: PolicyChangeRequest, approve: bool,
         decided_by=actor, organization=actor.organization, decided_at=now,
     )
     if not decided:
-        raise conflict("CHANGE_STEP_DECIDED")
+        raise invalid("CHANGE_STEP_DECIDED")
     last = request.current_step + 1 >= request.steps.count()
     guard = PolicyChangeRequest.objects.filter(pk=request.pk, state=ChangeState.PENDING, current_step=request.current_step)
     result = None
@@ -111,7 +111,7 @@ def change_request_decide(*, actor, request: PolicyChangeRequest, approve: bool,
     else:
         updated = guard.update(current_step=request.current_step + 1)
     if not updated:
-        raise conflict("CHANGE_STATE_CHANGED")
+        raise invalid("CHANGE_STATE_CHANGED")
     record(actor=actor, action="policies.change_" + ("approve" if approve else "reject"), obj=request,
            before={"step": step.label}, after={"comment": comment.strip(), "final": last or not approve,
                                                "new_catalogue": result.pk if result else None})
@@ -126,7 +126,7 @@ def _publish_next_version(request: PolicyChangeRequest, actor) -> PolicyCatalogu
         region_id=request.region_id, year=request.year, state=CatalogueState.PUBLISHED
     ).first()
     if current is None:
-        raise conflict("CHANGE_CATALOGUE_NOT_PUBLISHED")
+        raise invalid("CHANGE_CATALOGUE_NOT_PUBLISHED")
     existing = current.policies.filter(code=request.policy_code).first()
     if request.kind == ChangeKind.ADD and existing is not None:
         raise invalid("CHANGE_ADD_CODE_EXISTS", policy_code=request.policy_code)
@@ -136,7 +136,7 @@ def _publish_next_version(request: PolicyChangeRequest, actor) -> PolicyCatalogu
     if not PolicyCatalogue.objects.filter(pk=current.pk, state=CatalogueState.PUBLISHED).update(
         state=CatalogueState.SUPERSEDED, superseded_on=today
     ):
-        raise conflict("CHANGE_VERSION_CHANGED")
+        raise invalid("CHANGE_VERSION_CHANGED")
     version = PolicyCatalogue.objects.filter(region_id=request.region_id, year=request.year).aggregate(v=Max("version"))["v"]
     new = PolicyCatalogue.objects.create(
         region_id=request.region_id, year=request.year, version=version + 1, state=CatalogueState.PUBLISHED,

@@ -2,7 +2,7 @@
 from django.db import transaction
 
 from yikatong.audit.services import record
-from yikatong.core.refusals import Forbidden, conflict, invalid
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.core.uploads import limit_for
 
 from .. import errors  # noqa: F401  (registers the refusal messages)
@@ -55,7 +55,7 @@ def policy_remove(*, actor, policy: Policy) -> None:
     if not can_edit_draft(actor, catalogue, policy.department_id):
         raise Forbidden("POLICY_EDIT_NOT_ALLOWED")
     if _is_referenced(policy):
-        raise conflict("POLICY_REFERENCED", name=policy.name)
+        raise invalid("POLICY_REFERENCED", name=policy.name)
     before = PolicySpec.from_policy(policy).to_dict()
     record(actor=actor, action="policies.policy_remove", obj=policy, before=before)
     policy.delete()  # tiers and basis documents go with it

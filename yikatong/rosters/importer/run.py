@@ -19,7 +19,7 @@ from yikatong.core.uploads import shown
 from yikatong.registry.compare import CompareRow, compare_rows
 from yikatong.registry.villages import VillageResolver
 
-from ..errors import RosterConflict, RosterError
+from ..errors import RosterError
 from ..models import Batch, BatchItem, ImportMode, ImportRun
 from . import spec as S
 from .flags import account_valid, id_flags
@@ -198,7 +198,7 @@ def roster_import_stage(*, actor, batch_id: int, data: bytes, filename: str, mod
     scope.require_change(actor, batch, {Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE}, "导入清册")
     refuse_new_items(batch, what="导入")
     if batch.state not in EDITABLE_STATES:
-        raise RosterConflict("BATCH_SUBMITTED_NO_IMPORT", batch=batch.code)
+        raise RosterError("BATCH_SUBMITTED_NO_IMPORT", batch=batch.code)
     return ImportRun.objects.create(
         batch=batch, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), size=len(data),
         content_enc=vault().encrypt_bytes(data, purpose=IMPORT_PURPOSE), mode=mode, created_by=actor,
