@@ -279,7 +279,7 @@ def test_reissue_and_payee_fix(pw, partly_failed, call):
     assert AuditEvent.objects.filter(action="payments.reissue.create").count() == 1
 
 
-def test_payee_fix_of_an_approved_batch(pw, approved, call):
+def test_payee_fix_of_an_approved_batch(pw, approved, call, with_bans):
     item = approved.items.order_by("seq").first()
     url = f"/batches/{approved.pk}/payee-fix"
     _refused(call("post", url, "other_fin", {"corrections": {item.item_ref: {"name": "甲"}}, "reason": "r"}),
