@@ -33,3 +33,13 @@ def with_bans(monkeypatch):
     from yikatong.core.profiles import PROFILES
 
     monkeypatch.setitem(PROFILES, "000", dataclasses.replace(PROFILES["000"], bans=PROFILES["004"].bans))
+
+
+@pytest.fixture
+def with_clearing(monkeypatch):
+    """Year-end clearing is seed 004's (LocalProfile.year_end_clearing); switch it on for the 000 world."""
+    import dataclasses
+
+    from yikatong.core.profiles import PROFILES
+
+    monkeypatch.setitem(PROFILES, "000", dataclasses.replace(PROFILES["000"], year_end_clearing=True))

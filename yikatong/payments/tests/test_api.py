@@ -300,7 +300,7 @@ def test_payee_fix_of_an_approved_batch(pw, approved, call, with_bans):
 
 # --- reads: reconciliation, sms, clearing, agreement text -------------------------------------------
 
-def test_reconciliation_sms_and_clearing(pw, partly_failed, call):
+def test_reconciliation_sms_and_clearing(pw, partly_failed, call, with_clearing):
     order = partly_failed
     day = order.business_date
     _refused(call("get", "/reconciliation", "zhan"), 403, "FORBIDDEN")
