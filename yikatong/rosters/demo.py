@@ -100,7 +100,7 @@ def _record_notice(batch, users, town, profile) -> None:
 
 def walk(batch, users, town, target: str) -> None:
     """Take the batch forward through its profile's own steps (verification, comparison, notice, re-submission
-    ... as the profile switches them on) until it reaches `target` (at most one pass through the table)."""
+    ... as the profile switches them on) until it reaches `target`."""
     from . import services, transitions
     from .errors import TransitionRefused
     from .models import Batch
@@ -131,8 +131,7 @@ def build(county_code: str, *, size: int, stdout) -> None:
     from yikatong.accounts.models import User
     from yikatong.core.money import Money
 
-    from . import services, transitions
-    from .errors import TransitionRefused
+    from . import services
     from .importer.run import roster_import
     from .models import Batch
 
