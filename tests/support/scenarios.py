@@ -142,8 +142,8 @@ def walk_to_dept_approval(batch, rw, profile_code: str | None = None, *, seen: l
         assert batch.due_date == calendar.add_working_days(timezone.localdate(), profile.township_verify_working_days)
         batch = do(batch, u["zhan"], "verified")
         seen.append(batch.state)
-    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
-                         ("mz_rev", "approve_notice")]:
+    compare = [("zhan", "send_compare"), ("czs", "compare_pass")] if profile.finance_office_compares_before_review else []
+    for user, action in compare + [("zhan", "submit"), ("mz_rev", "approve_notice")]:
         batch = do(batch, u[user], action)
         seen.append(batch.state)
     record_notices(batch, u["zhan"], profile)
@@ -242,8 +242,9 @@ def walk_reissue_to_approved(reissue, pw):
     if get_profile(reissue.profile_code).township_verify_working_days:
         reissue = do(reissue, u["zhan"], "start_verify")
         reissue = do(reissue, u["zhan"], "verified")
-    for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
-                         ("mz_rev", "approve_reissue"), ("fin", "finance_approve")]:
+    compare = [("zhan", "send_compare"), ("czs", "compare_pass")] \
+        if get_profile(reissue.profile_code).finance_office_compares_before_review else []
+    for user, action in compare + [("zhan", "submit"), ("mz_rev", "approve_reissue"), ("fin", "finance_approve")]:
         reissue = do(reissue, u[user], action)
     assert reissue.state == "approved"
     return reissue

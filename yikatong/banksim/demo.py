@@ -115,17 +115,11 @@ def _pay(order, users, fail_seq: dict[int, str]):
 
 
 def _walk_reissue(reissue, users):
-    from yikatong.core.profiles import get_profile
-    from yikatong.rosters import transitions
+    """The reissue through its profile's own steps (rosters.demo.walk reads the profile's table)."""
+    from yikatong.rosters.demo import walk
 
-    steps = []
-    if get_profile(reissue.profile_code).township_verify_working_days:
-        steps += [("zhan", "start_verify"), ("zhan", "verified")]
-    steps += [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"),
-              ("mz_shenhe", "approve_reissue"), ("czj_ks", "finance_approve")]
-    for user, action in steps:
-        reissue = transitions.batch_transition(actor=users[user], batch_id=reissue.pk, action=action)
-    return reissue
+    walk(reissue, users, reissue.region, "approved")
+    return type(reissue).objects.get(pk=reissue.pk)
 
 
 def build(county_code: str, *, size: int, stdout) -> None:

@@ -8,6 +8,13 @@
   no_onward       no transfer to a township or unit account for onward distribution (严禁…转拨至乡镇代发、
                   转入单位实有账户) when the policy pays individuals.
 
+Only the bans the batch's profile lists apply (LocalProfile.bans, by the names below); a profile that
+lists none pays without these checks:
+
+  cash                  no cash (no_cash above);
+  others_account        no payment into another person's, unit's or collective's account (own_account);
+  transfer_to_township  no onward transfer through a township or unit account (no_onward).
+
 Ownership is taken from the register (registry.BankAccount, by blind index of the number) when the
 account is registered, and otherwise from the holder name on the roster line. The checks read in
 bulk (one query per kind per chunk) so a batch of any size costs a handful of queries.
@@ -18,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from yikatong.core.masking import mask_name
+from yikatong.core.profiles import get_profile
 from yikatong.registry.fields import chunks as _in_chunks
 
 from .errors import PaymentError
@@ -26,6 +34,7 @@ ACCOUNT_CARRIERS = frozenset({"sscard", "org_account"})
 # Holder names of township governments and units (an individual's name never ends like this).
 _UNIT_SUFFIXES = ("人民政府", "政府", "财政所", "委员会", "村委会", "居委会", "合作社", "公司", "中心", "办公室",
                   "办事处", "管理站", "服务站", "经济组织", "银行", "局", "厅", "所", "站", "院")
+CASH, OTHERS_ACCOUNT, ONWARD = "cash", "others_account", "transfer_to_township"
 _SHOWN = 20  # refusals listed in one message; the rest are counted
 
 
@@ -34,6 +43,7 @@ class Breach:
     seq: int
     who: str  # masked name and account
     rule: str
+    ban: str = ""  # the profile's name of the ban (CASH, OTHERS_ACCOUNT, ONWARD)
 
     def __str__(self) -> str:
         return f"第 {self.seq} 条（{self.who}）：{self.rule}"
@@ -89,7 +99,10 @@ _READ = ("id", "seq", "name", "is_org", "person_id", "id_bidx", "village_id", "h
 
 
 def breaches(batch, items=None) -> list[Breach]:
-    """Every line of the batch that breaks a ban; empty when the batch may be paid."""
+    """Every line of the batch that breaks a ban its profile lists; empty when the batch may be paid."""
+    active = frozenset(get_profile(batch.profile_code).bans)
+    if not active:
+        return []
     policy = batch.policy
     if items is None:  # only the columns the bans read: an order may hold a million lines
         items = batch.items.filter(status="active").order_by("seq").only(*_READ)
@@ -103,21 +116,22 @@ def breaches(batch, items=None) -> list[Breach]:
     for item in items:
         who = f"{mask_name(item.name)}，账号 {item.account_masked or '无'}"
 
-        def refuse(rule, item=item, who=who):
-            found.append(Breach(item.seq, who, rule))
+        def refuse(rule, ban=OTHERS_ACCOUNT, item=item, who=who):
+            if ban in active:
+                found.append(Breach(item.seq, who, rule, ban))
 
         if policy.carrier not in ACCOUNT_CARRIERS:
-            refuse("补贴资金严禁提取现金发放：本政策的发放载体不是社会保障卡或对公账户")
+            refuse("补贴资金严禁提取现金发放：本政策的发放载体不是社会保障卡或对公账户", CASH)
             continue
         if not item.account_enc or not item.account_bidx:
-            refuse("补贴资金严禁以现金发放：该明细没有银行账号")
+            refuse("补贴资金严禁以现金发放：该明细没有银行账号", CASH)
             continue
         rows = owners.get(item.account_bidx, [])
         holder = (item.account_holder or "").strip()
         if not pays_units:
             if item.is_org or any(r["org_id"] for r in rows) or any(r["kind"] == "corporate" for r in rows) \
                     or _looks_like_unit(holder):
-                refuse("严禁将个人补贴转入乡镇或单位账户代发：该账户不是补贴对象本人的个人账户")
+                refuse("严禁将个人补贴转入乡镇或单位账户代发：该账户不是补贴对象本人的个人账户", ONWARD)
                 continue
         elif not item.is_org:
             refuse("本政策发放到单位对公账户，该明细不是单位")

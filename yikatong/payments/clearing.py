@@ -3,7 +3,8 @@ paid; what a quota did not spend is recovered to the treasury (收回财政统�
 
 Per quota and year: recovered = received − passed down to lower levels − paid. Nothing may be in
 flight (committed but not yet answered by the bank): the clearing is refused with the open orders
-listed. A quota is cleared once; after that no order may draw on it (orders.order_create).
+listed. A quota is cleared once; after that no order may draw on it (orders.order_create). Only where
+the profile says so (LocalProfile.year_end_clearing): elsewhere the action is refused and not offered.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from yikatong.accounts.roles import Role
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.money import Money
+from yikatong.core.profiles import current_profile
 from yikatong.core.refusals import Forbidden
 from yikatong.funds.models import FundCommitment, FundQuota
 from yikatong.funds.selectors import quotas_for
@@ -23,7 +25,12 @@ from yikatong.funds.selectors import quotas_for
 from .errors import PaymentError
 from .models import Clearing, OrderState, PaymentOrder
 
-__all__ = ["quota_clear", "open_orders", "rows_for", "ClearingRow"]
+__all__ = ["quota_clear", "open_orders", "rows_for", "ClearingRow", "offered"]
+
+
+def offered() -> bool:
+    """Whether this deployment's procedure has a year-end clearing (seed 004 §四)."""
+    return current_profile().year_end_clearing
 
 
 def open_orders(quota: FundQuota) -> list[str]:
@@ -46,6 +53,8 @@ def quota_clear(*, actor, quota_id: int, note: str = "") -> Clearing:
         raise Forbidden("CLEARING_ROLE_NOT_ALLOWED")
     if not region_in_scope(actor, quota.region_id):
         raise Forbidden("CLEARING_NOT_IN_REGION")
+    if not offered():
+        raise PaymentError("CLEARING_NOT_IN_PROFILE", profile=current_profile().name)
     what = {"doc_number": quota.doc_number, "policy": quota.policy.name, "year": quota.year}
     done = Clearing.objects.filter(quota=quota, year=quota.year).select_related("cleared_by").first()
     if done is not None:

@@ -147,6 +147,7 @@ MESSAGES = {
     "WRITE_OFF_REISSUED": "明细 {item} 已补发，请在补发批次中处理",
     # year-end clearing (payments.clearing)
     "CLEARING_ROLE_NOT_ALLOWED": "只有财政业务科室可以办理年终清算",
+    "CLEARING_NOT_IN_PROFILE": "本地流程配置“{profile}”不实行年终清算，不能办理",
     "CLEARING_NOT_IN_REGION": "该指标不在您的辖区内，不能清算",
     "CLEARING_DONE_BEFORE": "指标 {doc_number}（{policy}，{year} 年）已于 {at} 由 {by} 清算，收回 {recovered}，不得重复清算",
     "CLEARING_YEAR_NOT_STARTED": "指标 {doc_number}（{policy}，{year} 年）的年度尚未开始，不能清算",

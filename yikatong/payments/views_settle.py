@@ -78,7 +78,7 @@ def clearing_list(request):
                           sheet_name="清算表", footer=[f"收回合计（分）：{total}"], text_columns=(1,))
         return _xlsx(data, f"资金清算表_{year}.xlsx")
     return render(request, "payments/clearing.html", {
-        "year": year, "rows": rows, "can_clear": request.user.has_role(Role.FINANCE_REVIEWER)})
+        "year": year, "rows": rows, "can_clear": clearing.offered() and request.user.has_role(Role.FINANCE_REVIEWER)})
 
 
 @require_POST

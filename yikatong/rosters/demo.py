@@ -51,8 +51,8 @@ def _notice_window():
 
 
 def _fix_after_comparison(batch, users, reason: str) -> None:
-    """As the finance office would: return the roster; the station removes the blocked rows and
-    sends it again."""
+    """As the finance office would: return the roster; the station removes the blocked rows (`walk` then
+    takes it through the profile's steps again)."""
     from . import services, transitions
     from .guards import BLOCKING_COMPARE
 
@@ -62,16 +62,76 @@ def _fix_after_comparison(batch, users, reason: str) -> None:
         if codes & BLOCKING_COMPARE:
             services.item_remove(actor=users["zhan"], batch_id=batch.pk, item_id=item.pk,
                                  reason="复核比对：" + "、".join(c["message"] for c in item.compare if c["code"] in BLOCKING_COMPARE))
-    transitions.batch_transition(actor=users["zhan"], batch_id=batch.pk, action="send_compare")
-    transitions.batch_transition(actor=users["czs"], batch_id=batch.pk, action="compare_pass")
+
+
+# Who takes each step of the demo: the first demo user holding one of the transition's roles.
+_ACTORS = ("zhan", "czs", "mz_shenhe", "mz_fzr", "czj_ks")
+
+
+def _actor(users, tr):
+    return next(users[name] for name in _ACTORS if name in users and users[name].has_role(*tr.roles))
+
+
+def _next_step(profile, state: str, *, reissue: bool = False):
+    """The forward step out of `state` in the profile's own table (no return, no system or treasury step);
+    a reissue batch takes its own step where the table has one (补发批次 skips the notice)."""
+    from . import flows
+
+    people = flows.OPERATOR | flows.FINANCE_OFFICE | flows.DEPT | flows.FINANCE
+    forward = [tr for tr in flows.available(profile, state) if not tr.is_return and not tr.roles.isdisjoint(people)]
+    own = [tr for tr in forward if ("is_reissue" in tr.guards) == reissue]
+    return (own or forward or [None])[0]
+
+
+def _record_notice(batch, users, town, profile) -> None:
+    from . import services
+    from .models import Batch
+
+    proof = services.attachment_add(actor=users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示照片.png", data=PNG)
+    start, _ = _notice_window()
+    # demo history: the batch entered its notice step on the first day of a notice that is over
+    Batch.objects.filter(pk=batch.pk).update(
+        state_since=timezone.make_aware(datetime.datetime.combine(start, datetime.time(9, 0))))
+    for level in profile.notice_levels or ("village",):
+        place = f"{town.name}各村村务公开栏" if level == "village" else f"{town.name}政务公开栏"
+        services.notice_record(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
+                               place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk)
+
+
+def walk(batch, users, town, target: str) -> None:
+    """Take the batch forward through its profile's own steps (verification, comparison, notice, re-submission
+    ... as the profile switches them on) until it reaches `target`."""
+    from . import services, transitions
+    from .errors import TransitionRefused
+    from .models import Batch
+
+    profile = get_profile(batch.profile_code)
+    for _ in range(20):
+        state = Batch.objects.get(pk=batch.pk).state
+        if state == target:
+            return
+        tr = _next_step(profile, state, reissue=batch.kind == "reissue")
+        if tr is None:
+            raise RuntimeError(f"演示批次停在 {state}，配置 {profile.code} 没有通往 {target} 的下一步")
+        if tr.action == "finish_notice":
+            _record_notice(batch, users, town, profile)
+        if "summary_attached" in tr.guards:
+            services.attachment_add(actor=users["mz_fzr"], batch_id=batch.pk, kind="summary", filename="汇总表签字盖章.png",
+                                    data=PNG)
+        try:
+            transitions.batch_transition(actor=_actor(users, tr), batch_id=batch.pk, action=tr.action)
+        except TransitionRefused as exc:
+            if tr.action != "compare_pass" or exc.code != "COMPARE_BLOCKED":
+                raise
+            _fix_after_comparison(batch, users, str(exc))
+    raise RuntimeError(f"演示批次未能到达 {target}")
 
 
 def build(county_code: str, *, size: int, stdout) -> None:
     from yikatong.accounts.models import User
     from yikatong.core.money import Money
 
-    from . import services, transitions
-    from .errors import TransitionRefused
+    from . import services
     from .importer.run import roster_import
     from .models import Batch
 
@@ -100,32 +160,5 @@ def build(county_code: str, *, size: int, stdout) -> None:
             return
         if target == "draft":
             continue
-        steps = [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit")]
-        if target == "approved":
-            steps.append(("mz_shenhe", "approve_notice"))
-        for user, action in steps:
-            try:
-                transitions.batch_transition(actor=users[user], batch_id=batch.pk, action=action)
-            except TransitionRefused as exc:
-                if action != "compare_pass" or exc.code != "COMPARE_BLOCKED":
-                    raise
-                _fix_after_comparison(batch, users, str(exc))
-        if target != "approved":
-            continue
-        proof = services.attachment_add(actor=users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示照片.png", data=PNG)
-        start, _ = _notice_window()
-        # demo history: the batch entered its notice step on the first day of a notice that is over
-        Batch.objects.filter(pk=batch.pk).update(
-            state_since=timezone.make_aware(datetime.datetime.combine(start, datetime.time(9, 0))))
-        profile = get_profile(Batch.objects.get(pk=batch.pk).profile_code)
-        for level in profile.notice_levels or ("village",):
-            place = f"{town.name}各村村务公开栏" if level == "village" else f"{town.name}政务公开栏"
-            services.notice_record(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
-                                   place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk)
-        transitions.batch_transition(actor=users["zhan"], batch_id=batch.pk, action="finish_notice")
-        if Batch.objects.get(pk=batch.pk).state == "notice_done":
-            transitions.batch_transition(actor=users["czs"], batch_id=batch.pk, action="resubmit")
-        services.attachment_add(actor=users["mz_fzr"], batch_id=batch.pk, kind="summary", filename="汇总表签字盖章.png", data=PNG)
-        transitions.batch_transition(actor=users["mz_fzr"], batch_id=batch.pk, action="dept_approve")
-        transitions.batch_transition(actor=users["czj_ks"], batch_id=batch.pk, action="finance_approve")
+        walk(batch, users, town, target)
     stdout.write(f"发放批次：{policy.name} 3 个批次（已审核通过 / 待部门审核 / 草稿）")

@@ -61,11 +61,16 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
             Transition("verifying", "return", "draft", OPERATOR, "退回修改", needs_reason=True, is_return=True),
         ]
         start = "draft_verified"
+    if profile.finance_office_compares_before_review:
+        # seed 002 steps 3-4 (and 000/001/003): the township finance office compares before the department
+        t += [
+            Transition(start, "send_compare", "comparing", OPERATOR, "提交财政所复核比对", ("has_items",)),
+            Transition("comparing", "compare_pass", "compared", FINANCE_OFFICE, "比对通过", ("compared_all",)),
+            Transition("comparing", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
+        ]
+        start = "compared"
     t += [
-        Transition(start, "send_compare", "comparing", OPERATOR, "提交财政所复核比对", ("has_items",)),
-        Transition("comparing", "compare_pass", "compared", FINANCE_OFFICE, "比对通过", ("compared_all",)),
-        Transition("comparing", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
-        Transition("compared", "submit", "dept_review", OPERATOR, "上报主管部门",
+        Transition(start, "submit", "dept_review", OPERATOR, "上报主管部门",
                    ("has_items", "checks_run", "reissue_matches_origin")),
         Transition("dept_review", "approve_notice", "notice", DEPT, "审核通过，组织公示", ("approver_not_maker",)),
         Transition("dept_review", "return", "draft", DEPT, "退回经办站所", needs_reason=True, is_return=True),

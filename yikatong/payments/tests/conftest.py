@@ -22,3 +22,24 @@ def collect(pw, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             return services.bank_inbox_collect(actor=pw.users["gk"], connector=pw.connector)
     return run
+
+
+@pytest.fixture
+def with_bans(monkeypatch):
+    """The payments world walks batches under profile 000, whose seed lists no bans: switch seed 004's bans
+    on for it (bans apply only where the profile lists them, payments.bans)."""
+    import dataclasses
+
+    from yikatong.core.profiles import PROFILES
+
+    monkeypatch.setitem(PROFILES, "000", dataclasses.replace(PROFILES["000"], bans=PROFILES["004"].bans))
+
+
+@pytest.fixture
+def with_clearing(monkeypatch):
+    """Year-end clearing is seed 004's (LocalProfile.year_end_clearing); switch it on for the 000 world."""
+    import dataclasses
+
+    from yikatong.core.profiles import PROFILES
+
+    monkeypatch.setitem(PROFILES, "000", dataclasses.replace(PROFILES["000"], year_end_clearing=True))

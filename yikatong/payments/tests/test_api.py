@@ -279,7 +279,7 @@ def test_reissue_and_payee_fix(pw, partly_failed, call):
     assert AuditEvent.objects.filter(action="payments.reissue.create").count() == 1
 
 
-def test_payee_fix_of_an_approved_batch(pw, approved, call):
+def test_payee_fix_of_an_approved_batch(pw, approved, call, with_bans):
     item = approved.items.order_by("seq").first()
     url = f"/batches/{approved.pk}/payee-fix"
     _refused(call("post", url, "other_fin", {"corrections": {item.item_ref: {"name": "甲"}}, "reason": "r"}),
@@ -300,7 +300,7 @@ def test_payee_fix_of_an_approved_batch(pw, approved, call):
 
 # --- reads: reconciliation, sms, clearing, agreement text -------------------------------------------
 
-def test_reconciliation_sms_and_clearing(pw, partly_failed, call):
+def test_reconciliation_sms_and_clearing(pw, partly_failed, call, with_clearing):
     order = partly_failed
     day = order.business_date
     _refused(call("get", "/reconciliation", "zhan"), 403, "FORBIDDEN")

@@ -18,6 +18,8 @@ from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, id_number
 
+pytestmark = pytest.mark.usefixtures("with_bans")  # seed 004's bans, on the 000 world of `approved`
+
 
 def _items(batch):
     return list(batch.items.order_by("seq"))

@@ -28,7 +28,7 @@ def _reject(order, pw, code="F04"):
     return got.order
 
 
-def test_rejected_batch_is_corrected_and_resent_and_ends_paid(pw, approved):
+def test_rejected_batch_is_corrected_and_resent_and_ends_paid(pw, approved, with_bans):
     """Regression (issue 12): a batch whose file the bank rejected was stuck in 支付中 with no way out."""
     u = pw.users
     second = approved.items.order_by("seq")[1]

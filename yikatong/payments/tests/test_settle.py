@@ -178,7 +178,7 @@ def test_notice_is_masked_and_exported(client, pw, approved):
 
 # ---- year-end clearing ------------------------------------------------------------------------------
 
-def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, make_user, regions):
+def test_clearing_refused_in_flight_then_recorded_once(client, pw, approved, make_user, regions, with_clearing):
     u = pw.users
     quota = FundQuota.objects.get(year=2026, policy_code="DB01")
     order = services.order_create(actor=u["fin"], batch_id=approved.pk)
@@ -230,7 +230,7 @@ def _answer(order, pw, options):
     return send_and_answer(order, pw, options)[0]
 
 
-def test_clearing_permission_by_service(pw, approved):
+def test_clearing_permission_by_service(pw, approved, with_clearing):
     quota = FundQuota.objects.get(year=2026, policy_code="DB01")
     for user in (None, pw.users["gk"], pw.users["zhan"]):
         with pytest.raises(PermissionDenied):

@@ -65,3 +65,20 @@ def test_only_the_platform_admin_of_the_demo_may_change_the_nationwide_calendar(
     assert client.get(reverse("holidays")).status_code == 200
     client.post(reverse("holiday_set"), form)
     assert Holiday.objects.filter(date="2031-01-02", is_workday=False).exists()
+
+
+def test_demo_of_profile_001_walks_its_own_steps_in_its_seed_county(settings, tmp_path):
+    """Issue 14: `YKT_PROFILE=001 make run` crashed (the rosters demo skipped the township verification 001
+    requires). The demo now takes each batch through the profile's own table, in the profile's seed county."""
+    from yikatong.rosters.models import Batch, BatchEvent
+
+    settings.YKT_BANK_OUTBOX, settings.YKT_BANK_INBOX = tmp_path / "outbox", tmp_path / "inbox"
+    settings.YKT_PROFILE = "001"
+    call_command("demo", "--size", "300")  # no --county: the seed county of profile 001 (楚雄市)
+    paid = Batch.objects.get(kind="normal", period="2026-09")
+    assert paid.region_id.startswith("532301") and paid.profile_code == "001" and paid.state == "closed"
+    actions = [a for a in BatchEvent.objects.filter(batch=paid).order_by("pk").values_list("action", flat=True)
+               if a in {"start_verify", "verified", "send_compare"}]
+    assert actions[:3] == ["start_verify", "verified", "send_compare"]
+    reissue = Batch.objects.get(kind="reissue")
+    assert "start_verify" in BatchEvent.objects.filter(batch=reissue).values_list("action", flat=True)

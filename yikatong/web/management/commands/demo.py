@@ -28,6 +28,11 @@ DEMO_STEPS = [
 ]
 
 
+def default_county(profile_code: str) -> str:
+    """The seed county whose document is the profile (so `YKT_PROFILE=001 make run` shows 楚雄市)."""
+    return next((c for c, p in sorted(SEED_COUNTIES.items()) if p == profile_code), "141024")
+
+
 def _installed(step: str) -> bool:
     return any(step.startswith(config.name + ".") for config in apps.get_app_configs())
 
@@ -36,13 +41,15 @@ class Command(BaseCommand):
     help = "Build (or complete) the demo county: regions, organizations, users, and each app's demo data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--county", default="141024", choices=sorted(SEED_COUNTIES))
+        parser.add_argument("--county", default=None, choices=sorted(SEED_COUNTIES),
+                            help="default: the seed county of the deployment's profile (YKT_PROFILE)")
         parser.add_argument("--size", type=int, default=20000, help="synthetic population size")
 
     def handle(self, *args, county, size, **options):
         if not settings.YKT_DEMO_ENABLED:
             refusal = Refusal("DEMO_DISABLED")
             raise CommandError(f"{refusal.message}（{refusal.code}）")
+        county = county or default_county(settings.YKT_PROFILE)
         if not Region.objects.filter(code__startswith=county, level=5).exists():
             call_command("regions", "load", "--county", county, stdout=self.stdout)
         try:
