@@ -15,6 +15,7 @@ class ApplicationRefused(Refusal):
 MESSAGES = {
     # submission (services.submit)
     "APPLICATION_POLICY_NOT_APPLICATION": "“{policy}”不是个人申请类项目，由乡镇编制发放清册，不受理个人申请",
+    "APPLICATION_POLICY_UNKNOWN": "补贴项目“{policy}”在 {year} 年本地区已公布的清单中不存在",
     "APPLICATION_VILLAGE_INVALID": "请选择您辖区内的村(社区)",
     "APPLICATION_ID_INVALID": "身份证号码无效：{detail}",
     "APPLICATION_NAME_REQUIRED": "请填写申请人姓名",
