@@ -20,6 +20,10 @@ def filtered(actor, *, state: str = "", policy: str = "") -> QuerySet[Applicatio
     return qs
 
 
+def applications_for_roles(actor, roles) -> QuerySet[Application]:
+    return applications_for(actor, roles=roles)
+
+
 # Who holds an application in each state (the to-do lists).
 HOLDERS = {State.SUBMITTED: VILLAGE, State.VILLAGE_REVIEWED: frozenset({"township_operator"}),
            State.TOWNSHIP_VERIFIED: DEPARTMENT}

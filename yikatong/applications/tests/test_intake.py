@@ -217,8 +217,12 @@ def test_no_deadline_where_the_profile_sets_none(intake, regions):
 # ---- into a batch ---------------------------------------------------------------------------------------
 
 def test_approved_applications_are_pulled_into_the_batch_once(intake, regions, batch):
+    from yikatong.web.todo import todos_for
+
     approved = walk(intake, submit(intake, regions, 1))
     waiting = walk(intake, submit(intake, regions, 2), "township_verified")  # not approved yet
+    assert [t.title for t in todos_for(intake.users["zhan"]) if t.title.startswith("待纳入清册")] == [
+        "待纳入清册：城乡居民最低生活保障 2026年 已审批申请 1 份"]
     result = pull.pull_approved(batch, intake.users["zhan"])
     assert result.added == [approved.pk] and result.skipped == []
     approved.refresh_from_db()
@@ -227,6 +231,7 @@ def test_approved_applications_are_pulled_into_the_batch_once(intake, regions, b
     assert vault().decrypt(item.id_enc) == id_number(1)
     again = pull.pull_approved(batch, intake.users["zhan"])
     assert again.added == [] and batch.items.count() == 1  # idempotent: never twice
+    assert not [t for t in todos_for(intake.users["zhan"]) if t.title.startswith("待纳入清册")]
     services.approve(actor=intake.users["mz_rev"], application_id=waiting.pk)
     assert pull.pull_approved(batch, intake.users["zhan"]).added == [waiting.pk]
     assert AuditEvent.objects.filter(action="applications.pull").count() == 3
