@@ -87,7 +87,7 @@ def application_submit(request, payload: ApplicationIn):
     policy = current_version(payload.policy.strip(), region_code=village.code, year=payload.year)
     if policy is None:
         raise invalid("APPLICATION_POLICY_UNKNOWN", policy=payload.policy, year=payload.year)
-    app = services.submit(actor=request.user, policy=policy, year=payload.year, village=village, name=payload.name,
+    app = services.application_submit(actor=request.user, policy=policy, year=payload.year, village=village, name=payload.name,
                           id_number=payload.id_number, account_no=payload.account_no, bank_name=payload.bank_name,
                           phone=payload.phone, amount_fen=payload.amount_fen)
     return Status(201, _out(request, app))
@@ -102,13 +102,13 @@ def application_detail(request, application_id: int):
              summary="村审核通过（须民主评议的项目同时登记评议情况）")
 def application_village_review(request, application_id: int, payload: VillageReviewIn):
     review = payload.review.dict() if payload.review is not None else None
-    return _out(request, services.village_review(actor=request.user, application_id=application_id, review=review))
+    return _out(request, services.application_village_review(actor=request.user, application_id=application_id, review=review))
 
 
 @router.post("/{application_id}/transitions/{action}", response=ApplicationOut, url_name="applications_transition",
              summary="乡镇审核核实（township_verify）、部门审批（approve）或不予通过（refuse，须填写理由）")
 def application_transition(request, application_id: int, action: str, payload: ReasonIn):
-    return _out(request, services.perform(actor=request.user, application_id=application_id, action=action,
+    return _out(request, services.application_perform(actor=request.user, application_id=application_id, action=action,
                                           reason=payload.reason))
 
 

@@ -32,7 +32,7 @@ def visible(actor, application_id: int) -> Application:
     return app
 
 
-def submit(*, actor, policy, year: int, village, name: str, id_number: str, account_no: str, bank_name: str = "",
+def application_submit(*, actor, policy, year: int, village, name: str, id_number: str, account_no: str, bank_name: str = "",
            phone: str = "", amount_fen: int | None = None) -> Application:
     """A village clerk records an application of a person of their village for an application-based policy."""
     from yikatong.rosters.services import reviewing_department
@@ -113,7 +113,7 @@ def _review_values(review: dict) -> dict:
 
 
 @transaction.atomic
-def village_review(*, actor, application_id: int, review: dict | None = None) -> Application:
+def application_village_review(*, actor, application_id: int, review: dict | None = None) -> Application:
     """The village passes the application; with `review` (held_on, attendees, votes_for, votes_against,
     minutes) its 民主评议 is recorded in the same step (required where the policy says so: a guard)."""
     app = visible(actor, application_id)
@@ -126,31 +126,31 @@ def village_review(*, actor, application_id: int, review: dict | None = None) ->
                                               audit_after=audit)
 
 
-def township_verify(*, actor, application_id: int) -> Application:
+def application_township_verify(*, actor, application_id: int) -> Application:
     app = visible(actor, application_id)
     return transitions.application_transition(actor=actor, application_id=app.pk, action="township_verify")
 
 
-def approve(*, actor, application_id: int) -> Application:
+def application_approve(*, actor, application_id: int) -> Application:
     app = visible(actor, application_id)
     return transitions.application_transition(actor=actor, application_id=app.pk, action="approve")
 
 
-def refuse(*, actor, application_id: int, reason: str) -> Application:
+def application_refuse(*, actor, application_id: int, reason: str) -> Application:
     """Refused at the level that holds it (village, township or department), always with a reason, which
     the applicant reads through the public self-query (selectors.public_status)."""
     app = visible(actor, application_id)
     return transitions.application_transition(actor=actor, application_id=app.pk, action="refuse", reason=reason)
 
 
-def perform(*, actor, application_id: int, action: str, reason: str = "") -> Application:
+def application_perform(*, actor, application_id: int, action: str, reason: str = "") -> Application:
     """The page's and the API's one entry for the actions without a form of their own."""
     if action == "township_verify":
-        return township_verify(actor=actor, application_id=application_id)
+        return application_township_verify(actor=actor, application_id=application_id)
     if action == "approve":
-        return approve(actor=actor, application_id=application_id)
+        return application_approve(actor=actor, application_id=application_id)
     if action == "refuse":
-        return refuse(actor=actor, application_id=application_id, reason=reason)
+        return application_refuse(actor=actor, application_id=application_id, reason=reason)
     if action == "village_review":
-        return village_review(actor=actor, application_id=application_id)
+        return application_village_review(actor=actor, application_id=application_id)
     raise Http404

@@ -45,7 +45,7 @@ def application_create(request):
 
         d = form.cleaned_data
         try:
-            app = services.submit(
+            app = services.application_submit(
                 actor=request.user, policy=Policy.objects.get(pk=d["policy"]), year=d["year"],
                 village=Region.objects.get(code=d["village"]), name=d["name"], id_number=d["id_number"],
                 phone=d["phone"], bank_name=d["bank_name"], account_no=d["account_no"], amount_fen=d["amount_yuan"])
@@ -84,14 +84,14 @@ def application_village_review(request, application_id: int):
                 f"{form.fields[k].label}{'、'.join(v)}" for k, v in form.errors.items()))
             return redirect(_back(app.pk))
         review = form.cleaned_data
-    return perform(request, lambda: services.village_review(actor=request.user, application_id=app.pk, review=review),
+    return perform(request, lambda: services.application_village_review(actor=request.user, application_id=app.pk, review=review),
                    "村审核通过，已报乡镇审核", _back(app.pk), flash_denied=True)
 
 
 @require_POST
 def application_transition(request, application_id: int, action: str):
     app = services.visible(request.user, application_id)
-    return perform(request, lambda: services.perform(actor=request.user, application_id=app.pk, action=action,
+    return perform(request, lambda: services.application_perform(actor=request.user, application_id=app.pk, action=action,
                                                      reason=request.POST.get("reason", "")),
                    lambda a: f"已办理，当前状态：{transitions.state_label(a.state)}" if a else "", _back(app.pk),
                    flash_denied=True)

@@ -18,17 +18,17 @@ def application_policy(rw, *, democratic_review: bool = True):
 
 
 def submit(rw, regions, seq: int = 1, *, name: str | None = None, year: int = 2026, **kw):
-    return services.submit(actor=rw.users["cun"], policy=rw.policy, year=year, village=regions["village1"],
+    return services.application_submit(actor=rw.users["cun"], policy=rw.policy, year=year, village=regions["village1"],
                            name=name or f"申请人{seq}", id_number=id_number(seq), account_no=card(seq),
                            bank_name="洪洞农商行", phone="13812345678", **kw)
 
 
 def walk(rw, app, to: str = "approved"):
     """The application moved by the right users up to state `to`."""
-    steps = [("village_reviewed", lambda: services.village_review(actor=rw.users["cun"], application_id=app.pk,
+    steps = [("village_reviewed", lambda: services.application_village_review(actor=rw.users["cun"], application_id=app.pk,
                                                                   review=REVIEW)),
-             ("township_verified", lambda: services.township_verify(actor=rw.users["zhan"], application_id=app.pk)),
-             ("approved", lambda: services.approve(actor=rw.users["mz_rev"], application_id=app.pk))]
+             ("township_verified", lambda: services.application_township_verify(actor=rw.users["zhan"], application_id=app.pk)),
+             ("approved", lambda: services.application_approve(actor=rw.users["mz_rev"], application_id=app.pk))]
     order = ["submitted"] + [state for state, _ in steps]
     for state, step in steps:
         if order.index(state) <= order.index(app.state):

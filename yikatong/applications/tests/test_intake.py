@@ -41,7 +41,7 @@ def test_an_application_goes_from_the_village_to_department_approval(intake, reg
     assert app.state == State.VILLAGE_REVIEWED and app.review.votes_for == 25
     app = walk(intake, Application.objects.get(pk=app.pk), "township_verified")
     assert app.state == State.TOWNSHIP_VERIFIED
-    app = services.approve(actor=intake.users["mz_head"], application_id=app.pk)
+    app = services.application_approve(actor=intake.users["mz_head"], application_id=app.pk)
     assert app.state == State.APPROVED
     assert [e.action for e in app.events.all()] == ["submit", "village_review", "township_verify", "approve"]
     actions = list(AuditEvent.objects.filter(object_type="applications.application").values_list("action", flat=True))
@@ -57,19 +57,19 @@ def test_a_refusal_at_any_level_needs_and_keeps_its_reason(intake, regions, leve
         app = walk(intake, app, level)
     who = {"submitted": "cun", "village_reviewed": "zhan", "township_verified": "mz_rev"}[level]
     with pytest.raises(ApplicationRefused) as exc:
-        services.refuse(actor=intake.users[who], application_id=app.pk, reason=" ")
+        services.application_refuse(actor=intake.users[who], application_id=app.pk, reason=" ")
     assert exc.value.code == "REASON_REQUIRED"
-    app = services.refuse(actor=intake.users[who], application_id=app.pk, reason="家庭人均收入超过保障标准")
+    app = services.application_refuse(actor=intake.users[who], application_id=app.pk, reason="家庭人均收入超过保障标准")
     assert (app.state, app.refused_at, app.refusal_reason) == (State.REFUSED, level, "家庭人均收入超过保障标准")
 
 
 def test_the_wrong_level_cannot_act(intake, regions):
     app = submit(intake, regions)
     with pytest.raises(ApplicationRefused) as exc:
-        services.township_verify(actor=intake.users["zhan"], application_id=app.pk)
+        services.application_township_verify(actor=intake.users["zhan"], application_id=app.pk)
     assert exc.value.code == "TRANSITION_NOT_ALLOWED"
     with pytest.raises(ApplicationRefused) as exc:
-        services.refuse(actor=intake.users["zhan"], application_id=app.pk, reason="x")
+        services.application_refuse(actor=intake.users["zhan"], application_id=app.pk, reason="x")
     assert exc.value.code == "ROLE_NOT_ALLOWED"
 
 
@@ -86,7 +86,7 @@ def test_submission_refusals(intake, regions, change, code):
     args = {"actor": intake.users["cun"], "policy": intake.policy, "year": 2026, "village": regions["village1"],
             "name": "王五", "id_number": id_number(5), "account_no": card(5), "phone": "13812345678", **change}
     with pytest.raises(ValidationError) as exc:
-        services.submit(**args)
+        services.application_submit(**args)
     assert _code(exc) == code
 
 
@@ -94,12 +94,12 @@ def test_submission_needs_an_application_policy_a_village_in_scope_and_a_clerk(i
     from yikatong.policies.models import Policy
 
     with pytest.raises(ValidationError) as exc:
-        submit(intake, regions, village=None) if False else services.submit(
+        submit(intake, regions, village=None) if False else services.application_submit(
             actor=intake.users["cun"], policy=intake.policy, year=2026, village=villages["v3"], name="王五",
             id_number=id_number(5), account_no=card(5))
     assert _code(exc) == "APPLICATION_VILLAGE_INVALID"
     with pytest.raises(Forbidden) as exc:
-        services.submit(actor=intake.users["zhan"], policy=intake.policy, year=2026, village=regions["village1"],
+        services.application_submit(actor=intake.users["zhan"], policy=intake.policy, year=2026, village=regions["village1"],
                         name="王五", id_number=id_number(5), account_no=card(5))
     assert _code(exc) == "ROLE_NOT_ALLOWED"
     Policy.objects.filter(pk=intake.policy.pk).update(intake="roster")
@@ -126,17 +126,17 @@ def test_no_second_open_application_for_the_same_person_policy_and_year(intake, 
         submit(intake, regions)
     assert _code(exc) == "APPLICATION_DUPLICATE"
     assert submit(intake, regions, year=2027).year == 2027  # another year is another application
-    services.refuse(actor=intake.users["cun"], application_id=app.pk, reason="材料不全")
+    services.application_refuse(actor=intake.users["cun"], application_id=app.pk, reason="材料不全")
     assert submit(intake, regions).state == State.SUBMITTED  # refused: may apply again
 
 
 def test_democratic_review_is_required_where_the_policy_says_and_must_pass(intake, regions):
     app = submit(intake, regions)
     with pytest.raises(ApplicationRefused) as exc:
-        services.village_review(actor=intake.users["cun"], application_id=app.pk)
+        services.application_village_review(actor=intake.users["cun"], application_id=app.pk)
     assert exc.value.code == "APPLICATION_REVIEW_REQUIRED"
     with pytest.raises(ApplicationRefused) as exc:
-        services.village_review(actor=intake.users["cun"], application_id=app.pk,
+        services.application_village_review(actor=intake.users["cun"], application_id=app.pk,
                                 review={**REVIEW, "votes_for": 10, "votes_against": 12})
     assert exc.value.code == "APPLICATION_REVIEW_NOT_PASSED"
     assert not hasattr(Application.objects.get(pk=app.pk), "review") or True
@@ -146,14 +146,14 @@ def test_democratic_review_is_required_where_the_policy_says_and_must_pass(intak
     for bad, code in (({"votes_for": 30, "votes_against": 5}, "APPLICATION_REVIEW_VOTES_INVALID"),
                       ({"held_on": datetime.date(2999, 1, 1)}, "APPLICATION_REVIEW_DATE_FUTURE")):
         with pytest.raises(ValidationError) as exc:
-            services.village_review(actor=intake.users["cun"], application_id=app.pk, review={**REVIEW, **bad})
+            services.application_village_review(actor=intake.users["cun"], application_id=app.pk, review={**REVIEW, **bad})
         assert _code(exc) == code
 
 
 def test_no_democratic_review_when_the_policy_needs_none(rw, regions):
     application_policy(rw, democratic_review=False)
     app = submit(rw, regions)
-    assert services.village_review(actor=rw.users["cun"], application_id=app.pk).state == State.VILLAGE_REVIEWED
+    assert services.application_village_review(actor=rw.users["cun"], application_id=app.pk).state == State.VILLAGE_REVIEWED
 
 
 def test_an_id_number_found_invalid_now_stops_the_step(intake, regions):
@@ -173,7 +173,7 @@ def test_four_eyes_the_recorder_never_approves(intake, regions):
     type(cun).objects.filter(pk=cun.pk).update(organization=intake.orgs["mz"])  # … of the approving one
     cun = type(cun).objects.get(pk=cun.pk)
     with pytest.raises(ApplicationRefused) as exc:
-        services.approve(actor=cun, application_id=app.pk)
+        services.application_approve(actor=cun, application_id=app.pk)
     assert exc.value.code == "FOUR_EYES_RECORDER_APPROVES"
 
 
@@ -184,12 +184,12 @@ def test_outside_the_scope_is_404_and_another_department_cannot_approve(intake, 
     other_town = make_user("t2op", "township_operator", region=regions["town2"])
     for actor in (intake.users["ny_rev"], intake.users["other_fin"], other_town):
         with pytest.raises(Http404):
-            services.approve(actor=actor, application_id=app.pk)
+            services.application_approve(actor=actor, application_id=app.pk)
         assert not selectors.filtered(actor).exists()
     assert list(selectors.filtered(intake.users["mz_rev"])) == [app]
     assert list(selectors.filtered(intake.users["fin"], state="township_verified")) == [app]
     with pytest.raises(ApplicationRefused) as exc:
-        services.approve(actor=intake.users["fin"], application_id=app.pk)  # sees it, may not act
+        services.application_approve(actor=intake.users["fin"], application_id=app.pk)  # sees it, may not act
     assert exc.value.code == "ROLE_NOT_ALLOWED"
 
 
@@ -232,7 +232,7 @@ def test_approved_applications_are_pulled_into_the_batch_once(intake, regions, b
     again = pull.pull_approved(batch, intake.users["zhan"])
     assert again.added == [] and batch.items.count() == 1  # idempotent: never twice
     assert not [t for t in todos_for(intake.users["zhan"]) if t.title.startswith("待纳入清册")]
-    services.approve(actor=intake.users["mz_rev"], application_id=waiting.pk)
+    services.application_approve(actor=intake.users["mz_rev"], application_id=waiting.pk)
     assert pull.pull_approved(batch, intake.users["zhan"]).added == [waiting.pk]
     assert AuditEvent.objects.filter(action="applications.pull").count() == 3
 
@@ -258,7 +258,7 @@ def test_pull_refusals(intake, regions, batch):
 
 def test_public_status_shows_state_and_refusal_reason_and_nothing_else(intake, regions):
     app = submit(intake, regions, 7, name="赵六")
-    services.refuse(actor=intake.users["cun"], application_id=app.pk, reason="经民主评议不符合条件")
+    services.application_refuse(actor=intake.users["cun"], application_id=app.pk, reason="经民主评议不符合条件")
     submit(intake, regions, 7, name="赵六", year=2027)
     rows = selectors.public_status(id_number(7), "赵六")
     assert [(r["year"], r["state"], r["refusal_reason"]) for r in rows] == [
