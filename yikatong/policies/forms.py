@@ -74,7 +74,7 @@ class PolicyForm(BootstrapMixin, forms.Form):
     residence_required = forms.BooleanField(label="须在本区划居住/户籍", required=False, initial=True)
     means_tested = forms.BooleanField(label="须经济状况核查（财政供养、车辆房产等比对）", required=False)
     confidential = forms.BooleanField(label="涉密（不向社会公开）", required=False)
-    intake = forms.ChoiceField(label="受理方式", choices=Intake.choices, initial=Intake.ROSTER,
+    intake = forms.ChoiceField(label="受理方式", choices=Intake.choices, initial=Intake.ROSTER, required=False,
                                help_text="个人申请：村(社区)受理申请，村审核、乡镇审核核实、主管部门审批后纳入发放清册")
     democratic_review = forms.BooleanField(label="村级审核须经民主评议", required=False)
     exclusive = forms.CharField(label="互斥政策代码", required=False, help_text="不能同时享受的政策，多个用逗号分隔")
@@ -163,7 +163,7 @@ class PolicyForm(BootstrapMixin, forms.Form):
                 c.strip() for c in data["exclusive"].replace("，", ",").replace("、", ",").split(",") if c.strip()
             ),
             age_min=data["age_min"], age_max=data["age_max"], residence_required=data["residence_required"],
-            intake=data["intake"], democratic_review=data["democratic_review"],
+            intake=data["intake"] or Intake.ROSTER, democratic_review=data["democratic_review"],
             basis=self._basis(),
         )
         return data
