@@ -23,6 +23,7 @@ MESSAGES = {
     "APPLICATION_PHONE_INVALID": "联系电话无效：{detail}",
     "APPLICATION_AMOUNT_REQUIRED": "“{policy}”按档次发放，请填写申请金额",
     "APPLICATION_AMOUNT_INVALID": "申请金额必须大于0",
+    "APPLICATION_AMOUNT_UNREADABLE": "申请金额“{text}”格式不正确，如 500 或 500.00",
     "APPLICATION_DUPLICATE": "{name}本年度已申请“{policy}”且尚在办理或已审批，不能重复申请",
     # village review (民主评议)
     "APPLICATION_REVIEW_REQUIRED": "“{policy}”须经村民主评议，请先登记民主评议情况",

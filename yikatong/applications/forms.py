@@ -4,7 +4,10 @@ import datetime
 from django import forms
 
 from yikatong.core.money import Money, MoneyError
+from yikatong.core.refusals import invalid
 from yikatong.policies.forms import BootstrapMixin
+
+from . import errors  # noqa: F401  (registers the messages)
 
 
 class ApplicationForm(BootstrapMixin, forms.Form):
@@ -32,7 +35,7 @@ class ApplicationForm(BootstrapMixin, forms.Form):
         try:
             return Money.parse(text).fen
         except (MoneyError, TypeError):
-            raise forms.ValidationError("金额格式不正确，如 500 或 500.00") from None
+            raise invalid("APPLICATION_AMOUNT_UNREADABLE", text=text) from None
 
 
 class ReviewForm(BootstrapMixin, forms.Form):

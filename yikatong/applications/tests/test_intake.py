@@ -266,3 +266,11 @@ def test_public_status_shows_state_and_refusal_reason_and_nothing_else(intake, r
     assert set(rows[0]) == {"policy", "year", "state", "state_label", "submitted_on", "refusal_reason", "rostered"}
     assert selectors.public_status(id_number(7), "赵七") == []  # the name must match too
     assert selectors.public_status("141024", "赵六") == []
+
+
+def test_the_form_refuses_an_unreadable_amount_by_code():
+    from yikatong.applications.forms import ApplicationForm
+
+    form = ApplicationForm({"amount_yuan": "五百"})
+    form.is_valid()
+    assert [e.code for e in form.errors.as_data()["amount_yuan"]] == ["APPLICATION_AMOUNT_UNREADABLE"]
