@@ -20,6 +20,7 @@ from yikatong.web.errors import install_api_handlers  # noqa: E402
 install_api_handlers(api)  # errors as JSON {"code", "message"}; never a raw exception text
 
 from yikatong.accounts.api import router as accounts_router  # noqa: E402
+from yikatong.applications.api import router as applications_router  # noqa: E402
 from yikatong.jobs.api import router as jobs_router  # noqa: E402
 from yikatong.payments.api import router as payments_router  # noqa: E402
 from yikatong.checks.api import router as checks_router  # noqa: E402
@@ -39,6 +40,7 @@ api.add_router("/funds/", funds_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/rosters/", rosters_router)
 api.add_router("/rosters/", rosters_county_router)  # a second router on the same prefix (county-wide rosters)
+api.add_router("/applications/", applications_router)
 api.add_router("/checks/", checks_router)
 api.add_router("/supervision/", supervision_router)
 api.add_router("/payments/", payments_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("funds/", include("yikatong.funds.urls")),
     path("registry/", include("yikatong.registry.urls")),
     path("rosters/", include("yikatong.rosters.urls")),
+    path("applications/", include("yikatong.applications.urls")),
     path("payments/", include("yikatong.payments.urls")),
     path("checks/", include("yikatong.checks.urls")),
     path("supervision/", include("yikatong.supervision.urls")),

@@ -93,6 +93,13 @@ UI = {
     "registry_reference": "POST /api/registry/references",
     # rosters
     "batch_list": "GET /api/rosters/batches",
+    # application intake (applications)
+    "application_list": "GET /api/applications/",
+    "application_create": "POST /api/applications/",
+    "application_detail": "GET /api/applications/{application_id}",
+    "application_village_review": "POST /api/applications/{application_id}/village-review",
+    "application_transition": "POST /api/applications/{application_id}/transitions/{action}",
+    "application_pull": "POST /api/applications/pull/{batch_id}",
     "batch_create": "POST /api/rosters/batches",
     "county_roster": "POST /api/rosters/county-rosters",
     "rosters_profile": "GET /api/rosters/profile",

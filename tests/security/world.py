@@ -174,8 +174,27 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     token = ApiToken.objects.filter(user=a["czj_ks"]).latest("pk")
     day = dt.date(2031, 1, 2)
     holiday_set(actor=None, date=day, is_workday=False, name="walk")
+    application = _application(a, policy, now)
     return {"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
-            "token": token.pk, "finding": finding.pk, "holiday": day.isoformat()}
+            "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application}
+
+
+def _application(a: dict[str, User], policy, now) -> int:
+    """An application (申请) of one of county A's people, submitted in their village (the demo takes none)."""
+    from yikatong.applications.models import Application
+    from yikatong.core.crypto import vault
+    from yikatong.core.masking import mask_card, mask_id_number
+    from yikatong.registry.models import BankAccount, Person
+
+    v = vault()
+    person = Person.objects.filter(village__code__startswith=COUNTY_A, accounts__is_current=True).order_by("pk").first()
+    account = v.decrypt(BankAccount.objects.get(person=person, is_current=True).number_enc)
+    id_number = v.decrypt(person.id_enc)
+    return Application.objects.create(
+        policy=policy, policy_code=policy.code, year=now.year, village=person.village, department=policy.department,
+        profile_code="000", name=f"{MARKER}6010", id_enc=person.id_enc, id_bidx=v.id_index(id_number),
+        id_masked=mask_id_number(id_number), account_enc=v.encrypt(account), account_masked=mask_card(account),
+        amount_fen=10000, state="submitted", state_since=now, created_by=a["czj_ks"]).pk
 
 
 def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
@@ -308,6 +327,13 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "api:supervision_clue_conclude_api": {"clue_id": str(x["clue"])},
         "api:supervision_casefile_api": {"clue_id": str(x["clue"])},
         "api:supervision_evidence_api": {"evidence_id": str(x["evidence"])},
+        # application intake (applications)
+        **{name: {"application_id": str(x["application"])} for name in (
+            "application_detail", "application_village_review", "api:applications_detail",
+            "api:applications_village_review")},
+        "application_transition": {"application_id": str(x["application"]), "action": "refuse"},
+        "api:applications_transition": {"application_id": str(x["application"]), "action": "refuse"},
+        "application_pull": {"batch_id": str(draft.pk)}, "api:applications_pull": {"batch_id": str(draft.pk)},
     }
 
 

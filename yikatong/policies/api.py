@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from . import public, selectors
-from .choices import Carrier, Disburser, Unit
+from .choices import Carrier, Disburser, Intake, Unit
 from .spec import PolicySpec, standard_text
 
 router = Router(tags=["补贴政策"])
@@ -23,6 +23,8 @@ class PolicyOut(Schema):
     standard: str
     frequency: str
     means_tested: bool
+    intake: str
+    democratic_review: bool
     confidential: bool
     exclusive_codes: list[str]
     age_min: int | None
@@ -52,6 +54,7 @@ def _policy(p) -> dict:
         "tiers": [{"key": t.key, "label": t.label, "rate_fen": t.rate_fen, "age_min": t.age_min, "age_max": t.age_max}
                   for t in p.tiers.all()],
         "standard": standard_text(PolicySpec.from_policy(p)), "frequency": p.frequency, "means_tested": p.means_tested,
+        "intake": p.intake, "democratic_review": p.democratic_review,
         "confidential": p.confidential, "exclusive_codes": list(p.exclusive_codes), "age_min": p.age_min,
         "age_max": p.age_max, "catalogue_region": p.catalogue.region_id, "catalogue_version": p.catalogue.version,
     }
@@ -173,6 +176,8 @@ class PolicySpecIn(Schema):
     age_min: int | None = None
     age_max: int | None = None
     residence_required: bool = True
+    intake: str = Intake.ROSTER.value
+    democratic_review: bool = False
     basis: list[BasisIn] = []
 
 

@@ -26,6 +26,14 @@ class Carrier(models.TextChoices):
     ORG_ACCOUNT = "org_account", "单位对公账户"
 
 
+class Intake(models.TextChoices):
+    """How beneficiaries enter a roster: typed/imported by the township, or by application (申请) at the
+    village, reviewed by the village, verified by the township and approved by the department."""
+
+    ROSTER = "roster", "乡镇编制清册"
+    APPLICATION = "application", "个人申请、逐级审核"
+
+
 class TargetGroup(models.TextChoices):
     FARMER = "farmer", "农民/耕地承包者"
     ELDERLY = "elderly", "老年人"

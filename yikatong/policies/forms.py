@@ -10,7 +10,7 @@ from yikatong.core.money import Money, MoneyError
 from yikatong.core.refusals import invalid
 
 from . import errors  # noqa: F401  (registers the refusal messages)
-from .choices import FUND_SOURCES, Carrier, Disburser, Frequency, Line, TargetGroup, Unit
+from .choices import FUND_SOURCES, Carrier, Disburser, Frequency, Intake, Line, TargetGroup, Unit
 from .models import ChangeKind
 from .spec import BasisSpec, PolicySpec, TierSpec, percent
 
@@ -74,6 +74,9 @@ class PolicyForm(BootstrapMixin, forms.Form):
     residence_required = forms.BooleanField(label="须在本区划居住/户籍", required=False, initial=True)
     means_tested = forms.BooleanField(label="须经济状况核查（财政供养、车辆房产等比对）", required=False)
     confidential = forms.BooleanField(label="涉密（不向社会公开）", required=False)
+    intake = forms.ChoiceField(label="受理方式", choices=Intake.choices, initial=Intake.ROSTER, required=False,
+                               help_text="个人申请：村(社区)受理申请，村审核、乡镇审核核实、主管部门审批后纳入发放清册")
+    democratic_review = forms.BooleanField(label="村级审核须经民主评议", required=False)
     exclusive = forms.CharField(label="互斥政策代码", required=False, help_text="不能同时享受的政策，多个用逗号分隔")
     basis_text = forms.CharField(label="政策依据", widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=BASIS_HELP)
 
@@ -91,7 +94,8 @@ class PolicyForm(BootstrapMixin, forms.Form):
         return {
             **{k: getattr(spec, k) for k in ("code", "name", "local_name", "line", "target_group", "target_description",
                                              "unit", "tier_basis", "standard_note", "frequency", "disburser", "carrier",
-                                             "age_min", "age_max", "residence_required", "means_tested", "confidential")},
+                                             "age_min", "age_max", "residence_required", "means_tested", "confidential",
+                                             "intake", "democratic_review")},
             **shares,
             "department": spec.department_id,
             "rate_yuan": Money(spec.rate_fen).yuan_str() if spec.rate_fen is not None else "",
@@ -159,6 +163,7 @@ class PolicyForm(BootstrapMixin, forms.Form):
                 c.strip() for c in data["exclusive"].replace("，", ",").replace("、", ",").split(",") if c.strip()
             ),
             age_min=data["age_min"], age_max=data["age_max"], residence_required=data["residence_required"],
+            intake=data["intake"] or Intake.ROSTER, democratic_review=data["democratic_review"],
             basis=self._basis(),
         )
         return data

@@ -13,7 +13,7 @@ from yikatong.core.money import Money
 from yikatong.core.refusals import invalid
 
 from . import errors  # noqa: F401  (registers the refusal messages)
-from .choices import FULL_SHARE_BP, FUND_SOURCES, Carrier, Disburser, Frequency, Line, TargetGroup, Unit
+from .choices import FULL_SHARE_BP, FUND_SOURCES, Carrier, Disburser, Frequency, Intake, Line, TargetGroup, Unit
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,29}$")
 
@@ -61,6 +61,8 @@ class PolicySpec:
     age_min: int | None = None
     age_max: int | None = None
     residence_required: bool = True
+    intake: str = Intake.ROSTER
+    democratic_review: bool = False
     basis: tuple[BasisSpec, ...] = field(default=())
 
     # ---- conversions --------------------------------------------------------------
@@ -135,6 +137,7 @@ def validate_spec(spec: PolicySpec, *, region_code: str) -> None:
     for value, choices, label in (
         (spec.line, Line, "业务条线"), (spec.target_group, TargetGroup, "补贴对象类别"), (spec.frequency, Frequency, "发放频次"),
         (spec.unit, Unit, "计量单位"), (spec.disburser, Disburser, "发放单位"), (spec.carrier, Carrier, "发放载体"),
+        (spec.intake, Intake, "受理方式"),
     ):
         if value not in choices.values:
             problems.append(invalid("POLICY_CHOICE_INVALID", label=label, value=value))
@@ -218,6 +221,8 @@ def describe(spec: PolicySpec, *, department_name: str | None = None) -> list[tu
         ("年龄条件", ages),
         ("须在本区划居住/户籍", "是" if spec.residence_required else "否"),
         ("须经济状况核查", "是" if spec.means_tested else "否"),
+        ("受理方式", Intake(spec.intake).label if spec.intake in Intake.values else spec.intake),
+        ("村级须民主评议", "是" if spec.democratic_review else "否"),
         ("互斥政策", "、".join(spec.exclusive_codes)),
         ("涉密", "是" if spec.confidential else "否"),
         ("政策依据", "；".join(f"{b.title}（{b.number}{'，' + b.issued_on.isoformat() if b.issued_on else ''}）" for b in spec.basis)),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yikatong.funds",
     "yikatong.registry",
     "yikatong.rosters",
+    "yikatong.applications",
     "yikatong.checks",
     "yikatong.supervision",
     "yikatong.payments",

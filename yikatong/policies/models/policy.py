@@ -8,7 +8,7 @@ from django.db.models import F, Q
 
 from yikatong.accounts.models import Organization
 
-from ..choices import FULL_SHARE_BP, Carrier, Disburser, Frequency, Line, TargetGroup, Unit
+from ..choices import FULL_SHARE_BP, Carrier, Disburser, Frequency, Intake, Line, TargetGroup, Unit
 from .catalogue import PolicyCatalogue
 
 
@@ -38,6 +38,8 @@ class Policy(models.Model):
     age_min = models.PositiveSmallIntegerField("最低年龄", null=True, blank=True)
     age_max = models.PositiveSmallIntegerField("最高年龄", null=True, blank=True)
     residence_required = models.BooleanField("须在本区划居住/户籍", default=True)
+    intake = models.CharField("受理方式", max_length=12, choices=Intake.choices, default=Intake.ROSTER)
+    democratic_review = models.BooleanField("村级须民主评议", default=False)
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="上一版本"
     )
