@@ -37,4 +37,7 @@ MESSAGES = {
     "APPLICATION_PULL_NOT_APPLICATION_POLICY": "批次 {batch} 的项目不是个人申请类项目，没有可纳入的申请",
     "APPLICATION_PULL_BATCH_CLOSED": "批次 {batch} 已提交或为补发批次，不能再纳入申请",
 }
-register_messages(MESSAGES)
+# refused for the current state (a duplicate open application, a batch that no longer takes items): 409
+register_messages(MESSAGES, conflicts={
+    "APPLICATION_DUPLICATE", "APPLICATION_PULL_NOT_APPLICATION_POLICY", "APPLICATION_PULL_BATCH_CLOSED",
+})

@@ -15,7 +15,7 @@ from yikatong.accounts.roles import Role
 from yikatong.audit.services import record
 from yikatong.core.crypto import vault
 from yikatong.core.money import Money
-from yikatong.core.refusals import Refusal, code_of, conflict
+from yikatong.core.refusals import Refusal, code_of, invalid
 from yikatong.policies.choices import Intake
 from yikatong.policies.standard import period_year
 from yikatong.rosters import scope as roster_scope
@@ -56,9 +56,9 @@ def pull_approved(batch, actor) -> PullResult:
     batch = get_object_or_404(roster_selectors.batches_for(actor), pk=batch.pk)
     roster_scope.require_change(actor, batch, {Role.TOWNSHIP_OPERATOR}, "纳入已审批的申请")
     if batch.policy.intake != Intake.APPLICATION:
-        raise conflict("APPLICATION_PULL_NOT_APPLICATION_POLICY", batch=batch.code)
+        raise invalid("APPLICATION_PULL_NOT_APPLICATION_POLICY", batch=batch.code)
     if batch.state not in EDITABLE_STATES or batch.kind == "reissue":
-        raise conflict("APPLICATION_PULL_BATCH_CLOSED", batch=batch.code)
+        raise invalid("APPLICATION_PULL_BATCH_CLOSED", batch=batch.code)
     result = PullResult()
     for app in pending_for(batch).select_for_update():
         try:

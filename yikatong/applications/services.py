@@ -17,7 +17,7 @@ from yikatong.core.crypto import vault
 from yikatong.core.identifiers import IdentifierError, parse_id_number, validate_account_number, validate_phone
 from yikatong.core.masking import mask_card, mask_id_number, mask_phone
 from yikatong.core.profiles import current_profile
-from yikatong.core.refusals import Forbidden, conflict, invalid
+from yikatong.core.refusals import Forbidden, invalid
 from yikatong.policies.choices import Intake
 
 from . import errors, scope, transitions  # noqa: F401  (errors registers the messages)
@@ -69,7 +69,7 @@ def application_submit(*, actor, policy, year: int, village, name: str, id_numbe
         raise invalid("APPLICATION_AMOUNT_INVALID")
     v = vault()
     id_bidx = v.id_index(id_number)
-    duplicate = conflict("APPLICATION_DUPLICATE", name=name, policy=policy.name)
+    duplicate = invalid("APPLICATION_DUPLICATE", name=name, policy=policy.name)
     if Application.objects.filter(id_bidx=id_bidx, policy_code=policy.code, year=year, state__in=_open()).exists():
         raise duplicate
     township = village.parent
