@@ -97,10 +97,10 @@ def account_change_decide(*, actor, request_id: int, approve: bool, reason: str 
     return req
 
 
-def account_changes_apply_due(*, actor=None, today: dt.date | None = None) -> int:
+def account_changes_apply_due(*, actor=None) -> int:
     """Apply every approved request whose effective date has come (the daily schedule); each in its own
     transaction, so one refused (the account changed meanwhile) does not hold back the others."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     applied = 0
     ids = AccountChangeRequest.objects.filter(state=AccountChangeState.APPROVED, effective_date__lte=today)
     for pk, masked in ids.values_list("pk", "number_masked"):

@@ -1,0 +1,193 @@
+"""账户变更申请 (issue 14.4): requested by the station, decided by the township finance office (never the
+requester), applied on its effective date with history; a reissue pays into the applied change's account,
+never into one a pending request names."""
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.support.factories import person as make_person
+from yikatong.accounts.models import OrgKind
+from yikatong.accounts.roles import Role
+from yikatong.audit.models import AuditEvent
+from yikatong.core.crypto import vault
+from yikatong.core.refusals import Refusal
+from yikatong.registry import services
+from yikatong.registry.choices import AccountChangeState, AccountStatus
+from yikatong.registry.models import AccountChangeRequest
+from yikatong.rosters.tests.files import card, id_number
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+@pytest.fixture
+def people(villages, regions, make_user):
+    town1, town2 = regions["town1"], regions["town2"]
+    return {
+        "p": make_person(villages["v1"], id_number(1), "张三", account=card(1)),
+        "op": make_user("op1", Role.TOWNSHIP_OPERATOR, region=town1, kind=OrgKind.TOWNSHIP_STATION),
+        "fin": make_user("czs1", Role.TOWNSHIP_FINANCE, region=town1, kind=OrgKind.TOWNSHIP_FINANCE),
+        "both": make_user("both1", Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE, region=town1,
+                          kind=OrgKind.TOWNSHIP_FINANCE),
+        "op2": make_user("op2", Role.TOWNSHIP_OPERATOR, region=town2, kind=OrgKind.TOWNSHIP_STATION),
+        "fin2": make_user("czs2", Role.TOWNSHIP_FINANCE, region=town2, kind=OrgKind.TOWNSHIP_FINANCE),
+    }
+
+
+def _request(actor, person, *, seq=2, effective=None, **kw):
+    return services.account_change_request(
+        actor=actor, person_id=person.pk, account_no=card(seq), bank="中国农业银行", reason="原卡遗失，已补办新卡",
+        effective_date=effective or timezone.localdate(), **kw)
+
+
+def test_request_stores_the_number_encrypted_and_masked_in_audit(people):
+    p = people["p"]
+    req = _request(people["op"], p, attachment=PNG, attachment_name="申请表.png")
+    assert req.state == AccountChangeState.PENDING and req.old_account == p.accounts.get(is_current=True)
+    assert vault().decrypt(req.number_enc) == card(2) and req.number_bidx == vault().index(card(2))
+    assert req.attachment() == PNG and req.attachment_type == "image/png"
+    event = AuditEvent.objects.get(action="registry.account_change.request")
+    assert card(2) not in str(event.after) and event.after["account"] == req.number_masked
+    with pytest.raises(ValidationError) as exc:  # one open request per person
+        _request(people["op"], p, seq=3)
+    assert exc.value.code == "ACCOUNT_CHANGE_PENDING_EXISTS"
+
+
+@pytest.mark.parametrize("over, code", [
+    ({"account_no": "123"}, "ACCOUNT_CHANGE_ACCOUNT_INVALID"),
+    ({"account_no": card(1)}, "ACCOUNT_CHANGE_SAME_ACCOUNT"),
+    ({"bank": " "}, "ACCOUNT_CHANGE_BANK_REQUIRED"),
+    ({"reason": ""}, "ACCOUNT_CHANGE_REASON_REQUIRED"),
+])
+def test_request_refusals_by_code(people, over, code):
+    args = dict(actor=people["op"], person_id=people["p"].pk, account_no=card(2), bank="农行", reason="换卡",
+                effective_date=timezone.localdate())
+    with pytest.raises(ValidationError) as exc:
+        services.account_change_request(**{**args, **over})
+    assert exc.value.code == code
+    assert not AccountChangeRequest.objects.exists()
+
+
+def test_role_and_scope(people):
+    with pytest.raises(Refusal) as exc:  # the finance office decides, it does not request
+        _request(people["fin"], people["p"])
+    assert exc.value.code == "REGISTRY_ROLE_NOT_ALLOWED"
+    with pytest.raises(Refusal) as exc:  # another township's station: the person is not named
+        _request(people["op2"], people["p"])
+    assert exc.value.code == "PERSON_NOT_IN_SCOPE" and exc.value.http_status == 404
+    req = _request(people["op"], people["p"])
+    with pytest.raises(Refusal) as exc:
+        services.account_change_decide(actor=people["fin2"], request_id=req.pk, approve=True)
+    assert exc.value.code == "ACCOUNT_CHANGE_NOT_IN_SCOPE" and exc.value.http_status == 404
+
+
+def test_four_eyes_the_requester_never_decides(people):
+    req = _request(people["both"], people["p"])
+    for approve in (True, False):
+        with pytest.raises(Refusal) as exc:
+            services.account_change_decide(actor=people["both"], request_id=req.pk, approve=approve, reason="自审")
+        assert exc.value.code == "ACCOUNT_CHANGE_FOUR_EYES"
+    req.refresh_from_db()
+    assert req.state == AccountChangeState.PENDING
+
+
+def test_refuse_needs_a_reason_and_changes_no_account(people):
+    p = people["p"]
+    req = _request(people["op"], p)
+    with pytest.raises(Refusal) as exc:
+        services.account_change_decide(actor=people["fin"], request_id=req.pk, approve=False)
+    assert exc.value.code == "REASON_REQUIRED"
+    req = services.account_change_decide(actor=people["fin"], request_id=req.pk, approve=False, reason="户名与身份证不符")
+    assert req.state == AccountChangeState.REFUSED and req.decision_reason == "户名与身份证不符"
+    assert req.decided_by == people["fin"]
+    assert p.accounts.get(is_current=True).number_bidx == vault().index(card(1))
+    _request(people["op"], p)  # a refused request is settled: a new one may be filed
+
+
+def test_approve_today_closes_the_old_account_and_opens_the_new_one(people):
+    p = people["p"]
+    old = p.accounts.get(is_current=True)
+    req = _request(people["op"], p)
+    req = services.account_change_decide(actor=people["fin"], request_id=req.pk, approve=True)
+    assert req.state == AccountChangeState.APPLIED and req.applied_at is not None
+    new = p.accounts.get(is_current=True)
+    assert req.new_account == new and new.pk != old.pk and vault().decrypt(new.number_enc) == card(2)
+    assert new.bank == "中国农业银行" and new.status == AccountStatus.ACTIVE
+    old.refresh_from_db()
+    assert not old.is_current and old.status == AccountStatus.CLOSED and old.closed_on == req.effective_date
+    assert [e.kind for e in old.events.all()] == ["closed"] and [e.kind for e in new.events.all()] == ["opened"]
+    assert new.events.get().source.startswith(f"账户变更申请 #{req.pk}")
+    assert p.events.get().kind == "account_change"
+    actions = list(AuditEvent.objects.filter(object_id=str(req.pk), object_type__contains="accountchange")
+                   .order_by("seq").values_list("action", flat=True))
+    assert actions == ["registry.account_change.request", "registry.account_change.approve",
+                       "registry.account_change.apply"]
+    assert not AuditEvent.objects.filter(after__icontains=card(2)).exists()
+
+
+def test_future_effective_date_waits_for_the_day(people):
+    p = people["p"]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    req = _request(people["op"], p, effective=tomorrow)
+    req = services.account_change_decide(actor=people["fin"], request_id=req.pk, approve=True)
+    assert req.state == AccountChangeState.APPROVED and req.new_account is None
+    assert services.account_changes_apply_due() == 0
+    assert p.accounts.get(is_current=True).number_bidx == vault().index(card(1))
+    AccountChangeRequest.objects.filter(pk=req.pk).update(effective_date=timezone.localdate())  # the day came
+    assert services.account_changes_apply_due() == 1
+    assert p.accounts.get(is_current=True).number_bidx == vault().index(card(2))
+
+
+# --- a reissue reads the account an applied change made current ------------------------------------------
+
+@pytest.fixture
+def failed(pw, batch, villages):
+    """A batch paid with its second item failed (E03 account closed), the item linked to its register person."""
+    from tests.support.scenarios import pay_round, walk_to_approved
+    from yikatong.banksim.options import SimOptions
+    from yikatong.rosters.models import BatchItem
+
+    walk_to_approved(batch, pw, "000")
+    item = batch.items.order_by("seq")[1]
+    pay_round(batch, pw, SimOptions(fail_ref={item.item_ref: "E03"}))
+    v = vault()
+    number = v.decrypt(item.account_enc)
+    person = make_person(villages["v1"], v.decrypt(item.id_enc), item.name, account=number)
+    BatchItem.objects.filter(pk=item.pk).update(person=person)
+    return batch, item, person
+
+
+def _approve(pw, person, *, effective=None):
+    u = pw.users
+    req = services.account_change_request(actor=u["zhan"], person_id=person.pk, account_no=card(88), bank="中国建设银行",
+                                          reason="原账户已销户", effective_date=effective or timezone.localdate())
+    return services.account_change_decide(actor=u["czs"], request_id=req.pk, approve=True)
+
+
+def test_reissue_pays_into_the_approved_new_account(pw, failed):
+    from yikatong.payments import services as pay
+
+    batch, item, person = failed
+    req = _approve(pw, person)
+    assert req.state == AccountChangeState.APPLIED
+    reissue = pay.reissue_create(actor=pw.users["zhan"], batch_id=batch.pk)
+    new_item = reissue.items.get()
+    assert new_item.account_bidx == vault().index(card(88)) and vault().decrypt(new_item.account_enc) == card(88)
+    assert new_item.bank_name == "中国建设银行" and "account" in new_item.reissue_of.corrected
+
+
+@pytest.mark.parametrize("decided", [False, True])
+def test_reissue_ignores_a_pending_or_not_yet_effective_change(pw, failed, decided):
+    from yikatong.payments import services as pay
+
+    batch, item, person = failed
+    u = pw.users
+    req = services.account_change_request(actor=u["zhan"], person_id=person.pk, account_no=card(88), bank="建行",
+                                          reason="换卡", effective_date=timezone.localdate() + dt.timedelta(days=3))
+    if decided:
+        req = services.account_change_decide(actor=u["czs"], request_id=req.pk, approve=True)
+        assert req.state == AccountChangeState.APPROVED
+    reissue = pay.reissue_create(actor=u["zhan"], batch_id=batch.pk)
+    assert reissue.items.get().account_bidx == item.account_bidx
