@@ -1,13 +1,14 @@
 """Social-security-card status per person (社保卡状态), read from two sources:
 
-* the account's own status in the register, set by life events, bank results (a failed payment with
-  E03/E04/E05, a later successful one) and activation follow-ups — each change an AccountEvent row
-  with its source and date (registry.services.cards);
+* the account's own status in the register: as registered (import, account opening), or as last changed
+  by a life event, a bank result (a failed payment with E03/E04/E05, a later successful one) or an
+  activation follow-up — each change an AccountEvent row with its source and date (registry.services.cards);
 * the latest current 人社 snapshot (dataset ssc_status) covering the person's village: its row's
   normalised status (ReferenceRecord.status). A row naming another card than the current account is
   about an old card and is ignored.
 
-The newer of the two wins; on the same day the register's own record does. Reads only: no actor here,
+The snapshot wins over a status merely registered, and over a recorded change older than its date; on the
+same day the recorded change does. Reads only: no actor here,
 callers pass persons they got from a scoped selector.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from yikatong.regions.selectors import code_prefix
 
@@ -48,7 +49,7 @@ class CardStatus:
 def _last_status_events(account_ids: list[int]) -> dict[int, tuple[dt.date, str]]:
     found: dict[int, tuple[dt.date, str]] = {}
     for chunk in chunks(account_ids):
-        rows = (AccountEvent.objects.filter(account_id__in=chunk, kind__in=[AccountEventKind.STATUS, AccountEventKind.OPENED])
+        rows = (AccountEvent.objects.filter(account_id__in=chunk, kind=AccountEventKind.STATUS)
                 .order_by("account_id", "effective_date", "id").values_list("account_id", "effective_date", "source"))
         for account_id, date, source in rows:
             found[account_id] = (date, source)
@@ -87,10 +88,11 @@ def card_statuses(persons) -> dict[int, CardStatus]:
         if account is None:
             out[p.pk] = CardStatus(p.pk, None, "", "", None, REGISTER)
             continue
-        since, source = events.get(account.pk) or (account.opened_on or account.created_at.date(), "底册登记")
+        changed = events.get(account.pk)  # the last recorded status change (bank, follow-up, life event)
+        since, source = changed or (account.opened_on, "底册登记")
         status = CardStatus(p.pk, account, account.status, source, since, REGISTER)
         ref = refs.get(p.id_bidx)
-        if ref is not None and (not ref[2] or ref[2] == account.number_bidx) and (since is None or ref[0] > since):
+        if ref is not None and (not ref[2] or ref[2] == account.number_bidx) and (changed is None or ref[0] > since):
             status = CardStatus(p.pk, account, ref[1], f"{ref[3]}社保卡状态数据（截至{ref[0]:%Y-%m-%d}）", ref[0],
                                 REFERENCE)
         out[p.pk] = status
@@ -101,14 +103,25 @@ def card_status(person: Person) -> CardStatus:
     return card_statuses([person])[person.pk]
 
 
+def inactive_candidates(persons: QuerySet[Person]) -> QuerySet[Person]:
+    """The persons (of a scoped queryset) whose card may be unusable: an unusable current account in the
+    register, or an unusable status in a current 人社 snapshot. Everyone else is certainly usable, so the
+    exact (dated) comparison runs on these few only."""
+    unusable = list(INACTIVE_ACCOUNT_STATUSES)
+    accounts = BankAccount.objects.filter(is_current=True, status__in=unusable, person__isnull=False).values("person_id")
+    refs = ReferenceRecord.objects.filter(snapshot__is_current=True, snapshot__dataset=DatasetKind.SSC_STATUS,
+                                          status__in=unusable).values("id_bidx")
+    return persons.filter(Q(pk__in=accounts) | Q(id_bidx__in=refs))
+
+
 def inactive_cards(persons: QuerySet[Person]) -> list[tuple[Person, CardStatus]]:
     """The persons (a scoped queryset) whose card is not usable — not activated, frozen, lost or closed —
-    with their status, in the queryset's order. Read in chunks: a township has thousands of persons."""
+    with their status, in the queryset's order."""
     out = []
-    persons = persons.select_related("village", "household")
-    pks = list(persons.values_list("pk", flat=True))
+    candidates = inactive_candidates(persons).select_related("village", "household")
+    pks = list(candidates.values_list("pk", flat=True))
     for chunk in chunks(pks, size=2000):
-        batch = list(persons.filter(pk__in=chunk))
+        batch = list(candidates.filter(pk__in=chunk))
         statuses = card_statuses(batch)
         out.extend((p, statuses[p.pk]) for p in batch if statuses[p.pk].inactive)
     return out
