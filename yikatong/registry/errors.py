@@ -35,7 +35,7 @@ register_messages({
     "CARD_FOLLOWUP_FUTURE_DATE": "联系日期不能晚于今天",
     "CARD_FOLLOWUP_RESULT_UNKNOWN": "无效的跟进结果",
     "CARD_FOLLOWUP_NOTE_REQUIRED": "结果为“其他”时请填写说明",
-    "CARD_STATUS_UNKNOWN": "无效的社保卡状态",
+    "CARD_LIST_TOWNSHIP_REQUIRED": "请选择乡镇（township：乡镇的12位区划代码）",
     # account change requests (registry.services.account_changes, registry.account_flow)
     "ACCOUNT_CHANGE_NOT_IN_SCOPE": "没有这条账户变更申请，或不在您的辖区",
     "ACCOUNT_CHANGE_ACCOUNT_INVALID": "新账号有误：{problem}",
