@@ -15,16 +15,31 @@ from yikatong.core.crypto import vault
 from yikatong.core.refusals import invalid
 
 from .. import errors  # noqa: F401  (the refusal catalogue)
-from ..choices import AccountStatus, FollowUpResult
+from ..card_status import CardStatus, card_status, card_statuses
+from ..choices import AccountEventKind, AccountStatus, FollowUpResult
 from ..fields import chunks
 from ..history import AccountSpec, Desired, Plan, plan_changes
-from ..models import BankAccount, CardFollowUp, Person
+from ..models import AccountEvent, BankAccount, CardFollowUp, Person
 from ..permissions import CARD_FOLLOWUP_ROLES, require_role
 from .people import _locked_person
 
 
 def _set_status(plan: Plan, person: Person, account: BankAccount, status: str) -> bool:
     return plan_changes(plan, person, account, Desired(account=AccountSpec(status=status)))
+
+
+def _activate(plan: Plan, account: BankAccount, shown: CardStatus, confirmed: list[AccountEvent]) -> bool:
+    """The card works (paid into, or activated at the bank): set it active. If the register already holds it
+    active but a 人社 snapshot says otherwise, the date is recorded (a status row) so the newer fact wins."""
+    if account.status != AccountStatus.ACTIVE:
+        return _set_status(plan, account.person, account, AccountStatus.ACTIVE)
+    if not shown.inactive:
+        return False
+    actor = plan.actor if getattr(plan.actor, "is_authenticated", False) else None
+    confirmed.append(AccountEvent(account=account, kind=AccountEventKind.STATUS, status_before=shown.status,
+                                  status_after=AccountStatus.ACTIVE, effective_date=plan.effective,
+                                  source=plan.source[:200], actor=actor))
+    return True
 
 
 @transaction.atomic
@@ -43,24 +58,24 @@ def card_status_from_bank(*, actor, source: str, effective: dt.date,
     paid_keys = {(pid, bidx) for pid, bidx in paid if pid and bidx} - set(want)
     plan = Plan(vault=vault(), source=source[:200], effective=effective, actor=actor)
     changed = {"failed": 0, "activated": 0}
+    confirmed: list[AccountEvent] = []  # paid into a card the register holds active: the date is recorded
     for keys, kind in ((list(want), "failed"), (list(paid_keys), "activated")):
         for chunk in chunks(sorted({pid for pid, _ in keys})):
             accounts = {(a.person_id, a.number_bidx): a for a in BankAccount.objects.select_for_update().filter(
                 person_id__in=chunk, is_current=True).select_related("person").order_by("pk")}
+            shown = card_statuses([a.person for a in accounts.values()]) if kind == "activated" else {}
             for key in keys:
                 account = accounts.get(key)
                 if account is None:
                     continue
                 if kind == "failed":
-                    status = want[key]
-                elif account.status != AccountStatus.ACTIVE:
-                    status = AccountStatus.ACTIVE
+                    done = _set_status(plan, account.person, account, want[key])
                 else:
-                    continue
-                if _set_status(plan, account.person, account, status):
-                    changed[kind] += 1
+                    done = _activate(plan, account, shown[account.person_id], confirmed)
+                changed[kind] += int(done)
     if changed["failed"] or changed["activated"]:
         plan.save()
+        AccountEvent.objects.bulk_create(confirmed)
         record(actor=actor, action="registry.card_status.bank", object_type="registry.card_status",
                after={"source": source[:200], "effective_date": effective.isoformat(), **changed})
     return changed
@@ -86,9 +101,11 @@ def card_followup_record(*, actor, person_id: int, contacted_on: dt.date, result
     activated = False
     if result == FollowUpResult.ACTIVATED:
         plan = Plan(vault=vault(), source=f"激活跟进：{note or '已激活'}"[:200], effective=contacted_on, actor=actor)
-        activated = _set_status(plan, person, account, AccountStatus.ACTIVE)
-        if activated:
-            plan.save()
+        confirmed: list[AccountEvent] = []
+        account.person = person
+        activated = _activate(plan, account, card_status(person), confirmed)
+        plan.save()
+        AccountEvent.objects.bulk_create(confirmed)
     record(actor=actor, action="registry.card_followup", obj=person,
            after={"contacted_on": contacted_on.isoformat(), "result": result, "note": note[:200],
                   "account_activated": activated})

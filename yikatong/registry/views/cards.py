@@ -43,7 +43,7 @@ def cards_export(request):
          r.since.isoformat() if r.since else "", r.followup) for i, r in enumerate(rows, 1)],
         title="发放前社保卡状态异常人员清单（未激活、冻结、挂失、销户）", sheet_name="社保卡状态", text_columns=(2, 4, 7))
     record_export(actor=request.user, what="registry_cards_xlsx", rows=len(rows), object_type="registry.card_list",
-                  object_id=township or (request.user.region_id or ""))
+                  object_id=township or (request.user.scope_prefix or ""))
     return export_response(data, filename="社保卡状态异常人员清单.xlsx")
 
 
