@@ -191,3 +191,49 @@ def test_reissue_ignores_a_pending_or_not_yet_effective_change(pw, failed, decid
         assert req.state == AccountChangeState.APPROVED
     reissue = pay.reissue_create(actor=u["zhan"], batch_id=batch.pk)
     assert reissue.items.get().account_bidx == item.account_bidx
+
+
+def test_the_daily_job_applies_due_changes(people, settings):
+    from yikatong.registry import tasks
+
+    assert "account_changes_apply" in settings.YKT_SCHEDULES
+    p = people["p"]
+    req = _request(people["op"], p, effective=timezone.localdate() + dt.timedelta(days=2))
+    services.account_change_decide(actor=people["fin"], request_id=req.pk, approve=True)
+    assert not tasks.account_changes_due()
+    AccountChangeRequest.objects.filter(pk=req.pk).update(effective_date=timezone.localdate())
+    assert tasks.account_changes_due()
+    assert tasks.account_changes_apply_job(None, None) == ("账户变更生效 1 条", {"applied": 1})
+    assert not tasks.account_changes_due()
+
+
+def test_pages_and_api(client, people):
+    from django.urls import reverse
+
+    from tests.support.api import bearer, call
+    from tests.support.factories import PASSWORD
+
+    p = people["p"]
+    assert client.login(username="both1", password=PASSWORD)
+    assert client.get(reverse("registry_account_change_new", args=[p.pk])).status_code == 200
+    resp = client.post(reverse("registry_account_change_new", args=[p.pk]), {
+        "kind": "ssc", "bank": "中国农业银行", "account_no": card(2), "reason": "换卡",
+        "effective_date": timezone.localdate().isoformat()})
+    req = AccountChangeRequest.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == reverse("registry_account_change", args=[req.pk])
+    page = client.get(reverse("registry_account_change", args=[req.pk])).content.decode()
+    assert req.number_masked in page and card(2) not in page and "批准" not in page.split("</dl>")[1]
+    # the requester holds the approving role too: refused by code through the API, nothing changed
+    resp = call(client, "post", f"/api/registry/account-changes/{req.pk}/decision", bearer(people["both"]),
+                {"approve": True})
+    assert resp.status_code == 409 and resp.json()["code"] == "ACCOUNT_CHANGE_FOUR_EYES"
+    resp = call(client, "post", f"/api/registry/account-changes/{req.pk}/decision", bearer(people["fin2"]),
+                {"approve": True})
+    assert resp.status_code == 404 and resp.json()["code"] == "ACCOUNT_CHANGE_NOT_IN_SCOPE"
+    resp = call(client, "post", f"/api/registry/account-changes/{req.pk}/decision", bearer(people["fin"]),
+                {"approve": True})
+    assert resp.status_code == 200 and resp.json()["state"] == "applied" and card(2) not in resp.content.decode()
+    history = client.get(reverse("registry_account_history", args=[p.pk])).content.decode()
+    assert "已生效" in history and card(2) not in history and card(1) not in history
+    listed = call(client, "get", "/api/registry/account-changes", bearer(people["fin"])).json()
+    assert [r["id"] for r in listed] == [req.pk]
