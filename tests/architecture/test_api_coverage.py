@@ -120,6 +120,8 @@ UI = {
     "attachment_download": "GET /api/rosters/batches/{batch_id}/attachments/{attachment_id}",
     "batch_template": "GET /api/rosters/batches/{batch_id}/template.xlsx",
     "batch_roster_xlsx": "GET /api/rosters/batches/{batch_id}/roster.xlsx",
+    "batch_cards": "GET /api/rosters/batches/{batch_id}/cards",
+    "batch_cards_xlsx": Exempt("xlsx download of GET /api/rosters/batches/{batch_id}/cards"),
     "batch_summary_xlsx": "GET /api/rosters/batches/{batch_id}/summary.xlsx",
     "batch_print": PRINT,
     # checks

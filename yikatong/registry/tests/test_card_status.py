@@ -191,3 +191,30 @@ def test_api_list_and_follow_up(client, town):
     assert history["card_status"] == "active" and card(2) not in str(history)
     county = call(client, "get", "/api/registry/cards", bearer(ops["county"]))
     assert county.status_code == 400 and county.json()["code"] == "CARD_LIST_TOWNSHIP_REQUIRED"
+
+
+def test_batch_pre_payment_check(client, rw, batch, villages, regions, make_user):
+    """The items of a batch whose person's card is unusable: page, xlsx and API, through the batch's scope."""
+    from python_calamine import CalamineWorkbook
+
+    from tests.support.factories import add_item
+    from yikatong.rosters.models import BatchItem
+
+    ok = make_person(villages["v1"], id_number(11), "丙一", account=card(11))
+    frozen = make_person(villages["v1"], id_number(12), "丙二", account=card(12), account_status=AccountStatus.FROZEN)
+    for seq, p in ((1, ok), (2, frozen)):
+        item = add_item(batch, seq, p.name, id_number(10 + seq), card(10 + seq))
+        BatchItem.objects.filter(pk=item.pk).update(person=p)
+    assert client.login(username="zhan", password=PASSWORD)
+    page = client.get(reverse("batch_cards", args=[batch.pk])).content.decode()
+    assert "丙二" in page and "丙一" not in page and card(12) not in page
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(client.get(reverse("batch_cards_xlsx", args=[batch.pk])).content)
+                                          ).get_sheet_by_index(0).to_python()[2:]
+    assert [(r[2], r[7]) for r in rows] == [("丙二", "冻结")] and card(12) not in str(rows)
+    api = call(client, "get", f"/api/rosters/batches/{batch.pk}/cards", bearer(rw.users["zhan"])).json()
+    assert [(r["name"], r["status"]) for r in api] == [("丙二", "frozen")]
+    op2 = make_user("op2b", Role.TOWNSHIP_OPERATOR, region=regions["town2"], kind=OrgKind.TOWNSHIP_STATION)
+    assert call(client, "get", f"/api/rosters/batches/{batch.pk}/cards", bearer(op2)).status_code == 404
+    client.logout()
+    assert client.login(username="op2b", password=PASSWORD)
+    assert client.get(reverse("batch_cards", args=[batch.pk])).status_code == 404
