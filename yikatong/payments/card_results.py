@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from yikatong.jobs.registry import job_handler
+from yikatong.registry.card_status import inactive_candidates
 from yikatong.registry.choices import BANK_CODE_STATUS
+from yikatong.registry.models import Person
 from yikatong.registry.services import card_status_from_bank
 
 from .models import ItemStatus, PaymentOrder, PaymentOrderItem
@@ -21,7 +23,10 @@ def order_card_results(*, actor, order_id: int) -> dict:
     failures = [(pid, bidx, BANK_CODE_STATUS[code]) for pid, bidx, code in lines.filter(
         status=ItemStatus.FAILED, reason_code__in=list(BANK_CODE_STATUS)).values_list(
         "batch_item__person_id", "batch_item__account_bidx", "reason_code")]
-    paid = lines.filter(status=ItemStatus.PAID).values_list("batch_item__person_id", "batch_item__account_bidx")
+    # only the paid persons whose card may be unusable (a few): a million paid lines stay in the database
+    maybe = inactive_candidates(Person.objects.all()).values("pk")
+    paid = lines.filter(status=ItemStatus.PAID, batch_item__person_id__in=maybe).values_list(
+        "batch_item__person_id", "batch_item__account_bidx")
     day = timezone.localdate(order.answered_at) if order.answered_at else timezone.localdate()
     with transaction.atomic():
         return card_status_from_bank(actor=actor, source=f"银行回盘（批次号 {order.batch_no}）", effective=day,

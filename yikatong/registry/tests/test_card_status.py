@@ -218,3 +218,22 @@ def test_batch_pre_payment_check(client, rw, batch, villages, regions, make_user
     client.logout()
     assert client.login(username="op2b", password=PASSWORD)
     assert client.get(reverse("batch_cards", args=[batch.pk])).status_code == 404
+
+
+def test_a_paid_line_reactivates_through_the_order(pw, batch, villages):
+    """order_card_results: a paid line whose person's card the register holds frozen sets it active; the
+    other paid persons are not even read."""
+    from tests.support.scenarios import pay_round, walk_to_approved
+    from yikatong.payments.card_results import order_card_results
+    from yikatong.rosters.models import BatchItem
+
+    walk_to_approved(batch, pw, "000")
+    v = vault()
+    item = batch.items.order_by("seq").first()
+    p = make_person(villages["v1"], v.decrypt(item.id_enc), item.name, account=v.decrypt(item.account_enc),
+                    account_status=AccountStatus.FROZEN)
+    BatchItem.objects.filter(pk=item.pk).update(person=p)
+    order, _, _ = pay_round(batch, pw)
+    assert order_card_results(actor=None, order_id=order.pk) == {"failed": 0, "activated": 1}
+    assert card_status(p).status == AccountStatus.ACTIVE
+    assert order_card_results(actor=None, order_id=order.pk) == {"failed": 0, "activated": 0}  # idempotent
