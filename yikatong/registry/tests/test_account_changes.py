@@ -237,3 +237,31 @@ def test_pages_and_api(client, people):
     assert "已生效" in history and card(2) not in history and card(1) not in history
     listed = call(client, "get", "/api/registry/account-changes", bearer(people["fin"])).json()
     assert [r["id"] for r in listed] == [req.pk]
+
+
+def test_payee_fix_of_a_rejected_file_uses_the_applied_change(pw, approved, villages):
+    """A rejected (X) file's item is corrected to the account an applied change made current, on request."""
+    from tests.support.scenarios import answered_by_bank
+    from yikatong.banksim.options import SimOptions
+    from yikatong.payments import services as pay
+    from yikatong.payments.errors import PaymentError
+    from yikatong.rosters.models import BatchItem
+
+    u = pw.users
+    order, answer = answered_by_bank(pay.order_create(actor=u["fin"], batch_id=approved.pk), pw, SimOptions(reject="F04"))
+    pay.bank_answer_ingest(actor=u["gk"], filename=answer.filename, data=answer.data)
+    pay.rejection_confirm(actor=u["fin"], order_id=order.pk, note="已与银行核实")
+    item = approved.items.order_by("seq")[1]
+    v = vault()
+    person = make_person(villages["v1"], v.decrypt(item.id_enc), item.name, account=v.decrypt(item.account_enc))
+    BatchItem.objects.filter(pk=item.pk).update(person=person)
+    fix = {item.item_ref: {"use_register_account": True}}
+    with pytest.raises(PaymentError) as exc:  # no change applied yet (a pending one does not count)
+        services.account_change_request(actor=u["zhan"], person_id=person.pk, account_no=card(88), bank="建行",
+                                        reason="换卡", effective_date=timezone.localdate())
+        pay.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="银行拒收")
+    assert exc.value.code == "PAYEE_FIX_NO_ACCOUNT_CHANGE"
+    services.account_change_decide(actor=u["czs"], request_id=AccountChangeRequest.objects.get().pk, approve=True)
+    pay.payee_items_correct(actor=u["zhan"], batch_id=approved.pk, corrections=fix, reason="银行拒收：按变更后账户")
+    item.refresh_from_db()
+    assert v.decrypt(item.account_enc) == card(88) and item.bank_name == "建行"
