@@ -91,6 +91,15 @@ UI = {
                                        "columns documented on POST /api/registry/imports"),
     "registry_compare": "POST /api/registry/compare",
     "registry_reference": "POST /api/registry/references",
+    "registry_cards": "GET /api/registry/cards",
+    "registry_cards_export": Exempt("xlsx download of GET /api/registry/cards"),
+    "registry_card_followup": "POST /api/registry/persons/{person_id}/card-followups",
+    "registry_account_history": "GET /api/registry/persons/{person_id}/accounts",
+    "registry_account_change_new": "POST /api/registry/persons/{person_id}/account-changes",
+    "registry_account_changes": "GET /api/registry/account-changes",
+    "registry_account_change": "GET /api/registry/account-changes/{request_id}",
+    "registry_account_change_decide": "POST /api/registry/account-changes/{request_id}/decision",
+    "registry_account_change_attachment": "GET /api/registry/account-changes/{request_id}/attachment",
     # rosters
     "batch_list": "GET /api/rosters/batches",
     # application intake (applications)
@@ -118,6 +127,8 @@ UI = {
     "attachment_download": "GET /api/rosters/batches/{batch_id}/attachments/{attachment_id}",
     "batch_template": "GET /api/rosters/batches/{batch_id}/template.xlsx",
     "batch_roster_xlsx": "GET /api/rosters/batches/{batch_id}/roster.xlsx",
+    "batch_cards": "GET /api/rosters/batches/{batch_id}/cards",
+    "batch_cards_xlsx": Exempt("xlsx download of GET /api/rosters/batches/{batch_id}/cards"),
     "batch_summary_xlsx": "GET /api/rosters/batches/{batch_id}/summary.xlsx",
     "batch_print": PRINT,
     # checks

@@ -136,6 +136,8 @@ def _secrets() -> set[str]:
     out.update(v.decrypt(e) for e in BankAccount.objects.values_list("number_enc", flat=True))
     for ide, acc, phone in BatchItem.objects.values_list("id_enc", "account_enc", "phone_enc"):
         out.update(v.decrypt(x) for x in (ide, acc, phone) if x)
+    from yikatong.registry.models import AccountChangeRequest
+    out.update(v.decrypt(e) for e in AccountChangeRequest.objects.values_list("number_enc", flat=True))
     for ide in ReferenceRecord.objects.values_list("id_enc", flat=True):
         if ide:
             out.add(v.decrypt(ide))
@@ -175,8 +177,10 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     day = dt.date(2031, 1, 2)
     holiday_set(actor=None, date=day, is_workday=False, name="walk")
     application = _application(a, policy, now)
+    account_change = _account_change(a, png)
     return {"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
-            "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application}
+            "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
+            "account_change": account_change}
 
 
 def _application(a: dict[str, User], policy, now) -> int:
@@ -195,6 +199,30 @@ def _application(a: dict[str, User], policy, now) -> int:
         profile_code="000", name=f"{MARKER}6010", id_enc=person.id_enc, id_bidx=v.id_index(id_number),
         id_masked=mask_id_number(id_number), account_enc=v.encrypt(account), account_masked=mask_card(account),
         amount_fen=10000, state="submitted", state_since=now, created_by=a["czj_ks"]).pk
+
+
+def _account_change(a: dict[str, User], attachment: bytes) -> int:
+    """A pending account change request (账户变更申请) of a county A person, with an attachment; its new
+    number is one of county A's secrets."""
+    from yikatong.core import sealed
+    from yikatong.core.crypto import vault
+    from yikatong.core.masking import mask_card
+    from yikatong.registry.models import AccountChangeRequest, BankAccount, CardFollowUp, Person
+    from yikatong.registry.models.cards import CHANGE_ATTACHMENT_PURPOSE
+
+    v = vault()
+    person = Person.objects.filter(village__code__startswith=COUNTY_A, accounts__is_current=True).order_by("pk").first()
+    number = "6228480012345670015"
+    box = sealed.seal(attachment, purpose=CHANGE_ATTACHMENT_PURPOSE)
+    req = AccountChangeRequest.objects.create(
+        person=person, old_account=BankAccount.objects.get(person=person, is_current=True), bank="甲银行",
+        number_enc=v.encrypt(number), number_bidx=v.index(number), number_masked=mask_card(number),
+        holder_name=person.name, reason=f"{MARKER}6010", effective_date=dt.date(2030, 1, 1), requested_by=a["czs"],
+        attachment_name="甲申请.png", attachment_type="image/png", attachment_sha256=box.sha256,
+        attachment_enc=box.blob)
+    CardFollowUp.objects.create(person=person, contacted_on=dt.date(2026, 1, 5), result="pending",
+                                note=f"{MARKER}6011", actor=a["czs"])
+    return req.pk
 
 
 def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
@@ -259,9 +287,22 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "registry_reveal": {"person_id": str(person.pk), "field": "id_number"},
         "registry_life_event": {"person_id": str(person.pk)},
         "registry_import": {"import_id": str(imp.pk)},
+        "registry_card_followup": {"person_id": str(person.pk)},
+        "registry_account_history": {"person_id": str(person.pk)},
+        "registry_account_change_new": {"person_id": str(person.pk)},
+        "registry_account_change": {"request_id": str(x["account_change"])},
+        "registry_account_change_decide": {"request_id": str(x["account_change"])},
+        "registry_account_change_attachment": {"request_id": str(x["account_change"])},
+        "api:registry_card_followup": {"person_id": str(person.pk)},
+        "api:registry_account_history": {"person_id": str(person.pk)},
+        "api:registry_account_change_new": {"person_id": str(person.pk)},
+        "api:registry_account_change": {"request_id": str(x["account_change"])},
+        "api:registry_account_change_decide": {"request_id": str(x["account_change"])},
+        "api:registry_account_change_attachment": {"request_id": str(x["account_change"])},
         "batch_detail": b, "batch_import": b, "item_add": b, "item_edit": b, "notice_record": b,
         "objection_record": b, "attachment_add": b, "batch_template": b, "batch_roster_xlsx": b,
-        "batch_summary_xlsx": b, "payments_failures": {"batch_id": str(paid.batch_id)},
+        "batch_summary_xlsx": b, "batch_cards": b, "batch_cards_xlsx": b, "api:rosters_batch_cards": b,
+        "payments_failures": {"batch_id": str(paid.batch_id)},
         "payments_reissue": {"batch_id": str(paid.batch_id)}, "payee_fix": {"batch_id": str(paid.batch_id)},
         "payments_notice": {"batch_id": str(paid.batch_id)},
         "batch_transition": {**b, "action": action},

@@ -55,9 +55,17 @@ def villages(regions: dict[str, Region]) -> dict[str, Region]:
 
 # --- organizations and users ---------------------------------------------------------------------------
 
-@functools.cache
 def password_hash(password: str = PASSWORD) -> str:
-    """Hash a password once: Argon2 is deliberately slow and a world has a dozen users."""
+    """Hash a password once per hasher setting: Argon2 is deliberately slow and a world has a dozen users.
+    Keyed by the hashers too: a hash made while a module's fixture switched to MD5 must not be reused
+    by a later test under the default hashers (its users could not log in)."""
+    from django.conf import settings
+
+    return _password_hash(password, tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _password_hash(password: str, hashers: tuple[str, ...]) -> str:
     from django.contrib.auth.hashers import make_password
 
     return make_password(password)

@@ -124,6 +124,8 @@ MESSAGES = {
                          "（其他情况下请发放后按失败明细补发）",
     "PAYEE_FIX_BANNED": "更正后的收款信息违反“一卡通”发放禁止性规定",
     "PAYEE_FIX_FIELD": "明细 {item} 只能更正银行账号、账户户名、姓名或开户银行，不能更正“{field}”",
+    "PAYEE_FIX_NO_ACCOUNT_CHANGE": "明细 {item} 的补贴对象没有已生效的账户变更（或新账户与明细账号相同），"
+                                   "不能按底册新账户更正",
     "PAYEE_UNFIT_FOR_BANK": "批次 {batch} 有 {count} 条明细的收款信息不能写入银行代发文件，"
                             "请由经办站所更正后再生成或重发支付申请：{items}",
     # reissue (payments.reissue, the reissue guard in payments.reissue_guards)

@@ -41,6 +41,7 @@ from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.connector import BankConnector, OutboxConnector
 from .banks import BankFileConflict, store_bank_file
+from .card_results import enqueue_card_results
 from .flow import order_transition, system_apply, try_close
 from .models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder, PaymentOrderItem
 from .tasks import enqueue_notices
@@ -251,6 +252,7 @@ def _answered(actor, order: PaymentOrder, parsed, ids: list[int], bank_file, *, 
     fault_point("payments.ingest.mid_write")
     _record_paid_origins(order, bank_file)
     enqueue_notices(actor=actor, order_id=order.pk)  # after commit, as a job: the answer is complete without them
+    enqueue_card_results(actor=actor, order_id=order.pk)  # card states to the register, likewise after commit
     fields = dict(answer_file=bank_file, answered_at=now, paid_count=paid_count, paid_fen=paid_fen,
                   failed_count=failed_count, failed_fen=failed_fen)
     audit_after = {"filename": bank_file.filename, "sha256": bank_file.sha256, "paid_count": paid_count,

@@ -22,6 +22,7 @@ from yikatong.rosters import scope
 from yikatong.rosters.models import Batch, BatchEvent, BatchItem, BatchKind
 
 from . import reissue_guards  # noqa: F401  (the REISSUE_* codes and the reissue guard)
+from .changed_accounts import use_changed_accounts
 from .errors import PaymentError
 from .exchange.fields import check_account
 from .flow import try_close
@@ -129,6 +130,7 @@ def reissue_create(*, actor, batch_id: int, corrections: dict[str, dict] | None 
         raise PaymentError("REISSUE_UNKNOWN_ITEMS", items="、".join(sorted(unknown)))
     # every correction is checked before anything is written
     corrected = {line.item_ref: _corrected_fields(batch, line, corrections.get(line.item_ref, {})) for line in failed}
+    use_changed_accounts(failed, corrected)  # an approved, effective account change (registry) is paid into
     reissue = Batch.objects.create(
         code=_reissue_code(batch), kind=BatchKind.REISSUE, parent=batch, policy=batch.policy, period=batch.period,
         region=batch.region, department=batch.department, profile_code=batch.profile_code, state="draft",

@@ -29,7 +29,7 @@ from .models import OrderState, PaymentOrder
 
 __all__ = ["rejection_confirm", "payee_items_correct", "assert_payee_clean"]
 
-_FIXABLE = frozenset({"account", "account_holder", "name", "bank_name"})
+_FIXABLE = frozenset({"account", "account_holder", "name", "bank_name", "use_register_account"})
 _SHOWN = 5
 
 
@@ -110,6 +110,7 @@ def payee_items_correct(*, actor, batch_id: int, corrections: dict[str, dict], r
     from yikatong.rosters.importer import spec as S
     from yikatong.rosters.importer.payee import first_refusal
 
+    from .changed_accounts import changed_account_correction
     from .reissue import corrected_payee_fields
 
     # the batch's orders are locked first (as release and resend do: order, then batch), so a send
@@ -133,6 +134,11 @@ def payee_items_correct(*, actor, batch_id: int, corrections: dict[str, dict], r
         bad = sorted(set(change) - _FIXABLE)
         if bad:
             raise PaymentError("PAYEE_FIX_FIELD", item=ref, field="、".join(bad))
+        if change.get("use_register_account"):  # the account an applied change (账户变更) made current
+            registered = changed_account_correction(items[ref])
+            if registered is None:
+                raise PaymentError("PAYEE_FIX_NO_ACCOUNT_CHANGE", item=ref)
+            change = {**registered, **{k: v for k, v in change.items() if k != "use_register_account"}}
         fields, changed = corrected_payee_fields(ref, change)
         name = (change.get("name") or "").strip()
         if name:

@@ -263,3 +263,6 @@ def register_import_detail(request, import_id: int):
             "errors": [{"line": e.get("line"), "column": str(e.get("column", "")), "value": _masked(e.get("value")),
                         "message": _masked(e.get("message")), "code": str(e.get("code") or "")}
                        for e in selectors.import_errors(imp)[:2000]]}
+
+
+from . import api_cards  # noqa: E402,F401  (the social-security-card operations, on this router)

@@ -86,3 +86,24 @@ ACCOUNT_STATUS_WORDS = {
 INACTIVE_ACCOUNT_STATUSES = frozenset(
     {AccountStatus.UNACTIVATED, AccountStatus.FROZEN, AccountStatus.LOST, AccountStatus.CLOSED}
 )
+
+
+class FollowUpResult(models.TextChoices):
+    """Outcome of contacting a person whose card is not usable (社保卡激活跟进)."""
+
+    ACTIVATED = "activated", "已激活"
+    PENDING = "pending", "仍未激活"
+    OTHER = "other", "其他"
+
+
+class AccountChangeState(models.TextChoices):
+    """账户变更申请: requested by the township station, decided by a second person, applied on its date."""
+
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已批准，待生效"
+    APPLIED = "applied", "已生效"
+    REFUSED = "refused", "不予批准"
+
+
+# Bank reason codes (specs/bank-exchange.md) that say what state the card is in.
+BANK_CODE_STATUS = {"E03": AccountStatus.CLOSED, "E04": AccountStatus.FROZEN, "E05": AccountStatus.UNACTIVATED}

@@ -30,7 +30,34 @@ register_messages({
     # the API (registry.api) and the background reference load (registry.tasks)
     "REFERENCE_KIND_UNKNOWN": "未知的共享比对数据类型“{kind}”（可选：{kinds}）",
     "REFERENCE_JOB_FILE_REFUSED": "共享比对数据文件未导入：发现 {count} 处问题，例如：{first}",
+    # social-security cards: follow-ups (registry.services.cards)
+    "CARD_NO_ACCOUNT": "此人没有当前账户，请先登记账户",
+    "CARD_FOLLOWUP_FUTURE_DATE": "联系日期不能晚于今天",
+    "CARD_FOLLOWUP_RESULT_UNKNOWN": "无效的跟进结果",
+    "CARD_FOLLOWUP_NOTE_REQUIRED": "结果为“其他”时请填写说明",
+    "CARD_LIST_TOWNSHIP_REQUIRED": "请选择乡镇（township：乡镇的12位区划代码）",
+    # account change requests (registry.services.account_changes, registry.account_flow)
+    "ACCOUNT_CHANGE_NOT_IN_SCOPE": "没有这条账户变更申请，或不在您的辖区",
+    "ACCOUNT_CHANGE_ACCOUNT_INVALID": "新账号有误：{problem}",
+    "ACCOUNT_CHANGE_SAME_ACCOUNT": "新账号与当前账户相同",
+    "ACCOUNT_CHANGE_BANK_REQUIRED": "请填写开户银行",
+    "ACCOUNT_CHANGE_REASON_REQUIRED": "请填写变更原因",
+    "ACCOUNT_CHANGE_PENDING_EXISTS": "此人已有一条未办结的账户变更申请（#{pk}），请等待审核或生效",
+    "ACCOUNT_CHANGE_PERSON_INACTIVE": "人员状态为“{status}”，不能变更收款账户",
+    "ACCOUNT_CHANGE_FOUR_EYES": "账户变更申请须由申请人以外的人员审核（您是申请人）",
+    "ACCOUNT_CHANGE_NOT_DUE": "账户变更申请 #{pk} 的生效日期 {date} 未到",
+    "ACCOUNT_CHANGE_OLD_ACCOUNT_CHANGED": "申请提交后此人的账户已发生变化，请重新申请",
+    "ACCOUNT_CHANGE_NO_ATTACHMENT": "此申请没有附件",
+    "ACCOUNT_CHANGE_ATTACHMENT_TYPE": "附件“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断，不看扩展名）",
+}, conflicts={  # refused for the person's or the request's current state: the API answers 409
+    "ACCOUNT_CHANGE_PERSON_INACTIVE", "ACCOUNT_CHANGE_PENDING_EXISTS",
 })
+
+
+class AccountChangeRefused(Refusal):
+    """A refused step of an account change request (the state engine sets http_status)."""
+
+    default_code = "ACCOUNT_CHANGE_REFUSED"
 
 
 class RegistryNotFound(Refusal):

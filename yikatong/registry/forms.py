@@ -6,7 +6,7 @@ from django import forms
 from yikatong.core.refusals import invalid
 
 from . import errors  # noqa: F401  (the refusal catalogue)
-from .choices import AccountKind, AccountStatus, DatasetKind, EventKind
+from .choices import AccountKind, AccountStatus, DatasetKind, EventKind, FollowUpResult
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -74,3 +74,33 @@ class ReferenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
+
+
+class CardFollowUpForm(forms.Form):
+    contacted_on = forms.DateField(label="联系日期", initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"}))
+    result = forms.ChoiceField(label="结果", choices=FollowUpResult.choices)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class AccountChangeForm(forms.Form):
+    kind = forms.ChoiceField(label="账户类型", choices=AccountKind.choices[:3])
+    bank = forms.CharField(label="开户银行", max_length=60)
+    account_no = forms.CharField(label="新账号", max_length=40)
+    holder_name = forms.CharField(label="账户户名", max_length=100, required=False, help_text="不填则为本人姓名")
+    reason = forms.CharField(label="变更原因", max_length=200)
+    effective_date = forms.DateField(label="生效日期", initial=dt.date.today,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    attachment = forms.FileField(label="附件（申请表、新卡复印件，PDF/JPG/PNG，可不传）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "批准"), ("refuse", "不予批准")])
+    reason = forms.CharField(label="审核意见", max_length=200, required=False)

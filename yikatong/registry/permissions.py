@@ -22,6 +22,13 @@ COMPARE_ROLES = frozenset({
     Role.SYSADMIN,
 })
 
+# Social-security cards (社保卡): the station and the village notify people before payment and follow
+# up their activation (seed 001 信息采集主体); the station requests an account change (seed 002: 站所收集
+# 账户变更), the township finance office, which keeps the register, approves it (a second person).
+CARD_FOLLOWUP_ROLES = frozenset({Role.VILLAGE_CLERK, Role.TOWNSHIP_OPERATOR, Role.TOWNSHIP_FINANCE})
+ACCOUNT_CHANGE_REQUEST_ROLES = frozenset({Role.TOWNSHIP_OPERATOR})
+ACCOUNT_CHANGE_APPROVE_ROLES = frozenset({Role.TOWNSHIP_FINANCE})
+
 
 def require_role(actor, roles, what: str) -> None:
     if actor is None or not actor.is_authenticated or not actor.has_role(*roles):

@@ -35,3 +35,21 @@ def reference_load_job(job, progress):
     warnings = getattr(snap, "warnings", [])
     return (f"已导入{snap}：{snap.row_count} 行" + "".join(f"；{w}" for w in warnings),
             {"snapshot_id": snap.pk, "dataset": snap.dataset, "rows": snap.row_count, "warnings": warnings})
+
+
+def account_changes_due() -> bool:
+    """Any approved account change whose effective date has come (the schedule's check)."""
+    from django.utils import timezone
+
+    from .choices import AccountChangeState
+    from .models import AccountChangeRequest
+
+    return AccountChangeRequest.objects.filter(state=AccountChangeState.APPROVED,
+                                               effective_date__lte=timezone.localdate()).exists()
+
+
+@job_handler
+def account_changes_apply_job(job, progress):
+    """Approved account changes whose effective date has come: old account closed, new one current."""
+    applied = services.account_changes_apply_due(actor=None)
+    return f"账户变更生效 {applied} 条", {"applied": applied}

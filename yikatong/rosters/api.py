@@ -512,3 +512,26 @@ def profile(request):
     return {"code": p.code, "params": params,
             "transitions": [{"source": t.source, "action": t.action, "label": t.label, "target": t.target,
                              "roles": sorted(t.roles), "guards": list(t.guards)} for t in flows.transitions_for(p)]}
+
+
+class CardProblemOut(Schema):
+    seq: int
+    item_ref: str
+    name: str
+    masked_id: str
+    village: str
+    bank: str
+    masked_account: str
+    person_id: int
+    status: str
+    status_label: str
+    source: str
+    since: datetime.date | None
+
+
+@router.get("/batches/{batch_id}/cards", response=list[CardProblemOut], url_name="rosters_batch_cards",
+            summary="发放前社保卡核查：本批次中社保卡未激活、冻结、挂失或销户的人员（账号、证件号码已隐藏）")
+def batch_cards(request, batch_id: int):
+    from .card_check import batch_card_problems
+
+    return [p.__dict__ for p in batch_card_problems(_batch(request, batch_id))]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_county, views_export
+from . import views, views_cards, views_county, views_export
 
 urlpatterns = [
     path("", views.batch_list, name="batch_list"),
@@ -24,4 +24,6 @@ urlpatterns = [
     path("<int:batch_id>/roster.xlsx", views_export.roster, name="batch_roster_xlsx"),
     path("<int:batch_id>/summary.xlsx", views_export.summary, name="batch_summary_xlsx"),
     path("<int:batch_id>/print/<str:what>/", views_export.printable, name="batch_print"),
+    path("<int:batch_id>/cards/", views_cards.batch_cards, name="batch_cards"),
+    path("<int:batch_id>/cards.xlsx", views_cards.batch_cards_xlsx, name="batch_cards_xlsx"),
 ]

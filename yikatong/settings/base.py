@@ -260,6 +260,13 @@ YKT_SCHEDULES = {
         "title": "收取银行回盘文件",
         "description": "从银行交换目录收取回盘文件（成功、失败明细和整批拒收），逐个入账后移出收件目录；目录为空时不运行。",
     },
+    "account_changes_apply": {
+        "cron": "5 0 * * *",
+        "handler": "yikatong.registry.tasks.account_changes_apply_job",
+        "when": "yikatong.registry.tasks.account_changes_due",
+        "title": "账户变更到期生效",
+        "description": "每天零点后启用生效日期已到的已批准账户变更：停用原账户、启用新账户，并保留历史记录；没有到期的变更时不运行。",
+    },
     "deadline_scan": {
         "cron": "30 7 * * *",
         "handler": "yikatong.web.tasks.deadline_scan_job",

@@ -6,12 +6,13 @@ a keyed blind index (`*_bidx`, HMAC) for exact lookup and joins; see core/crypto
 """
 
 from .accounts import BankAccount
+from .cards import AccountChangeRequest, CardFollowUp
 from .events import AccountEvent, PersonEvent
 from .imports import RegisterImport
 from .people import Household, OrgPayee, Person
 from .reference import ReferenceRecord, ReferenceSnapshot
 
 __all__ = [
-    "AccountEvent", "BankAccount", "Household", "OrgPayee", "Person", "PersonEvent",
+    "AccountChangeRequest", "AccountEvent", "BankAccount", "CardFollowUp", "Household", "OrgPayee", "Person", "PersonEvent",
     "ReferenceRecord", "ReferenceSnapshot", "RegisterImport",
 ]

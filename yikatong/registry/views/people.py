@@ -8,8 +8,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yikatong.web.actions import report_refusal
 from yikatong.web.permissions import Forbidden
 from .. import lookups, selectors, services
-from ..forms import LifeEventForm, SearchForm
-from ..permissions import MAINTAIN_ROLES, REVEAL_ROLES, VIEW_ROLES
+from ..card_status import card_status
+from ..forms import CardFollowUpForm, LifeEventForm, SearchForm
+from ..permissions import CARD_FOLLOWUP_ROLES, MAINTAIN_ROLES, REVEAL_ROLES, VIEW_ROLES
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +41,9 @@ def person(request, person_id: int):
     if detail is None:
         raise Http404("没有这个人员，或不在您的辖区")
     form = LifeEventForm(villages=selectors.villages_for(request.user)) if detail.can_maintain else None
-    return render(request, "registry/person.html", {"d": detail, "p": detail.person, "event_form": form})
+    follow = CardFollowUpForm() if request.user.has_role(*CARD_FOLLOWUP_ROLES) else None
+    return render(request, "registry/person.html", {"d": detail, "p": detail.person, "event_form": form,
+                                                    "card": card_status(detail.person), "followup_form": follow})
 
 
 @require_POST
