@@ -142,6 +142,7 @@ class ReconRowOut(Schema):
     sent_fen: int
     paid_fen: int
     returned_fen: int
+    refunded_fen: int  # failed funds returned by the bank with its receipt (回单)
     pending_fen: int
     rejected_fen: int
     balanced: bool
@@ -511,7 +512,8 @@ def reconciliation(request, year: int | None = None, month: int | None = None):
     return {"year": year, "month": month, "start": st.start.isoformat(), "end": st.end.isoformat(),
             "balanced": st.balanced, "mismatches": st.mismatches, "year_end": year_end,
             "rows": [{"bank": r.bank, "policy": r.policy, "orders": r.orders, "sent_fen": r.sent_fen,
-                      "paid_fen": r.paid_fen, "returned_fen": r.returned_fen, "pending_fen": r.pending_fen,
+                      "paid_fen": r.paid_fen, "returned_fen": r.returned_fen, "refunded_fen": r.refunded_fen,
+                      "pending_fen": r.pending_fen,
                       "rejected_fen": r.rejected_fen, "balanced": r.balanced} for r in st.rows]}
 
 
