@@ -162,6 +162,11 @@ PAYMENTS = {
     "payments_banks": "GET /api/payments/banks",
     "payments_bank_create": "POST /api/payments/banks",
     "payments_agreement_create": "POST /api/payments/agreements",
+    "payments_fund_return": "POST /api/payments/orders/{order_id}/fund-return",
+    "payments_fund_return_receipt": "GET /api/payments/orders/{order_id}/fund-return/receipt",
+    "payments_surveys": "GET /api/payments/bank-surveys",
+    "payments_survey_create": "POST /api/payments/bank-surveys",
+    "payments_survey_report": "GET /api/payments/bank-surveys/{survey_id}/report",
 }
 # the bank's answer files are uploaded by the API too (no page of their own: collected from the drop box)
 PAYMENTS_EXTRA = ["POST /api/payments/bank-results"]

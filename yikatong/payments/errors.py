@@ -160,6 +160,7 @@ MESSAGES = {
     "FUND_RETURN_NOTHING_OWED": "支付申请 {batch_no} 没有待退回的失败资金（失败明细均已补发）",
     "FUND_RETURN_AMOUNT_MISMATCH": "支付申请 {batch_no} 的退回金额 {amount}（{amount_fen} 分）与 {count} 笔未补发的失败明细"
                                    "合计 {owed}（{owed_fen} 分）不符，请与银行核对后重新登记",
+    "FUND_RETURN_AMOUNT_INVALID": "退回金额“{amount}”不正确，请按元填写（最多两位小数）",
     "FUND_RETURN_DATE_INVALID": "退回日期 {day} 不正确：不得晚于今天，也不得早于回盘文件到达之日 {arrived}",
     "FUND_RETURN_RECEIPT_REQUIRED": "须上传银行退回回单",
     "FUND_RETURN_RECEIPT_TYPE": "退回回单只能是 PDF 或图片（JPG、PNG）",
@@ -169,6 +170,7 @@ MESSAGES = {
     "SURVEY_RECORDED": "{bank} {year} 年的满意度调查已登记，每家银行每年一次",
     "SURVEY_YEAR_INVALID": "调查年度 {year} 不正确（不得晚于本年度）",
     "SURVEY_FIGURES_INVALID": "参与人数须大于 0，满意人数不得超过参与人数，评分须在 0 至 100 之间",
+    "SURVEY_BANK_REQUIRED": "请选择代发银行",
     "SURVEY_REPORT_TYPE": "调查报告只能是 PDF 或图片（JPG、PNG）",
     # year-end clearing (payments.clearing)
     "CLEARING_ROLE_NOT_ALLOWED": "只有财政业务科室可以办理年终清算",
