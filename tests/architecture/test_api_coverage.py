@@ -105,6 +105,8 @@ UI = {
     "item_remove": "POST /api/rosters/items/{item_id}/remove",
     "item_edit": "POST /api/rosters/items/{item_id}",
     "notice_record": "POST /api/rosters/batches/{batch_id}/notices",
+    "notice_assembly_record": "POST /api/rosters/batches/{batch_id}/notices/{notice_id}/assembly",
+    "post_payment_notice_record": "POST /api/rosters/batches/{batch_id}/post-payment-notice",
     "objection_record": "POST /api/rosters/batches/{batch_id}/objections",
     "objection_resolve": "POST /api/rosters/objections/{objection_id}/resolve",
     "attachment_add": "POST /api/rosters/batches/{batch_id}/attachments",

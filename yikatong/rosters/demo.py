@@ -121,7 +121,8 @@ def build(county_code: str, *, size: int, stdout) -> None:
         for level in profile.notice_levels or ("village",):
             place = f"{town.name}各村村务公开栏" if level == "village" else f"{town.name}政务公开栏"
             services.notice_record(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
-                                   place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk)
+                                   place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk,
+                                   assembly_on=start, assembly_place=f"{town.name}村民大会", assembly_attendees=120)
         transitions.batch_transition(actor=users["zhan"], batch_id=batch.pk, action="finish_notice")
         if Batch.objects.get(pk=batch.pk).state == "notice_done":
             transitions.batch_transition(actor=users["czs"], batch_id=batch.pk, action="resubmit")
