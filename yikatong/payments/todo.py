@@ -66,8 +66,10 @@ def funds_to_return(user):
         return
     for order in returns.orders_owing(orders).select_related("batch__policy")[:100]:
         due = returns.return_due(order)
+        if due is None:  # the profile sets no time limit: the return is still recorded, not chased
+            continue
         overdue = returns.is_overdue(order, today)
         url = reverse(url_name) if url_name else reverse("payments_order", args=[order.pk])
-        when = f"（应于 {due:%Y-%m-%d} 前退回）" if due else ""
+        when = f"（应于 {due:%Y-%m-%d} 前退回）"
         yield TodoItem(title=f"{'失败资金逾期未退回' if overdue else '待登记失败资金退回'}：批次号 {order.batch_no} "
                              f"{order.batch.policy.name}{when}", url=url, due=due, overdue=overdue, category=category)
