@@ -103,6 +103,8 @@ def walk_to_approval(api, batch_id, *, reissue=False):
             notice = ok(api("post", f"/rosters/batches/{batch_id}/notices", "zhan", form={
                 "level": level, "start": start.isoformat(), "place": "村委会公示栏", "phone": PHONE,
                 "working_days": str(days), "read_at_assembly": "true" if profile.notice_read_at_assembly else "false",
+                **({"assembly_on": start.isoformat(), "assembly_place": "村委会会议室", "assembly_attendees": "86"}
+                   if profile.notice_read_at_assembly else {}),
                 "photo": SimpleUploadedFile(f"{level}.png", PNG)}), 201)
             assert notice["end"] == end.isoformat()
         step(api, batch_id, "zhan", "finish_notice")

@@ -121,6 +121,8 @@ UI = {
     "item_remove": "POST /api/rosters/items/{item_id}/remove",
     "item_edit": "POST /api/rosters/items/{item_id}",
     "notice_record": "POST /api/rosters/batches/{batch_id}/notices",
+    "notice_assembly_record": "POST /api/rosters/batches/{batch_id}/notices/{notice_id}/assembly",
+    "post_payment_notice_record": "POST /api/rosters/batches/{batch_id}/post-payment-notice",
     "objection_record": "POST /api/rosters/batches/{batch_id}/objections",
     "objection_resolve": "POST /api/rosters/objections/{objection_id}/resolve",
     "attachment_add": "POST /api/rosters/batches/{batch_id}/attachments",
@@ -180,6 +182,11 @@ PAYMENTS = {
     "payments_banks": "GET /api/payments/banks",
     "payments_bank_create": "POST /api/payments/banks",
     "payments_agreement_create": "POST /api/payments/agreements",
+    "payments_fund_return": "POST /api/payments/orders/{order_id}/fund-return",
+    "payments_fund_return_receipt": "GET /api/payments/orders/{order_id}/fund-return/receipt",
+    "payments_surveys": "GET /api/payments/bank-surveys",
+    "payments_survey_create": "POST /api/payments/bank-surveys",
+    "payments_survey_report": "GET /api/payments/bank-surveys/{survey_id}/report",
 }
 # the bank's answer files are uploaded by the API too (no page of their own: collected from the drop box)
 PAYMENTS_EXTRA = ["POST /api/payments/bank-results"]

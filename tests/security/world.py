@@ -178,9 +178,11 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     holiday_set(actor=None, date=day, is_workday=False, name="walk")
     application = _application(a, policy, now)
     account_change = _account_change(a, png)
+    fund_return, survey = _bank_obligations(a, png)
     return {"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
-            "account_change": account_change}
+            "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
+            "fund_return_order": fund_return.order_id, "survey": survey.pk}
 
 
 def _application(a: dict[str, User], policy, now) -> int:
@@ -223,6 +225,27 @@ def _account_change(a: dict[str, User], attachment: bytes) -> int:
     CardFollowUp.objects.create(person=person, contacted_on=dt.date(2026, 1, 5), result="pending",
                                 note=f"{MARKER}6011", actor=a["czs"])
     return req.pk
+
+
+def _bank_obligations(a: dict[str, User], png: bytes):
+    """A failed-funds return with its receipt and a bank survey with its report (issue 14): the demo makes neither."""
+    from yikatong.core import sealed
+    from yikatong.payments.exchange.storage import RECEIPT_PURPOSE, SURVEY_PURPOSE
+    from yikatong.payments.models import BankSurvey, FundReturn, PaymentOrder
+
+    order = PaymentOrder.objects.filter(batch__region__code__startswith=COUNTY_A).order_by("pk").first()
+    box = sealed.seal(png, purpose=RECEIPT_PURPOSE)
+    fund_return = FundReturn.objects.create(
+        order=order, amount_fen=order.failed_fen or 1, returned_on=dt.date(2026, 1, 5), line_count=1,
+        receipt_name="退回回单.png", receipt_type="image/png", receipt_size=box.size, receipt_sha256=box.sha256,
+        receipt_enc=box.blob, recorded_by=a["czj_ks"])
+    box = sealed.seal(png, purpose=SURVEY_PURPOSE)
+    bank = order.agreement.bank
+    survey = BankSurvey.objects.create(
+        bank=bank, region_id=bank.organization.region_id, year=2025, respondents=10, satisfied=9, score=90,
+        report_name="调查报告.png", report_type="image/png", report_sha256=box.sha256, report_enc=box.blob,
+        recorded_by=a["czj_ks"])
+    return fund_return, survey
 
 
 def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
@@ -314,6 +337,16 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "payments_order_file": o, "payments_order_confirm_rejection": o,
         "payments_write_off": {"pk": str(failed.pk)},
         "payments_clear": {"quota_id": str(quota.pk)},
+        "payments_fund_return": {"pk": str(x["fund_return_order"])},
+        "payments_fund_return_receipt": {"pk": str(x["fund_return_order"])},
+        "payments_survey_report": {"pk": str(x["survey"])},
+        "api:payments_api_fund_return": {"order_id": str(x["fund_return_order"])},
+        "api:payments_api_fund_return_receipt": {"order_id": str(x["fund_return_order"])},
+        "api:payments_api_survey_report": {"survey_id": str(x["survey"])},
+        "notice_assembly_record": {"batch_id": str(x["notice_batch"]), "notice_id": str(x["notice"])},
+        "post_payment_notice_record": {"batch_id": str(paid.batch_id)},
+        "api:rosters_notice_assembly": {"batch_id": str(x["notice_batch"]), "notice_id": str(x["notice"])},
+        "api:rosters_post_payment_notice": {"batch_id": str(paid.batch_id)},
         # the payments API (payments/api.py): the same objects as the pages
         "api:payments_api_order": {"order_id": o["pk"]}, "api:payments_api_order_release": {"order_id": o["pk"]},
         "api:payments_api_order_send": {"order_id": o["pk"]}, "api:payments_api_order_resend": {"order_id": o["pk"]},

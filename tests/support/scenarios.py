@@ -90,6 +90,11 @@ def entered_notice_on(batch, day: datetime.date) -> None:
     Batch.objects.filter(pk=batch.pk).update(state_since=at)
 
 
+def assembly(day: datetime.date) -> dict:
+    """The reading of a notice at the villagers' assembly (seed 003), on `day`."""
+    return {"assembly_on": day, "assembly_place": "村委会会议室", "assembly_attendees": 86}
+
+
 def record_notices(batch, user, profile, days: int | None = None):
     """Every notice the profile requires (village and/or township), of `days` working days (default the
     profile's minimum) ended yesterday or earlier, with proof and supervision phone; the batch is
@@ -105,7 +110,8 @@ def record_notices(batch, user, profile, days: int | None = None):
                                         data=PNG)
         notices.append(services.notice_record(
             actor=user, batch_id=batch.pk, level=level, start=start, working_days=days, place="村委会公示栏",
-            phone=PHONE, read_at_assembly=profile.notice_read_at_assembly, proof_id=proof.pk))
+            phone=PHONE, read_at_assembly=profile.notice_read_at_assembly, proof_id=proof.pk,
+            **(assembly(start) if profile.notice_read_at_assembly else {})))
     assert all(n.end == end for n in notices)
     return notices
 

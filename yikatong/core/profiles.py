@@ -31,10 +31,13 @@ class LocalProfile:
     # notice at either level suffices
     notice_levels: tuple[str, ...] = ()
     post_payment_notice_working_days: int | None = None
+    # 四公开 (seed 004): the notice also states the policy basis and the standard, not only recipients and amounts
+    notice_four_public: bool = False
     # bank
     bank_pay_within_working_days: int | None = None
     bank_report_within_days: int | None = None
-    failed_funds_return_working_days: int | None = None
+    failed_funds_return_working_days: int | None = None  # from the result file's arrival
+    bank_service_survey: bool = False  # seed 003: a yearly survey of each agent bank's service (满意度调查)
     # funds (资金指标)
     quota_direct_days: int | None = None  # calendar days to pass down funds assigned per county
     quota_other_days: int | None = None  # calendar days otherwise
@@ -91,13 +94,13 @@ PROFILES: dict[str, LocalProfile] = {
         code="003", name="新疆乌鲁木齐市", seed="003",
         notice_min_working_days=5, bank_pay_within_working_days=3, bank_report_within_days=1,
         quota_working_days_per_level=3, three_party_agreement=True, monitoring_report_day=28,
-        notice_read_at_assembly=True,
+        notice_read_at_assembly=True, bank_service_survey=True,
         change_request_chain=_CHAIN_DEFAULT,
         notes=("公示并在群众大会上宣读", "按季度检查按月发放项目", "每年开展代发银行满意度调查"),
     ),
     "004": LocalProfile(
         code="004", name="山西省洪洞县", seed="004",
-        notice_min_working_days=5, catalogue_publish_deadline=(3, 31), year_end_clearing=True,
+        notice_min_working_days=5, catalogue_publish_deadline=(3, 31), year_end_clearing=True, notice_four_public=True,
         bans=("cash", "others_account", "transfer_to_township"), change_request_chain=_CHAIN_DEFAULT,
         notes=("四公开", "年底清算，结余资金收回"),
     ),

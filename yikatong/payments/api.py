@@ -142,6 +142,7 @@ class ReconRowOut(Schema):
     sent_fen: int
     paid_fen: int
     returned_fen: int
+    refunded_fen: int  # failed funds returned by the bank with its receipt (回单)
     pending_fen: int
     rejected_fen: int
     balanced: bool
@@ -511,7 +512,8 @@ def reconciliation(request, year: int | None = None, month: int | None = None):
     return {"year": year, "month": month, "start": st.start.isoformat(), "end": st.end.isoformat(),
             "balanced": st.balanced, "mismatches": st.mismatches, "year_end": year_end,
             "rows": [{"bank": r.bank, "policy": r.policy, "orders": r.orders, "sent_fen": r.sent_fen,
-                      "paid_fen": r.paid_fen, "returned_fen": r.returned_fen, "pending_fen": r.pending_fen,
+                      "paid_fen": r.paid_fen, "returned_fen": r.returned_fen, "refunded_fen": r.refunded_fen,
+                      "pending_fen": r.pending_fen,
                       "rejected_fen": r.rejected_fen, "balanced": r.balanced} for r in st.rows]}
 
 
@@ -737,3 +739,96 @@ def agreement_create(request, bank: int = Form(...), payer: int = Form(...), dep
         document=document, pay_within_working_days=pay_within_working_days, report_within_days=report_within_days)
     a.has_document = document is not None
     return Status(201, _agreement_out(a))
+
+
+# --- failed funds returned and the yearly bank survey (payments.returns, payments.surveys) ----------------
+
+class FundReturnOut(Schema):
+    order_id: int
+    batch_no: str
+    amount_fen: int
+    line_count: int
+    returned_on: str
+    on_behalf: bool
+    receipt_name: str
+    receipt_sha256: str
+
+
+@router.post("/orders/{order_id}/fund-return", response={201: FundReturnOut}, url_name="payments_api_fund_return",
+             summary="登记失败资金原渠道退回（代发银行或财政代登记；multipart：amount_fen 金额（分，须等于未补发的失败明细合计）、"
+                     "returned_on 退回日期、文件 receipt 银行退回回单）")
+def fund_return_record(request, order_id: int, amount_fen: int = Form(...), returned_on: datetime.date = Form(...),
+                       note: str = Form(""), receipt: UploadedFile | None = File(None)):
+    from . import returns
+
+    get_object_or_404(selectors.orders_readable(request.user), pk=order_id)
+    r = returns.fund_return_record(
+        actor=request.user, order_id=order_id, amount_fen=amount_fen, returned_on=returned_on,
+        receipt_name=receipt.name if receipt else "", note=note,
+        receipt_data=uploads.read(request, receipt, "attachment") if receipt else None)
+    return Status(201, {"order_id": r.order_id, "batch_no": r.order.batch_no, "amount_fen": r.amount_fen,
+                        "line_count": r.line_count, "returned_on": r.returned_on.isoformat(),
+                        "on_behalf": r.on_behalf, "receipt_name": r.receipt_name, "receipt_sha256": r.receipt_sha256})
+
+
+@router.get("/orders/{order_id}/fund-return/receipt", url_name="payments_api_fund_return_receipt",
+            summary="下载失败资金退回回单（本辖区财政、国库、监督人员，或该代发银行）")
+def fund_return_receipt(request, order_id: int):
+    ret = get_object_or_404(selectors.fund_returns_for(request.user), order_id=order_id)
+    return download_response(ret.receipt(), filename=ret.receipt_name, content_type=ret.receipt_type)
+
+
+class SurveyOut(Schema):
+    id: int
+    bank: str
+    year: int
+    respondents: int
+    satisfied: int
+    score: int
+    findings: str
+    has_report: bool
+
+
+def _survey_out(s) -> dict:
+    return {"id": s.pk, "bank": s.bank.code, "year": s.year, "respondents": s.respondents, "satisfied": s.satisfied,
+            "score": s.score, "findings": s.findings, "has_report": bool(s.report_sha256)}
+
+
+class SurveysOut(Schema):
+    offered: bool  # the profile asks for the yearly survey (LocalProfile.bank_service_survey)
+    surveys: list[SurveyOut]
+
+
+@router.get("/bank-surveys", response=SurveysOut, url_name="payments_api_surveys",
+            summary="代发银行满意度调查结果（按银行、年度）")
+def survey_list(request):
+    from . import surveys
+
+    _readers_only(request)
+    return {"offered": surveys.offered(),
+            "surveys": [_survey_out(s) for s in surveys.surveys_for(request.user).order_by("bank__code", "-year")]}
+
+
+@router.post("/bank-surveys", response={201: SurveyOut}, url_name="payments_api_survey_create",
+             summary="登记代发银行年度满意度调查（财政业务科室；multipart：bank、year、respondents、satisfied、score、"
+                     "findings，可选文件 report；每家银行每年一次）")
+def survey_create(request, bank: int = Form(...), year: int = Form(...), respondents: int = Form(...),
+                  satisfied: int = Form(...), score: int = Form(...), findings: str = Form(""),
+                  report: UploadedFile | None = File(None)):
+    from . import surveys
+
+    get_object_or_404(selectors.banks_for(request.user), pk=bank)
+    s = surveys.survey_record(actor=request.user, bank_id=bank, year=year, respondents=respondents,
+                              satisfied=satisfied, score=score, findings=findings,
+                              report_name=report.name if report else "",
+                              report_data=uploads.read(request, report, "attachment") if report else None)
+    return Status(201, _survey_out(s))
+
+
+@router.get("/bank-surveys/{survey_id}/report", url_name="payments_api_survey_report",
+            summary="下载满意度调查报告")
+def survey_report(request, survey_id: int):
+    from . import surveys
+
+    s = get_object_or_404(surveys.surveys_for(request.user).exclude(report_sha256=""), pk=survey_id)
+    return download_response(s.report(), filename=s.report_name, content_type=s.report_type)

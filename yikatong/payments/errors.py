@@ -31,7 +31,8 @@ STATE_CONFLICTS = frozenset({
     "PAYEE_FIX_AT_BANK", "PAYEE_FIX_STATE", "PAYEE_FIX_ACCOUNT",
     "REISSUE_NOT_PARTLY_FAILED", "REISSUE_NO_FAILURES", "WRITE_OFF_NOT_FAILED", "WRITE_OFF_REISSUED",
     "CLEARING_DONE_BEFORE", "CLEARING_YEAR_NOT_STARTED", "CLEARING_ORDERS_IN_FLIGHT",
-    "BANK_CODE_TAKEN",
+    "BANK_CODE_TAKEN", "FUND_RETURN_NOT_ANSWERED", "FUND_RETURN_RECORDED", "FUND_RETURN_NOTHING_OWED",
+    "SURVEY_RECORDED",
 })
 
 MESSAGES = {
@@ -45,6 +46,8 @@ MESSAGES = {
     "AGREEMENT_MAC_KEY_SHORT": "MAC 密钥必须是至少 16 字节的二进制数据",
     "AGREEMENT_MAC_ALG_UNKNOWN": "不支持的 MAC 算法“{mac_alg}”",
     "AGREEMENT_DATES_INVALID": "失效日期不能早于生效日期",
+    "ORDER_THREE_PARTY_MISSING": "本地要求代发银行在首次发放前签订财政—主管部门—银行三方代发协议：{bank} 与批次 {batch} "
+                                 "的主管部门没有已上传签署文本的三方协议，不能生成或发送支付申请",
     "AGREEMENT_THREE_PARTY_REQUIRED": "本地要求签订三方代发协议：须指定业务主管部门并上传已签署的协议文本",
     # guards of the batch transition table registered by payments.guards
     "ORDER_NOT_RELEASED": "请在“资金支付”中由国库科对本批次的支付申请办理支付",
@@ -147,6 +150,25 @@ MESSAGES = {
     "WRITE_OFF_REASON_REQUIRED": "核销须填写原因",
     "WRITE_OFF_NOT_FAILED": "明细 {item} 不是待处理的失败明细",
     "WRITE_OFF_REISSUED": "明细 {item} 已补发，请在补发批次中处理",
+    # failed funds returned through the original channel (payments.returns)
+    "FUND_RETURN_ROLE_NOT_ALLOWED": "只有代发银行或财政业务科室可以登记失败资金退回",
+    "FUND_RETURN_NOT_ANSWERED": "支付申请 {batch_no} 尚未回盘，没有可退回的失败资金",
+    "FUND_RETURN_RECORDED": "支付申请 {batch_no} 的失败资金退回已登记，不得重复登记",
+    "FUND_RETURN_NOTHING_OWED": "支付申请 {batch_no} 没有待退回的失败资金（失败明细均已补发）",
+    "FUND_RETURN_AMOUNT_MISMATCH": "支付申请 {batch_no} 的退回金额 {amount}（{amount_fen} 分）与 {count} 笔未补发的失败明细"
+                                   "合计 {owed}（{owed_fen} 分）不符，请与银行核对后重新登记",
+    "FUND_RETURN_AMOUNT_INVALID": "退回金额“{amount}”不正确，请按元填写（最多两位小数）",
+    "FUND_RETURN_DATE_INVALID": "退回日期 {day} 不正确：不得晚于今天，也不得早于回盘文件到达之日 {arrived}",
+    "FUND_RETURN_RECEIPT_REQUIRED": "须上传银行退回回单",
+    "FUND_RETURN_RECEIPT_TYPE": "退回回单只能是 PDF 或图片（JPG、PNG）",
+    # the yearly survey of the agent banks' service (payments.surveys)
+    "SURVEY_NOT_IN_PROFILE": "本地配置未要求开展代发银行满意度调查",
+    "SURVEY_ROLE_NOT_ALLOWED": "只有财政业务科室可以登记代发银行满意度调查",
+    "SURVEY_RECORDED": "{bank} {year} 年的满意度调查已登记，每家银行每年一次",
+    "SURVEY_YEAR_INVALID": "调查年度 {year} 不正确（不得晚于本年度）",
+    "SURVEY_FIGURES_INVALID": "参与人数须大于 0，满意人数不得超过参与人数，评分须在 0 至 100 之间",
+    "SURVEY_BANK_REQUIRED": "请选择代发银行",
+    "SURVEY_REPORT_TYPE": "调查报告只能是 PDF 或图片（JPG、PNG）",
     # year-end clearing (payments.clearing)
     "CLEARING_ROLE_NOT_ALLOWED": "只有财政业务科室可以办理年终清算",
     "CLEARING_NOT_IN_PROFILE": "本地流程配置“{profile}”不实行年终清算，不能办理",

@@ -56,6 +56,22 @@ def _agreement_for(batch: Batch, agreement_id: int | None) -> BankAgreement:
     return found[0]
 
 
+def _require_three_party(batch: Batch, agreement: BankAgreement) -> None:
+    """Where the batch's profile requires it (seed 003), a bank pays only under the three-party agreement
+    finance bureau – department – bank, with its signed text on file: checked on current data when the
+    order is created and again when its file is sent (an agreement registered before the rule applied,
+    or one without its document, is refused by code)."""
+    from yikatong.core.profiles import get_profile
+
+    from .models import AgreementDocument
+
+    if not get_profile(batch.profile_code).three_party_agreement:
+        return
+    if agreement.department_id is None or agreement.department_id != batch.department_id \
+            or not AgreementDocument.objects.filter(agreement=agreement).exists():
+        raise PaymentError("ORDER_THREE_PARTY_MISSING", bank=str(agreement.bank), batch=batch.code)
+
+
 def _refuse_cleared(batch: Batch) -> None:
     """A quota cleared at year end (清算) has had its balance recovered: nothing more is drawn on it."""
     from yikatong.funds.selectors import quotas_for_batch
@@ -172,6 +188,7 @@ def order_create(*, actor, batch_id: int, agreement_id: int | None = None) -> Pa
     _refuse_cleared(batch)
     assert_payee_clean(batch)  # data a bank file cannot carry is refused here, naming the items (PAYEE_*)
     agreement = _agreement_for(batch, agreement_id)
+    _require_three_party(batch, agreement)
     order = _new_order(actor=actor, batch=batch, agreement=agreement, replaces=None)
     commit_for_batch(actor=actor, batch=batch, amount_fen=order.total_fen)  # held items are not committed
     record(actor=actor, action="payments.order.create", obj=order, after={
@@ -222,6 +239,7 @@ def order_send(*, actor, order_id: int, connector: BankConnector | None = None) 
     ORDERS.require(order, "send")  # a batch number's file is written and sent once
     agreement, batch = order.agreement, order.batch
     assert_payee_clean(batch)  # refused by code, naming the items, before the file is begun (never a stuck batch)
+    _require_three_party(batch, agreement)
     today = timezone.localdate()
     filename, data = write_payment_file(
         bank_code=agreement.bank.code, batch_no=order.batch_no, business_date=today,

@@ -1,7 +1,7 @@
 """Columns of payments that depend on the data key (see core/keyed.py)."""
 from yikatong.core.keyed import ID, Bytes, Mapped, Text
 
-from .exchange.storage import AGREEMENT_PURPOSE
+from .exchange.storage import AGREEMENT_PURPOSE, RECEIPT_PURPOSE, SURVEY_PURPOSE
 from .exchange.storage import PURPOSE as BANK_FILE
 
 COLUMNS = {
@@ -9,5 +9,7 @@ COLUMNS = {
     "payments.AgreementDocument": (Bytes("content_enc", purpose=AGREEMENT_PURPOSE),),  # core.sealed
     "payments.SmsNotice": (Text("phone_enc"),),
     "payments.BankFile": (Bytes("content", purpose=BANK_FILE),),  # exchange/storage.py
+    "payments.FundReturn": (Bytes("receipt_enc", purpose=RECEIPT_PURPOSE),),  # payments.returns
+    "payments.BankSurvey": (Bytes("report_enc", purpose=SURVEY_PURPOSE),),  # payments.surveys
     "payments.PaymentClaim": (Mapped("id_bidx", fn=ID),),  # copied from the claiming item (claims.py)
 }

@@ -23,6 +23,7 @@ class Row:
     returned_fen: int = 0
     pending_fen: int = 0
     rejected_fen: int = 0
+    refunded_fen: int = 0  # failed funds the bank returned through the original channel (payments.returns)
 
     @property
     def balanced(self) -> bool:
@@ -54,7 +55,7 @@ def statement(orders, *, year: int, month: int | None = None) -> Statement:
     result = Statement(start, end)
     rows: dict[tuple[str, str], Row] = {}
     sent = orders.filter(business_date__gte=start, business_date__lte=end).select_related(
-        "batch__policy", "agreement__bank", "answer_file").order_by("pk")
+        "batch__policy", "agreement__bank", "answer_file", "fund_return").order_by("pk")
     for order in sent:
         key = (order.agreement.bank.name, f"{order.batch.policy.code} {order.batch.policy.name}")
         row = rows.setdefault(key, Row(*key))
@@ -67,10 +68,26 @@ def statement(orders, *, year: int, month: int | None = None) -> Statement:
             row.paid_fen += order.paid_fen
             row.returned_fen += order.failed_fen
             _check_against_bank(order, result.mismatches)
+            _check_returned(order, row, result.mismatches)
         else:
             row.pending_fen += order.total_fen
     result.rows = sorted(rows.values(), key=lambda r: (r.bank, r.policy))
     return result
+
+
+def _check_returned(order: PaymentOrder, row: Row, mismatches: list[str]) -> None:
+    """The failed funds came back with a receipt, within the profile's working days (payments.returns)."""
+    from yikatong.core.money import Money
+
+    from . import returns
+
+    ret = getattr(order, "fund_return", None)
+    if ret is not None:
+        row.refunded_fen += ret.amount_fen
+    elif returns.is_overdue(order):
+        _, owed = returns.expected(order)
+        mismatches.append(f"{order.batch_no}：失败资金 {Money(owed)} 应于 {returns.return_due(order):%Y-%m-%d} 前"
+                          f"原渠道退回，尚未登记退回回单")
 
 
 def _check_against_bank(order: PaymentOrder, mismatches: list[str]) -> None:

@@ -144,3 +144,17 @@ def agreement_for(*, bank_code: str, payer_account: str, day: datetime.date) -> 
     """The agreement of this bank and payer account in force on `day` (accounts are compared decrypted)."""
     matches = [a for a in agreements_on(bank_code, day) if a.payer_account == payer_account]
     return matches[0] if len(matches) == 1 else None
+
+
+def fund_returns_for(actor) -> QuerySet:
+    """Failed-fund returns (payments.returns) of the orders the actor reads as finance/treasury/supervisor of
+    the batch's region or as the agent bank the order was sent to; anyone else: nothing."""
+    from .models import FundReturn
+
+    return FundReturn.objects.filter(order__in=orders_readable(actor)).select_related("order")
+
+
+def orders_readable(actor) -> QuerySet[PaymentOrder]:
+    """Orders the actor reads either as a reader of the batch's region (orders_for) or as the bank they went to."""
+    return PaymentOrder.objects.filter(Q(pk__in=orders_for(actor).order_by().values("pk"))
+                                       | Q(pk__in=bank_orders_for(actor).order_by().values("pk")))

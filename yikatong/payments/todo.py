@@ -49,3 +49,27 @@ def bank_orders(user):
         title = f"{'已逾期' if overdue else '待发放并回盘'}：批次号 {order.batch_no} {order.batch.policy.name}{_due_text(order)}"
         yield TodoItem(title=title, url=reverse("payments_bank_orders"), due=deadlines.answer_due(order),
                        overdue=overdue, category="代发")
+
+
+@register
+def funds_to_return(user):
+    """Failed funds the bank owes back through the original channel (payments.returns), with the profile's
+    deadline: on the bank's own list and on finance's (finance may record the return on its behalf)."""
+    from . import returns
+
+    today = timezone.localdate()
+    if user.has_role(Role.BANK):
+        orders, url_name, category = selectors.bank_orders_for(user), "payments_bank_orders", "代发"
+    elif user.has_role(Role.FINANCE_REVIEWER):
+        orders, url_name, category = selectors.orders_for(user), None, "资金支付"
+    else:
+        return
+    for order in returns.orders_owing(orders).select_related("batch__policy")[:100]:
+        due = returns.return_due(order)
+        if due is None:  # the profile sets no time limit: the return is still recorded, not chased
+            continue
+        overdue = returns.is_overdue(order, today)
+        url = reverse(url_name) if url_name else reverse("payments_order", args=[order.pk])
+        when = f"（应于 {due:%Y-%m-%d} 前退回）"
+        yield TodoItem(title=f"{'失败资金逾期未退回' if overdue else '待登记失败资金退回'}：批次号 {order.batch_no} "
+                             f"{order.batch.policy.name}{when}", url=url, due=due, overdue=overdue, category=category)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_banks, views_payee, views_settle
+from . import views, views_banks, views_payee, views_returns, views_settle
 
 urlpatterns = [
     path("", views.order_list, name="payments_orders"),
@@ -26,5 +26,10 @@ urlpatterns = [
     path("banks/", views_banks.bank_list, name="payments_banks"),
     path("banks/new/", views_banks.bank_create, name="payments_bank_create"),
     path("banks/agreements/new/", views_banks.agreement_create, name="payments_agreement_create"),
+    path("<int:pk>/fund-return/", views_returns.fund_return_record, name="payments_fund_return"),
+    path("<int:pk>/fund-return/receipt/", views_returns.fund_return_receipt, name="payments_fund_return_receipt"),
+    path("banks/surveys/", views_returns.survey_list, name="payments_surveys"),
+    path("banks/surveys/new/", views_returns.survey_create, name="payments_survey_create"),
+    path("banks/surveys/<int:pk>/report/", views_returns.survey_report, name="payments_survey_report"),
     path("agreements/<int:pk>/document/", views.agreement_document, name="payments_agreement_document"),
 ]

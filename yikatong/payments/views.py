@@ -15,6 +15,7 @@ from yikatong.web.permissions import Forbidden, requires_roles
 
 from . import selectors, services
 from .exchange.codes import REASON_CODES
+from .models import OrderState
 from .errors import PaymentError
 from .exchange.connector import DeliveryError
 
@@ -48,7 +49,22 @@ def order_detail(request, pk):
         "can_resend": "resend" in actions, "can_confirm_rejection": "confirm_rejection" in actions,
         "agreement_document": selectors.agreement_documents_for(u).filter(agreement_id=order.agreement_id)
         .only("pk", "filename").first(),
+        **fund_return_context(u, order),
     })
+
+
+def fund_return_context(user, order) -> dict:
+    """The failed funds of an answered order (payments.returns): recorded, or owed with the form."""
+    from yikatong.core.money import Money
+
+    from . import returns
+
+    if order.state != OrderState.ANSWERED or not order.failed_count:
+        return {}
+    fr = getattr(order, "fund_return", None)
+    owed = 0 if fr else returns.expected(order)[1]
+    return {"fund_return": fr, "owed": Money(owed) if owed else None,
+            "return_due": returns.return_due(order), "can_record_return": user.has_role(Role.FINANCE_REVIEWER, Role.BANK)}
 
 
 def _run(request, call, success, then):

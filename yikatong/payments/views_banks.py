@@ -8,7 +8,7 @@ from yikatong.accounts.roles import Role
 from yikatong.web.actions import perform
 from yikatong.web.permissions import requires_roles
 
-from . import banks, selectors
+from . import banks, selectors, surveys
 from .forms import AgreementForm, BankForm
 
 
@@ -24,6 +24,7 @@ def _page(request, bank_form=None, agreement_form=None, status=200):
         # agreements of this region's payers with a bank registered outside it (e.g. at the prefecture)
         "other_agreements": [a for group in agreements.values() for a in group],
         "can_register": can_register,
+        "survey_offered": surveys.offered(),  # seed 003: the yearly survey of each bank's service
         "bank_form": bank_form or (BankForm(actor=u) if can_register else None),
         "agreement_form": agreement_form or (AgreementForm(actor=u) if can_register else None),
     }, status=status)

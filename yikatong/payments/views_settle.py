@@ -16,7 +16,7 @@ from yikatong.web.permissions import requires_roles
 from . import clearing, deadlines, notice, selectors, services
 from .errors import PaymentError
 from .models import PaymentOrderItem
-from .views import _batch_for_failures, _order
+from .views import _batch_for_failures, _order, fund_return_context
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -97,7 +97,8 @@ def bank_orders(request):
     rows = []
     for o in selectors.bank_orders_for(request.user).order_by("-sent_at", "-pk")[:300]:
         status = deadlines.bank_status(o, today)
-        rows.append((o, deadlines.pay_due(o), deadlines.answer_due(o), status, deadlines.BANK_STATUS[status]))
+        rows.append((o, deadlines.pay_due(o), deadlines.answer_due(o), status, deadlines.BANK_STATUS[status],
+                     fund_return_context(request.user, o)))
     return render(request, "payments/bank_orders.html", {"orders": rows})
 
 

@@ -314,23 +314,70 @@ class NoticeOut(Schema):
     place: str
     phone: str
     read_at_assembly: bool
+    assembly_on: str | None = None
+    assembly_place: str = ""
+    assembly_attendees: int | None = None
     proof: int | None
+
+
+def _notice_out(n) -> dict:
+    return {"id": n.pk, "level": n.level, "start": n.start.isoformat(), "end": n.end.isoformat(),
+            "working_days": n.working_days, "place": n.place, "phone": n.phone, "read_at_assembly": n.read_at_assembly,
+            "assembly_on": n.assembly_on.isoformat() if n.assembly_on else None, "assembly_place": n.assembly_place,
+            "assembly_attendees": n.assembly_attendees, "proof": n.proof_id}
 
 
 @router.post("/batches/{batch_id}/notices", response={201: NoticeOut}, url_name="rosters_notice_record",
              summary="登记公示（multipart：level village/township、start YYYY-MM-DD、place、phone、可选 working_days、"
-                     "read_at_assembly、photo 公示照片）；批次不在公示阶段返回 409")
+                     "read_at_assembly、群众大会宣读 assembly_on/assembly_place/assembly_attendees（三项同时填写）、"
+                     "photo 公示照片）；批次不在公示阶段返回 409")
 def notice_record(request, batch_id: int, level: str = Form(...), start: datetime.date = Form(...),
                   place: str = Form(...), phone: str = Form(...), working_days: int | None = Form(None),
-                  read_at_assembly: bool = Form(False), photo: UploadedFile | None = File(None)):
+                  read_at_assembly: bool = Form(False), assembly_on: datetime.date | None = Form(None),
+                  assembly_place: str = Form(""), assembly_attendees: int | None = Form(None),
+                  photo: UploadedFile | None = File(None)):
     b = _batch(request, batch_id)
     n = services.notice_record_with_proof(
         actor=request.user, batch_id=b.pk, proof_name=photo.name if photo else "",
         proof_data=uploads.read(request, photo, "attachment") if photo else None, level=level, start=start,
-        working_days=working_days, place=place, phone=phone, read_at_assembly=read_at_assembly)
-    return Status(201, {"id": n.pk, "level": n.level, "start": n.start.isoformat(), "end": n.end.isoformat(),
-                        "working_days": n.working_days, "place": n.place, "phone": n.phone,
-                        "read_at_assembly": n.read_at_assembly, "proof": n.proof_id})
+        working_days=working_days, place=place, phone=phone, read_at_assembly=read_at_assembly,
+        assembly_on=assembly_on, assembly_place=assembly_place, assembly_attendees=assembly_attendees)
+    return Status(201, _notice_out(n))
+
+
+class AssemblyIn(Schema):
+    assembly_on: datetime.date
+    assembly_place: str
+    assembly_attendees: int
+
+
+@router.post("/batches/{batch_id}/notices/{notice_id}/assembly", response=NoticeOut,
+             url_name="rosters_notice_assembly",
+             summary="登记本轮公示在群众大会上的宣读情况（日期、地点、到会人数）；批次不在公示阶段返回 409")
+def notice_assembly_record(request, batch_id: int, notice_id: int, payload: AssemblyIn):
+    b = _batch(request, batch_id)
+    n = services.notice_assembly_record(actor=request.user, batch_id=b.pk, notice_id=notice_id,
+                                        assembly_on=payload.assembly_on, assembly_place=payload.assembly_place,
+                                        assembly_attendees=payload.assembly_attendees)
+    return _notice_out(n)
+
+
+class PostPaymentNoticeIn(Schema):
+    start: datetime.date
+    place: str
+    phone: str
+    working_days: int | None = None
+
+
+@router.post("/batches/{batch_id}/post-payment-notice", response={201: NoticeOut},
+             url_name="rosters_post_payment_notice",
+             summary="登记发放后公示（银行回盘后；不少于本地规定的工作日数）；批次尚未发放返回 409")
+def post_payment_notice_record(request, batch_id: int, payload: PostPaymentNoticeIn):
+    b = _batch(request, batch_id)
+    n = services.post_payment_notice_record(actor=request.user, batch_id=b.pk, start=payload.start,
+                                            place=payload.place, phone=payload.phone,
+                                            working_days=payload.working_days)
+    return Status(201, _notice_out(n))
 
 
 class NoticesOut(Schema):
@@ -344,10 +391,7 @@ def notices(request, batch_id: int):
     from .models import Objection
 
     b = _batch(request, batch_id)
-    return {"notices": [{"id": n.pk, "level": n.level, "start": n.start.isoformat(), "end": n.end.isoformat(),
-                         "working_days": n.working_days, "place": n.place, "phone": n.phone,
-                         "read_at_assembly": n.read_at_assembly, "proof": n.proof_id}
-                        for n in b.notices.order_by("recorded_at", "pk")],
+    return {"notices": [_notice_out(n) for n in b.notices.order_by("recorded_at", "pk")],
             "objections": [_objection_out(o) for o in
                            Objection.objects.filter(notice__batch=b).select_related("notice").order_by("recorded_at", "pk")]}
 

@@ -95,7 +95,8 @@ def _record_notice(batch, users, town, profile) -> None:
     for level in profile.notice_levels or ("village",):
         place = f"{town.name}各村村务公开栏" if level == "village" else f"{town.name}政务公开栏"
         services.notice_record(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
-                               place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk)
+                               place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk,
+                               assembly_on=start, assembly_place=f"{town.name}村民大会", assembly_attendees=120)
 
 
 def walk(batch, users, town, target: str) -> None:

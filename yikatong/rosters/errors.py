@@ -28,7 +28,16 @@ MESSAGES = {
     "NOTICE_NOT_RECORDED": "尚未登记公示情况（公示时间、地点、监督电话和照片）",
     "NOTICE_LEVEL_MISSING": "按本地规定须同时进行{levels}，尚未登记{missing}",
     "NOTICE_PROOF_MISSING": "{level}缺少公示照片或证明材料",
-    "NOTICE_NOT_READ_AT_ASSEMBLY": "按本地规定，公示名单须在群众大会上宣读，请登记{level}的宣读情况",
+    "NOTICE_NOT_READ_AT_ASSEMBLY": "按本地规定，公示名单须在群众大会上宣读，请登记{level}的宣读情况（日期、地点、到会人数）",
+    "NOTICE_BEFORE_IMPORT": "按本地规定，名单须先公示、后导入系统上报：本轮尚未登记公示，不能导入上报或审批",
+    "POST_NOTICE_STATE": "批次 {batch} 尚未发放（银行回盘后才能登记发放后公示）",
+    "POST_NOTICE_TOO_SHORT": "发放后公示 {days} 个工作日，少于本地规定的 {minimum} 个工作日",
+    "POST_NOTICE_BEFORE_PAID": "发放后公示开始日期 {start} 早于银行回盘日期 {paid}",
+    "POST_NOTICE_RECORDED": "批次 {batch} 的发放后公示已登记",
+    "NOTICE_NOT_CURRENT": "该公示不是本批次本轮的公示，不能登记群众大会宣读",
+    "NOTICE_ASSEMBLY_INCOMPLETE": "群众大会宣读须同时登记宣读日期、地点和到会人数（至少 1 人）",
+    "NOTICE_ASSEMBLY_DATE": "宣读日期 {day} 不正确：不得早于公示开始日期 {start}，也不得晚于今天",
+    "NOTICE_ASSEMBLY_RECORDED": "该公示已于 {day} 登记群众大会宣读，不得重复登记",
     "NOTICE_NOT_OVER": "{level}公示期至 {end} 结束，期满后（{after} 起）方可确认",
     "NOTICE_TOO_SHORT": "{level}公示时间 {days} 个工作日，少于规定的 {minimum} 个工作日",
     "NOTICE_BACKDATED": "公示开始日期 {start} 早于批次进入公示环节的日期 {entered}，公示不能倒签",
@@ -98,6 +107,7 @@ MESSAGES = {
 STATE_CONFLICTS = frozenset({
     "BATCH_SUBMITTED_NO_EDIT", "BATCH_SUBMITTED_NO_IMPORT", "NOT_IN_NOTICE", "NOTICE_LEVEL_RECORDED",
     "NOTICE_MISSING_FOR_OBJECTION", "OBJECTION_RESOLVED", "ITEM_NOT_ACTIVE", "ATTACHMENT_STATE",
+    "POST_NOTICE_STATE", "POST_NOTICE_RECORDED", "NOTICE_NOT_CURRENT", "NOTICE_ASSEMBLY_RECORDED",
 })
 register_messages(MESSAGES, conflicts=STATE_CONFLICTS)
 # codes of the batch API's own input checks (rosters.api); REGION_UNKNOWN is the regions app's

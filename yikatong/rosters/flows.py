@@ -85,12 +85,13 @@ def transitions_for(profile: LocalProfile) -> list[Transition]:
         # seed 002 step 6: after the notice the finance office imports the roster and re-submits it
         t += [
             Transition("notice_done", "resubmit", "dept_approval", FINANCE_OFFICE, "导入系统并再次上报主管部门",
-                       ("compared_all", "objections_resolved", "checks_run")),
+                       ("notice_before_import", "compared_all", "objections_resolved", "checks_run")),
             Transition("notice_done", "return", "draft", FINANCE_OFFICE, "退回经办站所", needs_reason=True, is_return=True),
         ]
     t += [
         Transition("dept_approval", "dept_approve", "finance_review", DEPT_HEAD, "审批通过，提交财政",
-                   ("approver_not_maker", "summary_attached", "objections_resolved", "checks_current")),
+                   ("approver_not_maker", "notice_before_import", "summary_attached", "objections_resolved",
+                    "checks_current")),
         Transition("dept_approval", "return", "dept_review", DEPT_HEAD, "退回重审", needs_reason=True, is_return=True),
         Transition("finance_review", "finance_approve", "approved", FINANCE, "程序性复核通过",
                    ("approver_not_maker", "objections_resolved", "reissue_matches_origin", "checks_current",

@@ -26,7 +26,25 @@ class NoticeForm(forms.Form):
     place = forms.CharField(label="公示地点", max_length=200)
     phone = forms.CharField(label="监督电话", max_length=20)
     read_at_assembly = forms.BooleanField(label="已在群众大会上宣读", required=False)
+    assembly_on = forms.DateField(label="宣读日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    assembly_place = forms.CharField(label="宣读地点", max_length=200, required=False)
+    assembly_attendees = forms.IntegerField(label="到会人数", min_value=1, required=False)
     proof = forms.FileField(label="公示照片/证明（PDF、JPG、PNG）", required=False)
+
+
+class AssemblyForm(forms.Form):
+    """The reading of a notice at the villagers' assembly, recorded after the notice was put up."""
+
+    assembly_on = forms.DateField(label="宣读日期", widget=forms.DateInput(attrs={"type": "date"}))
+    assembly_place = forms.CharField(label="宣读地点", max_length=200)
+    assembly_attendees = forms.IntegerField(label="到会人数", min_value=1)
+
+
+class PostPaymentNoticeForm(forms.Form):
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    working_days = forms.IntegerField(label="公示工作日数", min_value=1, max_value=60, required=False)
+    place = forms.CharField(label="公示地点", max_length=200)
+    phone = forms.CharField(label="监督电话", max_length=20)
 
 
 class ObjectionForm(forms.Form):

@@ -139,8 +139,21 @@ def notice_recorded(*, batch, profile, **_):
             return Problem("NOTICE_PHONE_REQUIRED")
         if n.proof_id is None:
             return Problem("NOTICE_PROOF_MISSING", level=label)
-        if profile.notice_read_at_assembly and not n.read_at_assembly:
+        if profile.notice_read_at_assembly and not n.assembly_recorded:
             return Problem("NOTICE_NOT_READ_AT_ASSEMBLY", level=label)
+    return None
+
+
+@register("notice_before_import")
+def notice_before_import(*, batch, profile, **_):
+    """Where the profile posts the list before it is imported (seed 002 step 6: 按规定程序公示的补贴基础信息，
+    由经办站所送交镇财政部门导入"一卡通"系统), the import-and-resubmit step and the department's approval need
+    a notice recorded in the round since the department last sent the batch to its notice step."""
+    if not profile.notice_before_import:
+        return None
+    sent = batch.events.filter(action="approve_notice").order_by("-at", "-pk").values_list("at", flat=True).first()
+    if sent is None or not batch.notices.filter(level__in=NOTICE_LEVELS, recorded_at__gte=sent).exists():
+        return Problem("NOTICE_BEFORE_IMPORT")
     return None
 
 

@@ -16,7 +16,8 @@ from yikatong.web.actions import perform, refusal_code, refusal_text, report_ref
 from . import flows, selectors, services, transitions
 from .errors import RosterError
 from .attachment_policy import require_upload
-from .forms import AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm
+from .forms import (AssemblyForm, AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm,
+                    PostPaymentNoticeForm)
 from .importer.run import EDITABLE_STATES
 from .guards import notice_entered_on
 from .models import BatchState, ImportRun, Objection
@@ -93,6 +94,10 @@ def batch_detail(request, batch_id: int):
         "last_import": last_import, "notice": notice, "notices": notices,
         "notice_entered": notice_entered_on(batch) if batch.state == BatchState.NOTICE else None,
         "notice_min_days": get_profile(batch.profile_code).notice_min_working_days,
+        "assembly_required": get_profile(batch.profile_code).notice_read_at_assembly,
+        "post_notice_open": batch.state in services.PAID_STATES
+        and not any(n.level == "post_payment" for n in notices),
+        "post_notice_min_days": get_profile(batch.profile_code).post_payment_notice_working_days or 1,
         "objections": Objection.objects.filter(notice__batch=batch).order_by("recorded_at"), "attachments": batch.attachments.defer("content_enc"),
         "import_form": ImportForm(), "notice_form": NoticeForm(), "objection_form": ObjectionForm(),
         "attachment_form": AttachmentForm(actor=request.user, batch=batch), "manual_fields": list(enumerate(MANUAL_FIELDS)),
@@ -198,7 +203,41 @@ def notice_record(request, batch_id: int):
         actor=request.user, batch_id=batch.pk, proof_name=proof.name if proof else "",
         proof_data=uploads.read(request, proof, "attachment") if proof else None, level=d["level"],
         start=d["start"], working_days=d["working_days"], place=d["place"], phone=d["phone"],
-        read_at_assembly=d["read_at_assembly"]), "公示情况已登记。")
+        read_at_assembly=d["read_at_assembly"], assembly_on=d.get("assembly_on"),
+        assembly_place=d.get("assembly_place") or "", assembly_attendees=d.get("assembly_attendees")), "公示情况已登记。")
+
+
+def _form_or_refuse(form, code: str):
+    if not form.is_valid():
+        raise invalid(code, problems="；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items()))
+    return form.cleaned_data
+
+
+@require_POST
+def notice_assembly_record(request, batch_id: int, notice_id: int):
+    """The reading of a notice at the villagers' assembly (宣读: date, place, attendees)."""
+    batch = _batch(request, batch_id)
+
+    def call():
+        d = _form_or_refuse(AssemblyForm(request.POST), "NOTICE_FORM_INCOMPLETE")
+        return services.notice_assembly_record(actor=request.user, batch_id=batch.pk, notice_id=notice_id,
+                                               assembly_on=d["assembly_on"], assembly_place=d["assembly_place"],
+                                               assembly_attendees=d["assembly_attendees"])
+
+    return _on_batch_page(request, batch, call, "群众大会宣读情况已登记。")
+
+
+@require_POST
+def post_payment_notice_record(request, batch_id: int):
+    """发放后公示, after the bank's answer, at least the profile's working days."""
+    batch = _batch(request, batch_id)
+
+    def call():
+        d = _form_or_refuse(PostPaymentNoticeForm(request.POST), "NOTICE_FORM_INCOMPLETE")
+        return services.post_payment_notice_record(actor=request.user, batch_id=batch.pk, start=d["start"],
+                                                   working_days=d["working_days"], place=d["place"], phone=d["phone"])
+
+    return _on_batch_page(request, batch, call, "发放后公示已登记。")
 
 
 @require_POST

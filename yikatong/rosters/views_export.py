@@ -45,7 +45,10 @@ def printable(request, batch_id: int, what: str):
         ctx["excluded"] = exports.excluded(b)
         ctx["summary"] = exports.summary(b, ctx["excluded"])
     else:
-        ctx["rows"] = list(exports.notice_rows(b))
+        from . import notice_print
+
+        ctx.update(notice_print.context(b))
+        ctx["rows"] = [r for s in ctx["sheets"] for r in s.rows]  # one sheet per village (rosters.notice_print)
     if "rows" in ctx:  # lists of persons: audited with the count (the summary holds none)
         record_export(actor=request.user, what=f"print_{what}", obj=b, rows=len(ctx["rows"]))
     return render(request, f"rosters/print_{what}.html", ctx)

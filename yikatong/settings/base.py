@@ -107,6 +107,8 @@ if env_bool("YKT_PROXY_SSL_HEADER", False):
 
 # Personal-data lookups per user (registry.ratelimit): searches in a window, compared rows per hour.
 YKT_LOOKUP_RATE = env_str("YKT_LOOKUP_RATE", "30/min")
+# The public address of the site, for links printed on paper (the QR code of a printed notice, rosters.notice_print)
+YKT_PUBLIC_BASE_URL = env_str("YKT_PUBLIC_BASE_URL", "http://localhost:8000")
 YKT_COMPARE_ROWS_PER_HOUR = int(env_str("YKT_COMPARE_ROWS_PER_HOUR", "100000"))
 
 # Demo and test layers (settings/demo.py) add the bank simulator and allow `yikatong demo`;

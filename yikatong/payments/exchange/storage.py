@@ -7,6 +7,8 @@ from yikatong.core import sealed
 
 PURPOSE = b"ykt.payments.bankfile.v1"
 AGREEMENT_PURPOSE = b"ykt.payments.agreement-document.v1"
+RECEIPT_PURPOSE = b"ykt.payments.fund-return-receipt.v1"
+SURVEY_PURPOSE = b"ykt.payments.bank-survey-report.v1"
 
 
 def seal_content(data: bytes) -> bytes:

@@ -5,16 +5,20 @@ from .orders import ItemStatus, OrderState, PaidOrigin, PaymentOrder, PaymentOrd
 from .sms import SmsNotice, SmsState
 from .clearing import Clearing
 from .claims import PaymentClaim
+from .returns import FundReturn
+from .survey import BankSurvey
 
 __all__ = [
     "AgentBank",
     "AgreementDocument",
     "BankAgreement",
     "BankFile",
+    "BankSurvey",
     "BatchNumberSequence",
     "Clearing",
     "Direction",
     "FileKind",
+    "FundReturn",
     "ItemStatus",
     "OrderState",
     "PaidOrigin",

@@ -16,12 +16,21 @@ class Notice(models.Model):
     end = models.DateField("结束日期")
     place = models.CharField("公示地点", max_length=200)
     read_at_assembly = models.BooleanField("已在群众大会上宣读", default=False)
+    # the reading at the villagers' assembly (seed 003: 公示并在群众大会上宣读), required before approval where
+    # the profile says so (LocalProfile.notice_read_at_assembly; guard notice_recorded)
+    assembly_on = models.DateField("宣读日期", null=True, blank=True)
+    assembly_place = models.CharField("宣读地点", max_length=200, blank=True)
+    assembly_attendees = models.PositiveIntegerField("到会人数", null=True, blank=True)
     working_days = models.PositiveSmallIntegerField("公示工作日数")  # the end is computed from it by the calendar
     phone = models.CharField("监督电话", max_length=20, blank=True)  # required for every notice recorded since issue 12
     proof = models.ForeignKey("rosters.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name="公示照片/证明")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def assembly_recorded(self) -> bool:
+        return bool(self.read_at_assembly and self.assembly_on and self.assembly_place and self.assembly_attendees)
 
     class Meta:
         ordering = ["start"]
