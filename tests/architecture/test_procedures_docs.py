@@ -1,8 +1,7 @@
 """Issue 14: the five procedure tables (docs/procedures/000.md … 004.md) point at tests that exist.
 
 Every table row has either proving tests (`path::function`, each file present and defining the function) or a
-reason it is out of scope. Rows marked [待集成] name a test file another branch of issue 14 adds; they pass
-once that file exists (until then the test skips and names the files still missing, for the integrator)."""
+reason it is out of scope."""
 import re
 import sys
 from pathlib import Path
@@ -12,17 +11,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "procedures"
 SEEDS = ("000", "001", "002", "003", "004")
-PENDING_MARK = "[待集成]"
-# Test files of the other issue-14 branches (intake, card status, account changes, bank obligations, notices).
-PENDING_FILES = frozenset({
-    "yikatong/applications/tests/test_intake.py",
-    "yikatong/registry/tests/test_card_status.py",
-    "yikatong/registry/tests/test_account_changes.py",
-    "yikatong/payments/tests/test_fund_returns.py",
-    "yikatong/payments/tests/test_bank_survey.py",
-    "yikatong/rosters/tests/test_notice_profile.py",
-    "yikatong/rosters/tests/test_notice_print.py",
-})
 HEADER = ["条款", "原文摘要", "功能（模块）", "证明测试", "不做的理由"]
 _REF = re.compile(r"`([^`]+)`")
 
@@ -46,9 +34,9 @@ def _defines(path: Path, name: str) -> bool:
     return re.search(rf"^\s*def {re.escape(name)}\(", path.read_text(encoding="utf-8"), re.M) is not None
 
 
-def problems(seed: str) -> tuple[list[str], set[str]]:
-    """(problems, pending files still missing) of one table."""
-    found, missing = [], set()
+def problems(seed: str) -> list[str]:
+    """The problems of one table."""
+    found = []
     for clause, _quote, feature, tests, reason in rows(seed):
         where = f"{seed}.md 条款 {clause}（{feature}）"
         refs = _REF.findall(tests)
@@ -61,29 +49,20 @@ def problems(seed: str) -> tuple[list[str], set[str]]:
         for ref in refs:
             path, _, name = ref.partition("::")
             if not name:
-                if path not in PENDING_FILES or PENDING_MARK not in tests:
-                    found.append(f"{where}: `{ref}` names no function (only [待集成] rows may name a file)")
-                elif not (ROOT / path).is_file():
-                    missing.add(path)
+                found.append(f"{where}: `{ref}` names no function")
                 continue
             if not (ROOT / path).is_file():
                 found.append(f"{where}: {path} does not exist")
             elif not _defines(ROOT / path, name):
                 found.append(f"{where}: {path} has no `def {name}`")
-    return found, missing
+    return found
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_row_points_at_an_existing_test_or_states_why_not(seed):
-    found, _ = problems(seed)
+    found = problems(seed)
     assert not found, "\n".join(found)
     assert len(rows(seed)) >= 10
-
-
-def test_rows_waiting_for_integration_point_at_files_that_exist():
-    missing = set().union(*(problems(seed)[1] for seed in SEEDS))
-    if missing:
-        pytest.skip("test files of the other issue-14 branches not merged yet: " + "、".join(sorted(missing)))
 
 
 def test_the_checker_catches_a_bad_row(tmp_path, monkeypatch):
@@ -93,5 +72,6 @@ def test_the_checker_catches_a_bad_row(tmp_path, monkeypatch):
         "| 一 | 甲 | x | `tests/architecture/test_procedures_docs.py::no_such_function` | |\n"
         "| 二 | 乙 | y | | |\n"
         "| 三 | 丙 | z | `yikatong/rosters/tests/test_notice_print.py` | |\n", encoding="utf-8")
-    found, _ = problems("000")
+    found = problems("000")
     assert len(found) == 3 and "no `def no_such_function`" in found[0] and "neither" in found[1]
+    assert "names no function" in found[2]
