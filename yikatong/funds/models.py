@@ -171,6 +171,7 @@ class MovementKind(models.TextChoices):
     COMMIT = "commit", "占用"
     PAY = "pay", "支付"
     RELEASE = "release", "释放占用"
+    RETURN = "return", "失败资金原渠道退回"  # cash back in the treasury account: no balance changes (released at the answer)
 
 
 class FundMovement(models.Model):

@@ -24,6 +24,8 @@ from yikatong.core.money import Money
 from yikatong.core.profiles import get_profile
 from yikatong.core.refusals import Forbidden
 
+from yikatong.funds.services import batch_ref, record_returned_for_ref
+
 from .errors import PaymentError
 from .exchange.storage import RECEIPT_PURPOSE
 from .models import FundReturn, ItemStatus, OrderState, PaymentOrder
@@ -110,6 +112,7 @@ def fund_return_record(*, actor, order_id: int, amount_fen: int, returned_on: da
         receipt_name=downloads.safe_filename(receipt_name or "", content_type=ctype, default="退回回单"),
         receipt_type=ctype, receipt_size=box.size, receipt_sha256=box.sha256, receipt_enc=box.blob,
         note=(note or "").strip()[:200], recorded_by=actor)
+    record_returned_for_ref(actor=actor, ref=batch_ref(order.batch), amount_fen=amount_fen)  # the quota ledger
     due = return_due(order)
     record(actor=actor, action="payments.fund_return.record", obj=order, after={
         "batch_no": order.batch_no, "amount_fen": amount_fen, "line_count": count, "returned_on": str(returned_on),

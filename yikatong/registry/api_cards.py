@@ -13,30 +13,14 @@ from .errors import RegistryNotFound
 from .permissions import CARD_FOLLOWUP_ROLES, VIEW_ROLES
 
 
-class CardRowOut(Schema):
-    person_id: int
-    name: str
-    masked_id: str
-    village: str
-    household: str
-    kind: str
-    bank: str
-    masked_account: str
-    status: str
-    status_label: str
-    source: str
-    since: dt.date | None
-    followup: str
-
-
-@router.get("/cards", response=list[CardRowOut], url_name="registry_cards",
+@router.get("/cards", response=list[card_selectors.CardRow], url_name="registry_cards",
             summary="发放前社保卡状态异常人员（未激活、冻结、挂失、销户），按乡镇；县级用户须给 township（乡镇12位代码）")
 def cards(request, township: str = ""):
     _require(request, VIEW_ROLES)
     rows = card_selectors.card_list(request.user, township_code=township)
     if rows is None:
         raise invalid("CARD_LIST_TOWNSHIP_REQUIRED")
-    return [r.__dict__ for r in rows]
+    return rows  # the selector's dataclass is the response schema
 
 
 class FollowUpIn(Schema):

@@ -127,25 +127,11 @@ def notice_record(*, actor, batch_id: int, level: str, start, place: str, phone:
     entered = notice_entered_on(batch)
     if start < entered:
         raise RosterError("NOTICE_BACKDATED", start=f"{start:%Y-%m-%d}", entered=f"{entered:%Y-%m-%d}")
-    profile = get_profile(batch.profile_code)
-    minimum = profile.notice_min_working_days or 1
-    days = minimum if working_days is None else working_days
-    if type(days) is not int or not 1 <= days <= 60:
-        raise RosterError("NOTICE_DAYS_INVALID")
     label = NoticeLevel(level).label
-    if days < minimum:
-        raise RosterError("NOTICE_TOO_SHORT", level=label, days=days, minimum=minimum)
-    place, phone = (place or "").strip(), (phone or "").strip()
-    if not place:
-        raise RosterError("NOTICE_PLACE_REQUIRED")
-    if not phone:
-        raise RosterError("NOTICE_PHONE_REQUIRED")
-    if not PHONE_RE.match(phone):
-        raise RosterError("NOTICE_PHONE_INVALID", phone=phone[:30])
-    if current_notices(batch).filter(level=level).exists():
-        raise RosterError("NOTICE_LEVEL_RECORDED", level=label)
-    if proof_id is not None and not batch.attachments.filter(pk=proof_id).exists():
-        raise RosterError("NOTICE_PROOF_FOREIGN")
+    days, place, phone = _notice_terms(
+        batch, working_days, get_profile(batch.profile_code).notice_min_working_days, place, phone, proof_id,
+        too_short=("NOTICE_TOO_SHORT", {"level": label}),
+        recorded=current_notices(batch).filter(level=level).exists() and ("NOTICE_LEVEL_RECORDED", {"level": label}))
     end = notice_end(start, days)
     assembly = _assembly(start, assembly_on, assembly_place, assembly_attendees)
     notice = Notice.objects.create(
@@ -183,21 +169,9 @@ def post_payment_notice_record(*, actor, batch_id: int, start, place: str, phone
     paid = timezone.localtime(paid_at).date() if paid_at else None
     if paid is not None and start < paid:
         raise RosterError("POST_NOTICE_BEFORE_PAID", start=f"{start:%Y-%m-%d}", paid=f"{paid:%Y-%m-%d}")
-    minimum = get_profile(batch.profile_code).post_payment_notice_working_days or 1
-    days = minimum if working_days is None else working_days
-    if type(days) is not int or not 1 <= days <= 60:
-        raise RosterError("NOTICE_DAYS_INVALID")
-    if days < minimum:
-        raise RosterError("POST_NOTICE_TOO_SHORT", days=days, minimum=minimum)
-    place, phone = (place or "").strip(), (phone or "").strip()
-    if not place:
-        raise RosterError("NOTICE_PLACE_REQUIRED")
-    if not phone:
-        raise RosterError("NOTICE_PHONE_REQUIRED")
-    if not PHONE_RE.match(phone):
-        raise RosterError("NOTICE_PHONE_INVALID", phone=phone[:30])
-    if proof_id is not None and not batch.attachments.filter(pk=proof_id).exists():
-        raise RosterError("NOTICE_PROOF_FOREIGN")
+    days, place, phone = _notice_terms(
+        batch, working_days, get_profile(batch.profile_code).post_payment_notice_working_days, place, phone, proof_id,
+        too_short=("POST_NOTICE_TOO_SHORT", {}), recorded=None)
     end = notice_end(start, days)
     notice = Notice.objects.create(batch=batch, level=NoticeLevel.POST_PAYMENT, start=start, end=end, place=place[:200],
                                    phone=phone, working_days=notice_working_days(start, end), proof_id=proof_id,
@@ -209,6 +183,31 @@ def post_payment_notice_record(*, actor, batch_id: int, start, place: str, phone
            after={"start": str(start), "end": str(end), "working_days": notice.working_days, "place": notice.place,
                   "phone": phone})
     return notice
+
+
+def _notice_terms(batch, working_days, minimum, place, phone, proof_id, *, too_short, recorded):
+    """The terms every notice is refused on, in this order: its working days (at least the profile's
+    `minimum`, 1 when unset; `too_short` = (code, params)), its place and supervision phone, a notice of
+    the same kind already recorded (`recorded` = (code, params) or falsy) and a proof from another batch.
+    Returns (days, place, phone) cleaned."""
+    minimum = minimum or 1
+    days = minimum if working_days is None else working_days
+    if type(days) is not int or not 1 <= days <= 60:
+        raise RosterError("NOTICE_DAYS_INVALID")
+    if days < minimum:
+        raise RosterError(too_short[0], days=days, minimum=minimum, **too_short[1])
+    place, phone = (place or "").strip(), (phone or "").strip()
+    if not place:
+        raise RosterError("NOTICE_PLACE_REQUIRED")
+    if not phone:
+        raise RosterError("NOTICE_PHONE_REQUIRED")
+    if not PHONE_RE.match(phone):
+        raise RosterError("NOTICE_PHONE_INVALID", phone=phone[:30])
+    if recorded:
+        raise RosterError(recorded[0], **recorded[1])
+    if proof_id is not None and not batch.attachments.filter(pk=proof_id).exists():
+        raise RosterError("NOTICE_PROOF_FOREIGN")
+    return days, place, phone
 
 
 def _assembly(start, on, place: str, attendees) -> dict:

@@ -11,7 +11,7 @@ from yikatong.core.money import Money
 from yikatong.core.refusals import invalid
 
 from .. import errors  # noqa: F401  (registers the refusal messages)
-from ..models import FundCommitment
+from ..models import FundCommitment, FundMovement, MovementKind
 from ..selectors import quotas_for_batch
 from .ledger import check_amount, commit_part, settle_part
 
@@ -84,3 +84,29 @@ def release_for_ref(*, actor, ref: str, amount_fen: int | None = None) -> int:
         record(actor=actor, action="funds.release", object_type="funds.ref", object_id=ref, object_repr=ref,
                after={"ref": ref, "amount_fen": done})
     return done
+
+
+def record_returned_for_ref(*, actor, ref: str, amount_fen: int) -> list[FundMovement]:
+    """The agent bank returned `amount_fen` of failed funds of `ref` through the original channel: a
+    RETURN entry on the quotas the failed amount was released to at the bank's answer (oldest commitment
+    first, up to what each released), so the ledger traces every failed fen back to the treasury. No
+    balance changes: the release already made the amount available. Part of the caller's transaction and
+    audit event (payments.returns.fund_return_record)."""
+    check_amount(amount_fen)
+    commitments = list(FundCommitment.objects.select_related("quota").filter(ref=ref).order_by("pk"))
+    if not commitments:
+        raise invalid("REF_NOT_COMMITTED", ref=ref)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entries, remaining = [], amount_fen
+    for i, c in enumerate(commitments):
+        returned = sum(FundMovement.objects.filter(quota=c.quota, ref=ref, kind=MovementKind.RETURN)
+                       .values_list("amount_fen", flat=True))
+        last = i == len(commitments) - 1
+        take = remaining if last else min(remaining, max(c.released_fen - returned, 0))
+        if take:
+            entries.append(FundMovement.objects.create(quota=c.quota, kind=MovementKind.RETURN, amount_fen=take,
+                                                       ref=ref, actor=user))
+            remaining -= take
+        if not remaining:
+            break
+    return entries

@@ -14,6 +14,8 @@ from yikatong.accounts.models import Organization
 from yikatong.accounts.roles import Role
 from yikatong.audit.models import AuditEvent
 from yikatong.core import calendar
+from yikatong.funds.models import FundMovement, MovementKind
+from yikatong.funds.services import batch_ref
 from yikatong.payments import reconcile, returns, selectors, services
 from yikatong.payments.errors import PaymentError
 from yikatong.payments.models import FundReturn, ItemStatus, PaymentOrder
@@ -48,6 +50,12 @@ def test_bank_records_the_return_with_its_receipt(failed, pw):
     assert ret.receipt() == PNG and bytes(ret.receipt_enc) != PNG  # sealed at rest
     event = AuditEvent.objects.get(action="payments.fund_return.record")
     assert event.after["amount_fen"] == owed
+    # the quota ledger traces the returned fen under the batch's ref, without moving any balance again
+    ref = batch_ref(order.batch)
+    entries = FundMovement.objects.filter(ref=ref, kind=MovementKind.RETURN)
+    assert sum(e.amount_fen for e in entries) == owed
+    released = FundMovement.objects.filter(ref=ref, kind=MovementKind.RELEASE)
+    assert sum(e.amount_fen for e in released) == owed and {e.quota_id for e in entries} <= {e.quota_id for e in released}
     with pytest.raises(PaymentError) as exc:
         returns.fund_return_record(actor=bank, order_id=order.pk, amount_fen=owed, returned_on=timezone.localdate(),
                                    receipt_name="回单.png", receipt_data=PNG)

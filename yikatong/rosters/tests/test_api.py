@@ -6,7 +6,7 @@ import io
 import pytest
 import xlsxwriter
 
-from yikatong.accounts.tokens import issue_api_token
+from tests.support.api import Tokens, call
 from yikatong.rosters.models import Batch
 
 from .files import good_rows, id_number, to_xlsx
@@ -18,19 +18,7 @@ TOWN1 = "141024100000"
 
 @pytest.fixture
 def tokens(rw):
-    cache = {}
-
-    def token(username: str) -> dict:
-        if username not in cache:
-            cache[username] = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user=rw.users[username], name='t')}"}
-        return cache[username]
-
-    return token
-
-
-def _json(client, method, url, auth, body=None):
-    kw = {"data": body, "content_type": "application/json"} if body is not None else {}
-    return getattr(client, method)(url, **kw, **auth)
+    return Tokens(rw)
 
 
 def _roster_xlsx(n: int = 3) -> bytes:
@@ -50,7 +38,7 @@ def _upload(client, batch_id, auth, data, capture, name="清册.xlsx"):
 # --- create ---------------------------------------------------------------------------------------
 
 def test_create_batch(client, rw, tokens):
-    resp = _json(client, "post", "/api/rosters/batches", tokens("zhan"),
+    resp = call(client, "post", "/api/rosters/batches", tokens("zhan"),
                  {"policy": "DB01", "period": "2026-11", "region": TOWN1})
     assert resp.status_code == 201, resp.content
     body = resp.json()
@@ -63,15 +51,15 @@ def test_create_batch_refusals(client, rw, tokens):
     url = "/api/rosters/batches"
     assert client.post(url, {"policy": "DB01", "period": "2026-11", "region": TOWN1},
                        content_type="application/json").status_code == 401
-    wrong_role = _json(client, "post", url, tokens("fin"), {"policy": "DB01", "period": "2026-11", "region": TOWN1})
+    wrong_role = call(client, "post", url, tokens("fin"), {"policy": "DB01", "period": "2026-11", "region": TOWN1})
     assert wrong_role.status_code == 403 and wrong_role.json()["code"] == "ROLE_NOT_ALLOWED"
-    other = _json(client, "post", url, tokens("zhan"), {"policy": "DB01", "period": "2026-11", "region": "140702000000"})
+    other = call(client, "post", url, tokens("zhan"), {"policy": "DB01", "period": "2026-11", "region": "140702000000"})
     assert other.status_code in (400, 403) and other.json()["code"] in ("POLICY_UNKNOWN", "NOT_IN_REGION")
-    unknown = _json(client, "post", url, tokens("zhan"), {"policy": "NOPE", "period": "2026-11", "region": TOWN1})
+    unknown = call(client, "post", url, tokens("zhan"), {"policy": "NOPE", "period": "2026-11", "region": TOWN1})
     assert unknown.status_code == 400 and unknown.json()["code"] == "POLICY_UNKNOWN"
-    no_region = _json(client, "post", url, tokens("zhan"), {"policy": "DB01", "period": "2026-11", "region": "999"})
+    no_region = call(client, "post", url, tokens("zhan"), {"policy": "DB01", "period": "2026-11", "region": "999"})
     assert no_region.status_code == 400 and no_region.json()["code"] == "REGION_UNKNOWN"
-    quarterly = _json(client, "post", url, tokens("zhan"), {"policy": "DB01", "period": "2026Q4", "region": TOWN1})
+    quarterly = call(client, "post", url, tokens("zhan"), {"policy": "DB01", "period": "2026Q4", "region": TOWN1})
     assert quarterly.status_code == 400 and set(quarterly.json()) >= {"code", "message"}  # a monthly policy
     assert not Batch.objects.exists()
 
@@ -79,19 +67,19 @@ def test_create_batch_refusals(client, rw, tokens):
 # --- list and detail ------------------------------------------------------------------------------
 
 def test_list_and_detail_are_scoped(client, rw, batch, tokens):
-    mine = _json(client, "get", "/api/rosters/batches?policy=DB01&period=2026-11&state=draft", tokens("zhan")).json()
+    mine = call(client, "get", "/api/rosters/batches?policy=DB01&period=2026-11&state=draft", tokens("zhan")).json()
     assert [b["id"] for b in mine] == [batch.pk] and mine[0]["state"] == "draft"
-    assert _json(client, "get", "/api/rosters/batches?state=approved", tokens("zhan")).json() == []
-    assert _json(client, "get", "/api/rosters/batches", tokens("other_fin")).json() == []
-    detail = _json(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("zhan"))
+    assert call(client, "get", "/api/rosters/batches?state=approved", tokens("zhan")).json() == []
+    assert call(client, "get", "/api/rosters/batches", tokens("other_fin")).json() == []
+    detail = call(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("zhan"))
     assert detail.status_code == 200
     body = detail.json()
     assert body["state"] == "draft" and body["counts"]["items"] == 0 and body["counts"]["amount_fen"] == 0
     assert "send_compare" in body["transitions"] or "start_verify" in body["transitions"]
     # the county's finance bureau sees the batch but may apply none of the station's steps
-    assert _json(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("fin")).json()["transitions"] == []
+    assert call(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("fin")).json()["transitions"] == []
     assert client.get(f"/api/rosters/batches/{batch.pk}").status_code == 401
-    out = _json(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("other_fin"))
+    out = call(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("other_fin"))
     assert out.status_code == 404 and out.json()["code"] == "NOT_FOUND"
 
 
@@ -101,7 +89,7 @@ def test_import_errors_have_row_numbers_and_masked_ids(client, rw, batch, tokens
     rows.append(["3", "对象3", bad_id, "第一村委会", "", rows[0][5], "500.00"])
     resp = _upload(client, batch.pk, tokens("zhan"), to_xlsx(rows, title=["清册"]), django_capture_on_commit_callbacks)
     assert resp.status_code == 202
-    body = _json(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("zhan")).json()
+    body = call(client, "get", f"/api/rosters/batches/{batch.pk}", tokens("zhan")).json()
     errors = [e for e in body["import_errors"] if e["level"] == "error"]
     assert errors and body["counts"]["import_errors"] == len(errors)
     assert any(e["row"] == 5 for e in errors)  # title line 1, header 2, data 3..5
@@ -125,16 +113,16 @@ def test_roster_upload_refusals(client, rw, batch, tokens, django_capture_on_com
 def test_transition_codes(client, rw, batch, tokens):
     url = f"/api/rosters/batches/{batch.pk}/transitions"
     assert client.post(f"{url}/send_compare", {"reason": ""}, content_type="application/json").status_code == 401
-    not_now = _json(client, "post", f"{url}/compare_pass", tokens("zhan"), {"reason": ""})
+    not_now = call(client, "post", f"{url}/compare_pass", tokens("zhan"), {"reason": ""})
     assert not_now.status_code == 409 and not_now.json()["code"] == "TRANSITION_NOT_ALLOWED"
     Batch.objects.filter(pk=batch.pk).update(profile_code="000")
-    guard = _json(client, "post", f"{url}/send_compare", tokens("zhan"), {"reason": ""})
+    guard = call(client, "post", f"{url}/send_compare", tokens("zhan"), {"reason": ""})
     assert guard.status_code == 409 and guard.json()["code"] == "NO_ACTIVE_ITEMS"  # an empty roster
-    wrong_role = _json(client, "post", f"{url}/send_compare", tokens("fin"), {"reason": ""})
+    wrong_role = call(client, "post", f"{url}/send_compare", tokens("fin"), {"reason": ""})
     assert wrong_role.status_code == 403 and wrong_role.json()["code"] == "ROLE_NOT_ALLOWED"
-    other_dept = _json(client, "post", f"{url}/send_compare", tokens("ny_rev"), {"reason": ""})
+    other_dept = call(client, "post", f"{url}/send_compare", tokens("ny_rev"), {"reason": ""})
     assert other_dept.status_code == 404  # another department's batch is not shown to it
-    out = _json(client, "post", f"{url}/send_compare", tokens("other_fin"), {"reason": ""})
+    out = call(client, "post", f"{url}/send_compare", tokens("other_fin"), {"reason": ""})
     assert out.status_code == 404 and out.json()["code"] == "NOT_FOUND"
     assert Batch.objects.get(pk=batch.pk).state == "draft"
 
@@ -142,9 +130,9 @@ def test_transition_codes(client, rw, batch, tokens):
 def test_return_needs_a_reason(client, rw, batch, tokens):
     Batch.objects.filter(pk=batch.pk).update(state="dept_review", item_count=1)
     url = f"/api/rosters/batches/{batch.pk}/transitions/return"
-    resp = _json(client, "post", url, tokens("mz_rev"), {"reason": ""})
+    resp = call(client, "post", url, tokens("mz_rev"), {"reason": ""})
     assert resp.status_code == 400 and resp.json()["code"] == "REASON_REQUIRED"
-    ok = _json(client, "post", url, tokens("mz_rev"), {"reason": "名单有误"})
+    ok = call(client, "post", url, tokens("mz_rev"), {"reason": "名单有误"})
     assert ok.status_code == 200 and ok.json()["state"] == "draft"
 
 
@@ -190,7 +178,7 @@ def test_walk_from_creation_to_the_first_transitions(client, rw, tokens, django_
     assert ref.status_code == 202, ref.content
     assert _job(client, ref.json()["job"], tokens("fin"))["state"] == "done"
 
-    created = _json(client, "post", "/api/rosters/batches", zhan, {"policy": "DB01", "period": "2026-11", "region": TOWN1})
+    created = call(client, "post", "/api/rosters/batches", zhan, {"policy": "DB01", "period": "2026-11", "region": TOWN1})
     assert created.status_code == 201
     batch_id = created.json()["id"]
 
@@ -199,7 +187,7 @@ def test_walk_from_creation_to_the_first_transitions(client, rw, tokens, django_
     job = _job(client, upload.json()["job"], zhan)
     assert job["state"] == "done" and job["progress"] == 100 and job["result"]["imported"] is True
 
-    detail = _json(client, "get", f"/api/rosters/batches/{batch_id}", zhan).json()
+    detail = call(client, "get", f"/api/rosters/batches/{batch_id}", zhan).json()
     assert detail["counts"]["items"] == 3 and detail["counts"]["amount_fen"] == 150000
     assert detail["last_import"]["imported"] and not [e for e in detail["import_errors"] if e["level"] == "error"]
 
@@ -208,7 +196,7 @@ def test_walk_from_creation_to_the_first_transitions(client, rw, tokens, django_
     assert run.status_code == 202
     assert _job(client, run.json()["job"], zhan)["state"] == "done"
 
-    findings = _json(client, "get", f"/api/checks/findings?batch={batch_id}", zhan).json()
+    findings = call(client, "get", f"/api/checks/findings?batch={batch_id}", zhan).json()
     deceased = [f for f in findings if f["rule"] == "DECEASED"]
     assert len(deceased) == 1
     f = deceased[0]
@@ -217,11 +205,11 @@ def test_walk_from_creation_to_the_first_transitions(client, rw, tokens, django_
 
     names = detail["transitions"]
     first = next(n for n in names if n in ("start_verify", "send_compare"))
-    step = _json(client, "post", f"/api/rosters/batches/{batch_id}/transitions/{first}", zhan, {"reason": ""})
+    step = call(client, "post", f"/api/rosters/batches/{batch_id}/transitions/{first}", zhan, {"reason": ""})
     assert step.status_code == 200, step.content
     assert step.json()["state"] in ("verifying", "comparing")
-    after = _json(client, "get", f"/api/rosters/batches/{batch_id}", zhan).json()
+    after = call(client, "get", f"/api/rosters/batches/{batch_id}", zhan).json()
     assert after["state"] == step.json()["state"] and first not in after["transitions"]
-    again = _json(client, "post", f"/api/rosters/batches/{batch_id}/transitions/{first}", zhan, {"reason": ""})
+    again = call(client, "post", f"/api/rosters/batches/{batch_id}/transitions/{first}", zhan, {"reason": ""})
     assert again.status_code == 409 and again.json()["code"] == "TRANSITION_NOT_ALLOWED"
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests.support.api import Tokens, call
 from tests.support.scenarios import PHONE, PNG, record_notices
-from yikatong.accounts.tokens import issue_api_token
 from yikatong.audit.models import AuditEvent
 from yikatong.core.profiles import get_profile
 from yikatong.rosters import services
@@ -23,19 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tokens(rw):
-    cache = {}
-
-    def token(username: str) -> dict:
-        if username not in cache:
-            cache[username] = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user=rw.users[username], name='t')}"}
-        return cache[username]
-
-    return token
-
-
-def _json(client, method, url, auth, body=None):
-    kw = {"data": body, "content_type": "application/json"} if body is not None else {}
-    return getattr(client, method)(url, **kw, **auth)
+    return Tokens(rw)
 
 
 def _imported(batch, rw, rows=None):
@@ -52,24 +40,24 @@ def _audited(action: str) -> int:
 def test_items_are_listed_masked_and_paged(client, rw, batch, tokens):
     _imported(batch, rw)
     url = f"/api/rosters/batches/{batch.pk}/items"
-    page = _json(client, "get", f"{url}?offset=1&limit=1", tokens("zhan"))
+    page = call(client, "get", f"{url}?offset=1&limit=1", tokens("zhan"))
     assert page.status_code == 200, page.content
     body = page.json()
     assert body["count"] == 3 and body["offset"] == 1 and body["limit"] == 1 and len(body["items"]) == 1
     item = body["items"][0]
     assert item["seq"] == 2 and item["amount_fen"] == 50000 and item["status"] == "active" and item["row"] == 3
-    everything = _json(client, "get", url, tokens("fin")).json()
+    everything = call(client, "get", url, tokens("fin")).json()
     assert everything["count"] == 3
     assert id_number(1) not in str(everything) and card(1) not in str(everything)
     assert "*" in everything["items"][0]["id_masked"]
-    assert _json(client, "get", url, tokens("other_fin")).status_code == 404
+    assert call(client, "get", url, tokens("other_fin")).status_code == 404
 
 
 def test_item_add_edit_remove(client, rw, batch, tokens):
     _imported(batch, rw, good_rows(2))
     zhan = tokens("zhan")
     before = _audited("rosters.item_add")
-    added = _json(client, "post", f"/api/rosters/batches/{batch.pk}/items", zhan,
+    added = call(client, "post", f"/api/rosters/batches/{batch.pk}/items", zhan,
                   {"name": "对象9", "id_number": id_number(9), "village": "第一村委会", "account": card(9),
                    "amount_fen": 50000})
     assert added.status_code == 201, added.content
@@ -78,43 +66,43 @@ def test_item_add_edit_remove(client, rw, batch, tokens):
     assert _audited("rosters.item_add") == before + 1
     assert Batch.objects.get(pk=batch.pk).item_count == 3
 
-    dup = _json(client, "post", f"/api/rosters/batches/{batch.pk}/items", zhan,
+    dup = call(client, "post", f"/api/rosters/batches/{batch.pk}/items", zhan,
                 {"name": "对象9", "id_number": id_number(9), "village": "第一村委会", "account": card(9),
                  "amount_fen": 50000})
     assert dup.status_code == 400 and dup.json()["code"] == "ITEM_DUPLICATE_IN_BATCH"
-    wrong_role = _json(client, "post", f"/api/rosters/batches/{batch.pk}/items", tokens("fin"),
+    wrong_role = call(client, "post", f"/api/rosters/batches/{batch.pk}/items", tokens("fin"),
                        {"name": "对象8", "id_number": id_number(8), "account": card(8)})
     assert wrong_role.status_code == 403 and wrong_role.json()["code"] == "ROLE_NOT_ALLOWED"
-    assert _json(client, "post", f"/api/rosters/batches/{batch.pk}/items", tokens("other_fin"),
+    assert call(client, "post", f"/api/rosters/batches/{batch.pk}/items", tokens("other_fin"),
                  {"name": "对象8", "id_number": id_number(8), "account": card(8)}).status_code == 404
 
-    no_reason = _json(client, "post", f"/api/rosters/items/{item_id}", zhan, {"amount_fen": 40000})
+    no_reason = call(client, "post", f"/api/rosters/items/{item_id}", zhan, {"amount_fen": 40000})
     assert no_reason.status_code == 400 and no_reason.json()["code"] == "ITEM_EDIT_REASON"
-    edited = _json(client, "post", f"/api/rosters/items/{item_id}", zhan, {"amount_fen": 40000, "reason": "核减"})
+    edited = call(client, "post", f"/api/rosters/items/{item_id}", zhan, {"amount_fen": 40000, "reason": "核减"})
     assert edited.status_code == 200 and edited.json()["amount_fen"] == 40000
     assert AuditEvent.objects.filter(action="rosters.item_edit").exists()
-    assert _json(client, "post", f"/api/rosters/items/{item_id}", tokens("other_fin"),
+    assert call(client, "post", f"/api/rosters/items/{item_id}", tokens("other_fin"),
                  {"amount_fen": 1, "reason": "x"}).status_code == 404
-    denied = _json(client, "post", f"/api/rosters/items/{item_id}", tokens("fin"), {"amount_fen": 1, "reason": "x"})
+    denied = call(client, "post", f"/api/rosters/items/{item_id}", tokens("fin"), {"amount_fen": 1, "reason": "x"})
     assert denied.status_code == 403 and denied.json()["code"] == "ROLE_NOT_ALLOWED"
 
-    no_reason = _json(client, "post", f"/api/rosters/items/{item_id}/remove", zhan, {"reason": ""})
+    no_reason = call(client, "post", f"/api/rosters/items/{item_id}/remove", zhan, {"reason": ""})
     assert no_reason.status_code == 400 and no_reason.json()["code"] == "ITEM_REMOVE_REASON"
-    removed = _json(client, "post", f"/api/rosters/items/{item_id}/remove", zhan, {"reason": "重复录入"})
+    removed = call(client, "post", f"/api/rosters/items/{item_id}/remove", zhan, {"reason": "重复录入"})
     assert removed.status_code == 200 and removed.json()["status"] == "removed"
     assert AuditEvent.objects.filter(action="rosters.item_remove").exists()
-    gone = _json(client, "post", f"/api/rosters/items/{item_id}", zhan, {"amount_fen": 1, "reason": "x"})
+    gone = call(client, "post", f"/api/rosters/items/{item_id}", zhan, {"amount_fen": 1, "reason": "x"})
     assert gone.status_code == 409 and gone.json()["code"] == "ITEM_NOT_ACTIVE"
-    assert _json(client, "post", f"/api/rosters/items/{item_id}/remove", tokens("other_fin"),
+    assert call(client, "post", f"/api/rosters/items/{item_id}/remove", tokens("other_fin"),
                  {"reason": "x"}).status_code == 404
 
     Batch.objects.filter(pk=batch.pk).update(state="dept_review")
-    late = _json(client, "post", f"/api/rosters/batches/{batch.pk}/items", zhan,
+    late = call(client, "post", f"/api/rosters/batches/{batch.pk}/items", zhan,
                  {"name": "对象7", "id_number": id_number(7), "village": "第一村委会", "account": card(7),
                   "amount_fen": 50000})
     assert late.status_code == 409 and late.json()["code"] == "BATCH_SUBMITTED_NO_EDIT"
     first = batch.items.get(seq=1)
-    late = _json(client, "post", f"/api/rosters/items/{first.pk}/remove", zhan, {"reason": "已死亡"})
+    late = call(client, "post", f"/api/rosters/items/{first.pk}/remove", zhan, {"reason": "已死亡"})
     assert late.status_code == 409 and late.json()["code"] == "BATCH_SUBMITTED_NO_EDIT"
 
 
@@ -124,15 +112,15 @@ def test_import_problems(client, rw, batch, tokens):
                  card(3), "500.00"])
     run = _imported(batch, rw, rows)
     url = f"/api/rosters/imports/{run.pk}"
-    mine = _json(client, "get", url, tokens("zhan"))
+    mine = call(client, "get", url, tokens("zhan"))
     assert mine.status_code == 200, mine.content
     errors = [p for p in mine.json()["problems"] if p["level"] == "error"]
     assert errors and any(p["row"] == 4 for p in errors) and mine.json()["batch"] == batch.pk
-    only = _json(client, "get", f"{url}?level=warning", tokens("zhan")).json()["problems"]
+    only = call(client, "get", f"{url}?level=warning", tokens("zhan")).json()["problems"]
     assert all(p["level"] == "warning" for p in only)
-    theirs = _json(client, "get", url, tokens("fin")).json()
+    theirs = call(client, "get", url, tokens("fin")).json()
     assert rows[2][2] not in str(theirs)  # masked for anyone but the uploader
-    assert _json(client, "get", url, tokens("other_fin")).status_code == 404
+    assert call(client, "get", url, tokens("other_fin")).status_code == 404
 
 
 # --- notices and objections -----------------------------------------------------------------------
@@ -176,36 +164,36 @@ def test_notice_record(client, rw, batch, tokens):
 def test_objection_record_and_resolve(client, rw, batch, tokens):
     _to_notice(batch, rw)
     url = f"/api/rosters/batches/{batch.pk}/objections"
-    early = _json(client, "post", url, tokens("zhan"), {"raised_by": "村民甲", "content": "对象2已外出"})
+    early = call(client, "post", url, tokens("zhan"), {"raised_by": "村民甲", "content": "对象2已外出"})
     assert early.status_code == 409 and early.json()["code"] == "NOTICE_MISSING_FOR_OBJECTION"
     record_notices(batch, rw.users["zhan"], get_profile("000"))
     item = batch.items.get(seq=2)
-    assert _json(client, "post", url, tokens("other_fin"), {"content": "x"}).status_code == 404
-    wrong = _json(client, "post", url, tokens("fin"), {"content": "x"})
+    assert call(client, "post", url, tokens("other_fin"), {"content": "x"}).status_code == 404
+    wrong = call(client, "post", url, tokens("fin"), {"content": "x"})
     assert wrong.status_code == 403 and wrong.json()["code"] == "ROLE_NOT_ALLOWED"
-    empty = _json(client, "post", url, tokens("zhan"), {"content": " "})
+    empty = call(client, "post", url, tokens("zhan"), {"content": " "})
     assert empty.status_code == 400 and empty.json()["code"] == "OBJECTION_CONTENT_REQUIRED"
-    made = _json(client, "post", url, tokens("cun"), {"raised_by": "村民甲", "content": "对象2已外出", "item": item.pk})
+    made = call(client, "post", url, tokens("cun"), {"raised_by": "村民甲", "content": "对象2已外出", "item": item.pk})
     assert made.status_code == 201, made.content
     oid = made.json()["id"]
     assert made.json()["item"] == item.pk and not made.json()["resolved"]
     assert AuditEvent.objects.filter(action="rosters.objection_record").exists()
 
     resolve = f"/api/rosters/objections/{oid}/resolve"
-    assert _json(client, "post", resolve, tokens("other_fin"), {"resolution": "x"}).status_code == 404
-    wrong = _json(client, "post", resolve, tokens("cun"), {"resolution": "x"})
+    assert call(client, "post", resolve, tokens("other_fin"), {"resolution": "x"}).status_code == 404
+    wrong = call(client, "post", resolve, tokens("cun"), {"resolution": "x"})
     assert wrong.status_code == 403 and wrong.json()["code"] == "ROLE_NOT_ALLOWED"
-    empty = _json(client, "post", resolve, tokens("zhan"), {"resolution": ""})
+    empty = call(client, "post", resolve, tokens("zhan"), {"resolution": ""})
     assert empty.status_code == 400 and empty.json()["code"] == "OBJECTION_RESOLUTION_REQUIRED"
-    ok = _json(client, "post", resolve, tokens("zhan"), {"resolution": "经入户核实，符合条件"})
+    ok = call(client, "post", resolve, tokens("zhan"), {"resolution": "经入户核实，符合条件"})
     assert ok.status_code == 200 and ok.json()["resolved"] and Objection.objects.get(pk=oid).resolved_by == rw.users["zhan"]
     assert AuditEvent.objects.filter(action="rosters.objection_resolve").exists()
-    again = _json(client, "post", resolve, tokens("zhan"), {"resolution": "再次"})
+    again = call(client, "post", resolve, tokens("zhan"), {"resolution": "再次"})
     assert again.status_code == 409 and again.json()["code"] == "OBJECTION_RESOLVED"
-    listed = _json(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("fin"))
+    listed = call(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("fin"))
     assert listed.status_code == 200 and len(listed.json()["notices"]) == 2
     assert [o["id"] for o in listed.json()["objections"]] == [oid] and listed.json()["objections"][0]["resolved"]
-    assert _json(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("other_fin")).status_code == 404
+    assert call(client, "get", f"/api/rosters/batches/{batch.pk}/notices", tokens("other_fin")).status_code == 404
 
 
 # --- attachments and exports ----------------------------------------------------------------------
@@ -227,8 +215,8 @@ def test_attachment_add_and_download(client, rw, batch, tokens):
     assert ok.status_code == 201, ok.content
     assert ok.json()["kind"] == "other" and ok.json()["content_type"] == "image/png"
     assert AuditEvent.objects.filter(action="rosters.attachment_add").exists()
-    assert [a["id"] for a in _json(client, "get", url, tokens("fin")).json()] == [ok.json()["id"]]
-    assert _json(client, "get", url, tokens("other_fin")).status_code == 404
+    assert [a["id"] for a in call(client, "get", url, tokens("fin")).json()] == [ok.json()["id"]]
+    assert call(client, "get", url, tokens("other_fin")).status_code == 404
     got = client.get(f"{url}/{ok.json()['id']}", **tokens("fin"))
     assert got.status_code == 200 and b"".join(got.streaming_content if got.streaming else [got.content]) == PNG
     assert client.get(f"{url}/{ok.json()['id']}", **tokens("other_fin")).status_code == 404
@@ -247,7 +235,7 @@ def test_exports(client, rw, batch, tokens):
 
 
 def test_profile(client, rw, tokens):
-    resp = _json(client, "get", "/api/rosters/profile", tokens("zhan"))
+    resp = call(client, "get", "/api/rosters/profile", tokens("zhan"))
     assert resp.status_code == 200, resp.content
     body = resp.json()
     assert body["code"] and body["transitions"]
