@@ -1,22 +1,28 @@
 """Issue 14: one cycle per seed profile, from an empty database (fixtures only) to a closed batch, through
 the services: batch -> roster items -> the profile's own review and verification steps -> the notices the
 profile requires (its minimum working days) -> approvals -> payment order -> the bank's result with one
-failure -> payee correction -> reissue -> paid -> post-payment notice -> batch closed; and the bank's
-pay/report deadlines are the ones the profile gives the agreement."""
+failure -> the failed funds returned with their receipt -> payee correction -> reissue -> paid -> post-payment
+notice (the profile's minimum) -> batch closed; and the bank's pay/report deadlines are the ones the profile
+gives the agreement."""
 import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from tests.support.env import bank_boxes
-from tests.support.scenarios import draft_batch, pay_round, roster_world, walk_reissue_to_approved, walk_to_approved
+from tests.support.scenarios import (
+    PHONE, PNG, draft_batch, pay_round, roster_world, walk_reissue_to_approved, walk_to_approved,
+)
 from yikatong.accounts.roles import Role
 from yikatong.banksim.options import SimOptions
 from yikatong.core import calendar
 from yikatong.core.profiles import PROFILES, get_profile
-from yikatong.payments import deadlines, notice, services
+from yikatong.payments import deadlines, notice, returns, services
 from yikatong.payments.models import ItemStatus
 from yikatong.rosters import flows
+from yikatong.rosters import services as roster_services
+from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Batch, BatchEvent
 from yikatong.rosters.tests.files import card
 
@@ -89,6 +95,17 @@ def test_profile_cycle_from_empty_database_to_closed_batch(code, regions, make_u
     assert (order.paid_count, order.failed_count) == (2, 1)
     assert Batch.objects.get(pk=batch.pk).state == "partly_failed"
 
+    # the bank returns the failed funds through the original channel, by the profile's limit (001: the next
+    # working day after the answer; no limit elsewhere), with its receipt, traced in the quota ledger
+    n_return = profile.failed_funds_return_working_days
+    assert returns.return_due(order) == (
+        calendar.add_working_days(returns.arrived_on(order), n_return) if n_return else None)
+    count, owed = returns.expected(order)
+    ret = returns.fund_return_record(actor=rw.users["fin"], order_id=order.pk, amount_fen=owed,
+                                     returned_on=returns.arrived_on(order), receipt_name="回单.png", receipt_data=PNG)
+    assert (count, ret.amount_fen) == (1, order.items.get(status=ItemStatus.FAILED).amount_fen)
+    assert not returns.is_overdue(order)
+
     reissue = services.reissue_create(actor=rw.users["zhan"], batch_id=batch.pk,
                                       corrections={refs[1]: {"account": card(77)}})
     reissue = walk_reissue_to_approved(reissue, rw)
@@ -97,6 +114,18 @@ def test_profile_cycle_from_empty_database_to_closed_batch(code, regions, make_u
     assert dict(Batch.objects.filter(pk__in=[batch.pk, reissue.pk]).values_list("pk", "state")) == {
         batch.pk: "closed", reissue.pk: "paid"}
     assert BatchEvent.objects.filter(batch=batch, action="close").exists()
+
+    # the post-payment notice lasts at least the profile's minimum (001: 5 working days)
+    minimum = profile.post_payment_notice_working_days or 1
+    if minimum > 1:
+        with pytest.raises(RosterError) as exc:
+            roster_services.post_payment_notice_record(actor=rw.users["zhan"], batch_id=batch.pk,
+                                                       start=timezone.localdate(), place="乡镇政务公开栏",
+                                                       phone=PHONE, working_days=minimum - 1)
+        assert exc.value.code == "POST_NOTICE_TOO_SHORT"
+    posted = roster_services.post_payment_notice_record(actor=rw.users["zhan"], batch_id=batch.pk,
+                                                        start=timezone.localdate(), place="乡镇政务公开栏", phone=PHONE)
+    assert (posted.level, posted.working_days) == ("post_payment", minimum)
 
     published = notice.rows(batch)
     assert [r.status for r in published] == ["已发放", "补发已发放", "已发放"]
