@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from yikatong.jobs.registry import job_handler
 from yikatong.registry.card_status import inactive_candidates
 from yikatong.registry.choices import BANK_CODE_STATUS
 from yikatong.registry.models import Person
@@ -31,18 +30,3 @@ def order_card_results(*, actor, order_id: int) -> dict:
     with transaction.atomic():
         return card_status_from_bank(actor=actor, source=f"银行回盘（批次号 {order.batch_no}）", effective=day,
                                      failures=failures, paid=paid.iterator(chunk_size=20_000))
-
-
-@job_handler
-def card_results_job(job, progress):
-    changed = order_card_results(actor=None, order_id=job.params["order_id"])
-    return (f"社保卡状态：{changed['failed']} 个账户按失败原因更新，{changed['activated']} 个账户因发放成功恢复正常",
-            changed)
-
-
-def enqueue_card_results(*, actor, order_id: int):
-    """Queue the card results of an answered order; it runs after the ingest's transaction commits."""
-    from yikatong.jobs.services import enqueue
-
-    return enqueue(actor=actor, kind="yikatong.payments.card_results.card_results_job", title="根据银行回盘更新社保卡状态",
-                   key=f"payments:cards:{order_id}", params={"order_id": order_id})

@@ -41,7 +41,7 @@ from .exchange.filenames import REJECTION, RESULT, parse_file_name
 from .exchange.resultfile import PAID, parse_rejection_file, parse_result_file
 from .exchange.connector import BankConnector, OutboxConnector
 from .banks import BankFileConflict, store_bank_file
-from .card_results import enqueue_card_results
+from .tasks import enqueue_card_results
 from .flow import order_transition, system_apply, try_close
 from .models import BankFile, ItemStatus, OrderState, PaidOrigin, PaymentOrder, PaymentOrderItem
 from .tasks import enqueue_notices

@@ -1,8 +1,10 @@
-"""Background work of payments: the 短信告知 of an answered order, queued as a job by the ingest."""
+"""Background work of payments: what the ingest queues once an answer commits — the 短信告知 of an answered
+order and its card results for the register (payments.card_results)."""
 from django.db import transaction
 
 from yikatong.jobs.registry import job_handler
 
+from .card_results import order_card_results
 from .models import PaymentOrder
 from .sms import queue_for_order
 
@@ -22,6 +24,21 @@ def enqueue_notices(*, actor, order_id: int):
 
     return enqueue(actor=actor, kind="yikatong.payments.tasks.queue_notices_job", title="生成到账短信告知",
                    key=f"payments:sms:{order_id}", params={"order_id": order_id})
+
+
+@job_handler
+def card_results_job(job, progress):
+    changed = order_card_results(actor=None, order_id=job.params["order_id"])
+    return (f"社保卡状态：{changed['failed']} 个账户按失败原因更新，{changed['activated']} 个账户因发放成功恢复正常",
+            changed)
+
+
+def enqueue_card_results(*, actor, order_id: int):
+    """Queue the card results of an answered order; it runs after the ingest's transaction commits."""
+    from yikatong.jobs.services import enqueue
+
+    return enqueue(actor=actor, kind="yikatong.payments.tasks.card_results_job", title="根据银行回盘更新社保卡状态",
+                   key=f"payments:cards:{order_id}", params={"order_id": order_id})
 
 
 # --- scheduled (settings.YKT_SCHEDULES; the worker's scheduler queues them) -----------------------

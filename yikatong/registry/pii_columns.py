@@ -1,6 +1,7 @@
 """Columns of the register that depend on the data key (see core/keyed.py)."""
 from yikatong.core.keyed import ID, ID_MASK, Bytes, Cleared, Index, Text
 
+from .models.cards import CHANGE_ATTACHMENT_PURPOSE
 from .services.register_import import UPLOAD_PURPOSE
 
 COLUMNS = {
@@ -17,4 +18,8 @@ COLUMNS = {
     ),
     "registry.PersonEvent": (Text("before_enc"),),
     "registry.RegisterImport": (Text("errors_enc"), Bytes("upload_enc", purpose=UPLOAD_PURPOSE)),
+    "registry.AccountChangeRequest": (
+        Text("number_enc"), Index("number_bidx", of="number_enc"),
+        Bytes("attachment_enc", purpose=CHANGE_ATTACHMENT_PURPOSE),
+    ),
 }

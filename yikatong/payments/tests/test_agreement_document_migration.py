@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from tests.support.env import media_in
 from tests.support.env import migrate as _migrate
+from tests.support.env import migrate_to_latest
 
 BEFORE, AFTER = ("payments", "0007_bankfile_refusal_code"), ("payments", "0008_agreement_document_sealed")
 PDF = b"%PDF-1.4\n%signed\n%%EOF\n"
@@ -23,7 +24,7 @@ def test_existing_agreement_texts_are_sealed_and_removed(pw, settings, tmp_path)
             document=name, document_sha256=hashlib.sha256(PDF).hexdigest())
         _migrate(AFTER)
     finally:
-        _migrate(AFTER)
+        migrate_to_latest()
     from yikatong.payments.models import AgreementDocument
 
     doc = AgreementDocument.objects.get(agreement_id=pw.agreement.pk)

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 
 from tests.support.env import media_in
 from tests.support.env import migrate as _migrate
+from tests.support.env import migrate_to_latest
 from tests.support.scenarios import PNG
 
 BEFORE, AFTER = ("rosters", "0006_merge"), ("rosters", "0007_attachment_sealed_at_rest")
@@ -26,7 +27,7 @@ def test_existing_attachment_files_are_sealed_and_removed(rw, batch, settings, t
                                         uploaded_by_id=rw.users["zhan"].pk)
         _migrate(AFTER)
     finally:
-        _migrate(AFTER)
+        migrate_to_latest()
     from yikatong.rosters.models import Attachment as Current
 
     sealed = Current.objects.get(pk=att.pk)
