@@ -62,19 +62,17 @@ def _ingested(result) -> dict:
             "failed_fen": o.failed_fen}
 
 
-@router.post("/bank-results", operation_id="yikatong_payments_api_bank_results",
-             response={200: IngestOut, 201: IngestOut}, url_name="payments_api_bank_results",
+@router.post("/bank-results", response={200: IngestOut, 201: IngestOut}, url_name="payments_api_bank_results",
              summary="上传银行回盘（R）或整批拒收（X）文件（multipart 字段 file）；同一文件再次上传返回 200 与 "
-                     "INGEST_REPLAYED，不作改动")
+                     "INGEST_REPLAYED，不作改动", operation_id="yikatong_payments_api_bank_results")
 def bank_results(request, file: UploadedFile = File(...)):
     data = uploads.read(request, file, "bankfile")
     result = services.bank_answer_ingest(actor=request.user, filename=file.name or "", data=data)
     return Status(201 if result.created else 200, _ingested(result))
 
 
-@router.post("/collect", operation_id="yikatong_payments_api_collect",
-             response=list[CollectedOut], url_name="payments_api_collect",
-             summary="导入银行收件箱中的回盘与拒收文件（国库科、财政业务科室）")
+@router.post("/collect", response=list[CollectedOut], url_name="payments_api_collect",
+             summary="导入银行收件箱中的回盘与拒收文件（国库科、财政业务科室）", operation_id="yikatong_payments_api_collect")
 def collect(request):
     if not request.user.has_role(Role.TREASURY, Role.FINANCE_REVIEWER):
         raise Forbidden()
@@ -92,9 +90,8 @@ def collect(request):
 
 # --- the orders sent to the bank ------------------------------------------------------------------
 
-@router.get("/bank/orders", operation_id="yikatong_payments_api_bank_orders",
-            response=list[BankOrderOut], url_name="payments_api_bank_orders",
-            summary="代发金融机构：本行收到的代发文件及其状态（待回盘、已逾期、已回盘、整批拒收）和期限")
+@router.get("/bank/orders", response=list[BankOrderOut], url_name="payments_api_bank_orders",
+            summary="代发金融机构：本行收到的代发文件及其状态（待回盘、已逾期、已回盘、整批拒收）和期限", operation_id="yikatong_payments_api_bank_orders")
 def bank_orders(request):
     if not request.user.has_role(Role.BANK):
         raise Forbidden()

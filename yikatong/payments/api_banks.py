@@ -70,8 +70,7 @@ def _bank_out(b, agreements) -> dict:
             "agreements": [_agreement_out(a) for a in agreements]}
 
 
-@router.get("/banks", operation_id="yikatong_payments_api_bank_list",
-            response=BanksOut, url_name="payments_api_banks",
+@router.get("/banks", response=BanksOut, url_name="payments_api_banks", operation_id="yikatong_payments_api_bank_list",
             summary="本辖区的代发银行及其代发协议（付款账号只显示后四位，不返回 MAC 密钥）")
 def bank_list(request):
     _readers_only(request)
@@ -82,9 +81,8 @@ def bank_list(request):
     return {"banks": out, "other_agreements": [_agreement_out(a) for group in by_bank.values() for a in group]}
 
 
-@router.post("/banks", operation_id="yikatong_payments_api_bank_create",
-             response={201: BankOut}, url_name="payments_api_bank_create",
-             summary="登记代发银行（系统管理员；organization 为本辖区“代发金融机构”单位的 id）")
+@router.post("/banks", response={201: BankOut}, url_name="payments_api_bank_create",
+             summary="登记代发银行（系统管理员；organization 为本辖区“代发金融机构”单位的 id）", operation_id="yikatong_payments_api_bank_create")
 def bank_create(request, payload: BankCreateIn):
     org = get_object_or_404(Organization, pk=payload.organization)
     bank = banks.agent_bank_create(actor=request.user, code=payload.code.strip(), name=payload.name.strip(),
@@ -92,12 +90,11 @@ def bank_create(request, payload: BankCreateIn):
     return Status(201, _bank_out(bank, []))
 
 
-@router.post("/agreements", operation_id="yikatong_payments_api_agreement_create",
-             response={201: AgreementOut}, url_name="payments_api_agreement_create",
+@router.post("/agreements", response={201: AgreementOut}, url_name="payments_api_agreement_create",
              summary="登记代发协议（系统管理员；multipart：bank（银行 id）、payer（财政局 id）、可选 department、"
                      "payer_account、payer_name、mac_key（十六进制，至少 16 字节）、valid_from、可选 valid_to、"
                      "mac_alg、pay_within_working_days、report_within_days，可选文件 document 已签署的协议文本）；"
-                     "应答不含密钥和完整账号")
+                     "应答不含密钥和完整账号", operation_id="yikatong_payments_api_agreement_create")
 def agreement_create(request, bank: int = Form(...), payer: int = Form(...), department: int | None = Form(None),
                      payer_account: str = Form(...), payer_name: str = Form(...), mac_key: str = Form(...),
                      valid_from: datetime.date = Form(...), valid_to: datetime.date | None = Form(None),
@@ -115,9 +112,8 @@ def agreement_create(request, bank: int = Form(...), payer: int = Form(...), dep
     return Status(201, _agreement_out(a))
 
 
-@router.get("/agreements/{agreement_id}/document", operation_id="yikatong_payments_api_agreement_document",
-            url_name="payments_api_agreement_document",
-            summary="下载代发协议的已签署文本（财政、国库、监督人员，本辖区）")
+@router.get("/agreements/{agreement_id}/document", url_name="payments_api_agreement_document",
+            summary="下载代发协议的已签署文本（财政、国库、监督人员，本辖区）", operation_id="yikatong_payments_api_agreement_document")
 def agreement_document(request, agreement_id: int):
     doc = get_object_or_404(selectors.agreement_documents_for(request.user), agreement_id=agreement_id)
     return download_response(doc.data(), filename=doc.filename, content_type=doc.content_type)
@@ -144,9 +140,8 @@ class SurveysOut(Schema):
     surveys: list[SurveyOut]
 
 
-@router.get("/bank-surveys", operation_id="yikatong_payments_api_survey_list",
-            response=SurveysOut, url_name="payments_api_surveys",
-            summary="代发银行满意度调查结果（按银行、年度）")
+@router.get("/bank-surveys", response=SurveysOut, url_name="payments_api_surveys",
+            summary="代发银行满意度调查结果（按银行、年度）", operation_id="yikatong_payments_api_survey_list")
 def survey_list(request):
     from . import surveys
 
@@ -155,10 +150,9 @@ def survey_list(request):
             "surveys": [_survey_out(s) for s in surveys.surveys_for(request.user).order_by("bank__code", "-year")]}
 
 
-@router.post("/bank-surveys", operation_id="yikatong_payments_api_survey_create",
-             response={201: SurveyOut}, url_name="payments_api_survey_create",
+@router.post("/bank-surveys", response={201: SurveyOut}, url_name="payments_api_survey_create",
              summary="登记代发银行年度满意度调查（财政业务科室；multipart：bank、year、respondents、satisfied、score、"
-                     "findings，可选文件 report；每家银行每年一次）")
+                     "findings，可选文件 report；每家银行每年一次）", operation_id="yikatong_payments_api_survey_create")
 def survey_create(request, bank: int = Form(...), year: int = Form(...), respondents: int = Form(...),
                   satisfied: int = Form(...), score: int = Form(...), findings: str = Form(""),
                   report: UploadedFile | None = File(None)):
@@ -172,9 +166,8 @@ def survey_create(request, bank: int = Form(...), year: int = Form(...), respond
     return Status(201, _survey_out(s))
 
 
-@router.get("/bank-surveys/{survey_id}/report", operation_id="yikatong_payments_api_survey_report",
-            url_name="payments_api_survey_report",
-            summary="下载满意度调查报告")
+@router.get("/bank-surveys/{survey_id}/report", url_name="payments_api_survey_report",
+            summary="下载满意度调查报告", operation_id="yikatong_payments_api_survey_report")
 def survey_report(request, survey_id: int):
     from . import surveys
 

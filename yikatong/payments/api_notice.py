@@ -93,9 +93,8 @@ class ClearingOut(Schema):
     recovered_fen: int
 
 
-@router.get("/batches/{batch_id}/notice", operation_id="yikatong_payments_api_batch_notice",
-            response=list[NoticeRowOut], url_name="payments_api_notice",
-            summary="发放结果公示（身份证号、账号脱敏）；format=xlsx 下载表格")
+@router.get("/batches/{batch_id}/notice", response=list[NoticeRowOut], url_name="payments_api_notice",
+            summary="发放结果公示（身份证号、账号脱敏）；format=xlsx 下载表格", operation_id="yikatong_payments_api_batch_notice")
 def batch_notice(request, batch_id: int, format: str = ""):
     batch = _failures_batch(request, batch_id)
     data = notice.rows(batch)
@@ -150,9 +149,8 @@ def sms(request):
 
 # --- year-end clearing -----------------------------------------------------------------------------
 
-@router.get("/clearing", operation_id="yikatong_payments_api_clearing_list",
-            response=list[ClearingRowOut], url_name="payments_api_clearing",
-            summary="年终清算：本辖区该年度各指标的收入、下拨、支付、在途、结余（分）与清算状态")
+@router.get("/clearing", response=list[ClearingRowOut], url_name="payments_api_clearing",
+            summary="年终清算：本辖区该年度各指标的收入、下拨、支付、在途、结余（分）与清算状态", operation_id="yikatong_payments_api_clearing_list")
 def clearing_list(request, year: int | None = None):
     _readers_only(request)
     today = timezone.localdate()
@@ -168,9 +166,8 @@ def clearing_list(request, year: int | None = None):
     return out
 
 
-@router.post("/clearing/{quota_id}/clear", operation_id="yikatong_payments_api_clearing_clear",
-             response={201: ClearingOut}, url_name="payments_api_clear",
-             summary="办理指标的年终清算（财政业务科室），结余收回")
+@router.post("/clearing/{quota_id}/clear", response={201: ClearingOut}, url_name="payments_api_clear",
+             summary="办理指标的年终清算（财政业务科室），结余收回", operation_id="yikatong_payments_api_clearing_clear")
 def clearing_clear(request, quota_id: int, payload: NoteIn):
     from yikatong.funds.selectors import quotas_for
 

@@ -90,9 +90,8 @@ class FundReturnOut(Schema):
 
 # --- failures, reissue, payee fix -----------------------------------------------------------------
 
-@router.get("/batches/{batch_id}/failures", operation_id="yikatong_payments_api_batch_failures",
-            response=FailuresOut, url_name="payments_api_failures",
-            summary="批次的发放失败明细：原因、通常处理办法、是否已补发或核销")
+@router.get("/batches/{batch_id}/failures", response=FailuresOut, url_name="payments_api_failures",
+            summary="批次的发放失败明细：原因、通常处理办法、是否已补发或核销", operation_id="yikatong_payments_api_batch_failures")
 def batch_failures(request, batch_id: int):
     from yikatong.rosters import scope
 
@@ -115,18 +114,16 @@ def batch_failures(request, batch_id: int):
             "can_write_off": scope.may_change_batch(request.user, batch, {Role.FINANCE_REVIEWER, Role.DEPT_HEAD})}
 
 
-@router.post("/batches/{batch_id}/reissue", operation_id="yikatong_payments_api_batch_reissue",
-             response={201: BatchStateOut}, url_name="payments_api_reissue",
-             summary="更正失败明细并生成补发批次（经办站所）；corrections 以失败明细编号为键")
+@router.post("/batches/{batch_id}/reissue", response={201: BatchStateOut}, url_name="payments_api_reissue",
+             summary="更正失败明细并生成补发批次（经办站所）；corrections 以失败明细编号为键", operation_id="yikatong_payments_api_batch_reissue")
 def batch_reissue(request, batch_id: int, payload: ReissueIn):
     batch = _failures_batch(request, batch_id)
     reissue = services.reissue_create(actor=request.user, batch_id=batch.pk, corrections=payload.corrections)
     return Status(201, _batch_state(reissue))
 
 
-@router.post("/batches/{batch_id}/payee-fix", operation_id="yikatong_payments_api_payee_fix",
-             response=BatchStateOut, url_name="payments_api_payee_fix",
-             summary="更正收款信息（批次待支付或支付中且没有文件在银行；须填写原因）")
+@router.post("/batches/{batch_id}/payee-fix", response=BatchStateOut, url_name="payments_api_payee_fix",
+             summary="更正收款信息（批次待支付或支付中且没有文件在银行；须填写原因）", operation_id="yikatong_payments_api_payee_fix")
 def payee_fix(request, batch_id: int, payload: PayeeFixIn):
     batch = _visible_batch(request, batch_id)
     services.payee_items_correct(actor=request.user, batch_id=batch.pk, corrections=payload.corrections,
@@ -135,9 +132,8 @@ def payee_fix(request, batch_id: int, payload: PayeeFixIn):
     return _batch_state(batch)
 
 
-@router.post("/items/{item_id}/write-off", operation_id="yikatong_payments_api_item_write_off",
-             response=ItemOut, url_name="payments_api_write_off",
-             summary="核销发放失败的明细（须填写原因）")
+@router.post("/items/{item_id}/write-off", response=ItemOut, url_name="payments_api_write_off",
+             summary="核销发放失败的明细（须填写原因）", operation_id="yikatong_payments_api_item_write_off")
 def item_write_off(request, item_id: int, payload: ReasonIn):
     visible = PaymentOrderItem.objects.filter(order__batch__in=roster_selectors.batches_for(request.user))
     line = get_object_or_404(visible, pk=item_id)
@@ -147,10 +143,9 @@ def item_write_off(request, item_id: int, payload: ReasonIn):
             "written_off_reason": line.written_off_reason, "batch_state": line.order.batch.state}
 
 
-@router.post("/orders/{order_id}/fund-return", operation_id="yikatong_payments_api_fund_return_record",
-             response={201: FundReturnOut}, url_name="payments_api_fund_return",
+@router.post("/orders/{order_id}/fund-return", response={201: FundReturnOut}, url_name="payments_api_fund_return",
              summary="登记失败资金原渠道退回（代发银行或财政代登记；multipart：amount_fen 金额（分，须等于未补发的失败明细合计）、"
-                     "returned_on 退回日期、文件 receipt 银行退回回单）")
+                     "returned_on 退回日期、文件 receipt 银行退回回单）", operation_id="yikatong_payments_api_fund_return_record")
 def fund_return_record(request, order_id: int, amount_fen: int = Form(...), returned_on: datetime.date = Form(...),
                        note: str = Form(""), receipt: UploadedFile | None = File(None)):
     from . import returns
@@ -165,9 +160,8 @@ def fund_return_record(request, order_id: int, amount_fen: int = Form(...), retu
                         "on_behalf": r.on_behalf, "receipt_name": r.receipt_name, "receipt_sha256": r.receipt_sha256})
 
 
-@router.get("/orders/{order_id}/fund-return/receipt", operation_id="yikatong_payments_api_fund_return_receipt",
-            url_name="payments_api_fund_return_receipt",
-            summary="下载失败资金退回回单（本辖区财政、国库、监督人员，或该代发银行）")
+@router.get("/orders/{order_id}/fund-return/receipt", url_name="payments_api_fund_return_receipt",
+            summary="下载失败资金退回回单（本辖区财政、国库、监督人员，或该代发银行）", operation_id="yikatong_payments_api_fund_return_receipt")
 def fund_return_receipt(request, order_id: int):
     ret = get_object_or_404(selectors.fund_returns_for(request.user), order_id=order_id)
     return download_response(ret.receipt(), filename=ret.receipt_name, content_type=ret.receipt_type)
