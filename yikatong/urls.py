@@ -15,6 +15,7 @@ urlpatterns = [
     path("registry/", include("yikatong.registry.urls")),
     path("rosters/", include("yikatong.rosters.urls")),
     path("applications/", include("yikatong.applications.urls")),
+    path("disclosure/", include("yikatong.disclosure.urls")),
     path("payments/", include("yikatong.payments.urls")),
     path("checks/", include("yikatong.checks.urls")),
     path("supervision/", include("yikatong.supervision.urls")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "yikatong.registry",
     "yikatong.rosters",
     "yikatong.applications",
+    "yikatong.disclosure",
     "yikatong.checks",
     "yikatong.supervision",
     "yikatong.payments",

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("policies/", include("yikatong.policies.public_urls")),
+    path("", include("yikatong.disclosure.public_urls")),
 ]

@@ -1,0 +1,1 @@
+"""Models of the public half (issue 15): one module per subject, imported here."""
