@@ -13,7 +13,7 @@ from yikatong.accounts.scope import in_scope
 from yikatong.audit.services import record
 from yikatong.core.refusals import Forbidden
 from yikatong.core.statemachine import apply as apply_transition
-from yikatong.payments.models import OrderState, PaymentOrder
+from yikatong.rosters import hooks as roster_hooks
 from yikatong.rosters.guards import NOTICE_LEVELS
 from yikatong.rosters.models import Batch
 
@@ -33,7 +33,7 @@ def _require_publishable(batch, kind: str) -> None:
         raise Forbidden("LIST_POLICY_CONFIDENTIAL")
     if kind == ListKind.NOTICE and not batch.notices.filter(level__in=NOTICE_LEVELS).exists():
         raise DisclosureError("LIST_NO_NOTICE", batch=batch.code)
-    if kind == ListKind.RESULT and not PaymentOrder.objects.filter(batch=batch, state=OrderState.ANSWERED).exists():
+    if kind == ListKind.RESULT and roster_hooks.result_lines(batch) is None:
         raise DisclosureError("LIST_NOT_ANSWERED", batch=batch.code)
 
 

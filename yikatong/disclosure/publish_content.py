@@ -7,8 +7,7 @@ import hashlib
 import json
 
 from yikatong.core.money import Money
-from yikatong.payments import notice as payment_notice
-from yikatong.payments.models import OrderState, PaymentOrderItem
+from yikatong.rosters import hooks as roster_hooks
 from yikatong.rosters.notice_print import current_notice
 
 from .models import ListKind
@@ -51,23 +50,18 @@ def notice_rows(batch) -> list[dict]:
             for n, it in enumerate(items.iterator(chunk_size=5000), 1)]
 
 
-def _result_villages(batch) -> list[str]:
-    """The village of each line, in the order of payments.notice.rows (same lines, same order)."""
-    return [v or "" for v in PaymentOrderItem.objects.filter(order__batch=batch, order__state=OrderState.ANSWERED)
-            .order_by("order_id", "seq").values_list("batch_item__village__name", flat=True)]
-
-
-def result_rows(batch) -> list[dict]:
-    lines = payment_notice.rows(batch)
-    villages = _result_villages(batch)
-    if len(villages) != len(lines):
-        villages = [""] * len(lines)
-    return [{"seq": r.seq, "name": r.name, "id": mask_id(r.id_masked), "village": v, "quantity": "",
-             "standard_fen": None, "amount_fen": Money.parse(r.amount).fen, "paid_on": r.paid_on, "status": r.status}
-            for r, v in zip(lines, villages)]
+def result_rows(batch) -> list[dict] | None:
+    """payments.notice.rows of the answered orders (through rosters.hooks: disclosure and payments are peers);
+    None before the bank answered."""
+    lines = roster_hooks.result_lines(batch)
+    if lines is None:
+        return None
+    return [{"seq": r["seq"], "name": r["name"], "id": mask_id(r["id_masked"]), "village": r["village"],
+             "quantity": "", "standard_fen": None, "amount_fen": r["amount_fen"], "paid_on": r["paid_on"],
+             "status": r["status"]} for r in lines]
 
 
 def build(batch, kind: str) -> dict:
-    rows = notice_rows(batch) if kind == ListKind.NOTICE else result_rows(batch)
+    rows = (notice_rows(batch) if kind == ListKind.NOTICE else result_rows(batch)) or []
     total = sum(r["amount_fen"] for r in rows)
     return {"header": _header(batch, kind, rows, total), "rows": rows}

@@ -89,3 +89,13 @@ def provide_published_list(fn: Callable) -> Callable:
 def published_list(batch):
     fn = _providers.get("published_list")
     return None if fn is None else fn(batch)
+
+
+def provide_result_lines(fn: Callable) -> Callable:
+    _providers["result_lines"] = fn
+    return fn
+
+
+def result_lines(batch):
+    fn = _providers.get("result_lines")
+    return None if fn is None else fn(batch)
