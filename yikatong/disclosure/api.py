@@ -52,7 +52,7 @@ def _out(pl, code: str = "") -> dict:
 
 
 @router.get("/lists", response=list[BatchListsOut], summary="辖区内的发放批次及其已公开名单（政务公开管理员）",
-            operation_id="yikatong_disclosure_api_lists")
+            operation_id="yikatong_disclosure_api_lists", url_name="disclosure_api_lists")
 def lists(request, limit: int = 100, offset: int = 0):
     if not request.user.has_role(Role.DISCLOSURE_ADMIN):
         raise Forbidden("LIST_ROLE_NOT_ALLOWED", what="查看公开名单")
@@ -65,13 +65,13 @@ def lists(request, limit: int = 100, offset: int = 0):
 
 @router.post("/lists/batches/{batch_id}/publish", response={201: ListOut},
              summary="公开批次的名单（kind：notice 公示名单 / result 发放结果公示）；内容未变返回 409",
-             operation_id="yikatong_disclosure_api_list_publish")
+             operation_id="yikatong_disclosure_api_list_publish", url_name="disclosure_api_list_publish")
 def list_publish(request, batch_id: int, body: PublishIn):
     pl = publish.list_publish(actor=request.user, batch_id=batch_id, kind=body.kind)
     return Status(201, _out(pl))
 
 
 @router.post("/lists/{list_id}/withdraw", response=ListOut, summary="撤回已公开的名单（须填写理由；撤回后仍可查，标注已撤回）",
-             operation_id="yikatong_disclosure_api_list_withdraw")
+             operation_id="yikatong_disclosure_api_list_withdraw", url_name="disclosure_api_list_withdraw")
 def list_withdraw(request, list_id: int, body: WithdrawIn):
     return _out(publish.list_withdraw(actor=request.user, list_id=list_id, reason=body.reason))

@@ -42,12 +42,12 @@ def list_publish(*, actor, batch_id: int, kind: str) -> PublishedList:
     """Publish the batch's list of `kind` as it is now: version 1, or the next version when the content differs
     from the latest version (LIST_UNCHANGED when it does not and that version is still published)."""
     _require_admin(actor, "公开名单")
-    if kind not in ListKind.values:
-        raise DisclosureError("LIST_KIND_INVALID")
     batch = in_scope(Batch.objects.select_for_update().select_related("policy", "region"), actor).filter(
         pk=batch_id).first()
     if batch is None:
         raise DisclosureNotFound("LIST_NOT_FOUND")
+    if kind not in ListKind.values:
+        raise DisclosureError("LIST_KIND_INVALID")
     _require_publishable(batch, kind)
     content = publish_content.build(batch, kind)
     if not content["rows"]:
@@ -69,9 +69,9 @@ def list_publish(*, actor, batch_id: int, kind: str) -> PublishedList:
 def list_withdraw(*, actor, list_id: int, reason: str) -> PublishedList:
     """Withdraw a published version (it stays visible, marked 已撤回 with the reason)."""
     _require_admin(actor, "撤回名单")
-    if not (reason or "").strip():
-        raise DisclosureError("LIST_WITHDRAW_REASON")
     if not in_scope(PublishedList.objects.all(), actor, "batch__region").filter(pk=list_id).exists():
         raise DisclosureNotFound("LIST_NOT_FOUND")
+    if not (reason or "").strip():
+        raise DisclosureError("LIST_WITHDRAW_REASON")
     return apply_transition(MACHINE, actor=actor, pk=list_id, action="withdraw", reason=reason.strip()[:300],
                             fields={"withdrawn_by_id": actor.pk, "withdraw_reason": reason.strip()[:300]})

@@ -35,7 +35,7 @@ def title_of(batch, kind: str) -> str:
 
 def _header(batch, kind: str, rows: list[dict], total_fen: int) -> dict:
     n = current_notice(batch) if kind == ListKind.NOTICE else None
-    return {"title": title_of(batch, kind), "batch": batch.code, "policy": batch.policy.name, "period": batch.period,
+    return {"title": title_of(batch, kind), "policy": batch.policy.name, "period": batch.period,
             "region": batch.region.name, "region_code": batch.region.code,
             "start": n.start.isoformat() if n else "", "end": n.end.isoformat() if n else "",
             "place": n.place if n else "", "supervision_phone": n.phone if n else "",
