@@ -1,13 +1,13 @@
 """Staff pages of published lists (政务公开管理员): the batches in scope with their lists, publish and withdraw."""
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from yikatong.accounts.roles import Role
-from yikatong.core.refusals import Refusal
+from yikatong.core.refusals import Forbidden, Refusal
 
 from . import publish, publish_selectors
 from .models import ListKind
@@ -15,7 +15,7 @@ from .models import ListKind
 
 def _admin(request) -> None:
     if not request.user.has_role(Role.DISCLOSURE_ADMIN):
-        raise PermissionDenied("只有政务公开管理员可以管理公开名单")
+        raise Forbidden("LIST_ROLE_NOT_ALLOWED", what="管理公开名单")
 
 
 @require_GET
