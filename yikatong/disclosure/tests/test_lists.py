@@ -171,3 +171,14 @@ def test_result_list_after_bank_answer(pw, approved, client):
     assert all(set(r) == ROW_KEYS | {"paid_on", "status"} for r in pl.content["rows"])  # no account, no phone
     assert pl.content["rows"][0]["village"] == "第一村委会"
     assert not any(s in dumped or s in page for s in _secrets())
+
+
+def test_hooks_filled_and_sheet_falls_back_without_provider(monkeypatch, batch):
+    from yikatong.disclosure.publish_hooks import published_list
+    from yikatong.payments.notice import result_lines
+    from yikatong.rosters import hooks
+
+    assert hooks._providers["published_list"] is published_list and hooks._providers["result_lines"] is result_lines
+    monkeypatch.setattr(hooks, "_providers", {})
+    assert notice_print.public_url(batch).endswith(f"/public/notices/{notice_print.public_id(batch)}/")
+    assert notice_print.published_digest(batch) == "" and hooks.result_lines(batch) is None
