@@ -40,5 +40,11 @@ class PublishedList(models.Model):
         verbose_name = "公开名单"
         verbose_name_plural = "公开名单"
 
+    def save(self, *args, **kwargs):
+        # a version is written once; its state moves through the engine's conditional UPDATE (publish_flow)
+        if self.pk is not None:
+            raise ValueError("a published list version is never rewritten: publish a new version")
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
         return f"{self.title}（第{self.version}版）"

@@ -182,3 +182,10 @@ def test_hooks_filled_and_sheet_falls_back_without_provider(monkeypatch, batch):
     monkeypatch.setattr(hooks, "_providers", {})
     assert notice_print.public_url(batch).endswith(f"/public/notices/{notice_print.public_id(batch)}/")
     assert notice_print.published_digest(batch) == "" and hooks.result_lines(batch) is None
+
+
+def test_a_version_is_never_rewritten(noticed, rw):
+    pl = publish.list_publish(actor=rw.users["gkpub"], batch_id=noticed.pk, kind="notice")
+    pl.content = {"header": {}, "rows": []}
+    with pytest.raises(ValueError):
+        pl.save()
