@@ -16,7 +16,8 @@ def _region(region_code: str) -> Region:
     if code.isdigit() and len(code) in (2, 4, 6, 9, 12):
         region = Region.objects.filter(code=Region.full_code(code)).first()
     if region is None:
-        raise Http404("没有这个行政区划")
+        # also the printed sheet's fallback QR path (/public/notices/<keyed id>/) before any list is published
+        raise Http404("没有这个行政区划，或该批次名单尚未公开")
     return region
 
 
