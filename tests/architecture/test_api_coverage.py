@@ -152,6 +152,14 @@ UI = {
     "supervision_clue_conclude": "POST /api/supervision/clues/{clue_id}/conclude",
     "supervision_casefile": "GET /api/supervision/clues/{clue_id}/casefile",
     "supervision_evidence": "GET /api/supervision/evidence/{evidence_id}",
+    # disclosure, published lists (issue 15, publish)
+    "disclosure_lists": "GET /api/disclosure/lists",
+    "disclosure_list_publish": "POST /api/disclosure/lists/batches/{batch_id}/publish",
+    "disclosure_list_withdraw": "POST /api/disclosure/lists/{list_id}/withdraw",
+    "public_list_region": Exempt("public notice page for citizens (no login); staff read the same lists with "
+                                "GET /api/disclosure/lists"),
+    "public_list_detail": Exempt("public page of one published list for citizens (no login), its canonical JSON "
+                                "is on the page (?json=1) for verifying the digest"),
     # the simulated bank (demo and test settings only)
     "banksim_files": Exempt("demo bank simulator page, not part of production"),
 }

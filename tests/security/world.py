@@ -179,10 +179,27 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     application = _application(a, policy, now)
     account_change = _account_change(a, png)
     fund_return, survey = _bank_obligations(a, png)
-    return {"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
+    published = _published_list(a, notice.batch, now)
+    return {"published_list": published.pk, "published_public_id": published.public_id,"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
             "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
             "fund_return_order": fund_return.order_id, "survey": survey.pk}
+
+
+def _published_list(a: dict[str, User], batch, now):
+    """A published notice list of county A (disclosure, issue 15): public by design, so its rows carry no
+    marker (the walk checks that nothing else of the county shows next to it)."""
+    from yikatong.disclosure import publish_content
+    from yikatong.disclosure.models import PublishedList
+
+    content = {"header": {"title": publish_content.title_of(batch, "notice"), "count": 1, "total_fen": 100},
+               "rows": [{"seq": 1, "name": "公示对象", "id": "1410**********0000", "village": "", "quantity": "1",
+                         "standard_fen": 100, "amount_fen": 100}]}
+    admin = _user("a_disclosure", a["czj_ks"].organization, Role.DISCLOSURE_ADMIN)
+    return PublishedList.objects.create(
+        batch=batch, kind="notice", version=1, public_id="walkpublishedlist00001", title=content["header"]["title"],
+        content=content, digest=publish_content.digest(content), row_count=1, total_fen=100, published_by=admin,
+        published_at=now)
 
 
 def _application(a: dict[str, User], policy, now) -> int:
@@ -372,6 +389,13 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "public_policy_detail": {"region_code": county.code, "code": policy.code},
         "public_policy_basis": {"region_code": county.code, "code": policy.code, "pk": str(basis.pk)},
         "api:published": {"region_code": county.code},
+        # disclosure, published lists (issue 15, publish)
+        "public_list_region": {"region_code": county.code},
+        "public_list_detail": {"public_id": x["published_public_id"]},
+        "disclosure_list_publish": {"batch_id": str(x["notice_batch"])},
+        "disclosure_list_withdraw": {"list_id": str(x["published_list"])},
+        "api:disclosure_api_list_publish": {"batch_id": str(x["notice_batch"])},
+        "api:disclosure_api_list_withdraw": {"list_id": str(x["published_list"])},
         # the operations of issue 17's API for every page action
         "api:rosters_batch_items": b, "api:rosters_notices": b, "api:rosters_attachments": b, "api:rosters_item_add": b, "api:rosters_notice_record": b,
         "api:rosters_objection_record": b, "api:rosters_attachment_add": b, "api:rosters_batch_roster_xlsx": b,

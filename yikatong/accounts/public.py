@@ -14,5 +14,8 @@ PUBLIC_URL_NAMES = frozenset(
         "public_policy_export",
         "public_policy_detail",
         "public_policy_basis",
+        # published lists (公示名单 / 发放结果公示), yikatong/disclosure/public_urls.py (issue 15, publish)
+        "public_list_region",
+        "public_list_detail",
     }
 )

@@ -5,3 +5,11 @@ class DisclosureConfig(AppConfig):
     name = "yikatong.disclosure"
     label = "disclosure"
     verbose_name = "信息公开"
+
+    def ready(self):
+        # --- publish: the notice sheet's QR code and digest point at the batch's latest published list ---
+        from yikatong.rosters import hooks as roster_hooks
+
+        from .publish_hooks import published_list
+
+        roster_hooks.provide_published_list(published_list)

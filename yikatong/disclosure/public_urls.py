@@ -1,5 +1,11 @@
 """Public pages of the disclosure app (no login), mounted at /public/. Every name here is also on the
 public allow-list (yikatong/accounts/public.py)."""
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_public_lists
+
+urlpatterns: list = [
+    # --- publish: published lists (公示名单 / 发放结果公示) ---
+    path("notices/list/<str:public_id>/", views_public_lists.list_detail, name="public_list_detail"),
+    path("notices/<str:region_code>/", views_public_lists.region_lists, name="public_list_region"),
+]

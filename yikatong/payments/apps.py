@@ -9,3 +9,9 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from . import claims, guards  # noqa: F401  (register the payment guards and effects of the batch flow)
         from . import reissue_guards  # noqa: F401  (the reissue guard and the REISSUE_* refusal codes)
+        # the post-payment result lines for publication (disclosure reads them through rosters.hooks)
+        from yikatong.rosters import hooks as roster_hooks
+
+        from .notice import result_lines
+
+        roster_hooks.provide_result_lines(result_lines)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from yikatong.core.money import Money
 from yikatong.core.xlsx import write_xlsx
 
-from .models import ItemStatus, OrderState, PaymentOrderItem
+from .models import ItemStatus, OrderState, PaymentOrder, PaymentOrderItem
 
 HEADERS = ["序号", "姓名", "身份证号码", "账号尾号", "金额（元）", "发放日期", "发放状态"]
 
@@ -57,6 +57,18 @@ def rows(batch) -> list[NoticeRow]:
         out.append(NoticeRow(n, item.name, item.id_masked, _last4(item.account_masked), Money(ln.amount_fen).yuan_str(),
                              f"{timezone.localtime(paid_at):%Y-%m-%d}" if paid_at else "", status))
     return out
+
+
+def result_lines(batch) -> list[dict] | None:
+    """The batch's result lines for publication (rosters.hooks.result_lines): `rows` as dicts with the amount in
+    fen and each line's village, without the account tail; None until the bank answered an order of the batch."""
+    if not PaymentOrder.objects.filter(batch=batch, state=OrderState.ANSWERED).exists():
+        return None
+    villages = list(PaymentOrderItem.objects.filter(order__batch=batch, order__state=OrderState.ANSWERED)
+                    .order_by("order_id", "seq").values_list("batch_item__village__name", flat=True))
+    return [{"seq": r.seq, "name": r.name, "id_masked": r.id_masked, "village": v or "",
+             "amount_fen": Money.parse(r.amount).fen, "paid_on": r.paid_on, "status": r.status}
+            for r, v in zip(rows(batch), villages)]
 
 
 def notice_xlsx(batch, data: list[NoticeRow]) -> bytes:

@@ -11,7 +11,9 @@ when nobody has, rosters behaves as if that app were not installed.
   stores again the findings its inline run wrote and the refusal rolled back).
 - `check_start(actor, batch_id)`: a user asks for the cross-checks of a batch (the command
   `yikatong batch check`); checks queues the job and returns it. Refused (CHECKS_UNAVAILABLE) when
-  no provider."""
+  no provider.
+- `published_list(batch)`: the batch's latest published list as (public path, SHA-256 digest), for the QR
+  code and the digest printed on the notice sheet (disclosure fills it); None when none or no provider."""
 from collections.abc import Callable
 
 _providers: dict[str, Callable] = {}
@@ -77,3 +79,23 @@ def after_transition(*, actor, batch, action: str) -> None:
 def after_refusal(*, code: str, batch_id: int) -> None:
     for fn in _after_refusal.get(code, ()):
         fn(batch_id)
+
+
+def provide_published_list(fn: Callable) -> Callable:
+    _providers["published_list"] = fn
+    return fn
+
+
+def published_list(batch):
+    fn = _providers.get("published_list")
+    return None if fn is None else fn(batch)
+
+
+def provide_result_lines(fn: Callable) -> Callable:
+    _providers["result_lines"] = fn
+    return fn
+
+
+def result_lines(batch):
+    fn = _providers.get("result_lines")
+    return None if fn is None else fn(batch)

@@ -6,10 +6,11 @@ inline SVG) linking to the batch's public page.
 四公开 (seed 004: policy, standard, recipients, amounts) is a profile field (LocalProfile.notice_four_public):
 when set, each sheet also states the policy basis (政策依据) and the standard (补贴标准), per row too.
 
-The QR target is settings.YKT_PUBLIC_BASE_URL + /public/notices/<public id>/. NOTE: the public page itself
-comes with the disclosure issue; until then the public id is a keyed digest of the batch (salted_hmac of the
-SECRET_KEY: stable, not guessable, changes if the SECRET_KEY does). The disclosure issue should replace
-`public_id` with the id it stores and serve that path.
+The QR target is settings.YKT_PUBLIC_BASE_URL + the public page of the batch's latest published list
+(disclosure provides it through hooks.published_list, with the list's SHA-256 digest printed on the sheet so a
+reader can verify the paper against the page). Before any list is published the QR falls back to
+/public/notices/<public id>/ with a keyed digest of the batch (salted_hmac of the SECRET_KEY: stable, not
+guessable); the public site answers that path with a page saying the list is not published yet.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from yikatong.core.money import Money
 from yikatong.core.profiles import get_profile
 
+from . import hooks
 from .guards import NOTICE_LEVELS
 
 PUBLIC_PATH = "/public/notices/{public_id}/"
@@ -32,7 +34,14 @@ def public_id(batch) -> str:
 
 
 def public_url(batch) -> str:
-    return settings.YKT_PUBLIC_BASE_URL.rstrip("/") + PUBLIC_PATH.format(public_id=public_id(batch))
+    published = hooks.published_list(batch)
+    path = published[0] if published else PUBLIC_PATH.format(public_id=public_id(batch))
+    return settings.YKT_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def published_digest(batch) -> str:
+    published = hooks.published_list(batch)
+    return published[1] if published else ""
 
 
 def qr_svg(url: str) -> str:
@@ -99,4 +108,4 @@ def four_public(batch) -> dict | None:
 def context(batch) -> dict:
     url = public_url(batch)
     return {"sheets": sheets(batch), "notice": current_notice(batch), "four_public": four_public(batch),
-            "public_url": url, "qr_svg": qr_svg(url)}
+            "public_url": url, "qr_svg": qr_svg(url), "list_digest": published_digest(batch)}
