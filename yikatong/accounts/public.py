@@ -14,5 +14,7 @@ PUBLIC_URL_NAMES = frozenset(
         "public_policy_export",
         "public_policy_detail",
         "public_policy_basis",
+        # self-query of one's own payments (本人发放查询), yikatong/disclosure/public_urls.py
+        "public_self_query",
     }
 )
