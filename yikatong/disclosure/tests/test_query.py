@@ -157,3 +157,12 @@ def test_audit_holds_no_clear_id_or_name(people):
     text = " ".join(f"{e.object_id} {e.object_repr} {e.before} {e.after}" for e in events)
     for clear in (ID_A, ID_A[-6:], "张三", "王五", ACCOUNT_A[-4:]):
         assert clear not in text
+
+
+def test_lookup_is_a_few_indexed_queries(people, django_assert_max_num_queries):
+    """Every read goes by an indexed blind index or key (BatchItem.id_bidx, Person.id_bidx unique,
+    PaymentOrderItem.batch_item, Application.id_bidx): a fixed number of queries, whatever the register's size."""
+    from yikatong.disclosure.query import lookup
+
+    with django_assert_max_num_queries(5):
+        assert lookup(ID_A, "张三").found
