@@ -73,6 +73,9 @@ UI = {
     "public_policy_detail": "GET /api/policies/published/{region_code}",
     "public_policy_basis": Exempt("public download of a basis document; signed-in users: "
                                   "GET /api/policies/basis/{basis_id}/file"),
+    # self-query (本人发放查询, issue 15)
+    "public_self_query": Exempt("public page for one person to see their own payments by ID number and name, "
+                                "rate limited with a challenge; no API on purpose (no token holder is that person)"),
     # funds
     "fund_quotas": "GET /api/funds/quotas",
     "fund_quota_create": "POST /api/funds/quotas",

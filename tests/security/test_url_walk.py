@@ -35,6 +35,7 @@ UNSAFE = ("post", "put", "patch", "delete")
 REFUSED = {400, 401, 403, 404, 405}
 # The caller's own account: logging out, changing one's own password or second factor, one's own
 # tokens change the caller's own rows (sessions, audit of the attempt), never county A's.
+PUBLIC_LOOKUP_ACTIONS = frozenset({"disclosure.self_query"})
 SELF_SERVICE = frozenset({"login", "logout", "password_change", "totp_setup", "totp_verify", "tokens"})
 # Actions on the whole system that every county's auditor may take by design: verifying the audit chain
 # (it is one chain for all counties; the job reports only intact / broken at a sequence number).
@@ -115,7 +116,9 @@ def _beyond_own_lookups(world, changed: list[str], identity: str) -> list[str]:
         return changed
     new = AuditEvent.objects.filter(seq__gt=world.baseline_seq)
     user = world.identities[identity]
-    if all(e.action in LOOKUP_ACTIONS and user is not None and e.actor_id == user.pk for e in new):
+    # an anonymous self-query (本人发放查询, issue 15) is audited without an actor and counted per client
+    if all((e.action in LOOKUP_ACTIONS and user is not None and e.actor_id == user.pk)
+           or (e.action in PUBLIC_LOOKUP_ACTIONS and e.actor_id is None) for e in new):
         return []
     return changed
 
