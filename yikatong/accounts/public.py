@@ -17,7 +17,6 @@ PUBLIC_URL_NAMES = frozenset(
         # published lists (公示名单 / 发放结果公示), yikatong/disclosure/public_urls.py (issue 15, publish)
         "public_list_region",
         "public_list_detail",
-
         # self-query of one's own payments (本人发放查询), yikatong/disclosure/public_urls.py
         "public_self_query",
     }
