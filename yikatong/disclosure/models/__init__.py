@@ -1,1 +1,2 @@
 """Models of the public half (issue 15): one module per subject, imported here."""
+from .complaints import Complaint, ComplaintNumberSequence, ComplaintReply  # noqa: F401  (complaints)
