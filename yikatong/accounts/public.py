@@ -14,5 +14,8 @@ PUBLIC_URL_NAMES = frozenset(
         "public_policy_export",
         "public_policy_detail",
         "public_policy_basis",
+        # complaints/reports/questions (投诉举报咨询), yikatong/disclosure/public_urls.py
+        "public_complaint_new",
+        "public_complaint_track",
     }
 )
