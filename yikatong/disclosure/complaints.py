@@ -21,7 +21,7 @@ from yikatong.core.masking import mask_phone
 from yikatong.core.profiles import current_profile
 from yikatong.core.ratelimit import Rate, take
 from yikatong.core.serials import take_next
-from yikatong.policies.models import Policy
+from yikatong.policies.models import CatalogueState, Policy
 from yikatong.regions.models import Region
 
 from . import complaints_scope
@@ -68,6 +68,11 @@ def _township_of(region: Region) -> Region | None:
     return node if node is not None and node.level == TOWNSHIP_LEVEL else None
 
 
+def public_policies():
+    """Policies a citizen may name: in a published catalogue, never confidential (涉密)."""
+    return Policy.objects.filter(confidential=False, catalogue__state=CatalogueState.PUBLISHED)
+
+
 @dataclass(frozen=True)
 class Filed:
     complaint: Complaint
@@ -88,7 +93,7 @@ def complaint_file(*, kind: str, region_code: str, text: str, policy_id: int | N
         raise DisclosureError("COMPLAINT_REGION_UNKNOWN")
     policy = None
     if policy_id:
-        policy = Policy.objects.filter(pk=policy_id, confidential=False).select_related("department").first()
+        policy = public_policies().filter(pk=policy_id).select_related("department").first()
         if policy is None:
             raise DisclosureError("COMPLAINT_POLICY_UNKNOWN")
     contact_name, phone = (contact_name or "").strip()[:50], re.sub(r"\s", "", phone or "")

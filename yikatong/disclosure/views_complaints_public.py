@@ -6,7 +6,6 @@ from yikatong.audit.middleware import client_ip
 from yikatong.core import uploads
 from yikatong.core.downloads import sniff
 from yikatong.core.refusals import Refusal
-from yikatong.policies.models import Policy
 from yikatong.regions.models import Region
 
 from . import complaints as svc
@@ -15,7 +14,7 @@ from .models.complaints import ComplaintKind
 
 def _choices():
     regions = Region.objects.filter(level__in=(svc.TOWNSHIP_LEVEL, svc.VILLAGE_LEVEL)).order_by("code")[:2000]
-    policies = Policy.objects.filter(confidential=False).order_by("name").only("pk", "name")[:500]
+    policies = svc.public_policies().order_by("name").only("pk", "name")[:500]
     return {"kinds": ComplaintKind.choices, "regions": regions, "policies": policies}
 
 
