@@ -118,3 +118,25 @@ def test_public_filing_is_rate_limited(db, settings):
         svc.throttle("new", "10.0.0.1")
     assert e.value.code == "COMPLAINT_RATE_LIMITED"
     svc.throttle("new", "10.0.0.2")
+
+
+def test_public_pages_file_and_track_without_login_and_staff_page_is_404_out_of_scope(rw, villages, client):
+    r = client.post("/public/complaints/new/", {"kind": "report", "region": villages["v1"].code,
+                                                "text": "冒领补贴", "policy": str(rw.policy.pk)})
+    assert r.status_code == 200, r.content.decode()[:500]
+    c = Complaint.objects.get()
+    code = r.context["code"]
+    assert c.tracking_no in r.content.decode() and code in r.content.decode()
+    assert c.department_id == rw.orgs["mz"].pk  # the published policy's department
+    r = client.post("/public/complaints/track/", {"number": c.tracking_no, "code": code})
+    assert r.status_code == 200 and "已接收" in r.content.decode()
+    wrong = client.post("/public/complaints/track/", {"number": c.tracking_no, "code": "WRONG000"}).content.decode()
+    unknown = client.post("/public/complaints/track/", {"number": "TS2000010100001", "code": code}).content.decode()
+    assert "受理编号或查询码不正确" in wrong and "受理编号或查询码不正确" in unknown and "已接收" not in wrong
+    client.force_login(rw.users["ny_rev"])
+    assert client.get(f"/disclosure/complaints/{c.pk}/").status_code == 404
+    client.force_login(rw.users["mz_rev"])
+    r = client.post(f"/disclosure/complaints/{c.pk}/reply/", {"text": "已转纪检核查", "close": "1"})
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert c.state == ComplaintState.CLOSED
