@@ -32,6 +32,7 @@ from yikatong.supervision.api import router as supervision_router  # noqa: E402
 from yikatong.rosters.api_county import router as rosters_county_router  # noqa: E402
 from yikatong.web.api import router as web_router  # noqa: E402
 from yikatong.disclosure.api import router as disclosure_router  # noqa: E402  (issue 15)
+from yikatong.disclosure.api_complaints import router as complaints_router  # noqa: E402  (disclosure: complaints)
 
 api.add_router("/", web_router)
 api.add_router("/accounts/", accounts_router)
@@ -46,3 +47,4 @@ api.add_router("/checks/", checks_router)
 api.add_router("/supervision/", supervision_router)
 api.add_router("/payments/", payments_router)
 api.add_router("/disclosure/", disclosure_router)  # issue 15
+api.add_router("/disclosure/", complaints_router)  # disclosure: complaints

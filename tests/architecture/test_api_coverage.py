@@ -153,6 +153,15 @@ UI = {
     "supervision_clue_start": "POST /api/supervision/clues/{clue_id}/start",
     "supervision_clue_note": "POST /api/supervision/clues/{clue_id}/note",
     "supervision_clue_conclude": "POST /api/supervision/clues/{clue_id}/conclude",
+    # disclosure: complaints (投诉/举报/咨询)
+    "public_complaint_new": Exempt("public filing page for citizens (no login, rate-limited); staff read the "
+                                   "complaints with GET /api/disclosure/complaints"),
+    "public_complaint_track": Exempt("public tracking page (number + secret code, rate-limited); staff read a "
+                                     "complaint with GET /api/disclosure/complaints/{complaint_id}"),
+    "disclosure_complaints": "GET /api/disclosure/complaints",
+    "disclosure_complaint": "GET /api/disclosure/complaints/{complaint_id}",
+    "disclosure_complaint_assign": "POST /api/disclosure/complaints/{complaint_id}/assign",
+    "disclosure_complaint_reply": "POST /api/disclosure/complaints/{complaint_id}/reply",
     "supervision_casefile": "GET /api/supervision/clues/{clue_id}/casefile",
     "supervision_evidence": "GET /api/supervision/evidence/{evidence_id}",
     # disclosure, published lists (issue 15, publish)

@@ -136,6 +136,8 @@ def _secrets() -> set[str]:
     out.update(v.decrypt(e) for e in BankAccount.objects.values_list("number_enc", flat=True))
     for ide, acc, phone in BatchItem.objects.values_list("id_enc", "account_enc", "phone_enc"):
         out.update(v.decrypt(x) for x in (ide, acc, phone) if x)
+    from yikatong.disclosure.models import Complaint
+    out.update(v.decrypt(p) for p in Complaint.objects.exclude(phone_enc="").values_list("phone_enc", flat=True))
     from yikatong.registry.models import AccountChangeRequest
     out.update(v.decrypt(e) for e in AccountChangeRequest.objects.values_list("number_enc", flat=True))
     for ide in ReferenceRecord.objects.values_list("id_enc", flat=True):
@@ -180,7 +182,12 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     account_change = _account_change(a, png)
     fund_return, survey = _bank_obligations(a, png)
     published = _published_list(a, notice.batch, now)
-    return {"published_list": published.pk, "published_public_id": published.public_id,"objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
+    from yikatong.disclosure.complaints import complaint_file
+    complaint = complaint_file(kind="complaint", region_code=item.batch.region_id, text=f"{MARKER}6020 投诉",
+                               policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234").complaint
+    return {"published_list": published.pk, "published_public_id": published.public_id,
+            "objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
+            "complaint": complaint.pk,
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
             "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
             "fund_return_order": fund_return.order_id, "survey": survey.pk}
@@ -420,6 +427,11 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "api:registry_import": {"import_id": str(imp.pk)},
         "api:calendar_holiday_delete": {"day": x["holiday"]},
         "api:supervision_clue_api": {"clue_id": str(x["clue"])},
+        # disclosure: complaints
+        **{name: {"pk": str(x["complaint"])} for name in (
+            "disclosure_complaint", "disclosure_complaint_assign", "disclosure_complaint_reply")},
+        **{name: {"complaint_id": str(x["complaint"])} for name in (
+            "api:disclosure_complaint_api", "api:disclosure_complaint_assign_api", "api:disclosure_complaint_reply_api")},
         "api:supervision_clue_start_api": {"clue_id": str(x["clue"])},
         "api:supervision_clue_note_api": {"clue_id": str(x["clue"])},
         "api:supervision_clue_conclude_api": {"clue_id": str(x["clue"])},
@@ -455,6 +467,8 @@ def build() -> World:
     from yikatong.supervision.models import Clue
     codes = set(Batch.objects.filter(region__code__startswith=COUNTY_A).values_list("code", flat=True))
     codes |= set(Clue.objects.values_list("case_no", flat=True))
+    from yikatong.disclosure.models import Complaint
+    codes |= set(Complaint.objects.values_list("tracking_no", flat=True))
     from tests.security.fingerprint import fingerprint
     from yikatong.audit.models import AuditEvent
     return World(identities=identities, params=_params(a, x), secrets=_secrets(), codes=codes, a_users=a, ids=x,

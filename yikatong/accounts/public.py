@@ -19,5 +19,8 @@ PUBLIC_URL_NAMES = frozenset(
         "public_list_detail",
         # self-query of one's own payments (本人发放查询), yikatong/disclosure/public_urls.py
         "public_self_query",
+        # complaints/reports/questions (投诉举报咨询), yikatong/disclosure/public_urls.py
+        "public_complaint_new",
+        "public_complaint_track",
     }
 )

@@ -55,6 +55,9 @@ class LocalProfile:
     three_party_agreement: bool = False
     year_end_clearing: bool = False
     bans: tuple[str, ...] = ()
+    # complaints/reports/questions (投诉举报咨询): working days to answer before the daily scan escalates one
+    # level up; no seed states it, 15 follows the usual 信访 reply period
+    complaint_reply_working_days: int = 15
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 

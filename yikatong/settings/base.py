@@ -276,6 +276,13 @@ YKT_SCHEDULES = {
         "title": "逾期待办扫描",
         "description": "每天上班前统计各用户待办清单中已逾期的事项（批次、资金指标下达、银行回盘等），按类别记录逾期数量。",
     },
+    "complaints_escalate": {
+        "cron": "15 7 * * *",
+        "handler": "yikatong.disclosure.tasks.complaints_escalate_job",
+        "when": "yikatong.disclosure.tasks.complaints_overdue",
+        "title": "投诉举报逾期升级",
+        "description": "每天上班前检查超过答复期限（按工作日计）仍未答复的投诉、举报和咨询，升级至县级主管部门/财政，列入其待办；没有逾期时不运行。",
+    },
 }
 # Run the scheduler inside `yikatong worker` (`--no-schedule` turns it off for one worker), and how
 # late a slot may still be run (a worker started within this many seconds after a slot it missed).
