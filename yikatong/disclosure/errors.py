@@ -31,6 +31,7 @@ register_messages({
     "LIST_WITHDRAW_REASON": "撤回名单必须填写理由",
 }, conflicts={"LIST_UNCHANGED"})
 
+
 # --- self-query (/public/query/, disclosure/query*.py) ---
 class SelfQueryLimited(DisclosureError):
     """Too many self-queries from one client or for one ID number: HTTP 429."""
@@ -44,6 +45,7 @@ register_messages({
     "SELF_QUERY_ID_RATE_LIMITED": "该身份证号码查询过于频繁：{window}内最多查询{limit}次，请稍后再试。",
     "SELF_QUERY_CHALLENGE": "请正确回答验证问题后再查询。",
     "SELF_QUERY_INVALID_ID": "身份证号码格式不正确，请核对后重新输入（18位，最后一位可能是X）。",
+})
 
 # -- complaints (投诉/举报/咨询) --
 register_messages({
