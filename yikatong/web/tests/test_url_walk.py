@@ -11,6 +11,8 @@ from yikatong.accounts.public import PUBLIC_URL_NAMES as PUBLIC
 EXPECTED_PUBLIC = {
     "login", "healthz", "api:openapi-json",
     "public_policy_index", "public_policy_list", "public_policy_export", "public_policy_detail", "public_policy_basis",
+    # the public half (issue 15): published lists, the self-query, complaints
+    "public_list_region", "public_list_detail", "public_self_query", "public_complaint_new", "public_complaint_track",
 }
 
 
