@@ -3,7 +3,6 @@
 (rosters.scope), refusals and audit are the same. Errors are JSON {"code", "message"}: a batch the
 caller does not see is 404; a transition refused for role or scope 403, for the batch's state or a
 guard 409 (the engine's code)."""
-import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
@@ -11,6 +10,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from yikatong.core import uploads
 
 from . import flows, selectors, services, transitions
+from .card_check import CardProblem, batch_card_problems
 from .models import ImportMode
 
 router = Router(tags=["发放批次"])
@@ -204,27 +204,10 @@ def profile(request):
 
 # --- the social-security-card check of a batch's payees ---------------------------------------------
 
-class CardProblemOut(Schema):
-    seq: int
-    item_ref: str
-    name: str
-    masked_id: str
-    village: str
-    bank: str
-    masked_account: str
-    person_id: int
-    status: str
-    status_label: str
-    source: str
-    since: datetime.date | None
-
-
-@router.get("/batches/{batch_id}/cards", response=list[CardProblemOut], url_name="rosters_batch_cards",
+@router.get("/batches/{batch_id}/cards", response=list[CardProblem], url_name="rosters_batch_cards",
             summary="发放前社保卡核查：本批次中社保卡未激活、冻结、挂失或销户的人员（账号、证件号码已隐藏）")
 def batch_cards(request, batch_id: int):
-    from .card_check import batch_card_problems
-
-    return [p.__dict__ for p in batch_card_problems(_batch(request, batch_id))]
+    return batch_card_problems(_batch(request, batch_id))  # the check's dataclass is the response schema
 
 
 # the other operations, on this router: a batch's items, import results and exports; its notices,
