@@ -21,7 +21,7 @@ from yikatong.core.profiles import PROFILES, get_profile
 from yikatong.payments import deadlines, notice, returns, services
 from yikatong.payments.models import ItemStatus
 from yikatong.rosters import flows
-from yikatong.rosters import services as roster_services
+from yikatong.rosters import notices as roster_notices
 from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Batch, BatchEvent
 from yikatong.rosters.tests.files import card
@@ -119,11 +119,11 @@ def test_profile_cycle_from_empty_database_to_closed_batch(code, regions, make_u
     minimum = profile.post_payment_notice_working_days or 1
     if minimum > 1:
         with pytest.raises(RosterError) as exc:
-            roster_services.post_payment_notice_record(actor=rw.users["zhan"], batch_id=batch.pk,
+            roster_notices.post_payment_notice_record(actor=rw.users["zhan"], batch_id=batch.pk,
                                                        start=timezone.localdate(), place="乡镇政务公开栏",
                                                        phone=PHONE, working_days=minimum - 1)
         assert exc.value.code == "POST_NOTICE_TOO_SHORT"
-    posted = roster_services.post_payment_notice_record(actor=rw.users["zhan"], batch_id=batch.pk,
+    posted = roster_notices.post_payment_notice_record(actor=rw.users["zhan"], batch_id=batch.pk,
                                                         start=timezone.localdate(), place="乡镇政务公开栏", phone=PHONE)
     assert (posted.level, posted.working_days) == ("post_payment", minimum)
 

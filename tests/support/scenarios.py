@@ -99,6 +99,7 @@ def record_notices(batch, user, profile, days: int | None = None):
     """Every notice the profile requires (village and/or township), of `days` working days (default the
     profile's minimum) ended yesterday or earlier, with proof and supervision phone; the batch is
     taken to have entered the notice step on the first day."""
+    from yikatong.rosters import notices as notice_services
     from yikatong.rosters import services
 
     days = days or max(profile.notice_min_working_days or 1, 1)
@@ -108,7 +109,7 @@ def record_notices(batch, user, profile, days: int | None = None):
     for level in profile.notice_levels or ("village",):
         proof = services.attachment_add(actor=user, batch_id=batch.pk, kind="notice_photo", filename=f"{level}.png",
                                         data=PNG)
-        notices.append(services.notice_record(
+        notices.append(notice_services.notice_record(
             actor=user, batch_id=batch.pk, level=level, start=start, working_days=days, place="村委会公示栏",
             phone=PHONE, read_at_assembly=profile.notice_read_at_assembly, proof_id=proof.pk,
             **(assembly(start) if profile.notice_read_at_assembly else {})))

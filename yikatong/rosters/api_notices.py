@@ -7,6 +7,7 @@ from ninja import File, Form, Schema, Status, UploadedFile
 
 from yikatong.core import uploads
 
+from . import notices as notice_writes
 from . import selectors, services
 from .api import _batch, router
 
@@ -45,7 +46,7 @@ def notice_record(request, batch_id: int, level: str = Form(...), start: datetim
                   assembly_place: str = Form(""), assembly_attendees: int | None = Form(None),
                   photo: UploadedFile | None = File(None)):
     b = _batch(request, batch_id)
-    n = services.notice_record_with_proof(
+    n = notice_writes.notice_record_with_proof(
         actor=request.user, batch_id=b.pk, proof_name=photo.name if photo else "",
         proof_data=uploads.read(request, photo, "attachment") if photo else None, level=level, start=start,
         working_days=working_days, place=place, phone=phone, read_at_assembly=read_at_assembly,
@@ -65,7 +66,7 @@ class AssemblyIn(Schema):
              summary="登记本轮公示在群众大会上的宣读情况（日期、地点、到会人数）；批次不在公示阶段返回 409")
 def notice_assembly_record(request, batch_id: int, notice_id: int, payload: AssemblyIn):
     b = _batch(request, batch_id)
-    n = services.notice_assembly_record(actor=request.user, batch_id=b.pk, notice_id=notice_id,
+    n = notice_writes.notice_assembly_record(actor=request.user, batch_id=b.pk, notice_id=notice_id,
                                         assembly_on=payload.assembly_on, assembly_place=payload.assembly_place,
                                         assembly_attendees=payload.assembly_attendees)
     return _notice_out(n)
@@ -84,7 +85,7 @@ class PostPaymentNoticeIn(Schema):
              summary="登记发放后公示（银行回盘后；不少于本地规定的工作日数）；批次尚未发放返回 409")
 def post_payment_notice_record(request, batch_id: int, payload: PostPaymentNoticeIn):
     b = _batch(request, batch_id)
-    n = services.post_payment_notice_record(actor=request.user, batch_id=b.pk, start=payload.start,
+    n = notice_writes.post_payment_notice_record(actor=request.user, batch_id=b.pk, start=payload.start,
                                             place=payload.place, phone=payload.phone,
                                             working_days=payload.working_days)
     return Status(201, _notice_out(n))
@@ -132,7 +133,7 @@ def _objection_out(o) -> dict:
              summary="登记公示异议（反映人、反映内容、可选所指明细 id）", operation_id="yikatong_rosters_api_objection_record")
 def objection_record(request, batch_id: int, payload: ObjectionIn):
     b = _batch(request, batch_id)
-    o = services.objection_record(actor=request.user, batch_id=b.pk, raised_by=payload.raised_by,
+    o = notice_writes.objection_record(actor=request.user, batch_id=b.pk, raised_by=payload.raised_by,
                                   content=payload.content, item_id=payload.item)
     return Status(201, _objection_out(o))
 
@@ -148,7 +149,7 @@ def objection_resolve(request, objection_id: int, payload: ResolveIn):
 
     o = get_object_or_404(Objection.objects.filter(notice__batch__in=selectors.batches_for(request.user)),
                           pk=objection_id)
-    o = services.objection_resolve(actor=request.user, objection_id=o.pk, resolution=payload.resolution)
+    o = notice_writes.objection_resolve(actor=request.user, objection_id=o.pk, resolution=payload.resolution)
     return _objection_out(o)
 
 

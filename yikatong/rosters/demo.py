@@ -84,7 +84,7 @@ def _next_step(profile, state: str, *, reissue: bool = False):
 
 
 def _record_notice(batch, users, town, profile) -> None:
-    from . import services
+    from . import notices, services
     from .models import Batch
 
     proof = services.attachment_add(actor=users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="公示照片.png", data=PNG)
@@ -94,7 +94,7 @@ def _record_notice(batch, users, town, profile) -> None:
         state_since=timezone.make_aware(datetime.datetime.combine(start, datetime.time(9, 0))))
     for level in profile.notice_levels or ("village",):
         place = f"{town.name}各村村务公开栏" if level == "village" else f"{town.name}政务公开栏"
-        services.notice_record(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
+        notices.notice_record(actor=users["zhan"], batch_id=batch.pk, level=level, start=start, working_days=7,
                                place=place, phone="0357-6221234", read_at_assembly=True, proof_id=proof.pk,
                                assembly_on=start, assembly_place=f"{town.name}村民大会", assembly_attendees=120)
 

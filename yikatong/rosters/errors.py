@@ -76,7 +76,7 @@ MESSAGES = {
     "ITEM_EDIT_FIELD": "明细只能修改银行账号、账户户名、开户银行和发放金额，不能修改“{field}”（更换对象请剔除后重新录入）",
     "ITEM_ACCOUNT_INVALID": "{where}银行账号：{problem}",
     "ITEM_AMOUNT_INVALID": "{where}发放金额(元) {problem}",
-    # notice (公示) registration (rosters.services.notice_record)
+    # notice (公示) registration (rosters.notices.notice_record)
     "NOT_IN_NOTICE": "批次 {batch} 不在公示阶段",
     "NOTICE_LEVEL_INVALID": "公示层级不正确（应为村级公示或乡镇公示）",
     "NOTICE_LEVEL_RECORDED": "本轮公示已登记过{level}，不能重复登记",

@@ -13,7 +13,7 @@ from yikatong.core.refusals import Forbidden, invalid
 from yikatong.regions.models import Region
 from yikatong.web.actions import perform, refusal_code, refusal_text, report_refusal
 
-from . import flows, selectors, services, transitions
+from . import flows, notices, selectors, services, transitions
 from .errors import RosterError
 from .attachment_policy import require_upload
 from .forms import (AssemblyForm, AttachmentForm, BatchCreateForm, ImportForm, NoticeForm, ObjectionForm,
@@ -86,17 +86,17 @@ def batch_detail(request, batch_id: int):
     items = batch.items.select_related("village").order_by("seq")
     last_import = batch.imports.first()
     notice = batch.notices.order_by("-start").first()
-    notices = list(batch.notices.order_by("-recorded_at"))
+    all_notices = list(batch.notices.order_by("-recorded_at"))
     ctx = {
         "batch": batch, "items": items[:500], "item_more": max(0, items.count() - 500),
         "state_label": flows.state_label(batch.state), "events": batch.events.select_related("actor"),
         "actions": transitions.actions_for(request.user, batch), "editable": batch.state in EDITABLE_STATES,
-        "last_import": last_import, "notice": notice, "notices": notices,
+        "last_import": last_import, "notice": notice, "notices": all_notices,
         "notice_entered": notice_entered_on(batch) if batch.state == BatchState.NOTICE else None,
         "notice_min_days": get_profile(batch.profile_code).notice_min_working_days,
         "assembly_required": get_profile(batch.profile_code).notice_read_at_assembly,
-        "post_notice_open": batch.state in services.PAID_STATES
-        and not any(n.level == "post_payment" for n in notices),
+        "post_notice_open": batch.state in notices.PAID_STATES
+        and not any(n.level == "post_payment" for n in all_notices),
         "post_notice_min_days": get_profile(batch.profile_code).post_payment_notice_working_days or 1,
         "objections": Objection.objects.filter(notice__batch=batch).order_by("recorded_at"), "attachments": batch.attachments.defer("content_enc"),
         "import_form": ImportForm(), "notice_form": NoticeForm(), "objection_form": ObjectionForm(),
@@ -199,7 +199,7 @@ def notice_record(request, batch_id: int):
         return redirect("batch_detail", batch_id=batch.pk)
     d = form.cleaned_data
     proof = d.get("proof")
-    return _on_batch_page(request, batch, lambda: services.notice_record_with_proof(
+    return _on_batch_page(request, batch, lambda: notices.notice_record_with_proof(
         actor=request.user, batch_id=batch.pk, proof_name=proof.name if proof else "",
         proof_data=uploads.read(request, proof, "attachment") if proof else None, level=d["level"],
         start=d["start"], working_days=d["working_days"], place=d["place"], phone=d["phone"],
@@ -220,7 +220,7 @@ def notice_assembly_record(request, batch_id: int, notice_id: int):
 
     def call():
         d = _form_or_refuse(AssemblyForm(request.POST), "NOTICE_FORM_INCOMPLETE")
-        return services.notice_assembly_record(actor=request.user, batch_id=batch.pk, notice_id=notice_id,
+        return notices.notice_assembly_record(actor=request.user, batch_id=batch.pk, notice_id=notice_id,
                                                assembly_on=d["assembly_on"], assembly_place=d["assembly_place"],
                                                assembly_attendees=d["assembly_attendees"])
 
@@ -234,7 +234,7 @@ def post_payment_notice_record(request, batch_id: int):
 
     def call():
         d = _form_or_refuse(PostPaymentNoticeForm(request.POST), "NOTICE_FORM_INCOMPLETE")
-        return services.post_payment_notice_record(actor=request.user, batch_id=batch.pk, start=d["start"],
+        return notices.post_payment_notice_record(actor=request.user, batch_id=batch.pk, start=d["start"],
                                                    working_days=d["working_days"], place=d["place"], phone=d["phone"])
 
     return _on_batch_page(request, batch, call, "发放后公示已登记。")
@@ -248,7 +248,7 @@ def objection_record(request, batch_id: int):
     def call():
         if not form.is_valid():
             raise invalid("OBJECTION_CONTENT_REQUIRED")
-        return services.objection_record(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
+        return notices.objection_record(actor=request.user, batch_id=batch.pk, **form.cleaned_data)
 
     return _on_batch_page(request, batch, call)
 
@@ -260,7 +260,7 @@ def objection_resolve(request, batch_id: int, objection_id: int):
     def call():
         if not batch.notices.filter(objections__pk=objection_id).exists():
             raise Forbidden("OBJECTION_NOT_OF_BATCH")
-        return services.objection_resolve(actor=request.user, objection_id=objection_id,
+        return notices.objection_resolve(actor=request.user, objection_id=objection_id,
                                           resolution=request.POST.get("resolution", ""))
 
     return _on_batch_page(request, batch, call)

@@ -13,7 +13,7 @@ from yikatong.audit.models import AuditEvent
 from yikatong.disclosure import publish, publish_content
 from yikatong.disclosure.models import PublishedList
 from yikatong.policies.models import Policy
-from yikatong.rosters import notice_print, services
+from yikatong.rosters import notice_print, notices
 from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import card, good_rows, id_number, to_csv
@@ -34,7 +34,7 @@ def noticed(rw, batch):
     Batch.objects.filter(pk=batch.pk).update(state="notice")
     start, _ = notice_window(5)
     entered_notice_on(batch, start)
-    services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, working_days=5,
+    notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, working_days=5,
                            place="村委会公示栏", phone=PHONE)
     rw.user("gkpub", "czj", Role.DISCLOSURE_ADMIN)
     rw.user("otherpub", "other_czj", Role.DISCLOSURE_ADMIN)

@@ -23,6 +23,7 @@ from yikatong.payments import services
 from yikatong.payments.models import PaymentOrder, PaymentOrderItem
 from yikatong.payments.selectors import orders_for
 from yikatong.rosters import scope
+from yikatong.rosters import notices as roster_notices
 from yikatong.rosters import services as roster_services
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.importer.run import roster_import_stage
@@ -134,13 +135,13 @@ def test_station_writes_items_import_notice_objection_attachment(cast, batch):
     Batch.objects.filter(pk=batch.pk).update(state="notice")
     for who, code in STATION_CELLS:
         a = actor(w, who)
-        refused(lambda: roster_services.notice_record(actor=a, batch_id=batch.pk, level="village", start=_today(),
+        refused(lambda: roster_notices.notice_record(actor=a, batch_id=batch.pk, level="village", start=_today(),
                                                       place="村委会", phone="0357-6221234"), code)
-    roster_services.notice_record(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
+    roster_notices.notice_record(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
                                   place="村委会", phone="0357-6221234")
     for who, code in STATION_CELLS:
         a = actor(w, who)
-        refused(lambda: roster_services.objection_record(actor=a, batch_id=batch.pk, raised_by="村民",
+        refused(lambda: roster_notices.objection_record(actor=a, batch_id=batch.pk, raised_by="村民",
                                                          content="不符合条件"), code)
     # the own station may
     Batch.objects.filter(pk=batch.pk).update(state="draft")
@@ -162,16 +163,16 @@ def test_department_writes_transition_objection_attachment_finding(cast, batch):
     check_services.batch_checks_run(actor=None, batch_id=batch.pk)
     finding = Finding.objects.get(batch=batch, rule__code="DUP_PAYMENT")
     Batch.objects.filter(pk=batch.pk).update(state="notice")
-    roster_services.notice_record(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
+    roster_notices.notice_record(actor=w.users["zhan"], batch_id=batch.pk, level="village", start=_today(),
                                   place="村委会", phone="0357-6221234")
-    objection = roster_services.objection_record(actor=w.users["zhan"], batch_id=batch.pk, raised_by="村民",
+    objection = roster_notices.objection_record(actor=w.users["zhan"], batch_id=batch.pk, raised_by="村民",
                                                  content="不符合条件")
     Batch.objects.filter(pk=batch.pk).update(state="dept_review")
     batch.refresh_from_db()
     for who, code in DEPT_CELLS + HEAD_CELLS:
         a = actor(w, who)
         refused(lambda: do(batch, a, "approve_notice"), code)
-        refused(lambda: roster_services.objection_resolve(actor=a, objection_id=objection.pk, resolution="已核实"),
+        refused(lambda: roster_notices.objection_resolve(actor=a, objection_id=objection.pk, resolution="已核实"),
                 code)
         refused(lambda: roster_services.attachment_add(actor=a, batch_id=batch.pk, kind="summary", filename="s.png",
                                                        data=PNG), code)
@@ -181,7 +182,7 @@ def test_department_writes_transition_objection_attachment_finding(cast, batch):
     refused(lambda: check_services.finding_dispose(actor=w.users["ny_rev"], finding_id=finding.pk, decision="cleared",
                                            reason="另一批次已作废", evidence_text="作废通知"), "NOT_OWNING_DEPARTMENT")
     # the owning department may
-    roster_services.objection_resolve(actor=w.users["mz_rev"], objection_id=objection.pk, resolution="已核实")
+    roster_notices.objection_resolve(actor=w.users["mz_rev"], objection_id=objection.pk, resolution="已核实")
     batch = do(batch, w.users["mz_rev"], "approve_notice")
     assert batch.state == "notice"
 

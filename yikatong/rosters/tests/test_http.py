@@ -111,13 +111,13 @@ def test_notice_form_refuses_a_backdated_start_and_computes_the_end(client, batc
 
 def test_every_objection_of_the_batch_is_shown_with_its_resolve_form(client, batch, rw):
     from yikatong.core.profiles import get_profile
-    from yikatong.rosters import services
+    from yikatong.rosters import notices
 
     from tests.support.scenarios import record_notices
 
     Batch.objects.filter(pk=batch.pk).update(state="notice", profile_code="000")
     record_notices(batch, rw.users["zhan"], get_profile("000"))  # village and township, same start
-    obj = services.objection_record(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出")
+    obj = notices.objection_record(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出")
     page = login(client, rw.users["zhan"]).get(reverse("batch_detail", args=[batch.pk])).content.decode()
     assert page.count('data-testid="notice"') == 2
     assert "对象2已外出" in page and reverse("objection_resolve", args=[batch.pk, obj.pk]) in page

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.support.scenarios import PHONE, entered_notice_on, notice_window
-from yikatong.rosters import notice_print, services
+from yikatong.rosters import notice_print, notices
 from yikatong.rosters.importer.run import roster_import
 from yikatong.rosters.models import Batch, BatchItem
 from yikatong.rosters.tests.files import good_rows, id_number, to_csv
@@ -27,7 +27,7 @@ def printed(rw, batch, villages, client):
     Batch.objects.filter(pk=batch.pk).update(state="notice")
     start, _ = notice_window(5)
     entered_notice_on(batch, start)
-    notice = services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
+    notice = notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
                                     working_days=5, place="村委会公示栏", phone=PHONE)
     client.force_login(rw.users["zhan"])
     page = client.get(reverse("batch_print", args=[batch.pk, "notice"])).content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.support.scenarios import PHONE, entered_notice_on, notice_window
 from yikatong.core import calendar
 from yikatong.core.profiles import get_profile
-from yikatong.rosters import flows, guards, notice_print, services
+from yikatong.rosters import flows, guards, notice_print, notices, services
 from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Batch, BatchEvent
 
@@ -27,7 +27,7 @@ def _in_notice(batch, rw, profile_code="000"):
 
 
 def _notice(batch, rw, start, **extra):
-    return services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
+    return notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
                                   working_days=5, place="村委会公示栏", phone=PHONE, **extra)
 
 
@@ -59,10 +59,10 @@ def test_post_payment_notice_minimum_follows_the_profile(batch, rw, code, days, 
                 phone=PHONE, working_days=days)
     if refused:
         with pytest.raises(RosterError) as exc:
-            services.post_payment_notice_record(**call)
+            notices.post_payment_notice_record(**call)
         assert exc.value.code == "POST_NOTICE_TOO_SHORT"
     else:
-        n = services.post_payment_notice_record(**call)
+        n = notices.post_payment_notice_record(**call)
         assert n.level == "post_payment" and n.end == calendar.add_working_days(
             timezone.localdate(), days - (1 if calendar.is_workday(timezone.localdate()) else 0))
 
@@ -70,12 +70,12 @@ def test_post_payment_notice_minimum_follows_the_profile(batch, rw, code, days, 
 def test_post_payment_notice_only_after_payment_and_once(batch, rw):
     call = dict(actor=rw.users["zhan"], batch_id=batch.pk, start=timezone.localdate(), place="公开栏", phone=PHONE)
     with pytest.raises(RosterError) as exc:
-        services.post_payment_notice_record(**call)
+        notices.post_payment_notice_record(**call)
     assert exc.value.code == "POST_NOTICE_STATE"
     Batch.objects.filter(pk=batch.pk).update(state="partly_failed")
-    services.post_payment_notice_record(**call)
+    notices.post_payment_notice_record(**call)
     with pytest.raises(RosterError) as exc:
-        services.post_payment_notice_record(**call)
+        notices.post_payment_notice_record(**call)
     assert exc.value.code == "POST_NOTICE_RECORDED"
 
 
@@ -92,15 +92,15 @@ def test_assembly_reading_required_before_approval_where_the_profile_says(batch,
     assert guards.notice_recorded(batch=batch, profile=dataclasses.replace(get_profile("003"),
                                                                           notice_read_at_assembly=False)) is None
     with pytest.raises(RosterError) as exc:
-        services.notice_assembly_record(actor=rw.users["zhan"], batch_id=batch.pk, notice_id=n.pk,
+        notices.notice_assembly_record(actor=rw.users["zhan"], batch_id=batch.pk, notice_id=n.pk,
                                         assembly_on=start, assembly_place="", assembly_attendees=80)
     assert exc.value.code == "NOTICE_ASSEMBLY_INCOMPLETE"
     with pytest.raises(RosterError) as exc:
-        services.notice_assembly_record(actor=rw.users["zhan"], batch_id=batch.pk, notice_id=n.pk,
+        notices.notice_assembly_record(actor=rw.users["zhan"], batch_id=batch.pk, notice_id=n.pk,
                                         assembly_on=start - datetime.timedelta(days=1), assembly_place="村委会",
                                         assembly_attendees=80)
     assert exc.value.code == "NOTICE_ASSEMBLY_DATE"
-    n = services.notice_assembly_record(actor=rw.users["zhan"], batch_id=batch.pk, notice_id=n.pk,
+    n = notices.notice_assembly_record(actor=rw.users["zhan"], batch_id=batch.pk, notice_id=n.pk,
                                         assembly_on=start, assembly_place="村委会会议室", assembly_attendees=80)
     assert n.assembly_recorded
     assert guards.notice_recorded(batch=batch, profile=get_profile("003")) is None

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tests.support.scenarios import PHONE, PNG
 from yikatong.jobs.models import Job
-from yikatong.rosters import services
+from yikatong.rosters import notices, services
 from yikatong.rosters.errors import RosterError
 from yikatong.rosters.models import Attachment, Batch, ImportRun, Notice
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _notice(rw, batch, start, **extra):
-    return services.notice_record_with_proof(
+    return notices.notice_record_with_proof(
         actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, working_days=5,
         place="村委会公示栏", phone=PHONE, **extra)
 

@@ -6,7 +6,7 @@ import pytest
 from tests.support.scenarios import PHONE, PNG, do, entered_notice_on, notice_window, record_notices, walk_to_approved
 from yikatong.audit.models import AuditEvent
 from yikatong.audit.verify import verify_chain
-from yikatong.rosters import services
+from yikatong.rosters import notices, services
 from yikatong.core.profiles import get_profile
 from yikatong.rosters.errors import RosterError, TransitionRefused
 from yikatong.rosters.guards import notice_end, notice_working_days
@@ -62,7 +62,7 @@ def test_notice_shorter_than_the_profile_minimum_is_refused(batch, rw):
     start, _ = notice_window(5)
     entered_notice_on(batch, start)
     with pytest.raises(RosterError) as exc:
-        services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, working_days=4,
+        notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, working_days=4,
                                place="公示栏", phone=PHONE)
     assert exc.value.code == "NOTICE_TOO_SHORT"
     # a notice row shortened behind the service's back is refused again at the transition
@@ -79,7 +79,7 @@ def test_notice_not_yet_over_is_refused(batch, rw):
     _to_notice(batch, rw, "004")
     proof = services.attachment_add(actor=rw.users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="p.png", data=PNG)
     today = timezone.localdate()
-    notice = services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=today,
+    notice = notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=today,
                                     place="公示栏", phone=PHONE, proof_id=proof.pk)
     assert notice.working_days == 5 and notice.end > today  # the end is computed, not typed
     with pytest.raises(TransitionRefused) as exc:
@@ -96,14 +96,14 @@ def test_a_backdated_notice_is_refused(batch, rw):
     today = timezone.localdate()
     start, _ = notice_window(5)  # a 5-working-day notice that "ended yesterday"
     with pytest.raises(RosterError) as exc:
-        services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
+        notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
                                place="公示栏", phone=PHONE)
     assert exc.value.code == "NOTICE_BACKDATED"
     assert not Notice.objects.filter(batch=batch).exists()
     with pytest.raises(TransitionRefused) as exc:  # and the step cannot be finished today
         do(batch, rw.users["zhan"], "finish_notice")
     assert exc.value.code == "NOTICE_NOT_RECORDED"
-    services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=today, place="公示栏",
+    notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=today, place="公示栏",
                            phone=PHONE)  # starting today is accepted
 
 
@@ -122,7 +122,7 @@ def test_notice_needs_a_supervision_phone(batch, rw):
     _to_notice(batch, rw, "004")
     for phone, code in [("", "NOTICE_PHONE_REQUIRED"), ("  ", "NOTICE_PHONE_REQUIRED"), ("abc", "NOTICE_PHONE_INVALID")]:
         with pytest.raises(RosterError) as exc:
-            services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village",
+            notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village",
                                    start=timezone.localdate(), place="公示栏", phone=phone)
         assert exc.value.code == code
     notice = record_notices(batch, rw.users["zhan"], get_profile("004"))[0]
@@ -139,16 +139,16 @@ def test_profile_000_needs_both_the_village_and_the_township_notice(batch, rw):
     start, _ = notice_window(5)
     entered_notice_on(batch, start)
     proof = services.attachment_add(actor=rw.users["zhan"], batch_id=batch.pk, kind="notice_photo", filename="p.png", data=PNG)
-    services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, place="村公示栏",
+    notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, place="村公示栏",
                            phone=PHONE, proof_id=proof.pk)
     with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["zhan"], "finish_notice")
     assert exc.value.code == "NOTICE_LEVEL_MISSING"
     with pytest.raises(RosterError) as exc:  # one notice per level and round
-        services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, place="村公示栏",
+        notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start, place="村公示栏",
                                phone=PHONE, proof_id=proof.pk)
     assert exc.value.code == "NOTICE_LEVEL_RECORDED"
-    services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="township", start=start, place="乡镇公示栏",
+    notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="township", start=start, place="乡镇公示栏",
                            phone=PHONE, proof_id=proof.pk)
     assert do(batch, rw.users["zhan"], "finish_notice").state == "dept_approval"
 
@@ -160,7 +160,7 @@ def test_the_end_date_is_computed_by_the_working_day_calendar(batch, rw):
     start, _ = notice_window(5)
     entered_notice_on(batch, start)
     Holiday.objects.create(date=start + datetime.timedelta(days=1), is_workday=False, name="测试假日")
-    notice = services.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
+    notice = notices.notice_record(actor=rw.users["zhan"], batch_id=batch.pk, level="village", start=start,
                                     place="公示栏", phone=PHONE)
     assert notice.working_days == 5 and notice_working_days(notice.start, notice.end) == 5
     assert notice.end == notice_end(start, 5)
@@ -170,19 +170,19 @@ def test_the_end_date_is_computed_by_the_working_day_calendar(batch, rw):
 def test_open_objection_blocks_the_end_of_notice_and_the_approval(batch, rw):
     _to_notice(batch, rw, "004")
     record_notices(batch, rw.users["zhan"], get_profile("004"))
-    obj = services.objection_record(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出务工多年")
+    obj = notices.objection_record(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民甲", content="对象2已外出务工多年")
     with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["zhan"], "finish_notice")
     assert exc.value.code == "OBJECTIONS_OPEN" and "1 条公示异议未处理" in exc.value.message
-    services.objection_resolve(actor=rw.users["zhan"], objection_id=obj.pk, resolution="经入户核实，户籍在本村，符合条件")
+    notices.objection_resolve(actor=rw.users["zhan"], objection_id=obj.pk, resolution="经入户核实，户籍在本村，符合条件")
     assert do(batch, rw.users["zhan"], "finish_notice").state == "dept_approval"
     # an objection arriving after the notice still blocks the department's approval until handled
-    late = services.objection_record(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民乙", content="对象1有财政供养人员")
+    late = notices.objection_record(actor=rw.users["zhan"], batch_id=batch.pk, raised_by="村民乙", content="对象1有财政供养人员")
     services.attachment_add(actor=rw.users["mz_head"], batch_id=batch.pk, kind="summary", filename="汇总表.png", data=PNG)
     with pytest.raises(TransitionRefused) as exc:
         do(batch, rw.users["mz_head"], "dept_approve")
     assert exc.value.code == "OBJECTIONS_OPEN"
-    services.objection_resolve(actor=rw.users["mz_head"], objection_id=late.pk, resolution="经核实不属实")
+    notices.objection_resolve(actor=rw.users["mz_head"], objection_id=late.pk, resolution="经核实不属实")
     assert do(batch, rw.users["mz_head"], "dept_approve").state == "finance_review"
 
 
