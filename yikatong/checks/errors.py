@@ -47,6 +47,15 @@ register_messages({
     "RULE_PARAMS_INVALID": "{problems}",
 })
 
+# manual findings (checks.manual): raised by a person, e.g. from a complaint (投诉举报)
+register_messages({
+    "MANUAL_FINDING_REASON_REQUIRED": "请填写登记疑点的理由（不超过 {limit} 字）",
+    "MANUAL_FINDING_SOURCE_REQUIRED": "人工登记的疑点须注明来源（如投诉举报受理编号）",
+    "MANUAL_FINDING_ITEM_NOT_ACTIVE": "批次 {batch} 第{seq}条明细已剔除，不能登记疑点",
+    "MANUAL_FINDING_EXISTS": "已就{source}对批次 {batch} 第{seq}条明细登记过疑点",
+    "MANUAL_RULE_NO_SETTING": "“群众投诉举报”不是比对规则，没有可调整的设置",
+}, conflicts={"MANUAL_FINDING_ITEM_NOT_ACTIVE", "MANUAL_FINDING_EXISTS"})
+
 
 class DisposeRefused(Refusal, PermissionDenied):
     """A disposition refused by role, scope or the four-eyes rule (a PermissionDenied with a code)."""

@@ -96,6 +96,8 @@ def rule_setting_save(*, actor, rule_code: str, region_code: str | None, policy_
         rule = Rule.objects.select_for_update().filter(code=rule_code).first()
         if rule is None:
             raise invalid("CHECK_RULE_UNKNOWN", rule=rule_code)
+        if not rule.sql:  # the rule of manual findings (checks.manual) is never run
+            raise invalid("MANUAL_RULE_NO_SETTING")
         region = Region.objects.filter(code=region_code).first() if region_code else None
         if region_code and region is None:
             raise invalid("RULE_SETTING_REGION_UNKNOWN", region=region_code)

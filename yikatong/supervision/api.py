@@ -77,8 +77,11 @@ class ClueOut(Schema):
     case_no: str
     state: str
     region: str
-    finding: int
-    rule: str
+    source: str  # finding 比对疑点 / complaint 投诉举报
+    source_ref: str  # a complaint's tracking number
+    subject: str  # a complaint's subject line
+    finding: int | None
+    rule: str | None
     batch: int | None
     reason: str
     transferred_at: datetime.datetime
@@ -92,8 +95,10 @@ class ClueDetailOut(ClueOut):
 
 
 def _clue(c) -> dict:
-    return {"id": c.pk, "case_no": c.case_no, "state": c.state, "region": c.region_id, "finding": c.finding_id,
-            "rule": c.finding.rule.code, "batch": c.finding.batch_id, "reason": c.reason,
+    f = c.finding
+    return {"id": c.pk, "case_no": c.case_no, "state": c.state, "region": c.region_id, "source": c.source,
+            "source_ref": c.source_ref, "subject": c.subject, "finding": c.finding_id,
+            "rule": f.rule.code if f else None, "batch": f.batch_id if f else None, "reason": c.reason,
             "transferred_at": c.transferred_at, "conclusion": c.conclusion, "conclusion_text": c.conclusion_text}
 
 
@@ -102,14 +107,14 @@ def _detail(c) -> dict:
             "entries": [{"kind": e.kind, "text": e.text, "actor": e.actor.username, "at": e.at}
                         for e in c.entries.select_related("actor")],
             "evidence": [{"id": e.pk, "filename": e.filename}
-                         for e in c.finding.evidence_items.exclude(filename="").order_by("pk")]}
+                         for e in c.finding.evidence_items.exclude(filename="").order_by("pk")] if c.finding_id else []}
 
 
 @router.get("/clues", response=list[ClueOut], url_name="supervision_clues_api",
-            summary="移送线索（本辖区；可按状态、规则、乡镇、编号筛选）")
-def clues(request, state: str = "", rule: str = "", township: str = "", q: str = ""):
+            summary="移送线索（本辖区；可按状态、规则、来源 finding/complaint、乡镇、编号或受理编号筛选）")
+def clues(request, state: str = "", rule: str = "", township: str = "", q: str = "", source: str = ""):
     _reader(request)
-    qs = selectors.clues_for(request.user, state=state, rule=rule, township=township, q=q)
+    qs = selectors.clues_for(request.user, state=state, rule=rule, township=township, q=q, source=source)
     return [_clue(c) for c in qs.select_related("finding__rule")[:500]]
 
 

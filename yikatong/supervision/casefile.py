@@ -1,5 +1,6 @@
 """The case file (案卷) of a clue: one xlsx (clue, finding, rule, item with masked ID and account,
-batch, the rule's evidence as JSON, disposition evidence, timeline) zipped with the evidence files.
+batch, the rule's evidence as JSON, disposition evidence, timeline — for a complaint's clue its tracking
+number and subject instead of the finding) zipped with the evidence files.
 Built on demand, so the timeline is current; personal values appear only masked."""
 import io
 import json
@@ -24,13 +25,26 @@ def _when(dt) -> str:
 
 
 def rows(clue) -> list[tuple[str, str, str]]:
-    f = clue.finding
     out = [
-        ("线索", "线索编号", clue.case_no), ("线索", "状态", clue.get_state_display()),
+        ("线索", "线索编号", clue.case_no), ("线索", "来源", clue.get_source_display()),
+        ("线索", "状态", clue.get_state_display()),
         ("线索", "移送人", _who(clue.transferred_by)), ("线索", "移送时间", _when(clue.transferred_at)),
         ("线索", "移送理由", clue.reason),
         ("线索", "核查结论", clue.get_conclusion_display() if clue.conclusion else ""),
         ("线索", "结论说明", clue.conclusion_text),
+    ]
+    if clue.finding_id:
+        out += _finding_rows(clue.finding)
+    else:  # a complaint's clue (投诉举报): its tracking number and subject, read in full in the disclosure app
+        out += [("投诉举报", "受理编号", clue.source_ref), ("投诉举报", "摘要", clue.subject),
+                ("投诉举报", "所在地", clue.region.name)]
+    for entry in clue.entries.select_related("actor"):
+        out.append(("时间线", f"{_when(entry.at)} {_who(entry.actor)}", f"{entry.get_kind_display()}：{entry.text}"))
+    return out
+
+
+def _finding_rows(f) -> list[tuple[str, str, str]]:
+    out = [
         ("疑点", "疑点编号", f"#{f.pk}"), ("疑点", "级别", f.get_severity_display()), ("疑点", "疑点描述", f.message),
         ("疑点", "状态", f.get_state_display()), ("疑点", "首次发现", _when(f.first_seen_at)),
         ("疑点", "处置人", _who(f.disposed_by)), ("疑点", "处置时间", _when(f.disposed_at)),
@@ -54,8 +68,6 @@ def rows(clue) -> list[tuple[str, str, str]]:
             out.append(("处置依据", "文件", f"{e.filename}（{e.size} 字节，SHA-256 {e.sha256}）"))
         else:
             out.append(("处置依据", "说明", e.text))
-    for entry in clue.entries.select_related("actor"):
-        out.append(("时间线", f"{_when(entry.at)} {_who(entry.actor)}", f"{entry.get_kind_display()}：{entry.text}"))
     return out
 
 
@@ -63,13 +75,14 @@ def build(clue) -> tuple[str, bytes, list[str]]:
     """(zip name, zip bytes, names inside)."""
     clue = type(clue).objects.select_related(
         "finding__rule", "finding__item", "finding__batch__policy", "finding__batch__region", "finding__disposed_by",
-        "transferred_by").get(pk=clue.pk)
+        "transferred_by", "region").get(pk=clue.pk)
     sheet = write_xlsx(HEADERS, rows(clue), title=f"线索案卷 {clue.case_no}", sheet_name="案卷", text_columns=(0, 1, 2))
     names = ["案卷.xlsx"]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("案卷.xlsx", sheet)
-        for n, e in enumerate(clue.finding.evidence_items.exclude(filename=""), 1):
+        evidence = clue.finding.evidence_items.exclude(filename="") if clue.finding_id else []
+        for n, e in enumerate(evidence, 1):
             name = f"依据/{n:02d}-{e.filename}"
             z.writestr(name, content_of(e))
             names.append(name)

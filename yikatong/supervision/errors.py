@@ -12,6 +12,7 @@ register_messages({
     "CLUE_CONCLUSION_TEXT_REQUIRED": "办结必须填写结论说明",
     "CLUE_FINDING_WITHOUT_BATCH": "疑点 #{finding} 不属于任何批次，无法确定移送的县区",
     "EVIDENCE_DOWNLOAD_ROLE": "只有审计/纪检/监管人员可以下载处置依据",
+    "CLUE_SOURCE_TRANSFERRED": "{source} 已移送过线索",
 }, conflicts={  # refused for the object's current state: the API answers 409
-    "CLUE_STATE_NOT_ALLOWED",
+    "CLUE_STATE_NOT_ALLOWED", "CLUE_SOURCE_TRANSFERRED",
 })

@@ -31,11 +31,13 @@ def trends_xlsx(actor, *, year: str = "") -> bytes:
 def clues_xlsx(actor, **filters) -> bytes:
     rows = []
     for c in selectors.clues_for(actor, **filters)[:10000]:
-        f = c.finding
+        f = c.finding  # None for a complaint's clue (投诉举报): its subject stands for the finding's message
         rows.append([c.case_no, c.get_state_display(), c.get_conclusion_display() if c.conclusion else "",
-                     f.rule.name, f.batch.code if f.batch_id else "", c.region.name,
-                     f"第{f.item.seq}条 {f.item.id_masked}" if f.item_id else "",
-                     _yuan(f.item.amount_fen) if f.item_id else "", f.message,
-                     timezone.localtime(c.transferred_at).strftime("%Y-%m-%d %H:%M"), c.reason])
-    headers = ["线索编号", "状态", "核查结论", "规则", "批次", "乡镇", "明细", "金额(元)", "疑点描述", "移送时间", "移送理由"]
-    return write_xlsx(headers, rows, title="移送线索清单", sheet_name="线索", text_columns=(0, 4, 6, 7))
+                     f.rule.name if f else "投诉举报", f.batch.code if f and f.batch_id else "", c.region.name,
+                     f"第{f.item.seq}条 {f.item.id_masked}" if f and f.item_id else "",
+                     _yuan(f.item.amount_fen) if f and f.item_id else "", f.message if f else c.subject,
+                     timezone.localtime(c.transferred_at).strftime("%Y-%m-%d %H:%M"), c.reason,
+                     c.get_source_display(), c.source_ref])
+    headers = ["线索编号", "状态", "核查结论", "规则", "批次", "乡镇", "明细", "金额(元)", "疑点描述", "移送时间", "移送理由",
+               "来源", "受理编号"]
+    return write_xlsx(headers, rows, title="移送线索清单", sheet_name="线索", text_columns=(0, 4, 6, 7, 12))

@@ -1,4 +1,6 @@
-"""Supervision (监督检查): clues transferred from findings (线索移送) and their follow-up log."""
+"""Supervision (监督检查): clues transferred from findings or from complaints of the public (线索移送) and
+their follow-up log. supervision sits below disclosure: a complaint's clue names the complaint by its
+tracking number (source_ref) and a subject line, never by a foreign key."""
 from django.conf import settings
 from django.db import models
 
@@ -29,11 +31,21 @@ class ClueNumberSequence(models.Model):
         return f"{self.county_code}-{self.year}: {self.last_value}"
 
 
+class ClueSource(models.TextChoices):
+    FINDING = "finding", "比对疑点"
+    COMPLAINT = "complaint", "投诉举报"
+
+
 class Clue(models.Model):
-    """One clue per finding, e.g. case number XS-141024-2026-000001."""
+    """One clue per finding or per complaint, e.g. case number XS-141024-2026-000001. A finding's clue has
+    `finding`; a complaint's has none, but its tracking number (`source_ref`) and a `subject`."""
 
     case_no = models.CharField("线索编号", max_length=30, unique=True)
-    finding = models.OneToOneField("checks.Finding", on_delete=models.PROTECT, related_name="clue")
+    source = models.CharField("来源", max_length=10, choices=ClueSource.choices, default=ClueSource.FINDING)
+    finding = models.OneToOneField("checks.Finding", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="clue")
+    source_ref = models.CharField("来源编号", max_length=30, blank=True)  # a complaint's tracking number
+    subject = models.CharField("线索摘要", max_length=300, blank=True)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划")
     state = models.CharField("状态", max_length=15, choices=ClueState.choices, default=ClueState.TRANSFERRED)
     reason = models.TextField("移送理由")
@@ -49,9 +61,23 @@ class Clue(models.Model):
         ordering = ["-transferred_at", "-pk"]
         verbose_name = "移送线索"
         indexes = [models.Index(fields=["state", "transferred_at"], name="supervision_clue_state")]
+        constraints = [
+            models.CheckConstraint(name="supervision_clue_source_shape", condition=(
+                models.Q(source="finding", finding__isnull=False)
+                | (models.Q(source="complaint", finding__isnull=True) & ~models.Q(source_ref="")))),
+            models.UniqueConstraint(fields=["source", "source_ref"], condition=models.Q(source="complaint"),
+                                    name="supervision_clue_one_per_complaint"),
+        ]
 
     def __str__(self) -> str:
         return self.case_no
+
+    @property
+    def title(self) -> str:
+        """What the clue is about, in one line: the finding's rule, or the complaint's subject."""
+        if self.finding_id:
+            return self.finding.rule.name
+        return self.subject or f"投诉举报 {self.source_ref}"
 
 
 class EntryKind(models.TextChoices):

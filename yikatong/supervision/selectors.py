@@ -4,10 +4,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yikatong.accounts.roles import Role
-from yikatong.rosters.scope import scoped
+from yikatong.accounts.scope import scope_prefix
+from yikatong.rosters.scope import batch_scope_q, scoped
 from yikatong.checks.models import Finding, FindingState, Severity
 
-from .models import Clue, ClueState, Conclusion
+from .models import Clue, ClueSource, ClueState, Conclusion
 
 READERS = frozenset({Role.SUPERVISOR, Role.FINANCE_REVIEWER})
 DIMENSIONS = {
@@ -65,20 +66,31 @@ def _month(value) -> str:
     return value.strftime("%Y-%m")
 
 
-def clues_for(actor, *, state: str = "", rule: str = "", township: str = "", q: str = "") -> QuerySet:
+def clue_scope_q(actor) -> Q:
+    """The clues the actor (a reader) sees: a finding's through its batch (rosters.scope), the same answer
+    as for the batch itself; a complaint's, which has no batch, through its region (accounts.scope)."""
+    prefix = scope_prefix(actor)
+    by_region = Q(pk__in=[]) if prefix is None else Q(finding__isnull=True, region__code__startswith=prefix)
+    return (Q(finding__isnull=False) & batch_scope_q(actor, "finding__batch__", roles=READERS)) | by_region
+
+
+def clues_for(actor, *, state: str = "", rule: str = "", township: str = "", q: str = "", source: str = "") -> QuerySet:
+    """Clues in the actor's scope; `rule` filters a finding's clues by rule code, `source` by origin
+    (finding / complaint); `q` matches the case number or a complaint's tracking number."""
     if not may_read(actor):
         return Clue.objects.none()
-    # through the finding's batch (rosters.scope): the same answer as for the batch itself
-    qs = scoped(Clue.objects.select_related("finding__rule", "finding__item", "finding__batch__policy", "region",
-                                            "transferred_by"), actor, "finding__batch__", roles=READERS)
+    qs = Clue.objects.select_related("finding__rule", "finding__item", "finding__batch__policy", "region",
+                                     "transferred_by").filter(clue_scope_q(actor))
     if state:
         qs = qs.filter(state=state)
     if rule:
         qs = qs.filter(finding__rule__code=rule)
+    if source in ClueSource.values:
+        qs = qs.filter(source=source)
     if township:
         qs = qs.filter(region__code=township)
     if q:
-        qs = qs.filter(case_no__icontains=q)
+        qs = qs.filter(Q(case_no__icontains=q) | Q(source_ref__icontains=q))
     return qs
 
 
@@ -92,5 +104,6 @@ def clues_waiting(actor) -> QuerySet:
 def released_findings() -> QuerySet:
     """Ids of findings transferred as a clue whose case was closed as unsubstantiated (不属实): they no
     longer hold their item out of payment (checks.selectors.holding_q, through checks.hooks)."""
-    released = Clue.objects.filter(state=ClueState.CONCLUDED, conclusion=Conclusion.UNSUBSTANTIATED)
+    released = Clue.objects.filter(state=ClueState.CONCLUDED, conclusion=Conclusion.UNSUBSTANTIATED,
+                                   finding__isnull=False)  # a NULL in a NOT IN list would release nothing
     return released.values("finding_id")

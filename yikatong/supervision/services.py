@@ -1,6 +1,7 @@
 """Writes of supervision: the follow-up of a clue by the supervisor (start investigation, notes,
 conclusion) and the audited downloads of case files and evidence. Keyword-only, explicit actor,
-one transaction, one audit event each. The clue itself is opened by checks.services.finding_dispose."""
+one transaction, one audit event each. The clue itself is opened by checks.services.finding_dispose or
+disclosure.complaints_links.complaint_transfer_clue (supervision.transfer)."""
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,10 +27,11 @@ def _locked(actor, clue_id: int) -> Clue:
     clue = Clue.objects.select_for_update(of=("self",)).select_related("finding__batch").get(pk=clue_id)
     if not actor.has_role(*FOLLOW_UP_ROLES):
         raise Forbidden("CLUE_FOLLOW_UP_ROLE")
-    # scope through the finding's batch (rosters.scope); supervisors read batches, follow up clues
+    # scope through the finding's batch (rosters.scope); supervisors read batches, follow up clues. A
+    # complaint's clue has no finding: its region decides
+    batch = clue.finding.batch if clue.finding_id else None
     if not region_in_scope(actor, clue.region_id) or (
-            clue.finding.batch is not None
-            and scope.refusal(actor, clue.finding.batch, FOLLOW_UP_ROLES, write=False) is not None):
+            batch is not None and scope.refusal(actor, batch, FOLLOW_UP_ROLES, write=False) is not None):
         raise Forbidden("CLUE_NOT_IN_SCOPE", case_no=clue.case_no)
     return clue
 

@@ -13,7 +13,7 @@ from yikatong.web.actions import perform
 from yikatong.web.permissions import Forbidden, requires, requires_roles
 
 from . import exports, selectors, services
-from .models import ClueState, Conclusion
+from .models import ClueSource, ClueState, Conclusion
 
 def _download(data: bytes, name: str, content_type: str = XLSX) -> HttpResponse:
     return export_response(data, filename=name, content_type=content_type)
@@ -61,7 +61,7 @@ def trends_export(request):
 
 
 def _clue_filters(request) -> dict:
-    return {k: request.GET.get(k, "").strip() for k in ("state", "rule", "township", "q")}
+    return {k: request.GET.get(k, "").strip() for k in ("state", "rule", "township", "q", "source")}
 
 
 @requires(selectors.may_read)
@@ -69,7 +69,7 @@ def clues(request):
     f = _clue_filters(request)
     return render(request, "supervision/clues.html", {
         "f": f, "clues": selectors.clues_for(request.user, **f)[:500], "states": ClueState.choices,
-        "rules": Rule.objects.order_by("code"),
+        "rules": Rule.objects.order_by("code"), "sources": ClueSource.choices,
     })
 
 
@@ -83,7 +83,7 @@ def clue_detail(request, pk: int):
     clue = get_object_or_404(selectors.clues_for(request.user), pk=pk)
     return render(request, "supervision/clue.html", {
         "clue": clue, "entries": clue.entries.select_related("actor"),
-        "evidence": clue.finding.evidence_items.select_related("uploaded_by"),
+        "evidence": clue.finding.evidence_items.select_related("uploaded_by") if clue.finding_id else [],
         "may_follow": request.user.has_role(*services.FOLLOW_UP_ROLES), "conclusions": Conclusion.choices,
     })
 
