@@ -162,6 +162,11 @@ UI = {
     "disclosure_complaint": "GET /api/disclosure/complaints/{complaint_id}",
     "disclosure_complaint_assign": "POST /api/disclosure/complaints/{complaint_id}/assign",
     "disclosure_complaint_reply": "POST /api/disclosure/complaints/{complaint_id}/reply",
+    "disclosure_complaint_attachment": "GET /api/disclosure/complaints/{complaint_id}/attachment",
+    "disclosure_complaint_open_finding": "POST /api/disclosure/complaints/{complaint_id}/finding",
+    "disclosure_complaint_transfer_clue": "POST /api/disclosure/complaints/{complaint_id}/clue",
+    "public_list_objection": Exempt("public page for an objection to a running notice (no login, rate-limited); "
+                                    "staff read it with GET /api/disclosure/complaints/{complaint_id}"),
     "supervision_casefile": "GET /api/supervision/clues/{clue_id}/casefile",
     "supervision_evidence": "GET /api/supervision/evidence/{evidence_id}",
     # disclosure, published lists (issue 15, publish)

@@ -184,7 +184,8 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     published = _published_list(a, notice.batch, now)
     from yikatong.disclosure.complaints import complaint_file
     complaint = complaint_file(kind="complaint", region_code=item.batch.region_id, text=f"{MARKER}6020 投诉",
-                               policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234").complaint
+                               policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234",
+                               attachment=("甲投诉.png", "image/png", png)).complaint
     return {"published_list": published.pk, "published_public_id": published.public_id,
             "objection": objection.pk, "change": change.pk, "clue": clue.pk, "evidence": evidence.pk,
             "complaint": complaint.pk,
@@ -429,9 +430,13 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "api:supervision_clue_api": {"clue_id": str(x["clue"])},
         # disclosure: complaints
         **{name: {"pk": str(x["complaint"])} for name in (
-            "disclosure_complaint", "disclosure_complaint_assign", "disclosure_complaint_reply")},
+            "disclosure_complaint", "disclosure_complaint_assign", "disclosure_complaint_reply",
+            "disclosure_complaint_attachment", "disclosure_complaint_open_finding", "disclosure_complaint_transfer_clue")},
         **{name: {"complaint_id": str(x["complaint"])} for name in (
-            "api:disclosure_complaint_api", "api:disclosure_complaint_assign_api", "api:disclosure_complaint_reply_api")},
+            "api:disclosure_complaint_api", "api:disclosure_complaint_assign_api", "api:disclosure_complaint_reply_api",
+            "api:disclosure_complaint_attachment_api", "api:disclosure_complaint_open_finding_api",
+            "api:disclosure_complaint_transfer_clue_api")},
+        "public_list_objection": {"public_id": x["published_public_id"]},
         "api:supervision_clue_start_api": {"clue_id": str(x["clue"])},
         "api:supervision_clue_note_api": {"clue_id": str(x["clue"])},
         "api:supervision_clue_conclude_api": {"clue_id": str(x["clue"])},

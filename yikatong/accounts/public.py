@@ -22,5 +22,7 @@ PUBLIC_URL_NAMES = frozenset(
         # complaints/reports/questions (投诉举报咨询), yikatong/disclosure/public_urls.py
         "public_complaint_new",
         "public_complaint_track",
+        # an objection to a running notice (公示异议), filed from its published list
+        "public_list_objection",
     }
 )

@@ -17,7 +17,7 @@ import chinese_calendar
 
 from .models import Holiday
 
-__all__ = ["LIBRARY_YEARS", "is_workday", "add_working_days", "working_days_between"]
+__all__ = ["LIBRARY_YEARS", "is_workday", "add_working_days", "working_days_between", "working_day_numbers"]
 
 LIBRARY_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 """Years for which chinesecalendar has the State Council's published arrangement."""
@@ -102,3 +102,16 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         count += cal.is_workday(day)
         day += _ONE_DAY
     return count
+
+
+def working_day_numbers(start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
+    """working_days_between(start, day) for every day from `start` to `end`, with one calendar (one query
+    per year) — for a list that needs many spans (a - b = working_days_between(b, a) for days in range)."""
+    start, end = _as_date(start), _as_date(end)
+    cal = _Calendar()
+    out, count, day = {start: 0}, 0, start + _ONE_DAY
+    while day <= end:
+        count += cal.is_workday(day)
+        out[day] = count
+        day += _ONE_DAY
+    return out

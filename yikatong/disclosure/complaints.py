@@ -79,15 +79,16 @@ class Filed:
     code: str  # the secret code in clear: shown once, never stored
 
 
+GENERAL_KINDS = (ComplaintKind.REPORT, ComplaintKind.COMPLAINT, ComplaintKind.QUESTION)  # the general form's
+
+
 def complaint_file(*, kind: str, region_code: str, text: str, policy_id: int | None = None, contact_name: str = "",
                    phone: str = "", attachment: tuple[str, str, bytes] | None = None, now=None) -> Filed:
     """File a complaint from the public (no actor). Routed to the policy's department and the township of
-    the place; due after the profile's complaint_reply_working_days working days."""
-    if kind not in ComplaintKind.values:
+    the place; due after the profile's complaint_reply_working_days working days. An objection to a notice
+    (公示异议) is filed from the notice's public list instead (complaints_objections.objection_file)."""
+    if kind not in GENERAL_KINDS:
         raise DisclosureError("COMPLAINT_KIND_UNKNOWN")
-    text = (text or "").strip()
-    if not text or len(text) > TEXT_MAX:
-        raise DisclosureError("COMPLAINT_TEXT_REQUIRED")
     region = Region.objects.filter(code=region_code, level__in=(TOWNSHIP_LEVEL, VILLAGE_LEVEL)).first()
     if region is None:
         raise DisclosureError("COMPLAINT_REGION_UNKNOWN")
@@ -96,6 +97,20 @@ def complaint_file(*, kind: str, region_code: str, text: str, policy_id: int | N
         policy = public_policies().filter(pk=policy_id).select_related("department").first()
         if policy is None:
             raise DisclosureError("COMPLAINT_POLICY_UNKNOWN")
+    with transaction.atomic():
+        filed = new_complaint(kind=kind, region=region, policy=policy, department=policy.department if policy else None,
+                              text=text, contact_name=contact_name, phone=phone, attachment=attachment, now=now)
+        record_filed(filed.complaint)
+    return filed
+
+
+def new_complaint(*, kind: str, region: Region, policy, department, text: str, contact_name: str, phone: str,
+                  attachment, now=None, **links) -> Filed:
+    """Check the public's input and store a complaint routed to `department` and the township of `region`
+    (in the caller's transaction; the caller audits it with record_filed)."""
+    text = (text or "").strip()
+    if not text or len(text) > TEXT_MAX:
+        raise DisclosureError("COMPLAINT_TEXT_REQUIRED")
     contact_name, phone = (contact_name or "").strip()[:50], re.sub(r"\s", "", phone or "")
     if phone and not PHONE_RE.fullmatch(phone):
         raise DisclosureError("COMPLAINT_PHONE_INVALID")
@@ -104,22 +119,26 @@ def complaint_file(*, kind: str, region_code: str, text: str, policy_id: int | N
     now = now or timezone.now()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     due = add_working_days(timezone.localtime(now).date(), current_profile().complaint_reply_working_days)
-    with transaction.atomic():
-        number = _tracking_no(region, now)
-        c = Complaint(tracking_no=number, code_hash=_code_hash(number, code), kind=kind, policy=policy, region=region,
-                      township=_township_of(region), department=policy.department if policy else None, text=text,
-                      contact_name=contact_name, phone_enc=vault().encrypt(phone) if phone else "",
-                      phone_masked=mask_phone(phone), filed_at=now, due_on=due)
-        if attachment is not None:
-            name, content_type, data = attachment
-            s = sealed.seal(data, purpose=COMPLAINT_ATTACHMENT_PURPOSE)
-            c.attachment_name, c.attachment_type, c.attachment_sha256, c.attachment_enc = (
-                name[:200], content_type[:100], s.sha256, s.blob)
-        c.save()
-        record(actor=None, action="disclosure.complaint_file", obj=c, object_repr=number,
-               after={"kind": kind, "region": region.code, "department": c.department_id, "due_on": due.isoformat(),
-                      "anonymous": not (contact_name or phone), "attachment": bool(c.attachment_name)})
+    number = _tracking_no(region, now)
+    c = Complaint(tracking_no=number, code_hash=_code_hash(number, code), kind=kind, policy=policy, region=region,
+                  township=_township_of(region), department=department, text=text,
+                  contact_name=contact_name, phone_enc=vault().encrypt(phone) if phone else "",
+                  phone_masked=mask_phone(phone), filed_at=now, due_on=due, **links)
+    if attachment is not None:
+        name, content_type, data = attachment
+        s = sealed.seal(data, purpose=COMPLAINT_ATTACHMENT_PURPOSE)
+        c.attachment_name, c.attachment_type, c.attachment_sha256, c.attachment_enc = (
+            name[:200], content_type[:100], s.sha256, s.blob)
+    c.save()
     return Filed(c, code)
+
+
+def record_filed(c: Complaint, **extra) -> None:
+    """The one audit event of a filing (no actor: the public); never the phone."""
+    record(actor=None, action="disclosure.complaint_file", obj=c, object_repr=c.tracking_no,
+           after={"kind": c.kind, "region": c.region_id, "department": c.department_id,
+                  "due_on": c.due_on.isoformat(), "anonymous": not (c.contact_name or c.phone_masked),
+                  "attachment": bool(c.attachment_name), **extra})
 
 
 def complaint_track(*, tracking_no: str, code: str) -> Complaint:
@@ -140,7 +159,13 @@ def complaint_assign(*, actor, complaint_id: int) -> Complaint:
 
 
 def complaint_reply(*, actor, complaint_id: int, text: str, close: bool = False) -> Complaint:
-    """答复: a reply (shown on the public tracking page); `close` also closes the complaint (办结)."""
+    """答复: a reply (shown on the public tracking page); `close` also closes the complaint (办结).
+
+    Closing an objection (公示异议) also resolves its rosters Objection, with this reply as the resolution
+    (rosters.notices.objection_resolve: the actor needs a role and scope that may resolve objections, else
+    the whole reply is refused). That is the only way such an objection is resolved: the roster page refuses
+    it (OBJECTION_VIA_COMPLAINT), so the public's answer and the batch's approval never disagree. A reply
+    without closing leaves the objection open, and the batch's approval blocked (OBJECTIONS_OPEN)."""
     text = (text or "").strip()
     if not text:
         raise DisclosureError("COMPLAINT_REPLY_REQUIRED")
@@ -152,7 +177,17 @@ def complaint_reply(*, actor, complaint_id: int, text: str, close: bool = False)
         ComplaintReply.objects.create(complaint=c, text=text, by=actor, at=now)
         if close:
             c = apply(COMPLAINTS, actor=actor, pk=complaint_id, action="close", fields={"closed_at": now})
+            if c.objection_id:
+                _resolve_objection(actor, c, text)
     return c
+
+
+def _resolve_objection(actor, c: Complaint, text: str) -> None:
+    from yikatong.rosters.models import Objection
+    from yikatong.rosters.notices import objection_resolve
+
+    if Objection.objects.filter(pk=c.objection_id, resolved_at__isnull=True).exists():
+        objection_resolve(actor=actor, objection_id=c.objection_id, resolution=text, source_ref=c.tracking_no)
 
 
 def _visible(actor, complaint_id: int) -> None:

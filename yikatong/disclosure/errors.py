@@ -1,4 +1,6 @@
 """Refusals of the public half with stable codes (messages in Chinese, looked up by code)."""
+from django.core.exceptions import PermissionDenied
+
 from yikatong.core.refusals import Refusal, register_messages
 
 
@@ -60,3 +62,29 @@ register_messages({
     "COMPLAINT_HANDLER_ROLE": "您的角色不能办理投诉举报",
     "COMPLAINT_REPLY_REQUIRED": "请填写答复内容",
 })
+
+
+# -- complaints: a finding, a clue, an objection to a notice, the attachment (complaints_links, _objections) --
+class ComplaintForbidden(DisclosureError, PermissionDenied):
+    """Refused by role or routing (403)."""
+
+    default_code = "COMPLAINT_NOT_HANDLER"
+
+
+class ComplaintNotFound(DisclosureError):
+    """No such item or attachment in the actor's scope: 404, never named."""
+
+    default_code = "COMPLAINT_ITEM_NOT_FOUND"
+    http_status = 404
+
+
+register_messages({
+    "COMPLAINT_NOT_HANDLER": "受理编号 {number} 不由您承办，不能{what}",
+    "COMPLAINT_CLOSED": "受理编号 {number} 已办结，不能{what}",
+    "COMPLAINT_FINDING_OPENED": "受理编号 {number} 已登记过疑点 #{finding}",
+    "COMPLAINT_CLUE_TRANSFERRED": "受理编号 {number} 已移送线索 {case_no}",
+    "COMPLAINT_CLUE_REASON_REQUIRED": "移送线索须填写移送理由",
+    "COMPLAINT_ITEM_NOT_FOUND": "没有找到该发放明细（批次号、序号），或不在您的辖区",
+    "COMPLAINT_NO_ATTACHMENT": "该投诉举报没有附件",
+    "OBJECTION_NOTICE_OVER": "该名单的公示已结束，不再受理网上异议；如有意见请拨打监督电话或提交投诉举报",
+}, conflicts={"COMPLAINT_CLOSED", "COMPLAINT_FINDING_OPENED", "COMPLAINT_CLUE_TRANSFERRED", "OBJECTION_NOTICE_OVER"})

@@ -13,4 +13,6 @@ urlpatterns: list = [
     # --- complaints (投诉/举报/咨询) ---
     path("complaints/new/", views_complaints_public.complaint_new, name="public_complaint_new"),
     path("complaints/track/", views_complaints_public.complaint_track, name="public_complaint_track"),
+    path("notices/list/<str:public_id>/objection/", views_complaints_public.list_objection,
+         name="public_list_objection"),
 ]

@@ -16,4 +16,10 @@ urlpatterns += [
     path("complaints/<int:pk>/", views_complaints_staff.complaint_detail, name="disclosure_complaint"),
     path("complaints/<int:pk>/assign/", views_complaints_staff.complaint_assign, name="disclosure_complaint_assign"),
     path("complaints/<int:pk>/reply/", views_complaints_staff.complaint_reply, name="disclosure_complaint_reply"),
+    path("complaints/<int:pk>/attachment/", views_complaints_staff.complaint_attachment,
+         name="disclosure_complaint_attachment"),
+    path("complaints/<int:pk>/finding/", views_complaints_staff.complaint_open_finding,
+         name="disclosure_complaint_open_finding"),
+    path("complaints/<int:pk>/clue/", views_complaints_staff.complaint_transfer_clue,
+         name="disclosure_complaint_transfer_clue"),
 ]

@@ -122,11 +122,13 @@ class ObjectionOut(Schema):
     item: int | None
     resolution: str
     resolved: bool
+    source_ref: str  # the tracking number of an objection filed online (resolved by closing that complaint)
 
 
 def _objection_out(o) -> dict:
     return {"id": o.pk, "batch": o.notice.batch_id, "notice": o.notice_id, "raised_by": o.raised_by,
-            "content": o.content, "item": o.item_id, "resolution": o.resolution, "resolved": o.resolved_at is not None}
+            "content": o.content, "item": o.item_id, "resolution": o.resolution, "resolved": o.resolved_at is not None,
+            "source_ref": o.source_ref}
 
 
 @router.post("/batches/{batch_id}/objections", response={201: ObjectionOut}, url_name="rosters_objection_record",

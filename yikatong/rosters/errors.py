@@ -92,6 +92,8 @@ MESSAGES = {
     "OBJECTION_NOT_OF_BATCH": "异议不属于本批次",
     "OBJECTION_RESOLVED": "该异议已处理",
     "OBJECTION_RESOLUTION_REQUIRED": "请填写处理结果",
+    "OBJECTION_SOURCE_REQUIRED": "网上公示异议须有受理编号",
+    "OBJECTION_VIA_COMPLAINT": "该异议是群众网上反映的（受理编号 {number}），请在“投诉举报”中答复并办结，异议随之处理",
     # attachments (rosters.attachment_policy, rosters.services.attachment_add, rosters.views)
     "ATTACHMENT_KIND": "附件类型不正确",
     "ATTACHMENT_ROLE": "您的角色不能为批次上传“{kind}”",
@@ -106,7 +108,7 @@ MESSAGES = {
 #: answers 409 (core.refusals.http_status); pages show them like any RosterError
 STATE_CONFLICTS = frozenset({
     "BATCH_SUBMITTED_NO_EDIT", "BATCH_SUBMITTED_NO_IMPORT", "NOT_IN_NOTICE", "NOTICE_LEVEL_RECORDED",
-    "NOTICE_MISSING_FOR_OBJECTION", "OBJECTION_RESOLVED", "ITEM_NOT_ACTIVE", "ATTACHMENT_STATE",
+    "NOTICE_MISSING_FOR_OBJECTION", "OBJECTION_RESOLVED", "OBJECTION_VIA_COMPLAINT", "ITEM_NOT_ACTIVE", "ATTACHMENT_STATE",
     "POST_NOTICE_STATE", "POST_NOTICE_RECORDED", "NOTICE_NOT_CURRENT", "NOTICE_ASSEMBLY_RECORDED",
 })
 register_messages(MESSAGES, conflicts=STATE_CONFLICTS)

@@ -190,12 +190,38 @@ def objection_record(*, actor, batch_id: int, raised_by: str, content: str, item
 
 
 @transaction.atomic
-def objection_resolve(*, actor, objection_id: int, resolution: str) -> Objection:
+def objection_public_record(*, batch_id: int, raised_by: str, content: str, source_ref: str) -> Objection:
+    """An objection of the public filed online while the batch's notice runs (no actor: the caller, disclosure's
+    public objection page, audits the filing itself). `source_ref` is the tracking number the public follows it
+    by; the objection blocks approval (guard objections_resolved) until that complaint is closed."""
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    if batch.state != BatchState.NOTICE:
+        raise RosterError("NOT_IN_NOTICE", batch=batch.code)
+    notice = current_notices(batch).order_by("-recorded_at", "-pk").first()
+    if notice is None:
+        raise RosterError("NOTICE_MISSING_FOR_OBJECTION")
+    if not (content or "").strip():
+        raise invalid("OBJECTION_CONTENT_REQUIRED")
+    if not (source_ref or "").strip():
+        raise invalid("OBJECTION_SOURCE_REQUIRED")
+    obj = Objection.objects.create(notice=notice, raised_by=(raised_by or "").strip()[:50] or "匿名",
+                                   content=content.strip(), source_ref=source_ref.strip()[:30])
+    BatchEvent.objects.create(batch=batch, action="record_objection", label="网上公示异议", actor=None,
+                              reason=f"受理编号 {obj.source_ref}")
+    return obj
+
+
+@transaction.atomic
+def objection_resolve(*, actor, objection_id: int, resolution: str, source_ref: str = "") -> Objection:
+    """Resolve an objection. One filed online (source_ref set) is resolved only through its complaint: the
+    caller names its tracking number (disclosure closing the complaint), else OBJECTION_VIA_COMPLAINT."""
     obj = Objection.objects.select_for_update().select_related("notice__batch").get(pk=objection_id)
     batch = obj.notice.batch
     _require(actor, {Role.TOWNSHIP_OPERATOR, Role.DEPT_REVIEWER, Role.DEPT_HEAD}, batch, "处理异议")
     if obj.resolved_at is not None:
         raise RosterError("OBJECTION_RESOLVED")
+    if obj.source_ref and obj.source_ref != source_ref:
+        raise RosterError("OBJECTION_VIA_COMPLAINT", number=obj.source_ref)
     if not resolution.strip():
         raise invalid("OBJECTION_RESOLUTION_REQUIRED")
     obj.resolution, obj.resolved_by, obj.resolved_at = resolution.strip(), actor, timezone.now()

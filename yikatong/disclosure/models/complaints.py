@@ -4,7 +4,8 @@ Filed without login on /public/complaints/new/, tracked with the tracking number
 shown once (stored as a keyed hash), routed to the policy's department and the township of the place,
 answered by staff in scope (states through core.statemachine: disclosure.complaint_flow), escalated
 one level up by the daily overdue scan. The contact phone is encrypted and masked; the attachment is
-sealed (core.sealed)."""
+sealed (core.sealed). A complaint may open a finding on a batch item or be transferred to supervision as a
+clue (complaints_links); an objection to a running notice arrives as one too (complaints_objections)."""
 from django.conf import settings
 from django.db import models
 
@@ -15,6 +16,9 @@ class ComplaintKind(models.TextChoices):
     REPORT = "report", "举报"
     COMPLAINT = "complaint", "投诉"
     QUESTION = "question", "咨询"
+    # filed from the public page of a running notice list (disclosure.complaints_objections), never from the
+    # general form: it also records a rosters Objection that blocks the batch's approval until closed
+    OBJECTION = "objection", "公示异议"
 
 
 class ComplaintState(models.TextChoices):
@@ -71,6 +75,16 @@ class Complaint(models.Model):
     due_on = models.DateField("答复期限")
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # what the handling office made of it (disclosure.complaints_links), each once
+    finding = models.OneToOneField("checks.Finding", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="登记的疑点")
+    clue = models.OneToOneField("supervision.Clue", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name="移送的线索")
+    # an objection to a running notice (公示异议): the list it was filed from and the objection it recorded
+    published_list = models.ForeignKey("disclosure.PublishedList", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name="异议的公示名单")
+    objection = models.OneToOneField("rosters.Objection", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="公示异议")
 
     class Meta:
         ordering = ["-filed_at", "-pk"]

@@ -50,6 +50,9 @@ class Objection(models.Model):
                                     related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # an objection of the public filed online (disclosure: a complaint of kind 公示异议): its tracking number.
+    # Such an objection is resolved by answering and closing that complaint, not here (notices.objection_resolve)
+    source_ref = models.CharField("受理编号", max_length=30, blank=True)
 
     class Meta:
         ordering = ["recorded_at"]

@@ -13,6 +13,7 @@ EXPECTED_PUBLIC = {
     "public_policy_index", "public_policy_list", "public_policy_export", "public_policy_detail", "public_policy_basis",
     # the public half (issue 15): published lists, the self-query, complaints
     "public_list_region", "public_list_detail", "public_self_query", "public_complaint_new", "public_complaint_track",
+    "public_list_objection",
 }
 
 
