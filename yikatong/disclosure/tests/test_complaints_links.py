@@ -200,3 +200,29 @@ def test_staff_pages_open_a_finding_and_transfer_a_clue(rw, roster, complaint, s
     assert r.status_code == 200 and r.json()["source_ref"] == complaint.tracking_no and r.json()["finding"] is None
     assert complaint.tracking_no in client.get("/supervision/clues/").content.decode()
     assert complaint.tracking_no in client.get(f"/supervision/clues/{complaint.clue_id}/").content.decode()
+
+
+def test_staff_list_shows_handling_time_in_working_days_and_overdue_marks(rw, villages, sup, client):
+    from yikatong.disclosure import complaints_selectors
+
+    on_time = svc.complaint_file(kind="report", region_code=villages["v1"].code, text="按时答复", now=THU).complaint
+    svc.complaint_reply(actor=rw.users["zhan"], complaint_id=on_time.pk, text="已答复")
+    # answered on Monday 12-07: Fri 12-04 and Mon 12-07 are two working days after Thursday's filing
+    Complaint.objects.filter(pk=on_time.pk).update(answered_at=datetime.datetime(2026, 12, 7, 9, 0, tzinfo=CST))
+    late = svc.complaint_file(kind="report", region_code=villages["v1"].code, text="逾期未答复", now=THU).complaint
+    today = late.due_on + datetime.timedelta(days=7)  # a week past the deadline: five working days
+    rows = {c.pk: c for c in complaints_selectors.staff_list(sup, today=today)}
+    assert (rows[on_time.pk].handling_days, rows[on_time.pk].overdue_days) == (2, 0)
+    assert rows[late.pk].handling_days == 15 + 5 and rows[late.pk].overdue_days == 5
+    assert [c.pk for c in complaints_selectors.staff_list(sup, overdue=True, today=today)] == [late.pk]
+    s = complaints_selectors.summary(list(rows.values()))
+    assert (s.count, s.answered, s.average_days, s.overdue) == (2, 1, 2.0, 1)
+    old = svc.complaint_file(kind="report", region_code=villages["v1"].code, text="九月的举报",
+                             now=datetime.datetime(2026, 9, 1, 10, 0, tzinfo=CST)).complaint  # long past its deadline
+    client.force_login(sup)
+    page = client.get("/disclosure/complaints/").content.decode()
+    assert 'data-testid="complaint-summary"' in page and "个工作日" in page and 'data-testid="overdue"' in page
+    assert "投诉举报" in page and 'href="/disclosure/complaints/"' in page  # the nav entry of supervisors
+    r = client.get("/api/disclosure/complaints?overdue=true").json()
+    assert old.tracking_no in [c["tracking_no"] for c in r] and on_time.tracking_no not in [c["tracking_no"] for c in r]
+    assert all(c["overdue_working_days"] > 0 for c in r)
