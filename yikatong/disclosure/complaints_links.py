@@ -35,7 +35,8 @@ def _redact(text: str) -> str:
 def _handled(actor, complaint_id: int, what: str) -> Complaint:
     """The complaint locked for the actor who handles it (see the module docstring for the refusals)."""
     complaints_scope.visible_to(actor).values("pk").get(pk=complaint_id)
-    c = Complaint.objects.select_for_update().select_related("region", "township", "policy").get(pk=complaint_id)
+    c = Complaint.objects.select_for_update(of=("self",)).select_related("region", "township", "policy").get(
+        pk=complaint_id)
     if not complaints_scope.may_handle(actor, c):
         raise ComplaintForbidden("COMPLAINT_NOT_HANDLER", number=c.tracking_no, what=what)
     return c
