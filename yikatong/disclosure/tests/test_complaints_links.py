@@ -174,6 +174,16 @@ def test_attachment_download_is_scoped_and_audited(rw, complaint, sup, villages,
 
 
 def test_staff_pages_open_a_finding_and_transfer_a_clue(rw, roster, complaint, sup, client):
+    client.force_login(rw.users["ny_rev"])  # a department outside the routing: 404 on every new URL, nothing made
+    for url in ("finding/", "clue/"):
+        assert client.post(f"/disclosure/complaints/{complaint.pk}/{url}", {"reason": "x", "batch": roster.code,
+                                                                            "seq": "1"}).status_code == 404
+    for url in ("finding", "clue"):
+        r = client.post(f"/api/disclosure/complaints/{complaint.pk}/{url}", {"reason": "x", "item": 1},
+                        content_type="application/json")
+        assert r.status_code == 404
+    assert client.get(f"/api/disclosure/complaints/{complaint.pk}/attachment").status_code == 404
+    assert not Clue.objects.exists() and not Finding.objects.exists()
     client.force_login(sup)
     page = client.get(f"/disclosure/complaints/{complaint.pk}/").content.decode()
     assert "照片.png" in page and 'data-testid="open-finding-form"' not in page  # reads, does not handle
