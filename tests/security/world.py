@@ -204,6 +204,9 @@ def _published_list(a: dict[str, User], batch, now):
                "rows": [{"seq": 1, "name": "公示对象", "id": "1410**********0000", "village": "", "quantity": "1",
                          "standard_fen": 100, "amount_fen": 100}]}
     admin = _user("a_disclosure", a["czj_ks"].organization, Role.DISCLOSURE_ADMIN)
+    # the notice went online when it was registered (disclosure.publish_auto), with the items' marked names:
+    # the walk's public list is this unmarked one instead
+    PublishedList.objects.filter(batch=batch).delete()
     return PublishedList.objects.create(
         batch=batch, kind="notice", version=1, public_id="walkpublishedlist00001", title=content["header"]["title"],
         content=content, digest=publish_content.digest(content), row_count=1, total_fen=100, published_by=admin,

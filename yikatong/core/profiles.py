@@ -31,6 +31,10 @@ class LocalProfile:
     # notice at either level suffices
     notice_levels: tuple[str, ...] = ()
     post_payment_notice_working_days: int | None = None
+    # 发放结果公开: the result list goes online within this many working days after the bank's answer (seed 001:
+    # 发放后5个工作日内通过政府网站公示); on the last day the daily job publishes a list still unpublished. None: no
+    # deadline stated, the 政务公开管理员 publishes by hand
+    results_publish_working_days: int | None = None
     # 四公开 (seed 004): the notice also states the policy basis and the standard, not only recipients and amounts
     notice_four_public: bool = False
     # bank
@@ -83,7 +87,7 @@ PROFILES: dict[str, LocalProfile] = {
     "001": LocalProfile(
         code="001", name="云南省楚雄州", seed="001",
         notice_min_working_days=3, bank_pay_within_working_days=2, failed_funds_return_working_days=1,
-        post_payment_notice_working_days=5, quota_direct_days=15, quota_other_days=30,
+        post_payment_notice_working_days=5, results_publish_working_days=5, quota_direct_days=15, quota_other_days=30,
         catalogue_filing_deadline=(12, 20), change_request_chain=_CHAIN_001,
         monitoring_report_day=25, township_verify_working_days=3,
     ),

@@ -13,3 +13,8 @@ class DisclosureConfig(AppConfig):
         from .publish_hooks import published_list
 
         roster_hooks.provide_published_list(published_list)
+
+        # --- publish_auto: a registered notice goes online at once ---
+        from .publish_auto import notice_recorded
+
+        roster_hooks.on_notice_recorded(notice_recorded)

@@ -46,6 +46,12 @@ def list_publish(*, actor, batch_id: int, kind: str) -> PublishedList:
         pk=batch_id).first()
     if batch is None:
         raise DisclosureNotFound("LIST_NOT_FOUND")
+    return publish_locked(batch, kind, actor=actor)
+
+
+def publish_locked(batch, kind: str, *, actor, why: str = "") -> PublishedList:
+    """The write of a publication, on a batch row the caller locked inside its transaction; `actor` None is the
+    system (publish_auto), which says `why` in the audit event."""
     if kind not in ListKind.values:
         raise DisclosureError("LIST_KIND_INVALID")
     _require_publishable(batch, kind)
@@ -62,7 +68,8 @@ def list_publish(*, actor, batch_id: int, kind: str) -> PublishedList:
         title=content["header"]["title"][:300], content=content, digest=dig, row_count=len(content["rows"]),
         total_fen=content["header"]["total_fen"], published_by=actor, published_at=timezone.now())
     record(actor=actor, action="disclosure.list.publish", obj=pl,
-           after={"batch": batch.code, "kind": kind, "version": version, "digest": dig, "rows": pl.row_count})
+           after={"batch": batch.code, "kind": kind, "version": version, "digest": dig, "rows": pl.row_count,
+                  **({"auto": why} if why else {})})
     return pl
 
 

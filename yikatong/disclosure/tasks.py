@@ -15,3 +15,19 @@ def complaints_escalate_job(job, progress):
 
     n = complaints_escalate()
     return f"已将 {n} 件逾期未答复的投诉举报升级至县级主管部门/财政", {"escalated": n}
+
+
+def results_unpublished() -> bool:
+    """Whether a result list reached its profile deadline unpublished (settings.YKT_SCHEDULES "when")."""
+    from .publish_auto import results_due
+
+    return bool(results_due())
+
+
+@job_handler
+def results_publish_job(job, progress):
+    from .publish_auto import results_publish_due
+
+    n = results_publish_due()
+    return (f"已自动公开 {n['published']} 份到期未公开的发放结果名单" + (f"，{n['skipped']} 份无可公开内容" if n["skipped"] else ""),
+            n)

@@ -99,3 +99,17 @@ def provide_result_lines(fn: Callable) -> Callable:
 def result_lines(batch):
     fn = _providers.get("result_lines")
     return None if fn is None else fn(batch)
+
+
+_notice_recorded: list[Callable] = []
+
+
+def on_notice_recorded(fn: Callable) -> Callable:
+    if fn not in _notice_recorded:
+        _notice_recorded.append(fn)
+    return fn
+
+
+def notice_recorded(*, batch, level: str) -> None:
+    for fn in _notice_recorded:
+        fn(batch=batch, level=level)

@@ -10,6 +10,7 @@ from yikatong.audit.services import record
 from yikatong.core.profiles import get_profile
 from yikatong.core.refusals import invalid
 
+from . import hooks
 from .errors import RosterError
 from .guards import NOTICE_LEVELS, current_notices, notice_end, notice_entered_on, notice_working_days
 from .models import Batch, BatchEvent, BatchState, Notice, Objection
@@ -56,6 +57,7 @@ def notice_record(*, actor, batch_id: int, level: str, start, place: str, phone:
                   "place": notice.place, "phone": phone,
                   **({"assembly_on": str(notice.assembly_on), "assembly_attendees": notice.assembly_attendees}
                      if assembly else {})})
+    hooks.notice_recorded(batch=batch, level=level)
     return notice
 
 

@@ -283,6 +283,13 @@ YKT_SCHEDULES = {
         "title": "投诉举报逾期升级",
         "description": "每天上班前检查超过答复期限（按工作日计）仍未答复的投诉、举报和咨询，升级至县级主管部门/财政，列入其待办；没有逾期时不运行。",
     },
+    "results_publish": {
+        "cron": "0 6 * * *",
+        "handler": "yikatong.disclosure.tasks.results_publish_job",
+        "when": "yikatong.disclosure.tasks.results_unpublished",
+        "title": "发放结果到期自动公开",
+        "description": "每天检查银行回盘后按本地规定期限（按工作日计，如楚雄州5个工作日）仍未公开的发放结果名单，在期限当天由系统自动公开（身份证号脱敏）；已公开或已撤回的名单不动；没有到期名单时不运行。",
+    },
 }
 # Run the scheduler inside `yikatong worker` (`--no-schedule` turns it off for one worker), and how
 # late a slot may still be run (a worker started within this many seconds after a slot it missed).

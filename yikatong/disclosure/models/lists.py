@@ -27,7 +27,9 @@ class PublishedList(models.Model):
     digest = models.CharField("SHA-256", max_length=64)
     row_count = models.PositiveIntegerField("人数", default=0)
     total_fen = models.BigIntegerField("合计(分)", default=0)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: published by the system (a notice when it was registered, a result list on the profile's deadline)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     published_at = models.DateTimeField("公开时间")
     withdraw_reason = models.CharField("撤回理由", max_length=300, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -49,9 +49,14 @@ def _secrets(n=3):
     return [id_number(i) for i in range(1, n + 1)] + [card(i) for i in range(1, n + 1)]
 
 
+def _online(batch) -> PublishedList:
+    """The notice list the system put online when the notice was registered (publish_auto)."""
+    return PublishedList.objects.get(batch=batch, kind="notice", version=1)
+
+
 def test_publish_notice_masked_digest_and_public_pages(noticed, rw, client):
-    pl = publish.list_publish(actor=rw.users["gkpub"], batch_id=noticed.pk, kind="notice")
-    assert pl.version == 1 and pl.row_count == 3 and pl.total_fen == 150000
+    pl = _online(noticed)
+    assert pl.version == 1 and pl.published_by is None and pl.row_count == 3 and pl.total_fen == 150000
     assert pl.digest == publish_content.digest(pl.content) and len(pl.digest) == 64
     header = pl.content["header"]
     assert header["place"] == "村委会公示栏" and header["supervision_phone"] == PHONE and header["total_fen"] == 150000
@@ -59,7 +64,8 @@ def test_publish_notice_masked_digest_and_public_pages(noticed, rw, client):
         assert set(r) == ROW_KEYS  # no account, no phone
         visible = r["id"].replace("*", "")
         assert len(visible) <= 10 and r["id"].startswith("1410") and "*" in r["id"]
-    assert AuditEvent.objects.filter(action="disclosure.list.publish", object_id=str(pl.pk)).exists()
+    event = AuditEvent.objects.get(action="disclosure.list.publish", object_id=str(pl.pk))
+    assert event.actor is None and event.actor_name == "系统" and event.after["auto"] == "登记公示时自动公开"
     dumped = json.dumps(pl.content, ensure_ascii=False)
     region_page = client.get(reverse("public_list_region", args=[noticed.region.code[:9]])).content.decode()
     assert pl.title in region_page
@@ -75,7 +81,7 @@ def test_publish_notice_masked_digest_and_public_pages(noticed, rw, client):
 
 def test_version_on_change_old_version_still_served_and_verifiable(noticed, rw, client):
     admin = rw.users["gkpub"]
-    v1 = publish.list_publish(actor=admin, batch_id=noticed.pk, kind="notice")
+    v1 = _online(noticed)
     with pytest.raises(Exception) as exc:
         publish.list_publish(actor=admin, batch_id=noticed.pk, kind="notice")
     assert exc.value.code == "LIST_UNCHANGED"
@@ -94,7 +100,7 @@ def test_version_on_change_old_version_still_served_and_verifiable(noticed, rw, 
 
 
 def test_withdraw_keeps_it_visible_with_reason(noticed, rw, client):
-    pl = publish.list_publish(actor=rw.users["gkpub"], batch_id=noticed.pk, kind="notice")
+    pl = _online(noticed)
     with pytest.raises(Exception) as exc:
         publish.list_withdraw(actor=rw.users["gkpub"], list_id=pl.pk, reason=" ")
     assert exc.value.code == "LIST_WITHDRAW_REASON"
@@ -133,7 +139,7 @@ def test_refusals_by_code(noticed, rw, client):
 
 
 def test_confidential_never_public(noticed, rw, client):
-    pl = publish.list_publish(actor=rw.users["gkpub"], batch_id=noticed.pk, kind="notice")
+    pl = _online(noticed)
     Policy.objects.filter(pk=noticed.policy_id).update(confidential=True)
     with pytest.raises(Exception) as exc:
         publish.list_publish(actor=rw.users["gkpub"], batch_id=noticed.pk, kind="notice")
@@ -150,8 +156,10 @@ def test_staff_page_and_api(noticed, rw, client):
     client.force_login(rw.users["gkpub"])
     page = client.get(reverse("disclosure_lists"))
     assert page.status_code == 200 and noticed.code in page.content.decode()
+    pl = _online(noticed)
+    BatchItem.objects.filter(batch=noticed, seq=1).update(amount_fen=40000)
     client.post(reverse("disclosure_list_publish", args=[noticed.pk]), {"kind": "notice"})
-    pl = PublishedList.objects.get(batch=noticed)
+    assert PublishedList.objects.get(batch=noticed, version=2).published_by == rw.users["gkpub"]
     client.post(reverse("disclosure_list_withdraw", args=[pl.pk]), {"reason": "重新核对"})
     pl.refresh_from_db()
     assert pl.state == "withdrawn"
@@ -185,7 +193,7 @@ def test_hooks_filled_and_sheet_falls_back_without_provider(monkeypatch, batch):
 
 
 def test_a_version_is_never_rewritten(noticed, rw):
-    pl = publish.list_publish(actor=rw.users["gkpub"], batch_id=noticed.pk, kind="notice")
+    pl = _online(noticed)
     pl.content = {"header": {}, "rows": []}
     with pytest.raises(ValueError):
         pl.save()

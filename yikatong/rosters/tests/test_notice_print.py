@@ -58,7 +58,9 @@ def test_each_sheet_has_dates_place_phone_and_qr(printed, settings):
         assert "村委会公示栏" in sheet and PHONE in sheet
         assert 'data-testid="notice-qr"' in sheet and "<svg" in sheet
     url = notice_print.public_url(batch)
-    assert url == f"http://localhost:8000/public/notices/{notice_print.public_id(batch)}/"
+    # the registered notice went online at once (disclosure.publish_auto): the QR opens that list
+    digest = notice_print.published_digest(batch)
+    assert url.startswith("http://localhost:8000/public/notices/list/") and len(digest) == 64 and digest in page
     assert notice_print.qr_svg(url) in page  # the QR encodes the public link
     settings.YKT_PUBLIC_BASE_URL = "https://ykt.example.gov.cn/"
     assert notice_print.public_url(batch).startswith("https://ykt.example.gov.cn/public/notices/")

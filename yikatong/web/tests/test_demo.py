@@ -23,8 +23,10 @@ def test_demo_builds_a_real_county_and_is_idempotent(client, settings, tmp_path)
     assert _counts() == first and first[2] == 1
     from yikatong.rosters.models import Batch
 
-    # the approved batch was paid by the payments demo: closed once its reissue batch was paid
-    assert sorted(Batch.objects.values_list("state", flat=True)) == ["closed", "dept_review", "draft", "paid"]
+    # the approved batch was paid by the payments demo: closed once its reissue batch was paid; the disclosure
+    # demo put a fourth one in its notice step
+    assert sorted(Batch.objects.values_list("state", flat=True)) == ["closed", "dept_review", "draft", "notice",
+                                                                     "paid"]
     townships = Region.objects.filter(code__startswith="650121", level=4).count()
     assert townships == 8
     assert Organization.objects.filter(kind=OrgKind.TOWNSHIP_FINANCE).count() == townships
@@ -82,3 +84,36 @@ def test_demo_of_profile_001_walks_its_own_steps_in_its_seed_county(settings, tm
     assert actions[:3] == ["start_verify", "verified", "send_compare"]
     reissue = Batch.objects.get(kind="reissue")
     assert "start_verify" in BatchEvent.objects.filter(batch=reissue).values_list("action", flat=True)
+
+
+def test_demo_shows_the_public_half(client, settings, tmp_path):
+    """Issue 15 point 7: a notice running online, a published result list of the paid batch, and complaints in
+    each state (received, answered, closed, overdue and escalated), all through the real services."""
+    from django.urls import reverse
+
+    from yikatong.disclosure.models import Complaint, PublishedList
+    from yikatong.rosters.models import Batch
+
+    settings.YKT_BANK_OUTBOX, settings.YKT_BANK_INBOX = tmp_path / "outbox", tmp_path / "inbox"
+    call_command("demo", "--county", "650121", "--size", "300")
+    running = Batch.objects.get(state="notice")
+    notice = PublishedList.objects.get(batch=running, kind="notice", state="published")
+    assert notice.published_by is None and notice.row_count == running.item_count > 0
+    header = notice.content["header"]
+    assert header["start"] <= str(timezone_today()) <= header["end"]
+    result = PublishedList.objects.get(kind="result", state="published")
+    assert result.batch.state in {"paid", "partly_failed", "closed"} and result.published_by.username == "gongkai"
+    complaints = list(Complaint.objects.all())
+    assert sorted(c.state for c in complaints) == ["answered", "closed", "received", "received"]
+    assert [c.escalation for c in complaints if c.due_on < timezone_today()] == [1]
+    page = client.get(reverse("public_list_region", args=[running.region_id[:6]])).content.decode()
+    assert notice.title in page and result.title in page
+    before = (PublishedList.objects.count(), Complaint.objects.count())
+    call_command("demo", "--county", "650121", "--size", "300")
+    assert (PublishedList.objects.count(), Complaint.objects.count()) == before
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -25,6 +25,7 @@ DEMO_STEPS = [
     "yikatong.registry.demo.build",
     "yikatong.rosters.demo.build",
     "yikatong.banksim.demo.build",  # pays the approved batch through the simulated bank
+    "yikatong.disclosure.demo.build",  # a notice running online, a published result list, complaints
 ]
 
 
