@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0001_initial'),
+        ('disclosure', '0002_complaint_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
