@@ -207,6 +207,9 @@ PAYMENTS = {
     "payments_surveys": "GET /api/payments/bank-surveys",
     "payments_survey_create": "POST /api/payments/bank-surveys",
     "payments_survey_report": "GET /api/payments/bank-surveys/{survey_id}/report",
+    "payments_upward": "GET /api/payments/upward",
+    "payments_upward_create": "POST /api/payments/upward",
+    "payments_upward_file": "GET /api/payments/upward/{export_id}/{fmt}",
 }
 # the bank's answer files are uploaded by the API too (no page of their own: collected from the drop box)
 PAYMENTS_EXTRA = ["POST /api/payments/bank-results"]

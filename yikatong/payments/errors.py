@@ -189,4 +189,6 @@ register_messages(MESSAGES, conflicts=STATE_CONFLICTS)
 # the commands (payments/management/commands/bank.py)
 register_messages({
     "ORDER_NOT_FOUND": "没有编号为 {order} 的支付申请，或该支付申请不在您的辖区内",
+    # payments/management/commands/upward.py
+    "UPWARD_EXPORT_NOT_FOUND": "没有编号为 {export} 的上报数据文件，或该文件不在您的辖区内",
 })

@@ -148,3 +148,44 @@ def test_download_is_finance_in_scope_only_and_audited_without_ids(month, caplog
     assert AuditEvent.objects.filter(action__startswith="payments.upward.").count() == 2
     assert ids and not any(i in trail or i in caplog.text for i in ids)
     assert ids.isdisjoint(bytes(e.csv_enc).decode("latin-1").split())  # sealed at rest
+
+
+def test_the_command_exports_and_saves_as_the_user(month, tmp_path):
+    import io
+    import os
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("upward", "export", "141024", PERIOD, "--as", "fin", stdout=out)
+    e = UpwardExport.objects.get()
+    assert "第 1 版" in out.getvalue() and e.csv_sha256 in out.getvalue()
+    path = tmp_path / "up.csv"
+    call_command("upward", "save", str(e.pk), "csv", "--out", str(path), "--as", "fin", stdout=io.StringIO())
+    assert read_csv(path.read_bytes())[2]["total_fen"] == e.total_fen and os.stat(path).st_mode & 0o077 == 0
+    with pytest.raises(CommandError, match=r"\[UPWARD_EXPORT_NOT_FOUND\]"):
+        call_command("upward", "save", str(e.pk), "csv", "--out", str(path), "--as", "other_fin")
+    with pytest.raises(CommandError, match=r"\[UPWARD_OUT_OF_SCOPE\]"):
+        call_command("upward", "export", "141024", PERIOD, "--as", "other_fin")
+
+
+def test_the_page_and_the_api(month, client):
+    from yikatong.payments.models import UpwardExport as U
+
+    client.force_login(month.users["fin"])
+    assert client.get("/payments/upward/").status_code == 200
+    resp = client.post("/payments/upward/new/", {"county": "141024", "period": PERIOD})
+    assert resp.status_code == 302
+    e = U.objects.get()
+    resp = client.get(f"/payments/upward/{e.pk}/json/")
+    assert resp.status_code == 200 and resp["X-Content-SHA256"] == e.json_sha256
+    assert read_json(resp.content)[2]["total_fen"] == e.total_fen
+    resp = client.post("/api/payments/upward", {"county": "141024", "period": PERIOD}, content_type="application/json")
+    assert resp.status_code == 201 and resp.json()["version"] == 2
+    assert [x["version"] for x in client.get("/api/payments/upward").json()] == [2, 1]
+    client.force_login(month.users["other_fin"])
+    assert client.get(f"/payments/upward/{e.pk}/csv/").status_code == 404
+    assert client.get(f"/api/payments/upward/{e.pk}/csv").status_code == 404
+    resp = client.post("/api/payments/upward", {"county": "141024", "period": PERIOD}, content_type="application/json")
+    assert resp.status_code == 403 and resp.json()["code"] == "UPWARD_OUT_OF_SCOPE"
