@@ -115,6 +115,8 @@ UI = {
     "batch_create": "POST /api/rosters/batches",
     "county_roster": "POST /api/rosters/county-rosters",
     "rosters_profile": "GET /api/rosters/profile",
+    "rosters_missing": "GET /api/rosters/missing",
+    "rosters_missing_export": "GET /api/rosters/missing/export",
     "batch_detail": "GET /api/rosters/batches/{batch_id}",
     "batch_transition": "POST /api/rosters/batches/{batch_id}/transitions/{name}",
     "batch_import": "POST /api/rosters/batches/{batch_id}/roster",
