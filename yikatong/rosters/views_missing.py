@@ -42,6 +42,10 @@ def missing_list(request):
                 row["reason"], row["amount_yuan"] = missing.reason(row), missing.yuan(row["amount_fen"])
         except FAILURES as exc:
             error = refusal_text(exc)
+    return _page(request, args, comparison, page, error)
+
+
+def _page(request, args, comparison=None, page=None, error=""):
     return render(request, "rosters/missing.html", {
         "policies": _policies(request.user), "args": args, "c": comparison, "page": page, "error": error,
         "this_month": f"{timezone.localdate():%Y-%m}"}, status=400 if error else 200)
@@ -70,6 +74,5 @@ def missing_export(request):
     try:
         data, name, ctype = export(request.user, _args(request), request.GET.get("format", "xlsx"))
     except FAILURES as exc:
-        return render(request, "rosters/missing.html", {
-            "policies": _policies(request.user), "args": _args(request), "error": refusal_text(exc)}, status=400)
+        return _page(request, _args(request), error=refusal_text(exc))
     return export_response(data, filename=name, **({"content_type": ctype} if ctype else {}))
