@@ -59,17 +59,17 @@ def _fund_docs(batch_code: str, cache: dict) -> str:
     return cache[batch_code]
 
 
-def _date(value) -> str:
+def _date(value, tz) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
+        value = value.astimezone(tz).date()
     return value.isoformat()
 
 
 def rows(county: Region, period: str):
     """The detail rows of docs/exchange/upward.md, one per line, decrypted one at a time."""
-    v, docs = vault(), {}
+    v, docs, tz = vault(), {}, timezone.get_current_timezone()
     for r in lines(county, period).values_list(*_VALUES).iterator(chunk_size=CHUNK):
         d = dict(zip(_VALUES, r))
         township = d["order__batch__region_id"] if d["order__batch__region__level"] == 4 else ""
@@ -89,8 +89,8 @@ def rows(county: Region, period: str):
             "payee_name": d["batch_item__name"], "payee_kind": "org" if d["batch_item__is_org"] else "person",
             "payee_id": v.decrypt(d["batch_item__id_enc"]), "bank_name": d["batch_item__bank_name"],
             "account_masked": d["batch_item__account_masked"], "amount_fen": d["amount_fen"], "status": status,
-            "reason_code": d["reason_code"], "business_date": _date(d["order__business_date"]),
-            "paid_date": _date(d["paid_at"]), "bank_txn_id": d["bank_txn_id"],
+            "reason_code": d["reason_code"], "business_date": _date(d["order__business_date"], tz),
+            "paid_date": _date(d["paid_at"], tz), "bank_txn_id": d["bank_txn_id"],
         }
 
 
