@@ -45,9 +45,10 @@ def _order(pw, batch, n: int, day: datetime.date, statuses, rng, state=OrderStat
 
 
 @pytest.fixture
-def month(pw, batch, regions):
-    """Random answered orders of the county in the month, some outside it, one still pending, one of another county."""
-    rng = random.Random(16)
+def month(pw, batch, regions, request):
+    """Random answered orders of the county in the month, some outside it, one still pending, one of another county
+    (the seed: the test's indirect parameter, else 16)."""
+    rng = random.Random(getattr(request, "param", 16))
     n = 0
     for k, day in enumerate([datetime.date(2026, 11, 3), datetime.date(2026, 11, 30), datetime.date(2026, 10, 31),
                              datetime.date(2026, 12, 1), datetime.date(2026, 11, 15)]):
@@ -74,6 +75,7 @@ def _ledger(county_prefix: str):
     ).aggregate(paid=Sum("paid_fen"), failed=Sum("failed_fen"))
 
 
+@pytest.mark.parametrize("month", [16, 2026, 7], indirect=True)
 def test_manifest_equals_the_ledger_and_both_files_parse_back(month):
     e = upward.upward_export(actor=month.users["fin"], county_code="141024", period=PERIOD)
     ledger = _ledger("141024")
@@ -189,3 +191,14 @@ def test_the_page_and_the_api(month, client):
     assert client.get(f"/api/payments/upward/{e.pk}/csv").status_code == 404
     resp = client.post("/api/payments/upward", {"county": "141024", "period": PERIOD}, content_type="application/json")
     assert resp.status_code == 403 and resp.json()["code"] == "UPWARD_OUT_OF_SCOPE"
+
+
+def test_the_monthly_job_exports_the_due_counties(month):
+    from types import SimpleNamespace
+
+    from yikatong.payments.tasks import upward_export_job
+
+    message, result = upward_export_job(SimpleNamespace(params={"period": PERIOD}), None)
+    assert message.startswith("生成上报数据文件 2 个") and "141024" not in message
+    assert UpwardExport.objects.filter(made_by__isnull=True).count() == 2
+    assert upward_export_job(SimpleNamespace(params={"period": PERIOD}), None)[1]["exports"] == []
