@@ -30,6 +30,7 @@ from yikatong.registry.api import router as registry_router  # noqa: E402
 from yikatong.rosters.api import router as rosters_router  # noqa: E402
 from yikatong.supervision.api import router as supervision_router  # noqa: E402
 from yikatong.rosters.api_county import router as rosters_county_router  # noqa: E402
+from yikatong.rosters.api_missing import router as rosters_missing_router  # noqa: E402  (issue 16 §5a)
 from yikatong.web.api import router as web_router  # noqa: E402
 from yikatong.disclosure.api import router as disclosure_router  # noqa: E402  (issue 15)
 from yikatong.disclosure.api_complaints import router as complaints_router  # noqa: E402  (disclosure: complaints)
@@ -42,6 +43,7 @@ api.add_router("/funds/", funds_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/rosters/", rosters_router)
 api.add_router("/rosters/", rosters_county_router)  # a second router on the same prefix (county-wide rosters)
+api.add_router("/rosters/", rosters_missing_router)  # and a third: 漏发 detection
 api.add_router("/applications/", applications_router)
 api.add_router("/checks/", checks_router)
 api.add_router("/supervision/", supervision_router)

@@ -115,6 +115,8 @@ UI = {
     "batch_create": "POST /api/rosters/batches",
     "county_roster": "POST /api/rosters/county-rosters",
     "rosters_profile": "GET /api/rosters/profile",
+    "rosters_missing": "GET /api/rosters/missing",
+    "rosters_missing_export": "GET /api/rosters/missing/export",
     "batch_detail": "GET /api/rosters/batches/{batch_id}",
     "batch_transition": "POST /api/rosters/batches/{batch_id}/transitions/{name}",
     "batch_import": "POST /api/rosters/batches/{batch_id}/roster",
@@ -212,6 +214,9 @@ PAYMENTS = {
     "payments_surveys": "GET /api/payments/bank-surveys",
     "payments_survey_create": "POST /api/payments/bank-surveys",
     "payments_survey_report": "GET /api/payments/bank-surveys/{survey_id}/report",
+    "payments_upward": "GET /api/payments/upward",
+    "payments_upward_create": "POST /api/payments/upward",
+    "payments_upward_file": "GET /api/payments/upward/{export_id}/{fmt}",
 }
 # the bank's answer files are uploaded by the API too (no page of their own: collected from the drop box)
 PAYMENTS_EXTRA = ["POST /api/payments/bank-results"]

@@ -182,6 +182,7 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     account_change = _account_change(a, png)
     fund_return, survey = _bank_obligations(a, png)
     published = _published_list(a, notice.batch, now)
+    upward_export = _upward_export(a)
     from yikatong.disclosure.complaints import complaint_file
     complaint = complaint_file(kind="complaint", region_code=item.batch.region_id, text=f"{MARKER}6020 投诉",
                                policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234",
@@ -191,7 +192,18 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
             "complaint": complaint.pk,
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
             "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
-            "fund_return_order": fund_return.order_id, "survey": survey.pk}
+            "fund_return_order": fund_return.order_id, "survey": survey.pk, "upward": upward_export.pk}
+
+
+def _upward_export(a: dict[str, User]):
+    """County A's upward exchange file of the month of its first answered order (issue 16 §6): full IDs inside."""
+    from yikatong.payments.models import PaymentOrder
+    from yikatong.payments.upward import last_month, upward_export
+
+    day = (PaymentOrder.objects.filter(batch__region__code__startswith=COUNTY_A, business_date__isnull=False)
+           .order_by("pk").values_list("business_date", flat=True).first())
+    period = f"{day:%Y-%m}" if day and f"{day:%Y-%m}" <= f"{timezone.localdate():%Y-%m}" else last_month()
+    return upward_export(actor=a["czj_ks"], county_code=COUNTY_A, period=period)
 
 
 def _published_list(a: dict[str, User], batch, now):
@@ -368,6 +380,8 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "payments_fund_return": {"pk": str(x["fund_return_order"])},
         "payments_fund_return_receipt": {"pk": str(x["fund_return_order"])},
         "payments_survey_report": {"pk": str(x["survey"])},
+        "payments_upward_file": {"pk": str(x["upward"]), "fmt": "csv"},
+        "api:payments_api_upward_file": {"export_id": str(x["upward"]), "fmt": "csv"},
         "api:payments_api_fund_return": {"order_id": str(x["fund_return_order"])},
         "api:payments_api_fund_return_receipt": {"order_id": str(x["fund_return_order"])},
         "api:payments_api_survey_report": {"survey_id": str(x["survey"])},

@@ -255,4 +255,4 @@ def order_confirm_rejection(request, order_id: int, payload: NoteIn):
 
 # the other operations, on this router: the bank's files and answers, banks and agreements, settling
 # failures, and what follows a payment (notices, reconciliation, SMS, year-end clearing)
-from . import api_bank, api_banks, api_notice, api_settle  # noqa: E402,F401
+from . import api_bank, api_banks, api_notice, api_settle, api_upward  # noqa: E402,F401

@@ -32,7 +32,7 @@ STATE_CONFLICTS = frozenset({
     "REISSUE_NOT_PARTLY_FAILED", "REISSUE_NO_FAILURES", "WRITE_OFF_NOT_FAILED", "WRITE_OFF_REISSUED",
     "CLEARING_DONE_BEFORE", "CLEARING_YEAR_NOT_STARTED", "CLEARING_ORDERS_IN_FLIGHT",
     "BANK_CODE_TAKEN", "FUND_RETURN_NOT_ANSWERED", "FUND_RETURN_RECORDED", "FUND_RETURN_NOTHING_OWED",
-    "SURVEY_RECORDED",
+    "SURVEY_RECORDED", "UPWARD_EXPORT_CONCURRENT",
 })
 
 MESSAGES = {
@@ -169,6 +169,13 @@ MESSAGES = {
     "SURVEY_FIGURES_INVALID": "参与人数须大于 0，满意人数不得超过参与人数，评分须在 0 至 100 之间",
     "SURVEY_BANK_REQUIRED": "请选择代发银行",
     "SURVEY_REPORT_TYPE": "调查报告只能是 PDF 或图片（JPG、PNG）",
+    # the upward exchange (payments.upward, docs/exchange/upward.md)
+    "UPWARD_ROLE_NOT_ALLOWED": "只有财政业务科室可以生成或下载上报数据文件（文件含完整身份证号码）",
+    "UPWARD_OUT_OF_SCOPE": "{county}不在您的辖区内，不能生成或下载其上报数据文件",
+    "UPWARD_PERIOD_INVALID": "支付月份“{period}”不正确：须为 YYYY-MM 格式，且不得晚于本月",
+    "UPWARD_COUNTY_UNKNOWN": "没有区划代码为“{county}”的县（市、区）",
+    "UPWARD_FORMAT_UNKNOWN": "不支持的文件格式“{fmt}”，只能是 csv 或 json",
+    "UPWARD_EXPORT_CONCURRENT": "{county} {period} 的上报数据文件正由他人同时生成，请稍后刷新查看",
     # year-end clearing (payments.clearing)
     "CLEARING_ROLE_NOT_ALLOWED": "只有财政业务科室可以办理年终清算",
     "CLEARING_NOT_IN_PROFILE": "本地流程配置“{profile}”不实行年终清算，不能办理",
@@ -182,4 +189,6 @@ register_messages(MESSAGES, conflicts=STATE_CONFLICTS)
 # the commands (payments/management/commands/bank.py)
 register_messages({
     "ORDER_NOT_FOUND": "没有编号为 {order} 的支付申请，或该支付申请不在您的辖区内",
+    # payments/management/commands/upward.py
+    "UPWARD_EXPORT_NOT_FOUND": "没有编号为 {export} 的上报数据文件，或该文件不在您的辖区内",
 })

@@ -86,3 +86,23 @@ def bank_inbox_collect_job(job, progress):
         codes = Counter(code for _, code in refused)
         message += f"，拒收 {len(refused)} 个（" + "、".join(f"{c} {n} 个" for c, n in sorted(codes.items())) + "），文件留在收件目录"
     return message, {"files": len(report), "ingested": taken, "refused": [name for name, _ in refused]}
+
+
+def upward_due() -> bool:
+    """Any county with last month's lines and no upward export of it yet (the schedule's check)."""
+    from .upward import last_month
+    from .upward_selectors import counties_due
+
+    return bool(counties_due(last_month()))
+
+
+@job_handler
+def upward_export_job(job, progress):
+    """Last month's upward exchange files (payments.upward), one first version per county that has lines
+    and none yet; a county that has one is left alone (a new version is made by hand)."""
+    from .upward import upward_export_due
+
+    made = upward_export_due(period=job.params.get("period") or None)
+    rows = sum(e.row_count for e in made)
+    # the schedule page is read by every county's admin: counts only, no county or figures of one
+    return f"生成上报数据文件 {len(made)} 个，共 {rows} 笔明细", {"exports": [e.pk for e in made], "rows": rows}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_banks, views_payee, views_returns, views_settle
+from . import views, views_banks, views_payee, views_returns, views_settle, views_upward
 
 urlpatterns = [
     path("", views.order_list, name="payments_orders"),
@@ -31,5 +31,8 @@ urlpatterns = [
     path("banks/surveys/", views_returns.survey_list, name="payments_surveys"),
     path("banks/surveys/new/", views_returns.survey_create, name="payments_survey_create"),
     path("banks/surveys/<int:pk>/report/", views_returns.survey_report, name="payments_survey_report"),
+    path("upward/", views_upward.upward_list, name="payments_upward"),
+    path("upward/new/", views_upward.upward_create, name="payments_upward_create"),
+    path("upward/<int:pk>/<str:fmt>/", views_upward.upward_file, name="payments_upward_file"),
     path("agreements/<int:pk>/document/", views.agreement_document, name="payments_agreement_document"),
 ]

@@ -128,3 +128,10 @@ register_messages({
     "COUNTY_ROSTER_TOWNSHIP_REFUSED": "{township}的清册未能导入（{message}），全县清册未导入，未生成任何批次",
     "COUNTY_ROSTER_FILE_REQUIRED": "请选择全县清册文件",
 })
+# 漏发 detection (rosters.missing)
+register_messages({
+    "MISSING_ROLE_NOT_ALLOWED": "只有主管部门、乡镇经办站所、乡镇财政所、财政业务科室和监管人员可以查看漏发比对",
+    "MISSING_INPUT_REQUIRED": "请选择补贴项目并填写本期发放期间",
+    "MISSING_POLICY_UNKNOWN": "您的辖区内没有补贴项目“{policy}”的发放批次",
+    "MISSING_NO_CYCLE": "该补贴项目为一次性发放或期间“{period}”不属于其发放周期，没有“上期”可比",
+})

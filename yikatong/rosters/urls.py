@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views, views_cards, views_county, views_export
+from . import views, views_cards, views_county, views_export, views_missing
 
 urlpatterns = [
     path("", views.batch_list, name="batch_list"),
     path("new/", views.batch_create, name="batch_create"),
     path("county/", views_county.county_roster, name="county_roster"),
     path("profile/", views.profile_view, name="rosters_profile"),
+    path("missing/", views_missing.missing_list, name="rosters_missing"),
+    path("missing/export/", views_missing.missing_export, name="rosters_missing_export"),
     path("<int:batch_id>/", views.batch_detail, name="batch_detail"),
     path("<int:batch_id>/do/<str:action>/", views.batch_transition, name="batch_transition"),
     path("<int:batch_id>/import/", views.batch_import, name="batch_import"),

@@ -270,6 +270,14 @@ YKT_SCHEDULES = {
         "title": "账户变更到期生效",
         "description": "每天零点后启用生效日期已到的已批准账户变更：停用原账户、启用新账户，并保留历史记录；没有到期的变更时不运行。",
     },
+    "upward_export": {
+        "cron": "0 3 2 * *",
+        "handler": "yikatong.payments.tasks.upward_export_job",
+        "when": "yikatong.payments.tasks.upward_due",
+        "title": "生成上月上报数据文件",
+        "description": "每月2日为上月有发放明细的县生成上报省级平台和直达资金监控系统的数据文件（CSV、JSON，加密保存，"
+                       "仅财政业务科室可下载）；已生成过的县不重复生成，需要新版本时由财政业务科室手工生成。",
+    },
     "deadline_scan": {
         "cron": "30 7 * * *",
         "handler": "yikatong.web.tasks.deadline_scan_job",

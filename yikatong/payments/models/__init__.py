@@ -7,6 +7,7 @@ from .clearing import Clearing
 from .claims import PaymentClaim
 from .returns import FundReturn
 from .survey import BankSurvey
+from .upward import UpwardExport
 
 __all__ = [
     "AgentBank",
@@ -28,4 +29,5 @@ __all__ = [
     "Reissue",
     "SmsNotice",
     "SmsState",
+    "UpwardExport",
 ]
