@@ -9,9 +9,8 @@ from yikatong.audit.models import AuditEvent
 from yikatong.core.profiles import get_profile
 from yikatong.disclosure import complaints as svc
 from yikatong.disclosure import complaints_objections as objections
-from yikatong.disclosure import publish
 from yikatong.disclosure.errors import DisclosureError, DisclosureNotFound
-from yikatong.disclosure.models import Complaint
+from yikatong.disclosure.models import Complaint, PublishedList
 from yikatong.disclosure.models.complaints import ComplaintKind, ComplaintState
 from yikatong.rosters import notices
 from yikatong.rosters.errors import RosterError, TransitionRefused
@@ -20,7 +19,6 @@ from yikatong.rosters.models import Batch, Objection
 from yikatong.rosters.tests.files import good_rows, to_csv
 
 pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture
 def noticed(rw, batch):
@@ -31,16 +29,14 @@ def noticed(rw, batch):
     for user, action in [("zhan", "send_compare"), ("czs", "compare_pass"), ("zhan", "submit"), ("mz_rev", "approve_notice")]:
         do(batch, u[user], action)
     record_notices(batch, u["zhan"], get_profile("004"))
-    rw.user("gkpub", "czj", Role.DISCLOSURE_ADMIN)
-    pl = publish.list_publish(actor=rw.users["gkpub"], batch_id=batch.pk, kind="notice")
+    # registering the notice put its list online (disclosure.publish_auto)
+    pl = PublishedList.objects.get(batch=batch, kind="notice")
     batch.refresh_from_db()
     return batch, pl
-
 
 def _file(pl, **kw):
     return objections.objection_file(public_id=pl.public_id, **{
         "text": "第2条对象已外出务工多年，不符合条件", "contact_name": "村民甲", "phone": "13812345678", **kw})
-
 
 def test_an_online_objection_blocks_approval_until_its_complaint_is_closed(rw, noticed):
     batch, pl = noticed
@@ -73,7 +69,6 @@ def test_an_online_objection_blocks_approval_until_its_complaint_is_closed(rw, n
     assert o.resolved_by == rw.users["zhan"]
     assert do(batch, rw.users["zhan"], "finish_notice").state == "dept_approval"
 
-
 def test_closing_is_refused_whole_when_the_closer_may_not_resolve_objections(rw, noticed, make_user, regions):
     """A township head answers complaints but does not resolve objections (rosters): the reply is rolled back."""
     batch, pl = noticed
@@ -85,7 +80,6 @@ def test_closing_is_refused_whole_when_the_closer_may_not_resolve_objections(rw,
     c.refresh_from_db()
     assert c.state == ComplaintState.RECEIVED and not c.replies.exists()
     assert Objection.objects.get(pk=c.objection_id).resolved_at is None
-
 
 def test_objection_refusals(rw, noticed, villages):
     batch, pl = noticed
@@ -103,7 +97,6 @@ def test_objection_refusals(rw, noticed, villages):
     with pytest.raises(DisclosureError) as e:
         _file(pl)
     assert e.value.code == "OBJECTION_NOTICE_OVER"
-
 
 def test_public_pages(rw, noticed, client):
     batch, pl = noticed
