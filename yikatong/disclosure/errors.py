@@ -47,6 +47,18 @@ register_messages({
     "SELF_QUERY_INVALID_ID": "身份证号码格式不正确，请核对后重新输入（18位，最后一位可能是X）。",
 })
 
+# --- public list pages (/public/notices/…, disclosure/public_throttle.py) ---
+class PublicListLimited(DisclosureError):
+    """Too many public list pages from one client address: HTTP 429."""
+
+    default_code = "PUBLIC_LIST_RATE_LIMITED"
+    http_status = 429
+
+
+register_messages({
+    "PUBLIC_LIST_RATE_LIMITED": "访问过于频繁：同一网络地址{window}内最多打开{limit}个公示页面，请稍后再试。",
+})
+
 # -- complaints (投诉/举报/咨询) --
 register_messages({
     "COMPLAINT_KIND_UNKNOWN": "请选择反映类型（举报、投诉或咨询）",
