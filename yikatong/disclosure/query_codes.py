@@ -6,7 +6,10 @@ code was sent to the registered phone" — with no part of the phone (not even "
 the person exists, and hand the last digits of a phone to anyone who knows an ID number and a name). The
 request does the same work either way: one person look-up, one SMS rate-limit step per ID number, one job
 queued (for nobody, the job sends nothing). The SMS itself is sent by that job (payments.sms.backend(), the
-gateway of the 短信告知), never in the request, so the gateway's delay says nothing either.
+gateway of the 短信告知), never in the request, so the gateway's delay says nothing either. The phone is the
+register's (registry.Person, ID number and exact name): someone only on a roster or only an applicant, or a
+person without a phone, gets no code — and the same answer. A no-match is not counted as a miss towards the
+challenge (that would come sooner for unknown ID numbers); wrong codes are.
 
 Nothing about the code is stored. It is a keyed digest (core.crypto, the data key) of a random nonce and the
 ID number's blind index; the sending job and the check recompute it. The browser holds a signed token
