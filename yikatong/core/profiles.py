@@ -62,6 +62,10 @@ class LocalProfile:
     # complaints/reports/questions (投诉举报咨询): working days to answer before the daily scan escalates one
     # level up; no seed states it, 15 follows the usual 信访 reply period
     complaint_reply_working_days: int = 15
+    # self-query (本人发放查询): after the ID number and name, a 6-digit code is sent by SMS to the registered
+    # phone and the answer is shown only for the right code. No seed asks for it (000 offers the query by ID
+    # number and name, or QR code), so it is off in every profile; a deployment turns it on here.
+    self_query_sms_code: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 

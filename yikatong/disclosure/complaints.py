@@ -19,7 +19,8 @@ from yikatong.core.calendar import add_working_days
 from yikatong.core.crypto import vault
 from yikatong.core.masking import mask_phone
 from yikatong.core.profiles import current_profile
-from yikatong.core.ratelimit import Rate, take
+from yikatong.core import ratelimit
+from yikatong.core.ratelimit import setting_rate
 from yikatong.core.serials import take_next
 from yikatong.policies.models import CatalogueState, Policy
 from yikatong.regions.models import Region
@@ -38,15 +39,11 @@ PHONE_RE = re.compile(r"(1\d{10})|(0\d{2,3}-?\d{7,8})")
 TOWNSHIP_LEVEL, VILLAGE_LEVEL = 4, 5
 
 
-def _rate(name: str, default: str) -> Rate:
-    return Rate.parse(getattr(settings, name, default))
-
-
 def throttle(kind: str, client: str | None) -> None:
     """One public filing ("new") or tracking look-up ("track") from `client` (its IP)."""
-    rate = _rate("YKT_COMPLAINT_FILE_RATE", "5/hour") if kind == "new" else _rate("YKT_COMPLAINT_TRACK_RATE", "20/10min")
-    if not take(f"complaint:{kind}:{client or '-'}", limit=rate.limit, window=rate.window):
-        raise DisclosureError("COMPLAINT_RATE_LIMITED")
+    rate = (setting_rate("YKT_COMPLAINT_FILE_RATE", "5/hour") if kind == "new"
+            else setting_rate("YKT_COMPLAINT_TRACK_RATE", "20/10min"))
+    ratelimit.throttle(f"complaint:{kind}:{client or '-'}", rate, DisclosureError, "COMPLAINT_RATE_LIMITED")
 
 
 def _code_hash(tracking_no: str, code: str) -> str:

@@ -47,6 +47,22 @@ register_messages({
     "SELF_QUERY_ID_RATE_LIMITED": "该身份证号码查询过于频繁：{window}内最多查询{limit}次，请稍后再试。",
     "SELF_QUERY_CHALLENGE": "请正确回答验证问题后再查询。",
     "SELF_QUERY_INVALID_ID": "身份证号码格式不正确，请核对后重新输入（18位，最后一位可能是X）。",
+    "SELF_QUERY_SMS_RATE_LIMITED": "该身份证号码获取验证码过于频繁：{window}内最多{limit}次，请稍后再试。",
+    "SELF_QUERY_CODE_WRONG": "验证码不正确，请核对短信后重新输入。",
+    "SELF_QUERY_CODE_ATTEMPTS": "验证码已输错{attempts}次，请重新查询以获取新的验证码。",
+    "SELF_QUERY_CODE_EXPIRED": "验证码已过期或已使用，请重新查询以获取新的验证码。",
+})
+
+# --- public list pages (/public/notices/…, disclosure/public_throttle.py) ---
+class PublicListLimited(DisclosureError):
+    """Too many public list pages from one client address: HTTP 429."""
+
+    default_code = "PUBLIC_LIST_RATE_LIMITED"
+    http_status = 429
+
+
+register_messages({
+    "PUBLIC_LIST_RATE_LIMITED": "访问过于频繁：同一网络地址{window}内最多打开{limit}个公示页面，请稍后再试。",
 })
 
 # -- complaints (投诉/举报/咨询) --

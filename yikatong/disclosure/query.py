@@ -93,8 +93,13 @@ def lookup(id_number: str, name: str) -> Answer:
                  .select_related("batch__policy", "batch__region")
                  .only("name", "bank_name", "account_masked", "amount_fen", "status", "batch__period",
                        "batch__policy__name", "batch__region__name"))
-    if not name or not _name_matches(bidx, name, items):
+    if not name:
         return Answer()
+    # the applications match the ID number and the exact name by themselves (applications.selectors):
+    # an applicant refused before ever being on a roster or in the register still sees the refusal and why
+    applications = public_status(id_number, name)
+    if not _name_matches(bidx, name, items):
+        return Answer(applications=applications)
     # payment lines through the roster item's reverse relation (payments.PaymentOrderItem.batch_item):
     # disclosure and payments are independent in the import contract (.importlinter), so no import
     lines = {}
@@ -105,4 +110,4 @@ def lookup(id_number: str, name: str) -> Answer:
     payments = [_row(item, lines.get(item.pk)) for item in items
                 if item.status == "active" or item.pk in lines]
     payments.sort(key=lambda r: (r.period, r.policy), reverse=True)
-    return Answer(payments=payments, applications=public_status(id_number, name))
+    return Answer(payments=payments, applications=applications)

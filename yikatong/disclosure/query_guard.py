@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 
 from yikatong.core.crypto import vault
-from yikatong.core.ratelimit import Rate, take, used
+from yikatong.core.ratelimit import setting_rate, take, throttle, used
 
 from .errors import SelfQueryLimited
 
@@ -23,27 +23,14 @@ _CHALLENGE_AGE = 600  # seconds
 MISS_WINDOW = 3600
 
 
-def _label(seconds: int) -> str:
-    for size, unit in ((86400, "天"), (3600, "小时"), (60, "分钟")):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}秒"
-
-
-def _rate(name: str, default: str) -> Rate:
-    return Rate.parse(getattr(settings, name, default))
-
-
 def throttle_client(client: str) -> None:
-    rate = _rate("YKT_SELF_QUERY_IP_RATE", "30/hour")
-    if not take(f"selfquery:ip:{client}", limit=rate.limit, window=rate.window):
-        raise SelfQueryLimited("SELF_QUERY_RATE_LIMITED", limit=rate.limit, window=_label(rate.window))
+    rate = setting_rate("YKT_SELF_QUERY_IP_RATE", "30/hour")
+    throttle(f"selfquery:ip:{client}", rate, SelfQueryLimited, "SELF_QUERY_RATE_LIMITED")
 
 
 def throttle_person(bidx: str) -> None:
-    rate = _rate("YKT_SELF_QUERY_ID_RATE", "10/day")
-    if not take(f"selfquery:id:{bidx}", limit=rate.limit, window=rate.window):
-        raise SelfQueryLimited("SELF_QUERY_ID_RATE_LIMITED", limit=rate.limit, window=_label(rate.window))
+    rate = setting_rate("YKT_SELF_QUERY_ID_RATE", "10/day")
+    throttle(f"selfquery:id:{bidx}", rate, SelfQueryLimited, "SELF_QUERY_ID_RATE_LIMITED")
 
 
 def _miss_key(client: str) -> str:

@@ -31,3 +31,15 @@ def results_publish_job(job, progress):
     n = results_publish_due()
     return (f"已自动公开 {n['published']} 份到期未公开的发放结果名单" + (f"，{n['skipped']} 份无可公开内容" if n["skipped"] else ""),
             n)
+
+
+@job_handler
+def self_query_code_job(job, progress):
+    """The self-query's SMS code (query_codes.issue queued it): to the registered phone through the SMS gateway
+    of the 短信告知 (payments.sms.backend()); nothing when no person matched. The phone is never in the result."""
+    from yikatong.payments.sms import backend
+
+    from .query_codes import send
+
+    sent = send(nonce=job.params["nonce"], person_id=job.params.get("person"), sender=backend())
+    return ("已发送本人查询验证码" if sent else "无需发送"), {"sent": sent}

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from yikatong.regions.models import Region
 
-from . import publish_content, publish_selectors
+from . import public_throttle, publish_content, publish_selectors
 
 
 def _region(region_code: str) -> Region:
@@ -22,6 +22,7 @@ def _region(region_code: str) -> Region:
 
 
 @require_GET
+@public_throttle.per_client
 def region_lists(request, region_code: str):
     region = _region(region_code)
     # a village's lists are its township's (a roster is per township; its rows name the village)
@@ -35,6 +36,7 @@ def region_lists(request, region_code: str):
 
 
 @require_GET
+@public_throttle.per_client
 def list_detail(request, public_id: str):
     pl = publish_selectors.public_list(public_id[:40])
     if pl is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from yikatong.core.ratelimit import Rate, take
+from yikatong.core.ratelimit import Rate, setting_rate, throttle
 from yikatong.core.refusals import Refusal, register_messages
 
 register_messages({
@@ -26,32 +26,20 @@ class LookupRateLimited(Refusal):
     http_status = 429
 
 
-def _window_label(seconds: int) -> str:
-    for size, unit in ((86400, "天"), (3600, "小时"), (60, "分钟")):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}秒"
-
-
 def lookup_rate() -> Rate:
-    return Rate.parse(getattr(settings, "YKT_LOOKUP_RATE", "30/min"))
+    return setting_rate("YKT_LOOKUP_RATE", "30/min")
 
 
 def throttle_lookup(actor) -> None:
     """One personal-data lookup by `actor`; LookupRateLimited past the configured rate."""
-    rate = lookup_rate()
-    if not take(f"lookup:{actor.pk}", limit=rate.limit, window=rate.window):
-        raise LookupRateLimited("LOOKUP_RATE_LIMITED", limit=rate.limit, window=_window_label(rate.window))
+    throttle(f"lookup:{actor.pk}", lookup_rate(), LookupRateLimited, "LOOKUP_RATE_LIMITED")
 
 
 def throttle_compare_rows(actor, rows: int) -> None:
     """`rows` rows compared by `actor` this hour; LookupRateLimited (COMPARE_ROWS_LIMITED) past the cap."""
-    from yikatong.core.ratelimit import used
-
     cap = int(getattr(settings, "YKT_COMPARE_ROWS_PER_HOUR", 100000))
-    key = f"compare_rows:{actor.pk}"
-    if not take(key, limit=cap, window=3600, amount=rows):
-        raise LookupRateLimited("COMPARE_ROWS_LIMITED", limit=cap, rows=rows, used=used(key, window=3600))
+    throttle(f"compare_rows:{actor.pk}", Rate(cap, 3600), LookupRateLimited, "COMPARE_ROWS_LIMITED", amount=rows,
+             rows=rows)
 
 
 def _audit(actor, action: str, *, rows: int, how: str = "") -> None:

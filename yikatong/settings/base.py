@@ -19,6 +19,7 @@ Environment:
                        (default empty: the client address is the TCP peer's)
   YKT_PROXY_SSL_HEADER "1" behind a TLS-terminating proxy that sets X-Forwarded-Proto (default off)
   YKT_LOOKUP_RATE      personal-data searches per user, "N/min" or "N/hour" (default 30/min)
+  YKT_PUBLIC_LIST_RATE public list pages (/public/notices/…) per client address (default 60/min)
   YKT_COMPARE_ROWS_PER_HOUR  rows a user may compare against the register per hour (default 100000)
   YKT_UPLOAD_MAX_MB, YKT_PARSER_*, YKT_XLSX_*    upload and parser limits (see settings/uploads.py)
 """
@@ -108,6 +109,8 @@ if env_bool("YKT_PROXY_SSL_HEADER", False):
 
 # Personal-data lookups per user (registry.ratelimit): searches in a window, compared rows per hour.
 YKT_LOOKUP_RATE = env_str("YKT_LOOKUP_RATE", "30/min")
+# Public list pages (/public/notices/…) per client address (disclosure.public_throttle)
+YKT_PUBLIC_LIST_RATE = env_str("YKT_PUBLIC_LIST_RATE", "60/min")
 # The public address of the site, for links printed on paper (the QR code of a printed notice, rosters.notice_print)
 YKT_PUBLIC_BASE_URL = env_str("YKT_PUBLIC_BASE_URL", "http://localhost:8000")
 YKT_COMPARE_ROWS_PER_HOUR = int(env_str("YKT_COMPARE_ROWS_PER_HOUR", "100000"))

@@ -51,3 +51,30 @@ def test_concurrent_takes_never_overspend():
     results = race(8, lambda i: take("race", limit=5, window=60, now=T0))
     assert sorted(results) == [False] * 3 + [True] * 5
     assert used("race", window=60, now=T0) == 5
+
+
+@pytest.mark.parametrize("seconds,label", [(60, "1分钟"), (3600, "1小时"), (600, "10分钟"), (86400, "1天"),
+                                           (45, "45秒")])
+def test_window_labels_are_chinese(seconds, label):
+    from yikatong.core.ratelimit import window_label
+
+    assert window_label(seconds) == label
+
+
+@pytest.mark.django_db
+def test_throttle_raises_the_callers_refusal_with_limit_window_and_used(settings):
+    from yikatong.core.ratelimit import setting_rate, throttle
+    from yikatong.core.refusals import Refusal
+
+    class Held(Refusal):
+        http_status = 429
+
+    settings.YKT_TEST_RATE = "2/hour"
+    rate = setting_rate("YKT_TEST_RATE", "9/min")
+    assert rate == Rate(2, 3600) and setting_rate("YKT_ABSENT_RATE", "9/min") == Rate(9, 60)
+    throttle("t", rate, Held, "SOME_CODE")
+    throttle("t", rate, Held, "SOME_CODE")
+    with pytest.raises(Held) as exc:
+        throttle("t", rate, Held, "SOME_CODE", extra=1)
+    assert exc.value.code == "SOME_CODE"
+    assert exc.value.params == {"limit": 2, "window": "1小时", "used": 2, "extra": 1}
