@@ -1,6 +1,5 @@
 """漏发比对 (rosters.missing): the page of last period's people missing from this period's roster, per policy
 and village, paged; and its xlsx/CSV export (masked ID numbers; audited with the row count)."""
-import csv
 import io
 
 from django.core.paginator import Paginator
@@ -9,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from yikatong.audit.services import record_export
+from yikatong.core.csvfile import csv_writer
 from yikatong.core.downloads import export_response
 from yikatong.core.xlsx import write_xlsx
 from yikatong.web.actions import FAILURES
@@ -63,7 +63,7 @@ def export(user, args: dict, fmt: str):
         return write_xlsx(missing.HEADERS, rows, title=title, sheet_name="漏发比对", text_columns=(3, 4)), \
             f"{title}.xlsx", None
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(missing.HEADERS)
     w.writerows(rows)
     return buf.getvalue().encode("utf-8-sig"), f"{title}.csv", "text/csv; charset=utf-8"

@@ -46,8 +46,10 @@ def _sources():
 
 
 # CSV that never leaves the process: rosters/county.py re-feeds each township's rows of a county file to
-# the roster importer; formula-escaping them would change the data the importer checks
-INTERNAL_CSV = {"rosters/county.py"}
+# the roster importer; formula-escaping them would change the data the importer checks. payments/upward_format.py
+# writes the upward exchange file (docs/exchange/upward.md) for another system's parser, byte for byte as the
+# contract says; a quote added before a leading "-" would change the data.
+INTERNAL_CSV = {"rosters/county.py", "payments/upward_format.py"}
 
 
 def test_every_csv_writer_goes_through_the_safe_helper():
