@@ -84,7 +84,7 @@ def _result(r) -> dict | None:
 def _detail(p) -> dict:
     samples = []
     for s in sel.samples_of(p):
-        r = getattr(s, "result", None) if hasattr(s, "result") else None
+        r = getattr(s, "result", None)  # RelatedObjectDoesNotExist is an AttributeError: None when unrecorded
         samples.append({"id": s.pk, "rank": s.rank, "item": s.item_id, "batch": s.item.batch.code,
                         "person": s.person_masked, "weight": s.weight, "reasons": s.reasons, "result": _result(r)})
     return {**_plan(p), "samples": samples}
