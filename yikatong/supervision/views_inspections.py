@@ -32,8 +32,8 @@ def plans(request):
     })
 
 
+@requires(sel.may_inspect)  # the role first: who may not inspect is refused whatever the method
 @require_POST
-@requires(sel.may_inspect)
 def plan_create(request):
     p = request.POST
     return perform(request, lambda: inspections.plan_create(
@@ -59,8 +59,8 @@ def _step(request, pk: int, call, success: str):
                    then=reverse("supervision_inspection", args=[plan.pk]))
 
 
+@requires(sel.may_inspect)  # the role first: who may not inspect is refused whatever the method
 @require_POST
-@requires(sel.may_inspect)
 def plan_draw(request, pk: int):
     raw = request.POST.get("seed", "").strip()
     seed = int(raw) if raw.isdigit() and len(raw) <= 19 else (-1 if raw else None)
@@ -68,14 +68,14 @@ def plan_draw(request, pk: int):
                  "已抽取样本")
 
 
+@requires(sel.may_inspect)  # the role first: who may not inspect is refused whatever the method
 @require_POST
-@requires(sel.may_inspect)
 def plan_start(request, pk: int):
     return _step(request, pk, lambda pid: inspections.plan_start(actor=request.user, plan_id=pid), "已开始核查")
 
 
+@requires(sel.may_inspect)  # the role first: who may not inspect is refused whatever the method
 @require_POST
-@requires(sel.may_inspect)
 def plan_close(request, pk: int):
     return _step(request, pk, lambda pid: inspections.plan_close(actor=request.user, plan_id=pid), "抽查已完成")
 

@@ -140,6 +140,7 @@ def test_scope_and_role_refusals(people, regions, paid):
     with pytest.raises(Refusal) as exc:
         inspections.plan_draw(actor=people["zhan"], plan_id=plan.pk, seed=1)
     assert exc.value.code == "INSPECTION_ROLE"
+    assert not plan.samples.exists() and InspectionPlan.objects.get(pk=plan.pk).state == PlanState.DRAFT
     with pytest.raises(ValidationError) as exc:
         inspections.plan_draw(actor=people["sup"], plan_id=plan.pk, seed=-1)
     assert exc.value.code == "INSPECTION_SEED_INVALID"
