@@ -132,10 +132,10 @@ def plan_create(*, actor, region_code: str, period: str, methods, sampling_kind:
     return plan
 
 
-def _sample(plan: InspectionPlan, seed: int) -> tuple[list[sampling.Unit], list[sampling.Unit]]:
+def _sample(plan: InspectionPlan, seed: int, as_of=None) -> tuple[list[sampling.Unit], list[sampling.Unit]]:
     units = sampling.population(plan)
     if plan.sampling == Sampling.RISK_WEIGHTED:
-        sampling.weigh(units)
+        sampling.weigh(units, as_of=as_of)
     return units, sampling.draw(units, size=plan.sample_size, seed=seed,
                                 weighted=plan.sampling == Sampling.RISK_WEIGHTED)
 
@@ -159,7 +159,8 @@ def _draw(*, actor, plan_id: int, seed: int | None) -> InspectionPlan:
         if problem is not None:
             raise Forbidden(problem.code, problem.message)
         MACHINE.require(plan, "draw")
-        units, drawn = _sample(plan, seed)
+        now = timezone.now()
+        units, drawn = _sample(plan, seed, as_of=now)
         if not drawn:
             raise invalid("INSPECTION_POPULATION_EMPTY", plan=plan.plan_no)
         names = dict(BatchItem.objects.filter(pk__in=[u.item_id for u in drawn]).values_list("pk", "name"))
@@ -170,7 +171,7 @@ def _draw(*, actor, plan_id: int, seed: int | None) -> InspectionPlan:
             for i, u in enumerate(drawn, start=1)])
         digest = sampling.digest(units)
         apply(MACHINE, actor=actor, pk=plan.pk, action="draw",
-              fields={"seed": seed, "population": len(units), "population_digest": digest, "drawn_at": timezone.now()},
+              fields={"seed": seed, "population": len(units), "population_digest": digest, "drawn_at": now},
               audit_after={"seed": str(seed), "population": len(units), "sample": len(drawn), "digest": digest})
     plan.refresh_from_db()
     return plan
@@ -201,7 +202,7 @@ def redraw(plan: InspectionPlan) -> Redraw:
     """Recompute the draw of a drawn plan from its recorded seed and size, and compare (reads only)."""
     if plan.seed is None:
         raise invalid("INSPECTION_NOT_DRAWN", plan=plan.plan_no)
-    units, drawn = _sample(plan, plan.seed)
+    units, drawn = _sample(plan, plan.seed, as_of=plan.drawn_at)
     stored = list(plan.samples.order_by("rank").values_list("item_id", flat=True))
     again = [u.item_id for u in drawn]
     return Redraw(seed=plan.seed, population_now=len(units),

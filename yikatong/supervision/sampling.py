@@ -8,9 +8,9 @@ weight of each, and the sample — all reproducible: the same population and see
 
 Risk factors (each with a reason shown to the inspector): undecided or confirmed findings on the item, an amount
 that jumped against the person's previous item of the policy, first-time recipients. Complaints about the
-person's village live in disclosure, above supervision: an upper app may add factors through
-`provide_risk_source` (none does yet). No bank feedback reports long-unwithdrawn balances yet, so that factor
-is not computed."""
+person's village live in disclosure, above supervision: disclosure adds them through `provide_risk_source`
+(disclosure.inspection_risk), counting what was filed up to the draw (`as_of`). No bank feedback reports
+long-unwithdrawn balances yet, so that factor is not computed."""
 from __future__ import annotations
 
 import hashlib
@@ -25,11 +25,12 @@ W_FINDING, W_JUMP, W_FIRST = 3.0, 2.0, 1.0
 JUMP_RATIO = 1.5  # an amount above 1.5 × the previous one is a jump
 _CHUNK = 500
 
-_sources: list[Callable[[list["Unit"]], dict[int, list[tuple[float, str]]]]] = []
+_sources: list[Callable[..., dict[int, list[tuple[float, str]]]]] = []
 
 
 def provide_risk_source(fn) -> None:
-    """An upper app (e.g. disclosure: complaints about the item's village) adds (weight, reason) per item id."""
+    """An upper app adds (weight, reason) per item id: fn(units, as_of) -> {item_id: [(weight, reason)]}, e.g.
+    disclosure: complaints about the item's village filed up to `as_of`."""
     if fn not in _sources:
         _sources.append(fn)
 
@@ -64,8 +65,9 @@ def _chunks(values: list, n: int = _CHUNK):
         yield values[i:i + n]
 
 
-def weigh(units: list[Unit]) -> list[Unit]:
-    """Set each unit's risk weight and reasons (1 and none when nothing is known against it)."""
+def weigh(units: list[Unit], *, as_of=None) -> list[Unit]:
+    """Set each unit's risk weight and reasons (1 and none when nothing is known against it); the hooks
+    count what happened up to `as_of` (the draw's time; None: now)."""
     from yikatong.checks.models import Finding
     from yikatong.rosters.models import BatchItem
 
@@ -93,7 +95,7 @@ def weigh(units: list[Unit]) -> list[Unit]:
                 u.weight += W_JUMP
                 u.reasons.append(f"金额较上期增长 {round((u.amount_fen / same[-1] - 1) * 100)}%")
     for source in _sources:
-        for item_id, extra in source(units).items():
+        for item_id, extra in source(units, as_of).items():
             if item_id in by_id:
                 for w, reason in extra:
                     by_id[item_id].weight += w

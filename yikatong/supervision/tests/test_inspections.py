@@ -164,3 +164,22 @@ def test_scope_and_role_refusals(people, regions, paid):
         inspections.plan_draw(actor=people["sup"], plan_id=empty.pk, seed=1)
     assert exc.value.code == "INSPECTION_POPULATION_EMPTY"
     assert InspectionPlan.objects.get(pk=empty.pk).state == PlanState.DRAFT
+
+
+def test_complaints_about_the_village_weigh_in(people, regions, paid, rw):
+    """disclosure hands complaints in through the hook: only those filed before the draw count."""
+    from django.utils import timezone
+
+    from yikatong.disclosure.complaints import complaint_file
+    from yikatong.rosters.models import BatchItem
+
+    item = paid["items"][6]
+    BatchItem.objects.filter(pk=item.pk).update(village=regions["village1"])
+    before = timezone.now()
+    complaint_file(kind="complaint", region_code=regions["village1"].code, text="补贴被村干部代领",
+                   policy_id=rw.policy.pk, contact_name="群众", phone="13900001234")
+    plan = _plan(people["sup"], regions, sampling_kind="risk_weighted")
+    units = {u.item_id: u for u in sampling.weigh(sampling.population(plan))}
+    assert units[item.pk].reasons == ["所在村一年内有投诉举报 1 件"]
+    earlier = {u.item_id: u for u in sampling.weigh(sampling.population(plan), as_of=before)}
+    assert earlier[item.pk].reasons == []
