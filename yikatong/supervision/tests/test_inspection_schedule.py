@@ -33,3 +33,13 @@ def test_profiles_without_the_quarterly_check_get_no_plan(rw, batch, regions):
     paid_copy(batch, regions, "AUG", "2026-08", range(1, 31), profile="004")
     assert quarterly_plans_create(quarter="2026Q3") == []
     assert tasks.quarterly_inspections_due() is False
+
+
+def test_a_scheduled_plan_is_in_the_inspectors_to_do_list(rw, batch, regions, people):
+    from yikatong.web.todo import todos_for
+
+    paid_copy(batch, regions, "AUG", "2026-08", range(1, 12), profile="003")
+    plan = quarterly_plans_create(quarter="2026Q3")[0]
+    titles = [t.title for t in todos_for(people["sup"])]
+    assert any(plan.plan_no in t and "待开始核查" in t for t in titles), titles
+    assert not any(plan.plan_no in t.title for t in todos_for(people["sup_other"]))
