@@ -16,6 +16,8 @@ register_messages({
     # inspections (抽查)
     "INSPECTION_ROLE": "只有审计/纪检/监管人员或财政部门可以办理抽查",
     "INSPECTION_NOT_IN_SCOPE": "{what}不在您的辖区内",
+    "INSPECTION_REGION_UNKNOWN": "没有区划代码为 {region} 的行政区划",
+    "INSPECTION_POLICY_UNKNOWN": "所选补贴项目不存在",
     "INSPECTION_PERIOD_INVALID": "抽查期间格式应为 2026-11、2026Q3 或 2026",
     "INSPECTION_METHOD_INVALID": "请选择抽查方式：电话抽查、实地入户走访或查阅资料",
     "INSPECTION_SAMPLING_INVALID": "抽样方法只能是简单随机抽样或按风险加权抽样",

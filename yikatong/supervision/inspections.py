@@ -114,8 +114,12 @@ def plan_create(*, actor, region_code: str, period: str, methods, sampling_kind:
     if monthly_only:
         periods = [p for p in periods if "-" in p]
     methods, size = _checked(methods=methods, sampling_kind=sampling_kind, sample_size=sample_size)
-    region = Region.objects.get(code=region_code)
-    policy = Policy.objects.get(pk=policy_id) if policy_id else None
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise invalid("INSPECTION_REGION_UNKNOWN", region=str(region_code)[:12])
+    policy = Policy.objects.filter(pk=policy_id).first() if policy_id else None
+    if policy_id and policy is None:
+        raise invalid("INSPECTION_POLICY_UNKNOWN")
     now = timezone.now()
     title = (title or "").strip()[:100] or f"{region.name}{period.strip()}{'、'.join(Method(m).label for m in methods)}"
     with transaction.atomic():

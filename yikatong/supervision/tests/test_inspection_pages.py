@@ -53,3 +53,24 @@ def test_api_draws_and_redraws(client, people, regions, paid):
     client.force_login(people["zhan"])
     r = client.get("/api/supervision/inspections")
     assert r.status_code == 403 and r.json()["code"] == "INSPECTION_ROLE"
+
+
+def test_api_records_a_result_with_evidence(client, people, regions, paid):
+    from yikatong.supervision import inspections
+
+    plan = inspections.plan_create(actor=people["sup"], region_code=regions["county"].code, period="2026-11",
+                                   methods=["phone"], sampling_kind="simple_random", sample_size=2)
+    inspections.plan_draw(actor=people["sup"], plan_id=plan.pk, seed=3)
+    sample = plan.samples.first()
+    client.force_login(people["sup"])
+    url = f"/api/supervision/inspections/samples/{sample.pk}/result"
+    r = client.post(url, {"method": "phone", "outcome": "pass"})
+    assert r.status_code == 409 and r.json()["code"] == "INSPECTION_PLAN_NOT_IN_PROGRESS"
+    assert client.post(f"/api/supervision/inspections/{plan.pk}/start").status_code == 200
+    r = client.post(url, {"method": "phone", "outcome": "fail", "notes": "电话核实：本人称未收到补贴",
+                          "evidence": SimpleUploadedFile("通话记录.png", PNG, "image/png")})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["finding"] and body["evidence"][0]["filename"] == "通话记录.png"
+    r = client.post(f"/api/supervision/inspections/{plan.pk}/close")
+    assert r.status_code == 409 and r.json()["code"] == "INSPECTION_RESULTS_MISSING"

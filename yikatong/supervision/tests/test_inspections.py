@@ -119,6 +119,8 @@ def test_a_failed_check_opens_a_finding_with_sealed_evidence(people, regions, pa
     ({"sampling_kind": "cluster"}, "INSPECTION_SAMPLING_INVALID"),
     ({"sample_size": 0}, "INSPECTION_SIZE_INVALID"),
     ({"sample_size": 501}, "INSPECTION_SIZE_INVALID"),
+    ({"region_code": "141024999999"}, "INSPECTION_REGION_UNKNOWN"),
+    ({"policy_id": 999999}, "INSPECTION_POLICY_UNKNOWN"),
 ])
 def test_plan_input_refusals(people, regions, kw, code):
     with pytest.raises(ValidationError) as exc:
