@@ -171,6 +171,15 @@ UI = {
                                     "staff read it with GET /api/disclosure/complaints/{complaint_id}"),
     "supervision_casefile": "GET /api/supervision/clues/{clue_id}/casefile",
     "supervision_evidence": "GET /api/supervision/evidence/{evidence_id}",
+    # supervision: inspections (抽查, issue 16)
+    "supervision_inspections": "GET /api/supervision/inspections",
+    "supervision_inspection_create": "POST /api/supervision/inspections",
+    "supervision_inspection": "GET /api/supervision/inspections/{plan_id}",  # ?redraw=1: .../{plan_id}/redraw
+    "supervision_inspection_draw": "POST /api/supervision/inspections/{plan_id}/draw",
+    "supervision_inspection_start": "POST /api/supervision/inspections/{plan_id}/start",
+    "supervision_inspection_close": "POST /api/supervision/inspections/{plan_id}/close",
+    "supervision_inspection_result": "POST /api/supervision/inspections/samples/{sample_id}/result",
+    "supervision_inspection_evidence": "GET /api/supervision/inspections/evidence/{evidence_id}",
     # disclosure, published lists (issue 15, publish)
     "disclosure_lists": "GET /api/disclosure/lists",
     "disclosure_list_publish": "POST /api/disclosure/lists/batches/{batch_id}/publish",

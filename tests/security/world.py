@@ -183,6 +183,7 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     fund_return, survey = _bank_obligations(a, png)
     published = _published_list(a, notice.batch, now)
     upward_export = _upward_export(a)
+    plan, sample, inspection_evidence = _inspection(a, png)
     from yikatong.disclosure.complaints import complaint_file
     complaint = complaint_file(kind="complaint", region_code=item.batch.region_id, text=f"{MARKER}6020 投诉",
                                policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234",
@@ -192,7 +193,27 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
             "complaint": complaint.pk,
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
             "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
-            "fund_return_order": fund_return.order_id, "survey": survey.pk, "upward": upward_export.pk}
+            "fund_return_order": fund_return.order_id, "survey": survey.pk, "upward": upward_export.pk,
+            "inspection": plan, "inspection_sample": sample, "inspection_evidence": inspection_evidence}
+
+
+def _inspection(a: dict[str, User], png: bytes) -> tuple[int, int, int]:
+    """County A's inspection plan (issue 16 §3), drawn and in progress, one failed result with evidence; the
+    sample id is one still without a result."""
+    from yikatong.checks.evidence import Upload
+    from yikatong.rosters.models import Batch
+    from yikatong.supervision import inspection_results, inspections, sampling
+
+    paid = Batch.objects.filter(region__code__startswith=COUNTY_A, state__in=sampling.PAID_STATES).order_by("pk").first()
+    sup = a["shenji"]
+    plan = inspections.plan_create(actor=sup, region_code=Region.full_code(COUNTY_A), period=paid.period,
+                                   methods=["phone", "visit"], sampling_kind="risk_weighted", sample_size=3)
+    inspections.plan_draw(actor=sup, plan_id=plan.pk, seed=20261)
+    inspections.plan_start(actor=sup, plan_id=plan.pk)
+    first, second = list(plan.samples.order_by("rank"))[:2]
+    result = inspection_results.result_record(actor=sup, sample_id=first.pk, method="visit", outcome="fail",
+                                              notes=f"{MARKER}6030 入户核实不符", evidence_files=[Upload("甲抽查.png", png)])
+    return plan.pk, second.pk, result.evidence.get().pk
 
 
 def _upward_export(a: dict[str, User]):
@@ -410,6 +431,16 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "supervision_clue_note": {"pk": str(x["clue"])}, "supervision_clue_conclude": {"pk": str(x["clue"])},
         "supervision_casefile": {"pk": str(x["clue"])},
         "supervision_evidence": {"pk": str(x["evidence"])},
+        **{name: {"pk": str(x["inspection"])} for name in (
+            "supervision_inspection", "supervision_inspection_draw", "supervision_inspection_start",
+            "supervision_inspection_close")},
+        "supervision_inspection_result": {"pk": str(x["inspection_sample"])},
+        "supervision_inspection_evidence": {"pk": str(x["inspection_evidence"])},
+        **{name: {"plan_id": str(x["inspection"])} for name in (
+            "api:supervision_inspection_api", "api:supervision_inspection_draw_api", "api:supervision_inspection_start_api",
+            "api:supervision_inspection_close_api", "api:supervision_inspection_redraw_api")},
+        "api:supervision_inspection_result_api": {"sample_id": str(x["inspection_sample"])},
+        "api:supervision_inspection_evidence_api": {"evidence_id": str(x["inspection_evidence"])},
         "public_policy_list": {"region_code": county.code}, "public_policy_export": {"region_code": county.code},
         "public_policy_detail": {"region_code": county.code, "code": policy.code},
         "public_policy_basis": {"region_code": county.code, "code": policy.code, "pk": str(basis.pk)},
@@ -489,6 +520,8 @@ def build() -> World:
     from yikatong.supervision.models import Clue
     codes = set(Batch.objects.filter(region__code__startswith=COUNTY_A).values_list("code", flat=True))
     codes |= set(Clue.objects.values_list("case_no", flat=True))
+    from yikatong.supervision.models import InspectionPlan
+    codes |= set(InspectionPlan.objects.values_list("plan_no", flat=True))
     from yikatong.disclosure.models import Complaint
     codes |= set(Complaint.objects.values_list("tracking_no", flat=True))
     from tests.security.fingerprint import fingerprint

@@ -66,6 +66,10 @@ class LocalProfile:
     # phone and the answer is shown only for the right code. No seed asks for it (000 offers the query by ID
     # number and name, or QR code), so it is off in every profile; a deployment turns it on here.
     self_query_sms_code: bool = False
+    # 抽查 of monthly payments each quarter (seed 003: 按月发放的补贴资金，原则上实行每季度核查核对一次): the share of
+    # last quarter's monthly items the scheduled plan samples per county (at least 10, at most all). None: no
+    # scheduled plan. The seed gives no rate; 2% is the house's default
+    quarterly_inspection_rate: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -105,7 +109,7 @@ PROFILES: dict[str, LocalProfile] = {
         code="003", name="新疆乌鲁木齐市", seed="003",
         notice_min_working_days=5, bank_pay_within_working_days=3, bank_report_within_days=1,
         quota_working_days_per_level=3, three_party_agreement=True, monitoring_report_day=28,
-        notice_read_at_assembly=True, bank_service_survey=True,
+        notice_read_at_assembly=True, bank_service_survey=True, quarterly_inspection_rate=0.02,
         change_request_chain=_CHAIN_DEFAULT,
         notes=("公示并在群众大会上宣读", "按季度检查按月发放项目", "每年开展代发银行满意度调查"),
     ),

@@ -18,3 +18,10 @@ class DisclosureConfig(AppConfig):
         from .publish_auto import notice_recorded
 
         roster_hooks.on_notice_recorded(notice_recorded)
+
+        # --- complaints about a village weigh in risk-weighted inspection draws (supervision.sampling) ---
+        from yikatong.supervision import sampling
+
+        from .inspection_risk import complaints_risk
+
+        sampling.provide_risk_source(complaints_risk)

@@ -301,6 +301,14 @@ YKT_SCHEDULES = {
         "title": "发放结果到期自动公开",
         "description": "每天检查银行回盘后按本地规定期限（按工作日计，如楚雄州5个工作日）仍未公开的发放结果名单，在期限当天由系统自动公开（身份证号脱敏）；已公开或已撤回的名单不动；没有到期名单时不运行。",
     },
+    "quarterly_inspections": {
+        "cron": "0 5 1 1,4,7,10 *",
+        "handler": "yikatong.supervision.tasks.quarterly_inspections_job",
+        "when": "yikatong.supervision.tasks.quarterly_inspections_due",
+        "title": "按月发放资金季度抽查",
+        "description": "每季度首日为上季度有按月发放明细、且本地规定每季度核查的县（如乌鲁木齐市）各生成一个抽查计划，按风险加权抽取样本"
+                       "（随机种子记入计划，可复核）；已生成过的县和季度不重复生成；没有需要抽查的县时不运行。",
+    },
 }
 # Run the scheduler inside `yikatong worker` (`--no-schedule` turns it off for one worker), and how
 # late a slot may still be run (a worker started within this many seconds after a slot it missed).

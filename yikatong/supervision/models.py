@@ -102,3 +102,7 @@ class ClueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clue.case_no} {self.get_kind_display()}"
+
+
+from .models_inspections import (  # noqa: E402,F401  (the inspection models are part of this app)
+    InspectionEvidence, InspectionPlan, InspectionResult, InspectionSample, Method, Outcome, PlanState, Sampling)

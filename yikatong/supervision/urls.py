@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_inspections as vi
 
 urlpatterns = [
     path("", views.findings, name="supervision_findings"),
@@ -15,4 +15,13 @@ urlpatterns = [
     path("clues/<int:pk>/conclude/", views.clue_conclude, name="supervision_clue_conclude"),
     path("clues/<int:pk>/casefile/", views.casefile, name="supervision_casefile"),
     path("evidence/<int:pk>/", views.evidence, name="supervision_evidence"),
+    # inspections (抽查)
+    path("inspections/", vi.plans, name="supervision_inspections"),
+    path("inspections/new/", vi.plan_create, name="supervision_inspection_create"),
+    path("inspections/<int:pk>/", vi.plan_detail, name="supervision_inspection"),
+    path("inspections/<int:pk>/draw/", vi.plan_draw, name="supervision_inspection_draw"),
+    path("inspections/<int:pk>/start/", vi.plan_start, name="supervision_inspection_start"),
+    path("inspections/<int:pk>/close/", vi.plan_close, name="supervision_inspection_close"),
+    path("inspections/samples/<int:pk>/result/", vi.result_record, name="supervision_inspection_result"),
+    path("inspections/evidence/<int:pk>/", vi.evidence, name="supervision_inspection_evidence"),
 ]

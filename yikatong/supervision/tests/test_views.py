@@ -42,7 +42,7 @@ def _supervision_urls(pk: int) -> list[tuple[str, str]]:
 
 def test_every_supervision_url_needs_login_and_role(client, clue, people):
     urls = _supervision_urls(clue.pk)
-    assert len(urls) == 12
+    assert len(urls) == 20  # 12 of clues and statistics, 8 of inspections
     for name, url in urls:
         for method in ("get", "post"):
             resp = getattr(client, method)(url)
