@@ -66,6 +66,11 @@ class LocalProfile:
     # phone and the answer is shown only for the right code. No seed asks for it (000 offers the query by ID
     # number and name, or QR code), so it is off in every profile; a deployment turns it on here.
     self_query_sms_code: bool = False
+    # accountability (追回/问责, issue 16 §4): working days a debtor has to repay an improper payment once the
+    # recovery is opened (no seed states a period; 20 working days is the house default), and whether concluded
+    # cases (handled recoveries and clues, names masked) are published for the public (no seed asks for it)
+    recovery_due_working_days: int = 20
+    publish_handled_cases: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 

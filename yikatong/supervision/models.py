@@ -102,3 +102,7 @@ class ClueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clue.case_no} {self.get_kind_display()}"
+
+
+from .recovery_models import (  # noqa: E402,F401  (accountability: recoveries, repayments, sanctions)
+    Measure, Recovery, RecoveryNumberSequence, RecoveryState, Repayment, Sanction)
