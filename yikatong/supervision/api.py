@@ -178,3 +178,6 @@ def evidence(request, evidence_id: int):
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     return download_response(data, filename=item.filename, content_type=item.content_type)
+
+
+from . import recovery_api  # noqa: E402,F401  (accountability operations on this router: 追回/问责)

@@ -84,3 +84,27 @@ def _region_publishes(region_code: str, profiles: list[str]) -> bool:
     from yikatong.core.profiles import current_profile
 
     return current_profile().code in profiles
+
+
+def candidates(actor, limit: int = 50) -> list[tuple]:
+    """For a finance reviewer: (finding, paid line) of confirmed or transferred findings in scope on a paid item
+    and without a recovery yet — what may be opened (recovery.recovery_open)."""
+    from yikatong.checks.models import Finding, FindingState
+    from yikatong.rosters import hooks as roster_hooks
+
+    from .recovery import may_open
+
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.FINANCE_REVIEWER):
+        return []
+    qs = scoped(Finding.objects.filter(state__in=(FindingState.CONFIRMED, FindingState.TRANSFERRED),
+                                       item__isnull=False, recovery__isnull=True)
+                .select_related("rule", "item", "batch__policy"), actor, "batch__", roles={Role.FINANCE_REVIEWER},
+                write=True).order_by("-disposed_at", "pk")
+    out = []
+    for f in qs[:limit * 4]:
+        line = roster_hooks.paid_line(f.item) if may_open(f) else None
+        if line is not None:
+            out.append((f, line))
+        if len(out) >= limit:
+            break
+    return out

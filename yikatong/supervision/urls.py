@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import recovery_views as rv
 from . import views
 
 urlpatterns = [
@@ -15,4 +16,14 @@ urlpatterns = [
     path("clues/<int:pk>/conclude/", views.clue_conclude, name="supervision_clue_conclude"),
     path("clues/<int:pk>/casefile/", views.casefile, name="supervision_casefile"),
     path("evidence/<int:pk>/", views.evidence, name="supervision_evidence"),
+    path("clues/<int:pk>/sanction/", rv.clue_sanction, name="supervision_clue_sanction"),
+    # accountability (追回/问责)
+    path("recoveries/", rv.recoveries, name="supervision_recoveries"),
+    path("recoveries/open/", rv.recovery_open, name="supervision_recovery_open"),
+    path("recoveries/<int:pk>/", rv.recovery_detail, name="supervision_recovery"),
+    path("recoveries/<int:pk>/repay/", rv.recovery_repay, name="supervision_recovery_repay"),
+    path("recoveries/<int:pk>/write-off/", rv.recovery_write_off, name="supervision_recovery_write_off"),
+    path("recoveries/<int:pk>/transfer/", rv.recovery_transfer, name="supervision_recovery_transfer"),
+    path("recoveries/<int:pk>/sanction/", rv.recovery_sanction, name="supervision_recovery_sanction"),
+    path("repayments/<int:pk>/evidence/", rv.repayment_evidence, name="supervision_repayment_evidence"),
 ]
