@@ -183,6 +183,7 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     fund_return, survey = _bank_obligations(a, png)
     published = _published_list(a, notice.batch, now)
     upward_export = _upward_export(a)
+    recovery, repayment = _recovery(a, finding, clue, png, now)
     from yikatong.disclosure.complaints import complaint_file
     complaint = complaint_file(kind="complaint", region_code=item.batch.region_id, text=f"{MARKER}6020 投诉",
                                policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234",
@@ -192,7 +193,32 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
             "complaint": complaint.pk,
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
             "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
-            "fund_return_order": fund_return.order_id, "survey": survey.pk, "upward": upward_export.pk}
+            "fund_return_order": fund_return.order_id, "survey": survey.pk, "upward": upward_export.pk,
+            "recovery": recovery.pk, "repayment": repayment.pk}
+
+
+def _recovery(a: dict[str, User], finding, clue, png: bytes, now):
+    """A recovery (追回, issue 16 §4) of a county A item attached to the walk's clue, with a sealed repayment voucher
+    and a sanction; the debtor is a marker name (shown masked only)."""
+    from yikatong.checks.models import Finding
+    from yikatong.core import sealed
+    from yikatong.supervision.models import Recovery, Repayment, Sanction
+    from yikatong.supervision.recovery_files import EVIDENCE_PURPOSE
+
+    f = (Finding.objects.filter(batch__region__code__startswith=COUNTY_A, item__isnull=False)
+         .exclude(pk=finding.pk).order_by("pk").first())
+    r = Recovery.objects.create(
+        recovery_no=f"ZH-{COUNTY_A}-2026-000001", finding=f, batch=f.batch, item=f.item, region=f.batch.region,
+        clue=clue, debtor_name=f"{MARKER}6030", paid_fen=10000, amount_fen=10000, repaid_fen=100,
+        fund_ref=f"batch:{f.batch.code}", reason=f"{MARKER}6031", due_on=dt.date(2026, 1, 30), state="partly_repaid",
+        opened_by=a["czj_ks"], opened_at=now)
+    box = sealed.seal(png, purpose=EVIDENCE_PURPOSE)
+    pay = Repayment.objects.create(recovery=r, amount_fen=100, repaid_on=dt.date(2026, 1, 5), voucher_no="JK-1",
+                                   evidence_name="甲缴款.png", evidence_type="image/png", evidence_size=box.size,
+                                   evidence_sha256=box.sha256, evidence_enc=box.blob, recorded_by=a["czj_ks"])
+    Sanction.objects.create(recovery=r, position="村会计", measure="criticism", decided_on=dt.date(2026, 1, 6),
+                            doc_number="洪纪〔2026〕1号", recorded_by=a["czj_ks"])
+    return r, pay
 
 
 def _upward_export(a: dict[str, User]):
@@ -410,6 +436,16 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "supervision_clue_note": {"pk": str(x["clue"])}, "supervision_clue_conclude": {"pk": str(x["clue"])},
         "supervision_casefile": {"pk": str(x["clue"])},
         "supervision_evidence": {"pk": str(x["evidence"])},
+        **{name: {"pk": str(x["recovery"])} for name in (
+            "supervision_recovery", "supervision_recovery_repay", "supervision_recovery_write_off",
+            "supervision_recovery_transfer", "supervision_recovery_sanction")},
+        "supervision_clue_sanction": {"pk": str(x["clue"])},
+        "supervision_repayment_evidence": {"pk": str(x["repayment"])},
+        **{name: {"recovery_id": str(x["recovery"])} for name in (
+            "api:supervision_recovery_api", "api:supervision_recovery_repay_api", "api:supervision_recovery_write_off_api",
+            "api:supervision_recovery_transfer_api", "api:supervision_recovery_sanction_api")},
+        "api:supervision_clue_sanction_api": {"clue_id": str(x["clue"])},
+        "api:supervision_repayment_evidence_api": {"repayment_id": str(x["repayment"])},
         "public_policy_list": {"region_code": county.code}, "public_policy_export": {"region_code": county.code},
         "public_policy_detail": {"region_code": county.code, "code": policy.code},
         "public_policy_basis": {"region_code": county.code, "code": policy.code, "pk": str(basis.pk)},
@@ -489,6 +525,8 @@ def build() -> World:
     from yikatong.supervision.models import Clue
     codes = set(Batch.objects.filter(region__code__startswith=COUNTY_A).values_list("code", flat=True))
     codes |= set(Clue.objects.values_list("case_no", flat=True))
+    from yikatong.supervision.models import Recovery
+    codes |= set(Recovery.objects.values_list("recovery_no", flat=True))
     from yikatong.disclosure.models import Complaint
     codes |= set(Complaint.objects.values_list("tracking_no", flat=True))
     from tests.security.fingerprint import fingerprint
