@@ -198,27 +198,15 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
 
 
 def _recovery(a: dict[str, User], finding, clue, png: bytes, now):
-    """A recovery (追回, issue 16 §4) of a county A item attached to the walk's clue, with a sealed repayment voucher
-    and a sanction; the debtor is a marker name (shown masked only)."""
-    from yikatong.checks.models import Finding
-    from yikatong.core import sealed
-    from yikatong.supervision.models import Recovery, Repayment, Sanction
-    from yikatong.supervision.recovery_files import EVIDENCE_PURPOSE
+    """The demo's recovery (追回, issue 16 §4) of a county A item, attached to the walk's clue, with its sealed
+    repayment voucher and a sanction; its debtor renamed to a marker name (shown masked only)."""
+    from yikatong.supervision.models import Recovery, Sanction
 
-    f = (Finding.objects.filter(batch__region__code__startswith=COUNTY_A, item__isnull=False)
-         .exclude(pk=finding.pk).order_by("pk").first())
-    r = Recovery.objects.create(
-        recovery_no=f"ZH-{COUNTY_A}-2026-000001", finding=f, batch=f.batch, item=f.item, region=f.batch.region,
-        clue=clue, debtor_name=f"{MARKER}6030", paid_fen=10000, amount_fen=10000, repaid_fen=100,
-        fund_ref=f"batch:{f.batch.code}", reason=f"{MARKER}6031", due_on=dt.date(2026, 1, 30), state="partly_repaid",
-        opened_by=a["czj_ks"], opened_at=now)
-    box = sealed.seal(png, purpose=EVIDENCE_PURPOSE)
-    pay = Repayment.objects.create(recovery=r, amount_fen=100, repaid_on=dt.date(2026, 1, 5), voucher_no="JK-1",
-                                   evidence_name="甲缴款.png", evidence_type="image/png", evidence_size=box.size,
-                                   evidence_sha256=box.sha256, evidence_enc=box.blob, recorded_by=a["czj_ks"])
+    r = Recovery.objects.filter(region__code__startswith=COUNTY_A).order_by("pk").first()
+    Recovery.objects.filter(pk=r.pk).update(clue=clue, debtor_name=f"{MARKER}6030", reason=f"{MARKER}6031")
     Sanction.objects.create(recovery=r, position="村会计", measure="criticism", decided_on=dt.date(2026, 1, 6),
                             doc_number="洪纪〔2026〕1号", recorded_by=a["czj_ks"])
-    return r, pay
+    return r, r.repayments.order_by("pk").first()
 
 
 def _upward_export(a: dict[str, User]):

@@ -26,6 +26,7 @@ DEMO_STEPS = [
     "yikatong.rosters.demo.build",
     "yikatong.banksim.demo.build",  # pays the approved batch through the simulated bank
     "yikatong.disclosure.demo.build",  # a notice running online, a published result list, complaints
+    "yikatong.supervision.demo.build",  # a recovery (追回) in progress on a paid item
 ]
 
 
