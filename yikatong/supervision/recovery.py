@@ -83,8 +83,9 @@ def recovery_open(*, actor, finding_id: int, reason: str, amount_fen: int | None
     if not reason:
         raise invalid("RECOVERY_REASON_REQUIRED")
     with transaction.atomic():
-        f = Finding.objects.select_for_update(of=("self",)).select_related("batch__region", "item").get(pk=finding_id)
-        if f.batch is None or not scope.may_change_batch(actor, f.batch, OPEN_ROLES):
+        f = (Finding.objects.select_for_update(of=("self",)).select_related("batch__region", "item")
+             .filter(pk=finding_id).first())
+        if f is None or f.batch is None or not scope.may_change_batch(actor, f.batch, OPEN_ROLES):
             raise Forbidden("RECOVERY_NOT_IN_SCOPE")
         if not may_open(f):
             raise invalid("RECOVERY_FINDING_NOT_CONFIRMED", finding=f.pk, state=f.get_state_display())
