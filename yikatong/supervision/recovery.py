@@ -52,6 +52,19 @@ def _authenticated(actor, roles, code: str) -> None:
         raise Forbidden(code)
 
 
+def county_finance(actor) -> bool:
+    """A finance reviewer of a county (or lower) bureau: who opens recoveries and records repayments (the seeds
+    put the county finance bureau in charge of the money and of transferring problems to 纪委监委)."""
+    region = getattr(actor, "region", None)
+    return actor.has_role(Role.FINANCE_REVIEWER) and region is not None and region.level >= 3
+
+
+def _county_finance(actor) -> None:
+    _authenticated(actor, OPEN_ROLES, "RECOVERY_ROLE")
+    if not county_finance(actor):
+        raise Forbidden("RECOVERY_ROLE")
+
+
 def _locked(actor, recovery_id: int, roles, *, write: bool) -> Recovery:
     r = Recovery.objects.select_for_update(of=("self",)).select_related("batch", "region").get(pk=recovery_id)
     if (write and not scope.may_change_batch(actor, r.batch, roles)) or (
@@ -79,7 +92,7 @@ def recovery_open(*, actor, finding_id: int, reason: str, amount_fen: int | None
     from yikatong.rosters.models import Batch
 
     reason = (reason or "").strip()
-    _authenticated(actor, OPEN_ROLES, "RECOVERY_ROLE")
+    _county_finance(actor)
     if not reason:
         raise invalid("RECOVERY_REASON_REQUIRED")
     with transaction.atomic():
@@ -119,7 +132,7 @@ def recovery_open(*, actor, finding_id: int, reason: str, amount_fen: int | None
 def repayment_record(*, actor, recovery_id: int, amount_fen: int, repaid_on: datetime.date, voucher_no: str,
                      evidence_name: str, evidence_data: bytes | None) -> Repayment:
     voucher_no = (voucher_no or "").strip()[:60]
-    _authenticated(actor, OPEN_ROLES, "RECOVERY_ROLE")
+    _county_finance(actor)
     _amount(amount_fen, "REPAYMENT_AMOUNT_INVALID")
     if not voucher_no:
         raise invalid("REPAYMENT_VOUCHER_REQUIRED")
@@ -152,7 +165,7 @@ def repayment_record(*, actor, recovery_id: int, amount_fen: int, repaid_on: dat
 
 def recovery_write_off(*, actor, recovery_id: int, reason: str) -> Recovery:
     reason = (reason or "").strip()
-    _authenticated(actor, OPEN_ROLES, "RECOVERY_ROLE")
+    _county_finance(actor)
     if not reason:
         raise invalid("RECOVERY_WRITE_OFF_REASON_REQUIRED")
     now = timezone.now()

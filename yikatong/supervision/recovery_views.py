@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yikatong.accounts.roles import Role
 from yikatong.core import uploads
 from yikatong.core.downloads import download_response
 from yikatong.core.money import Money, MoneyError
@@ -46,7 +45,7 @@ def recoveries(request):
     return render(request, "supervision/recoveries.html", {
         "f": f, "rows": [(r, recovery_selectors.is_overdue(r)) for r in rows], "states": RecoveryState.choices,
         "candidates": recovery_selectors.candidates(request.user),
-        "may_open": request.user.has_role(Role.FINANCE_REVIEWER)})
+        "may_open": recovery.county_finance(request.user)})
 
 
 @require_POST
@@ -70,7 +69,7 @@ def recovery_open(request):
 @requires(recovery_selectors.may_read)
 def recovery_detail(request, pk: int):
     r = get_object_or_404(recovery_selectors.recoveries_for(request.user), pk=pk)
-    finance = request.user.has_role(Role.FINANCE_REVIEWER)
+    finance = recovery.county_finance(request.user)
     return render(request, "supervision/recovery.html", {
         "r": r, "overdue": recovery_selectors.is_overdue(r), "repayments": r.repayments.select_related("recorded_by"),
         "sanctions": r.sanctions.all(), "measures": Measure.choices, "may_record": finance and r.state in recovery.LIVE,

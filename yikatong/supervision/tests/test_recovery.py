@@ -152,7 +152,7 @@ def test_scope_refusals(pw, paid, jiwei):
     with pytest.raises(PermissionDenied) as exc:
         recovery.recovery_open(actor=other, finding_id=f.pk, reason="x")
     assert exc.value.code == "RECOVERY_NOT_IN_SCOPE"
-    for who in (jiwei, pw.users["mz_rev"]):
+    for who in (jiwei, pw.users["mz_rev"], pw.users["city_fin"]):  # the city's finance sees it, the county acts
         with pytest.raises(PermissionDenied) as exc:
             recovery.recovery_open(actor=who, finding_id=f.pk, reason="x")
         assert exc.value.code == "RECOVERY_ROLE"
