@@ -31,7 +31,7 @@ from yikatong.rosters import scope
 from . import errors  # noqa: F401  (registers the refusal messages)
 from .models import Clue, ClueState, Conclusion
 from .recovery_files import seal_evidence
-from .recovery_flow import FINANCE, RECOVERIES
+from .recovery_flow import RECOVERIES
 from .recovery_models import Measure, Recovery, RecoveryNumberSequence, RecoveryState, Repayment, Sanction
 
 OPEN_ROLES = frozenset({Role.FINANCE_REVIEWER})
@@ -244,4 +244,4 @@ def sanction_record(*, actor, position: str, measure: str, decided_on: datetime.
 
 
 __all__ = ["recovery_open", "repayment_record", "recovery_write_off", "recovery_transfer", "sanction_record",
-           "may_open", "due_on", "FINANCE"]
+           "may_open", "due_on", "county_finance"]
