@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from yikatong.accounts.roles import Role
 from yikatong.core.masking import mask_name
-from yikatong.core.profiles import PROFILES
+from yikatong.core.profiles import PROFILES, current_profile
 from yikatong.rosters.scope import scoped
 
 from .models import Clue, ClueState, Conclusion
@@ -68,8 +68,8 @@ def public_cases(region_prefix: str) -> list[dict]:
              .select_related("finding__item", "finding__batch__policy", "region").prefetch_related("sanctions")
              .order_by("-concluded_at", "pk"))
     for c in clues:
-        if c.finding_id is None and not _region_publishes(c.region_id, profiles):
-            continue
+        if c.finding_id is None and current_profile().code not in profiles:
+            continue  # a complaint's clue has no batch: the deployment's profile decides
         f = c.finding
         rows.append({"kind": "clue", "region": c.region.name, "policy": f.batch.policy.name if f else "",
                      "period": f.batch.period if f else "", "person": mask_name(f.item.name) if f and f.item else "",
@@ -77,13 +77,6 @@ def public_cases(region_prefix: str) -> list[dict]:
                      "closed_on": timezone.localdate(c.concluded_at) if c.concluded_at else None,
                      "sanctions": [(s.get_measure_display(), s.position) for s in c.sanctions.all()]})
     return rows
-
-
-def _region_publishes(region_code: str, profiles: list[str]) -> bool:
-    """A complaint's clue has no batch: the deployment's profile decides."""
-    from yikatong.core.profiles import current_profile
-
-    return current_profile().code in profiles
 
 
 def candidates(actor, limit: int = 50) -> list[tuple]:

@@ -113,3 +113,36 @@ def test_pages_and_api(client, pw, opened, fin2, jiwei):
     client.force_login(fin2)
     listing = client.get(reverse("supervision_recoveries")).content.decode()
     assert "可立案追回的疑点" in listing
+
+
+def test_api_opens_records_and_refuses_with_codes(client, pw, paid, fin2, make_user, regions):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.api import bearer, call
+
+    batch, lines = paid
+    f = confirmed_on(lines[1].batch_item, pw, source="TS-API")
+    fin = bearer(pw.users["fin"])
+    refused = call(client, "post", "/api/supervision/recoveries", fin,
+                   {"finding_id": f.pk, "reason": "x", "amount_fen": lines[1].amount_fen + 1})
+    assert refused.status_code == 400 and refused.json()["code"] == "RECOVERY_AMOUNT_INVALID"
+    opened = call(client, "post", "/api/supervision/recoveries", fin, {"finding_id": f.pk, "reason": "冒领"})
+    assert opened.status_code == 201, opened.content
+    rid = opened.json()["id"]
+    assert call(client, "post", "/api/supervision/recoveries", fin, {"finding_id": f.pk, "reason": "x"}).status_code == 409
+    url = f"/api/supervision/recoveries/{rid}/repayments"
+    paid_back = client.post(url, {"amount_fen": 100, "repaid_on": timezone.localdate().isoformat(), "voucher_no": "A1",
+                                  "evidence": SimpleUploadedFile("v.png", EVIDENCE, "image/png")}, **fin)
+    assert paid_back.status_code == 201 and paid_back.json()["repaid_fen"] == 100
+    too_much = client.post(url, {"amount_fen": 10**9, "repaid_on": timezone.localdate().isoformat(), "voucher_no": "A2",
+                                 "evidence": SimpleUploadedFile("v.png", EVIDENCE, "image/png")}, **fin)
+    assert too_much.status_code == 409 and too_much.json()["code"] == "REPAYMENT_EXCEEDS_OUTSTANDING"
+    own = call(client, "post", f"/api/supervision/recoveries/{rid}/write-off", fin, {"reason": "无力偿还"})
+    assert own.status_code == 409 and own.json()["code"] == "RECOVERY_WRITE_OFF_FOUR_EYES"
+    done = call(client, "post", f"/api/supervision/recoveries/{rid}/write-off", bearer(fin2), {"reason": "无力偿还"})
+    assert done.status_code == 200 and done.json()["state"] == "written_off"
+    sup_other = bearer(make_user("jiwei2", "supervisor", region=regions["other_county"]))
+    body = {"position": "会计", "measure": "criticism", "decided_on": timezone.localdate().isoformat(), "doc_number": "1"}
+    assert call(client, "post", f"/api/supervision/recoveries/{rid}/sanctions", sup_other, body).status_code == 404
+    evidence = client.get(f"/api/supervision/repayments/{done.json()['repayments'][0]['id']}/evidence", **fin)
+    assert evidence.status_code == 200 and evidence.content == EVIDENCE
