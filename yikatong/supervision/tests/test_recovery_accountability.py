@@ -137,6 +137,10 @@ def test_api_opens_records_and_refuses_with_codes(client, pw, paid, fin2, make_u
     too_much = client.post(url, {"amount_fen": 10**9, "repaid_on": timezone.localdate().isoformat(), "voucher_no": "A2",
                                  "evidence": SimpleUploadedFile("v.png", EVIDENCE, "image/png")}, **fin)
     assert too_much.status_code == 409 and too_much.json()["code"] == "REPAYMENT_EXCEEDS_OUTSTANDING"
+    client.force_login(fin2)  # the page offers a second person the repayment and write-off forms
+    page = client.get(reverse("supervision_recovery", args=[rid])).content.decode()
+    assert "登记缴回" in page and "核销（须立案人以外的人员）" in page
+    client.logout()
     own = call(client, "post", f"/api/supervision/recoveries/{rid}/write-off", fin, {"reason": "无力偿还"})
     assert own.status_code == 409 and own.json()["code"] == "RECOVERY_WRITE_OFF_FOUR_EYES"
     done = call(client, "post", f"/api/supervision/recoveries/{rid}/write-off", bearer(fin2), {"reason": "无力偿还"})
