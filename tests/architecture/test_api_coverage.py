@@ -180,6 +180,16 @@ UI = {
     "supervision_inspection_close": "POST /api/supervision/inspections/{plan_id}/close",
     "supervision_inspection_result": "POST /api/supervision/inspections/samples/{sample_id}/result",
     "supervision_inspection_evidence": "GET /api/supervision/inspections/evidence/{evidence_id}",
+    # accountability (追回/问责, issue 16 §4)
+    "supervision_recoveries": "GET /api/supervision/recoveries",
+    "supervision_recovery_open": "POST /api/supervision/recoveries",
+    "supervision_recovery": "GET /api/supervision/recoveries/{recovery_id}",
+    "supervision_recovery_repay": "POST /api/supervision/recoveries/{recovery_id}/repayments",
+    "supervision_recovery_write_off": "POST /api/supervision/recoveries/{recovery_id}/write-off",
+    "supervision_recovery_transfer": "POST /api/supervision/recoveries/{recovery_id}/transfer",
+    "supervision_recovery_sanction": "POST /api/supervision/recoveries/{recovery_id}/sanctions",
+    "supervision_clue_sanction": "POST /api/supervision/clues/{clue_id}/sanctions",
+    "supervision_repayment_evidence": "GET /api/supervision/repayments/{repayment_id}/evidence",
     # disclosure, published lists (issue 15, publish)
     "disclosure_lists": "GET /api/disclosure/lists",
     "disclosure_list_publish": "POST /api/disclosure/lists/batches/{batch_id}/publish",

@@ -184,6 +184,7 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     published = _published_list(a, notice.batch, now)
     upward_export = _upward_export(a)
     plan, sample, inspection_evidence = _inspection(a, png)
+    recovery, repayment = _recovery(a, finding, clue, png, now)
     from yikatong.disclosure.complaints import complaint_file
     complaint = complaint_file(kind="complaint", region_code=item.batch.region_id, text=f"{MARKER}6020 投诉",
                                policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234",
@@ -194,7 +195,8 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
             "token": token.pk, "finding": finding.pk, "holiday": day.isoformat(), "application": application,
             "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
             "fund_return_order": fund_return.order_id, "survey": survey.pk, "upward": upward_export.pk,
-            "inspection": plan, "inspection_sample": sample, "inspection_evidence": inspection_evidence}
+            "inspection": plan, "inspection_sample": sample, "inspection_evidence": inspection_evidence,
+            "recovery": recovery.pk, "repayment": repayment.pk}
 
 
 def _inspection(a: dict[str, User], png: bytes) -> tuple[int, int, int]:
@@ -214,6 +216,18 @@ def _inspection(a: dict[str, User], png: bytes) -> tuple[int, int, int]:
     result = inspection_results.result_record(actor=sup, sample_id=first.pk, method="visit", outcome="fail",
                                               notes=f"{MARKER}6030 入户核实不符", evidence_files=[Upload("甲抽查.png", png)])
     return plan.pk, second.pk, result.evidence.get().pk
+
+
+def _recovery(a: dict[str, User], finding, clue, png: bytes, now):
+    """The demo's recovery (追回, issue 16 §4) of a county A item, attached to the walk's clue, with its sealed
+    repayment voucher and a sanction; its debtor renamed to a marker name (shown masked only)."""
+    from yikatong.supervision.models import Recovery, Sanction
+
+    r = Recovery.objects.filter(region__code__startswith=COUNTY_A).order_by("pk").first()
+    Recovery.objects.filter(pk=r.pk).update(clue=clue, debtor_name=f"{MARKER}6030", reason=f"{MARKER}6031")
+    Sanction.objects.create(recovery=r, position="村会计", measure="criticism", decided_on=dt.date(2026, 1, 6),
+                            doc_number="洪纪〔2026〕1号", recorded_by=a["czj_ks"])
+    return r, r.repayments.order_by("pk").first()
 
 
 def _upward_export(a: dict[str, User]):
@@ -441,6 +455,16 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
             "api:supervision_inspection_close_api", "api:supervision_inspection_redraw_api")},
         "api:supervision_inspection_result_api": {"sample_id": str(x["inspection_sample"])},
         "api:supervision_inspection_evidence_api": {"evidence_id": str(x["inspection_evidence"])},
+        **{name: {"pk": str(x["recovery"])} for name in (
+            "supervision_recovery", "supervision_recovery_repay", "supervision_recovery_write_off",
+            "supervision_recovery_transfer", "supervision_recovery_sanction")},
+        "supervision_clue_sanction": {"pk": str(x["clue"])},
+        "supervision_repayment_evidence": {"pk": str(x["repayment"])},
+        **{name: {"recovery_id": str(x["recovery"])} for name in (
+            "api:supervision_recovery_api", "api:supervision_recovery_repay_api", "api:supervision_recovery_write_off_api",
+            "api:supervision_recovery_transfer_api", "api:supervision_recovery_sanction_api")},
+        "api:supervision_clue_sanction_api": {"clue_id": str(x["clue"])},
+        "api:supervision_repayment_evidence_api": {"repayment_id": str(x["repayment"])},
         "public_policy_list": {"region_code": county.code}, "public_policy_export": {"region_code": county.code},
         "public_policy_detail": {"region_code": county.code, "code": policy.code},
         "public_policy_basis": {"region_code": county.code, "code": policy.code, "pk": str(basis.pk)},
@@ -522,6 +546,8 @@ def build() -> World:
     codes |= set(Clue.objects.values_list("case_no", flat=True))
     from yikatong.supervision.models import InspectionPlan
     codes |= set(InspectionPlan.objects.values_list("plan_no", flat=True))
+    from yikatong.supervision.models import Recovery
+    codes |= set(Recovery.objects.values_list("recovery_no", flat=True))
     from yikatong.disclosure.models import Complaint
     codes |= set(Complaint.objects.values_list("tracking_no", flat=True))
     from tests.security.fingerprint import fingerprint

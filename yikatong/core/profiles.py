@@ -70,6 +70,11 @@ class LocalProfile:
     # last quarter's monthly items the scheduled plan samples per county (at least 10, at most all). None: no
     # scheduled plan. The seed gives no rate; 2% is the house's default
     quarterly_inspection_rate: float | None = None
+    # accountability (追回/问责, issue 16 §4): working days a debtor has to repay an improper payment once the
+    # recovery is opened (no seed states a period; 20 working days is the house default), and whether concluded
+    # cases (handled recoveries and clues, names masked) are published for the public (no seed asks for it)
+    recovery_due_working_days: int = 20
+    publish_handled_cases: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 

@@ -42,6 +42,7 @@ register_messages({
     "REF_AMOUNT_MISMATCH": "业务编号 {ref} 已占用指标，金额与本次不一致",
     "REF_NOT_COMMITTED": "没有业务编号为 {ref} 的指标占用",
     "REF_OUTSTANDING_SHORT": "业务编号 {ref} 未结金额 {outstanding}，不足 {amount}",
+    "REF_RECOVERY_EXCEEDS_PAID": "业务编号 {ref} 已支付 {paid}，已追回 {recovered}，本次追回 {amount} 超过了已支付金额",
     "BATCH_QUOTA_INSUFFICIENT": "资金指标余额不足：批次 {batch} 需要 {needed}，可用 {available}",
     # monthly monitoring report (funds.monitoring)
     "MONITORING_NOT_IN_PROFILE": "本地流程配置“{profile}”没有规定月监测报送",

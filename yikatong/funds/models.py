@@ -172,6 +172,7 @@ class MovementKind(models.TextChoices):
     PAY = "pay", "支付"
     RELEASE = "release", "释放占用"
     RETURN = "return", "失败资金原渠道退回"  # cash back in the treasury account: no balance changes (released at the answer)
+    RECOVERY = "recovery", "违规资金追回"  # an improper payment repaid (supervision.Recovery): paid goes down, balance up
 
 
 class FundMovement(models.Model):

@@ -13,5 +13,7 @@ class PaymentsConfig(AppConfig):
         from yikatong.rosters import hooks as roster_hooks
 
         from .notice import result_lines
+        from .selectors import paid_line
 
         roster_hooks.provide_result_lines(result_lines)
+        roster_hooks.provide_paid_line(paid_line)  # supervision's recoveries (追回) open only on a paid item

@@ -158,3 +158,14 @@ def orders_readable(actor) -> QuerySet[PaymentOrder]:
     """Orders the actor reads either as a reader of the batch's region (orders_for) or as the bank they went to."""
     return PaymentOrder.objects.filter(Q(pk__in=orders_for(actor).order_by().values("pk"))
                                        | Q(pk__in=bank_orders_for(actor).order_by().values("pk")))
+
+
+def paid_line(batch_item) -> dict | None:
+    """The paid line of a roster item, as the origin of its person and period or as the item itself (a
+    reissued item): amount, the paying order's batch, when (rosters.hooks.paid_line). A system read."""
+    line = (PaymentOrderItem.objects.filter(Q(origin_id=batch_item.pk) | Q(batch_item_id=batch_item.pk),
+                                            status=ItemStatus.PAID)
+            .select_related("order").order_by("pk").first())
+    if line is None:
+        return None
+    return {"amount_fen": line.amount_fen, "batch_id": line.order.batch_id, "paid_at": line.paid_at, "line_id": line.pk}

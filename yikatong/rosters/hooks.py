@@ -113,3 +113,16 @@ def on_notice_recorded(fn: Callable) -> Callable:
 def notice_recorded(*, batch, level: str) -> None:
     for fn in _notice_recorded:
         fn(batch=batch, level=level)
+
+
+def provide_paid_line(fn: Callable) -> Callable:
+    _providers["paid_line"] = fn
+    return fn
+
+
+def paid_line(item):
+    """The paid payment line of roster item `item` (as origin or as a reissue's item): a dict with
+    ``amount_fen``, ``batch_id`` (the batch whose order paid it), ``paid_at``; None when not paid or no provider
+    (payments fills it; supervision opens a recovery (追回) only on a paid item)."""
+    fn = _providers.get("paid_line")
+    return None if fn is None else fn(item)

@@ -181,3 +181,4 @@ def evidence(request, evidence_id: int):
 
 
 from . import api_inspections  # noqa: E402,F401  (registers the inspection operations on this router)
+from . import recovery_api  # noqa: E402,F401  (accountability operations on this router: 追回/问责)

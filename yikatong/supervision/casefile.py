@@ -38,6 +38,7 @@ def rows(clue) -> list[tuple[str, str, str]]:
     else:  # a complaint's clue (投诉举报): its tracking number and subject, read in full in the disclosure app
         out += [("投诉举报", "受理编号", clue.source_ref), ("投诉举报", "摘要", clue.subject),
                 ("投诉举报", "所在地", clue.region.name)]
+    out += _recovery_rows(clue)
     for entry in clue.entries.select_related("actor"):
         out.append(("时间线", f"{_when(entry.at)} {_who(entry.actor)}", f"{entry.get_kind_display()}：{entry.text}"))
     return out
@@ -71,6 +72,29 @@ def _finding_rows(f) -> list[tuple[str, str, str]]:
     return out
 
 
+def _recovery_rows(clue) -> list[tuple[str, str, str]]:
+    """The recoveries attached to the clue (追回), their repayments and the sanctions (处理处分) recorded."""
+    out = []
+    for r in clue.recoveries.order_by("pk"):
+        head = f"追回 {r.recovery_no}"
+        out += [(head, "状态", r.get_state_display()), (head, "追回对象", r.debtor_masked),
+                (head, "已发放(元)", Money.from_fen(r.paid_fen).yuan_str()),
+                (head, "应追回(元)", Money.from_fen(r.amount_fen).yuan_str()),
+                (head, "已追回(元)", Money.from_fen(r.repaid_fen).yuan_str()),
+                (head, "追回期限", f"{r.due_on:%Y-%m-%d}"), (head, "追回理由", r.reason)]
+        if r.write_off_reason:
+            out.append((head, "核销理由", r.write_off_reason))
+        for p in r.repayments.select_related("recorded_by"):
+            out.append((head, f"缴回 {p.repaid_on:%Y-%m-%d}",
+                        f"{Money.from_fen(p.amount_fen).yuan_str()} 元，凭证号 {p.voucher_no}，{p.evidence_name}"
+                        f"（SHA-256 {p.evidence_sha256}），登记人 {_who(p.recorded_by)}"))
+        out += [(head, f"处理处分 {s.decided_on:%Y-%m-%d}", f"{s.position}：{s.get_measure_display()}（{s.doc_number}）")
+                for s in r.sanctions.all()]
+    out += [("处理处分", f"{s.decided_on:%Y-%m-%d}", f"{s.position}：{s.get_measure_display()}（{s.doc_number}）")
+            for s in clue.sanctions.all()]
+    return out
+
+
 def build(clue) -> tuple[str, bytes, list[str]]:
     """(zip name, zip bytes, names inside)."""
     clue = type(clue).objects.select_related(
@@ -86,4 +110,9 @@ def build(clue) -> tuple[str, bytes, list[str]]:
             name = f"依据/{n:02d}-{e.filename}"
             z.writestr(name, content_of(e))
             names.append(name)
+        for r in clue.recoveries.order_by("pk"):
+            for n, p in enumerate(r.repayments.all(), 1):
+                name = f"缴回凭证/{r.recovery_no}-{n:02d}-{p.evidence_name}"
+                z.writestr(name, p.evidence())
+                names.append(name)
     return f"案卷-{clue.case_no}.zip", buf.getvalue(), names

@@ -106,3 +106,5 @@ class ClueEntry(models.Model):
 
 from .models_inspections import (  # noqa: E402,F401  (the inspection models are part of this app)
     InspectionEvidence, InspectionPlan, InspectionResult, InspectionSample, Method, Outcome, PlanState, Sampling)
+from .recovery_models import (  # noqa: E402,F401  (accountability: recoveries, repayments, sanctions)
+    Measure, Recovery, RecoveryNumberSequence, RecoveryState, Repayment, Sanction)

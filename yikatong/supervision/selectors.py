@@ -107,3 +107,11 @@ def released_findings() -> QuerySet:
     released = Clue.objects.filter(state=ClueState.CONCLUDED, conclusion=Conclusion.UNSUBSTANTIATED,
                                    finding__isnull=False)  # a NULL in a NOT IN list would release nothing
     return released.values("finding_id")
+
+
+def public_cases(region_prefix: str) -> list[dict]:
+    """Handled cases (追回、问责) publishable for the public in `region_prefix`, names masked; empty unless the
+    profile says publish_handled_cases (supervision.recovery_selectors.public_cases)."""
+    from .recovery_selectors import public_cases as cases
+
+    return cases(region_prefix)

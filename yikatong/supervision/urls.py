@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_inspections as vi
+from . import recovery_views as rv
+from . import views
+from . import views_inspections as vi
 
 urlpatterns = [
     path("", views.findings, name="supervision_findings"),
@@ -24,4 +26,14 @@ urlpatterns = [
     path("inspections/<int:pk>/close/", vi.plan_close, name="supervision_inspection_close"),
     path("inspections/samples/<int:pk>/result/", vi.result_record, name="supervision_inspection_result"),
     path("inspections/evidence/<int:pk>/", vi.evidence, name="supervision_inspection_evidence"),
+    path("clues/<int:pk>/sanction/", rv.clue_sanction, name="supervision_clue_sanction"),
+    # accountability (追回/问责)
+    path("recoveries/", rv.recoveries, name="supervision_recoveries"),
+    path("recoveries/open/", rv.recovery_open, name="supervision_recovery_open"),
+    path("recoveries/<int:pk>/", rv.recovery_detail, name="supervision_recovery"),
+    path("recoveries/<int:pk>/repay/", rv.recovery_repay, name="supervision_recovery_repay"),
+    path("recoveries/<int:pk>/write-off/", rv.recovery_write_off, name="supervision_recovery_write_off"),
+    path("recoveries/<int:pk>/transfer/", rv.recovery_transfer, name="supervision_recovery_transfer"),
+    path("recoveries/<int:pk>/sanction/", rv.recovery_sanction, name="supervision_recovery_sanction"),
+    path("repayments/<int:pk>/evidence/", rv.repayment_evidence, name="supervision_repayment_evidence"),
 ]

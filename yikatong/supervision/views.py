@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yikatong.accounts.roles import Role
@@ -13,7 +14,7 @@ from yikatong.web.actions import perform
 from yikatong.web.permissions import Forbidden, requires, requires_roles
 
 from . import exports, selectors, services
-from .models import ClueSource, ClueState, Conclusion
+from .models import ClueSource, ClueState, Conclusion, Measure
 
 def _download(data: bytes, name: str, content_type: str = XLSX) -> HttpResponse:
     return export_response(data, filename=name, content_type=content_type)
@@ -85,6 +86,9 @@ def clue_detail(request, pk: int):
         "clue": clue, "entries": clue.entries.select_related("actor"),
         "evidence": clue.finding.evidence_items.select_related("uploaded_by") if clue.finding_id else [],
         "may_follow": request.user.has_role(*services.FOLLOW_UP_ROLES), "conclusions": Conclusion.choices,
+        # accountability: the recoveries attached and the sanctions recorded (supervision.recovery)
+        "recoveries": clue.recoveries.all(), "sanctions": clue.sanctions.all(), "measures": Measure.choices,
+        "today": timezone.localdate().isoformat(),
     })
 
 

@@ -42,15 +42,16 @@ def _supervision_urls(pk: int) -> list[tuple[str, str]]:
 
 def test_every_supervision_url_needs_login_and_role(client, clue, people):
     urls = _supervision_urls(clue.pk)
-    assert len(urls) == 20  # 12 of clues and statistics, 8 of inspections
+    assert len(urls) == 29  # 12 of clues and statistics, 8 of inspections, 9 of recoveries
     for name, url in urls:
         for method in ("get", "post"):
             resp = getattr(client, method)(url)
             assert resp.status_code == 302 and resp["Location"].startswith("/login/"), (name, method)
     login(client, people["cun"])  # village clerk: no supervision role
     for name, url in urls:
-        method = "post" if name in ("supervision_clue_start", "supervision_clue_note", "supervision_clue_conclude") \
-            else "get"
+        method = "post" if name in ("supervision_clue_start", "supervision_clue_note", "supervision_clue_conclude",
+                                    "supervision_clue_sanction", "supervision_recovery_open") \
+            or name.startswith("supervision_recovery_") else "get"
         assert getattr(client, method)(url, {"text": "x", "conclusion": "substantiated"}).status_code == 403, name
     clue.refresh_from_db()
     assert clue.state == "transferred" and clue.entries.count() == 1

@@ -26,7 +26,7 @@ DEMO_STEPS = [
     "yikatong.rosters.demo.build",
     "yikatong.banksim.demo.build",  # pays the approved batch through the simulated bank
     "yikatong.disclosure.demo.build",  # a notice running online, a published result list, complaints
-    "yikatong.supervision.demo.build",  # an inspection plan in progress with a passed and a failed check
+    "yikatong.supervision.demo.build",  # an inspection plan in progress (a passed and a failed check); a recovery in progress
 ]
 
 
