@@ -171,6 +171,14 @@ UI = {
                                     "staff read it with GET /api/disclosure/complaints/{complaint_id}"),
     "supervision_casefile": "GET /api/supervision/clues/{clue_id}/casefile",
     "supervision_evidence": "GET /api/supervision/evidence/{evidence_id}",
+    # monitoring reports (issue 16 §1)
+    "reports_list": "GET /api/reports/",
+    "reports_build": "POST /api/reports/",
+    "reports_detail": "GET /api/reports/{report_id}",
+    "reports_remarks": "POST /api/reports/{report_id}/remarks",
+    "reports_transition": "POST /api/reports/{report_id}/transitions/{action}",
+    "reports_xlsx": "GET /api/reports/{report_id}/xlsx",
+    "reports_print": PRINT,
     # disclosure, published lists (issue 15, publish)
     "disclosure_lists": "GET /api/disclosure/lists",
     "disclosure_list_publish": "POST /api/disclosure/lists/batches/{batch_id}/publish",
