@@ -13,7 +13,7 @@ from . import definitions
 from .models import MonitoringReport, ReportState
 
 REMIND_DAYS = 5
-LOOK_BACK_MONTHS = 3
+LOOK_BACK_MONTHS = 2  # this month and the last (a county report is due in the next month)
 
 
 def due_reports(user, today: dt.date | None = None) -> list[tuple]:
