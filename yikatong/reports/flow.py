@@ -4,6 +4,7 @@ draft (filled from the data; remarks editable) → submitted (by the filer, by t
 → approved (locked: content frozen with its SHA-256) | returned to draft with a reason, by county finance;
 a county report, once approved, is sent up (上报) to the level outside the install as its export file.
 Four eyes: whoever approves or returns is not whoever submitted."""
+from yikatong.accounts.models import OrgKind
 from yikatong.accounts.scope import region_in_scope
 from yikatong.audit.services import record
 from yikatong.core.refusals import Problem
@@ -35,9 +36,16 @@ def _authorize(*, actor, obj, tr):
     own = actor.organization_id == obj.organization_id
     if tr.action in ("submit", "send_up") and not own:
         return Problem("OUT_OF_SCOPE", obj=_describe(obj))
-    if tr.action in ("approve", "return") and not region_in_scope(actor, obj.region_id):
+    if tr.action in ("approve", "return") and not _county_finance_of(actor, obj):
         return Problem("OUT_OF_SCOPE", obj=_describe(obj))
     return None
+
+
+def _county_finance_of(actor, obj) -> bool:
+    """The finance bureau of the report's own county (not a level above reaching down through its scope)."""
+    org = actor.organization
+    return (org is not None and org.kind == OrgKind.FINANCE_BUREAU and org.region_id == obj.region_id
+            and region_in_scope(actor, obj.region_id))
 
 
 def _guard(*, name, obj, actor):

@@ -42,9 +42,10 @@ def test_department_report_submitted_approved_by_county_finance_locked_and_froze
     with pytest.raises(Refusal) as exc:  # a department cannot approve
         services.report_approve(actor=rw.users["mz_head"], pk=report.pk)
     assert exc.value.code == "ROLE_NOT_ALLOWED"
-    with pytest.raises(Refusal) as exc:  # another county's finance: out of scope
-        services.report_approve(actor=rw.users["other_fin"], pk=report.pk)
-    assert exc.value.code == "OUT_OF_SCOPE"
+    for outsider in ("other_fin", "city_fin"):  # another county's finance; the city's reaches down but is not it
+        with pytest.raises(Refusal) as exc:
+            services.report_approve(actor=rw.users[outsider], pk=report.pk)
+        assert exc.value.code == "OUT_OF_SCOPE"
     report = services.report_approve(actor=rw.users["fin"], pk=report.pk)
     assert report.state == "approved" and report.approved_by == rw.users["fin"]
     assert report.frozen["remarks"] == "本月按时发放" and report.frozen["content"] == report.content
@@ -166,3 +167,19 @@ def test_todo_until_submitted_overdue_after_the_day(p003, settings):
     assert todo.due_reports(rw.users["op"], dt.date(2026, 12, 1)) == []
     settings.YKT_PROFILE = "001"
     assert _november(rw.users["fin"], dt.date(2026, 11, 24)) == [("001_monthly", dt.date(2026, 11, 25), False)]
+
+
+@pytest.mark.django_db
+def test_demo_leaves_one_submitted_and_one_draft_report_per_definition(p003, settings):
+    import io
+
+    from yikatong.reports import demo
+
+    demo.build("141024", size=0, stdout=io.StringIO())
+    demo.build("141024", size=0, stdout=io.StringIO())  # idempotent
+    states = sorted(MonitoringReport.objects.values_list("definition", "state"))
+    assert states == [("003_county_monthly", "draft"), ("003_county_monthly", "submitted"),
+                      ("003_department_monthly", "draft"), ("003_department_monthly", "submitted")]
+    settings.YKT_PROFILE = "004"  # seed 004 asks for no report: nothing more
+    demo.build("141024", size=0, stdout=io.StringIO())
+    assert MonitoringReport.objects.count() == 4

@@ -26,6 +26,7 @@ DEMO_STEPS = [
     "yikatong.rosters.demo.build",
     "yikatong.banksim.demo.build",  # pays the approved batch through the simulated bank
     "yikatong.disclosure.demo.build",  # a notice running online, a published result list, complaints
+    "yikatong.reports.demo.build",  # monitoring reports of past months: one submitted, one draft (overdue)
 ]
 
 
