@@ -18,14 +18,27 @@ def _heading(key: str, label: str) -> str:
     return label.replace("(分)", "(元)") if key.endswith("_fen") else label
 
 
+def _ratio(part, whole, scale: int = 100) -> Decimal | str:
+    return round(Decimal(part) * scale / Decimal(whole), 1) if whole else ""
+
+
+def _derived(r: dict) -> list:
+    """Rates shown beside the sums (the content keeps only sums, so rows add up to the totals)."""
+    return [_ratio(r["cards_active"], r["cards"]), _ratio(r["complaints_on_time"], r["complaints_answered"]),
+            _ratio(Decimal(str(r["handling_hours"])), r["complaints_answered"], 1)]
+
+
+DERIVED = ["社保卡激活率(%)", "按期答复率(%)", "平均答复用时(小时)"]
+
+
 def table(content: dict) -> tuple[list[str], list[list]]:
     """Headings and rows (the totals row last) of a report's main table (amounts in yuan)."""
     columns = content["columns"]
-    headers = ["补贴项目代码", "补贴项目", "区划代码", "区划"] + [_heading(k, label) for k, label in columns]
+    headers = ["补贴项目代码", "补贴项目", "区划代码", "区划"] + [_heading(k, label) for k, label in columns] + DERIVED
     rows = [[r["policy_code"], r["policy"], r["region_code"], r["region"]] + [_cell(k, r[k]) for k, _ in columns]
-            for r in content["rows"]]
+            + _derived(r) for r in content["rows"]]
     totals = content["totals"]
-    rows.append(["", "合计", "", ""] + [_cell(k, totals[k]) for k, _ in columns])
+    rows.append(["", "合计", "", ""] + [_cell(k, totals[k]) for k, _ in columns] + _derived(totals))
     return headers, rows
 
 
@@ -34,7 +47,8 @@ def xlsx(frozen: dict, sha256: str) -> bytes:
     quotas = frozen["content"]["quotas"]
     footer = [f"资金指标使用（{frozen['period'][:4]}年度，生成时）："]
     footer += [f"{q['policy_code']} {q['policy']}：指标 {Decimal(q['received_fen']) / 100} 元，已占用 "
-               f"{Decimal(q['committed_fen']) / 100} 元，已支付 {Decimal(q['paid_fen']) / 100} 元" for q in quotas]
+               f"{Decimal(q['committed_fen']) / 100} 元，已支付 {Decimal(q['paid_fen']) / 100} 元，"
+               f"使用率 {_ratio(q['paid_fen'], q['received_fen']) or 0}%" for q in quotas]
     footer += [f"填报说明：{frozen['remarks'] or '无'}",
                f"填报单位：{frozen['organization']}；报送人：{frozen['submitted_by']}；审核人：{frozen.get('approved_by', '')}",
                f"报送对象：{frozen['next_level']}；报送期限：{frozen['due_on']}",

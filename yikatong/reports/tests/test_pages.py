@@ -60,3 +60,17 @@ def test_api_refusals_carry_their_codes(p003, client):
     assert [r["id"] for r in client.get("/api/reports/?state=submitted").json()] == [rid]
     client.force_login(rw.users["other_fin"])
     assert client.get(f"/api/reports/{rid}").status_code == 404
+
+
+def test_the_table_shows_rates_beside_the_sums():
+    from decimal import Decimal
+
+    from yikatong.reports import exports, figures
+
+    row = {k: 0 for k in figures.KEYS} | {"policy_code": "DB01", "policy": "低保", "region_code": "1", "region": "镇",
+                                         "cards": 8, "cards_active": 6, "complaints_answered": 4,
+                                         "complaints_on_time": 3, "handling_hours": 10.0, "paid_fen": 12345}
+    content = {"columns": [list(c) for c in figures.COLUMNS], "rows": [row], "totals": {k: row[k] for k in figures.KEYS}}
+    headers, rows = exports.table(content)
+    assert headers[-3:] == exports.DERIVED and rows[0][-3:] == [75, 75, 2.5]
+    assert rows[0][4 + figures.KEYS.index("paid_fen")] == Decimal("123.45") and rows[-1][1] == "合计"
