@@ -34,6 +34,7 @@ from yikatong.rosters.api_missing import router as rosters_missing_router  # noq
 from yikatong.web.api import router as web_router  # noqa: E402
 from yikatong.disclosure.api import router as disclosure_router  # noqa: E402  (issue 15)
 from yikatong.disclosure.api_complaints import router as complaints_router  # noqa: E402  (disclosure: complaints)
+from yikatong.reports.api import router as reports_router  # noqa: E402  (issue 16 §1: monitoring reports)
 
 api.add_router("/", web_router)
 api.add_router("/accounts/", accounts_router)
@@ -50,3 +51,4 @@ api.add_router("/supervision/", supervision_router)
 api.add_router("/payments/", payments_router)
 api.add_router("/disclosure/", disclosure_router)  # issue 15
 api.add_router("/disclosure/", complaints_router)  # disclosure: complaints
+api.add_router("/reports/", reports_router)  # issue 16 §1: monitoring reports

@@ -19,6 +19,7 @@ urlpatterns = [
     path("payments/", include("yikatong.payments.urls")),
     path("checks/", include("yikatong.checks.urls")),
     path("supervision/", include("yikatong.supervision.urls")),
+    path("reports/", include("yikatong.reports.urls")),
     path("public/", include("yikatong.web.public_urls")),
     path("api/", api.urls),
 ]

@@ -190,6 +190,14 @@ UI = {
     "supervision_recovery_sanction": "POST /api/supervision/recoveries/{recovery_id}/sanctions",
     "supervision_clue_sanction": "POST /api/supervision/clues/{clue_id}/sanctions",
     "supervision_repayment_evidence": "GET /api/supervision/repayments/{repayment_id}/evidence",
+    # monitoring reports (issue 16 §1)
+    "reports_list": "GET /api/reports/",
+    "reports_build": "POST /api/reports/",
+    "reports_detail": "GET /api/reports/{report_id}",
+    "reports_remarks": "POST /api/reports/{report_id}/remarks",
+    "reports_transition": "POST /api/reports/{report_id}/transitions/{action}",
+    "reports_xlsx": "GET /api/reports/{report_id}/xlsx",
+    "reports_print": PRINT,
     # disclosure, published lists (issue 15, publish)
     "disclosure_lists": "GET /api/disclosure/lists",
     "disclosure_list_publish": "POST /api/disclosure/lists/batches/{batch_id}/publish",

@@ -10,10 +10,10 @@ from tests.support.scenarios import do
 from yikatong.accounts.roles import Role
 from yikatong.core.profiles import PROFILES
 from yikatong.core.refusals import Refusal
-from yikatong.funds import monitoring
 from yikatong.funds.models import FundQuota
 from yikatong.payments import bans
 from yikatong.payments.clearing import quota_clear
+from yikatong.reports import services as report_services, todo as report_todo
 from yikatong.rosters import flows
 from yikatong.rosters.errors import TransitionRefused
 from yikatong.rosters.importer.run import roster_import
@@ -83,35 +83,42 @@ def test_only_the_bans_the_profile_lists_apply(pw, approved, monkeypatch):
     assert [(b.seq, b.ban) for b in found] == [(1, bans.OTHERS_ACCOUNT)]
 
 
-# --- monitoring_report_day ----------------------------------------------------------------------------
+# --- monitoring_reports -------------------------------------------------------------------------------
 
-def _monitoring(user):
-    return [t for t in todos_for(user) if t.category == "资金监测"]
+def _monitoring(user, month=11):
+    return [t for t in todos_for(user) if t.category == "资金监测" and f"年{month}月，" in t.title]
 
 
 @pytest.mark.django_db
-def test_monthly_monitoring_report_is_a_todo_until_filed_by_the_profiles_day(world, settings, monkeypatch):
-    fin = world.users["fin"]
-    today = datetime.date(2026, 11, 24)
-    monkeypatch.setattr(monitoring.timezone, "localdate", lambda: today)
+def test_monthly_monitoring_reports_are_todos_until_submitted_by_the_profiles_day(world, settings, monkeypatch):
+    fin, dept = world.users["fin"], world.users["mz_rev"]
+    today = datetime.date(2026, 11, 25)
+    monkeypatch.setattr(report_todo.timezone, "localdate", lambda: today)
     settings.YKT_PROFILE = "000"  # no monthly report in seed 000
-    assert _monitoring(fin) == []
+    assert _monitoring(fin) == [] and _monitoring(dept) == []
     with pytest.raises(ValidationError) as exc:
-        monitoring.report_file(actor=fin)
+        report_services.report_build(actor=fin, definition="001_monthly", period="2026-11", today=today)
     assert exc.value.code == "MONITORING_NOT_IN_PROFILE"
-    settings.YKT_PROFILE = "001"  # seed 001 §五(二): 每月末25日前上报
+    settings.YKT_PROFILE = "001"  # seed 001 §六(二): 《月监测表》于每月末25日前上报
     [todo] = _monitoring(fin)
     assert todo.due == datetime.date(2026, 11, 25) and not todo.overdue
-    settings.YKT_PROFILE = "003"  # seed 003: 每月28日
-    [todo] = _monitoring(fin)
-    assert todo.due == datetime.date(2026, 11, 28)
-    today = datetime.date(2026, 11, 29)
-    [todo] = _monitoring(fin)
+    assert _monitoring(dept) == []  # 001's report is the county's
+    settings.YKT_PROFILE = "003"  # seed 003 §五(一): departments on the 28th, the county by the 5th
+    assert _monitoring(fin) == []  # November's county report is due in December
+    [todo] = _monitoring(dept)
+    assert todo.due == datetime.date(2026, 11, 30)  # the 28th is a Saturday: the next working day
+    today = datetime.date(2026, 12, 1)
+    [todo] = _monitoring(dept)
     assert todo.overdue and "逾期" in todo.title
     assert _monitoring(world.users["op"]) == []  # a township operator does not file it
-    monitoring.report_file(actor=fin)
-    assert _monitoring(fin) == []
-    with pytest.raises(ValidationError) as exc:
-        monitoring.report_file(actor=fin)
-    assert exc.value.code == "MONITORING_FILED_BEFORE"
-    assert Role.FINANCE_REVIEWER in monitoring.FILERS
+    report = report_services.report_build(actor=dept, definition="003_department_monthly", period="2026-11",
+                                          today=today)
+    assert len(_monitoring(dept)) == 1  # built but not submitted
+    report_services.report_submit(actor=dept, pk=report.pk)
+    assert _monitoring(dept) == []
+    with pytest.raises(Refusal) as exc:
+        report_services.report_build(actor=dept, definition="003_department_monthly", period="2026-11", today=today)
+    assert exc.value.code == "REPORT_LOCKED"
+    today = datetime.date(2026, 12, 2)
+    [todo] = _monitoring(fin)  # December: the county's November report, due the 7th (the 5th is a Saturday)
+    assert todo.due == datetime.date(2026, 12, 7) and not todo.overdue

@@ -185,6 +185,7 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
     upward_export = _upward_export(a)
     plan, sample, inspection_evidence = _inspection(a, png)
     recovery, repayment = _recovery(a, finding, clue, png, now)
+    report = _monitoring_report(a)
     from yikatong.disclosure.complaints import complaint_file
     complaint = complaint_file(kind="complaint", region_code=item.batch.region_id, text=f"{MARKER}6020 投诉",
                                policy_id=policy.pk, contact_name=f"{MARKER}6021", phone="13900001234",
@@ -196,7 +197,8 @@ def _extras(a: dict[str, User]) -> dict[str, int]:
             "account_change": account_change, "notice": notice.pk, "notice_batch": notice.batch_id,
             "fund_return_order": fund_return.order_id, "survey": survey.pk, "upward": upward_export.pk,
             "inspection": plan, "inspection_sample": sample, "inspection_evidence": inspection_evidence,
-            "recovery": recovery.pk, "repayment": repayment.pk}
+            "recovery": recovery.pk, "repayment": repayment.pk,
+            "report": report.pk}
 
 
 def _inspection(a: dict[str, User], png: bytes) -> tuple[int, int, int]:
@@ -228,6 +230,22 @@ def _recovery(a: dict[str, User], finding, clue, png: bytes, now):
     Sanction.objects.create(recovery=r, position="村会计", measure="criticism", decided_on=dt.date(2026, 1, 6),
                             doc_number="洪纪〔2026〕1号", recorded_by=a["czj_ks"])
     return r, r.repayments.order_by("pk").first()
+
+
+def _monitoring_report(a: dict[str, User]):
+    """County A's approved monitoring report of November (issue 16 §1), filled from its data and frozen."""
+    from yikatong.reports import figures, services as report_services
+    from yikatong.reports.models import MonitoringReport
+
+    org = a["czj_ks"].organization
+    report = MonitoringReport.objects.create(
+        definition="003_county_monthly", title="补贴资金发放情况月报（区县）", level="county", next_level="市财政局",
+        organization=org, region=org.region, year=2026, month=11, due_on=dt.date(2026, 12, 7), state="approved",
+        content=figures.collect(region=org.region, year=2026, month=11), built_at=timezone.now(),
+        created_by=a["czj_ks"], submitted_by=a["czj_ks"], submitted_at=timezone.now())
+    report.frozen, report.frozen_sha256 = report_services.frozen_of(report)
+    report.save(update_fields=["frozen", "frozen_sha256"])
+    return report
 
 
 def _upward_export(a: dict[str, User]):
@@ -500,6 +518,13 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         "api:registry_import": {"import_id": str(imp.pk)},
         "api:calendar_holiday_delete": {"day": x["holiday"]},
         "api:supervision_clue_api": {"clue_id": str(x["clue"])},
+        # monitoring reports (issue 16 §1)
+        **{name: {"pk": str(x["report"])} for name in ("reports_detail", "reports_remarks", "reports_xlsx",
+                                                      "reports_print")},
+        "reports_transition": {"pk": str(x["report"]), "action": "approve"},
+        **{name: {"report_id": str(x["report"])} for name in ("api:reports_detail_api", "api:reports_remarks_api",
+                                                             "api:reports_xlsx_api")},
+        "api:reports_transition_api": {"report_id": str(x["report"]), "action": "approve"},
         # disclosure: complaints
         **{name: {"pk": str(x["complaint"])} for name in (
             "disclosure_complaint", "disclosure_complaint_assign", "disclosure_complaint_reply",

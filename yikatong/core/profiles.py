@@ -18,6 +18,30 @@ class Approver:
 
 
 @dataclass(frozen=True)
+class ReportSpec:
+    """A monitoring report (监测报表) a profile asks for, as data: who fills it, by which day, for whom.
+
+    The report of month M is due on `due_day` of month M + `due_month_offset` (the month's last day if
+    shorter), moved to the next working day of the calendar when that day is a rest day. `level` is
+    "department" (each line department reports its own policies; the county finance bureau approves) or
+    "county" (the finance bureau reports the whole county; a second finance reviewer approves and the
+    approved version is exported for `next_level`, which is outside the county install)."""
+
+    code: str
+    title: str
+    level: str  # "department" | "county"
+    due_day: int
+    due_month_offset: int = 0
+    next_level: str = ""
+
+
+REPORT_001_MONTHLY = ReportSpec("001_monthly", "惠民惠农补贴资金月监测表", "county", 25, 0, "州级联席会议办公室")
+REPORT_003_DEPARTMENT = ReportSpec("003_department_monthly", "补贴资金发放情况月报（主管部门）", "department", 28, 0,
+                                   "区(县)财政局")
+REPORT_003_COUNTY = ReportSpec("003_county_monthly", "补贴资金发放情况月报（区县）", "county", 5, 1, "市财政局")
+
+
+@dataclass(frozen=True)
 class LocalProfile:
     code: str
     name: str
@@ -50,8 +74,9 @@ class LocalProfile:
     catalogue_filing_deadline: tuple[int, int] | None = None  # 备案 by, in the year before
     catalogue_publish_deadline: tuple[int, int] | None = None  # 公布 by, in the catalogue year
     change_request_chain: tuple[Approver, ...] = ()
-    # monitoring
-    monitoring_report_day: int | None = None
+    # monitoring reports (reports app): seed 001 §六(二) 月监测表 by the 25th; seed 003 §五(一) departments to
+    # the county finance bureau on the 28th, the county to the city by the 5th; empty: no report
+    monitoring_reports: tuple[ReportSpec, ...] = ()
     # flow specifics
     finance_office_compares_before_review: bool = True
     township_verify_working_days: int | None = None
@@ -102,7 +127,7 @@ PROFILES: dict[str, LocalProfile] = {
         notice_min_working_days=3, bank_pay_within_working_days=2, failed_funds_return_working_days=1,
         post_payment_notice_working_days=5, results_publish_working_days=5, quota_direct_days=15, quota_other_days=30,
         catalogue_filing_deadline=(12, 20), change_request_chain=_CHAIN_001,
-        monitoring_report_day=25, township_verify_working_days=3,
+        monitoring_reports=(REPORT_001_MONTHLY,), township_verify_working_days=3,
     ),
     "002": LocalProfile(
         code="002", name="辽宁省海城市", seed="002",
@@ -113,7 +138,8 @@ PROFILES: dict[str, LocalProfile] = {
     "003": LocalProfile(
         code="003", name="新疆乌鲁木齐市", seed="003",
         notice_min_working_days=5, bank_pay_within_working_days=3, bank_report_within_days=1,
-        quota_working_days_per_level=3, three_party_agreement=True, monitoring_report_day=28,
+        quota_working_days_per_level=3, three_party_agreement=True,
+        monitoring_reports=(REPORT_003_DEPARTMENT, REPORT_003_COUNTY),
         notice_read_at_assembly=True, bank_service_survey=True, quarterly_inspection_rate=0.02,
         change_request_chain=_CHAIN_DEFAULT,
         notes=("公示并在群众大会上宣读", "按季度检查按月发放项目", "每年开展代发银行满意度调查"),

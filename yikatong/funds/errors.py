@@ -44,10 +44,6 @@ register_messages({
     "REF_OUTSTANDING_SHORT": "业务编号 {ref} 未结金额 {outstanding}，不足 {amount}",
     "REF_RECOVERY_EXCEEDS_PAID": "业务编号 {ref} 已支付 {paid}，已追回 {recovered}，本次追回 {amount} 超过了已支付金额",
     "BATCH_QUOTA_INSUFFICIENT": "资金指标余额不足：批次 {batch} 需要 {needed}，可用 {available}",
-    # monthly monitoring report (funds.monitoring)
-    "MONITORING_NOT_IN_PROFILE": "本地流程配置“{profile}”没有规定月监测报送",
-    "MONITORING_ROLE_NOT_ALLOWED": "只有财政业务科室或主管部门可以报送月监测表",
-    "MONITORING_FILED_BEFORE": "本单位 {year} 年 {month} 月的月监测表已报送",
 }, conflicts={  # refused for the object's current state: the API answers 409
-    "ALLOCATION_NOT_PLANNED", "ALLOCATION_CANCEL_NOT_PLANNED", "MONITORING_NOT_IN_PROFILE", "MONITORING_FILED_BEFORE",
+    "ALLOCATION_NOT_PLANNED", "ALLOCATION_CANCEL_NOT_PLANNED",
 })

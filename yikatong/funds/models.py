@@ -188,22 +188,3 @@ class FundMovement(models.Model):
     class Meta:
         ordering = ["quota_id", "pk"]
         verbose_name = "指标变动"
-
-
-class MonitoringReport(models.Model):
-    """A month's 补贴资金月监测表 filed by an organization (seed 001 §五(二): by the 25th to the joint
-    office; seed 003: the 28th to the county finance bureau). Only the fact of filing is kept here; the
-    report itself is made elsewhere (issue 16)."""
-
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+",
-                                      verbose_name="报送单位")
-    year = models.PositiveSmallIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份")
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField("报送时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "月监测报送"
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "year", "month"], name="monitoring_report_once_a_month"),
-        ]

@@ -19,16 +19,3 @@ def allocation_todos(user):
             reverse("fund_quota", args=[a.quota_id]), due=a.deadline, overdue=a.is_overdue, category="资金指标",
         ))
     return items
-
-
-@register
-def monitoring_report_todo(user):
-    """The month's monitoring report, from a few days before the profile's day until it is filed."""
-    from . import monitoring
-
-    due = monitoring.reminder(user)
-    if due is None:
-        return []
-    day, overdue = due
-    return [TodoItem(f"{'月监测表逾期未报送' if overdue else '报送本月补贴资金月监测表'}（每月 {day.day} 日前）",
-                     reverse("fund_quotas"), due=day, overdue=overdue, category="资金监测")]

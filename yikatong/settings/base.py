@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "yikatong.checks",
     "yikatong.supervision",
     "yikatong.payments",
+    "yikatong.reports",
     "yikatong.web",
 ]
 

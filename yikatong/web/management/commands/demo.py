@@ -27,6 +27,7 @@ DEMO_STEPS = [
     "yikatong.banksim.demo.build",  # pays the approved batch through the simulated bank
     "yikatong.disclosure.demo.build",  # a notice running online, a published result list, complaints
     "yikatong.supervision.demo.build",  # an inspection plan in progress (a passed and a failed check); a recovery in progress
+    "yikatong.reports.demo.build",  # monitoring reports of past months: one submitted, one draft (overdue)
 ]
 
 

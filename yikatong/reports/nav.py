@@ -1,0 +1,5 @@
+from yikatong.accounts.roles import Role
+from yikatong.web.navigation import NavItem, register
+
+register(NavItem("监测报表", "reports_list", frozenset({Role.FINANCE_REVIEWER, Role.DEPT_REVIEWER, Role.DEPT_HEAD,
+                                                      Role.SUPERVISOR}), order=79))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.report_list, name="reports_list"),
+    path("build/", views.report_build, name="reports_build"),
+    path("<int:pk>/", views.report_detail, name="reports_detail"),
+    path("<int:pk>/remarks/", views.report_remarks, name="reports_remarks"),
+    path("<int:pk>/export/xlsx/", views.report_xlsx, name="reports_xlsx"),
+    path("<int:pk>/export/print/", views.report_print, name="reports_print"),
+    path("<int:pk>/<str:action>/", views.report_transition, name="reports_transition"),
+]
