@@ -26,6 +26,9 @@ def inspections_open(user):
         what = "已抽取样本，待开始核查" if plan.state == PlanState.DRAWN else "核查中，待登记结果"
         yield TodoItem(title=f"抽查计划{what}：{plan.plan_no} {plan.title}",
                        url=reverse("supervision_inspection", args=[plan.pk]), category="监督检查")
+
+
+@register
 def recoveries_owed(user):
     """Recoveries still owed: finance (who records repayments) sees each with its due date, overdue flagged;
     supervisors see the overdue ones."""
