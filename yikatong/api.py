@@ -35,6 +35,7 @@ from yikatong.web.api import router as web_router  # noqa: E402
 from yikatong.disclosure.api import router as disclosure_router  # noqa: E402  (issue 15)
 from yikatong.disclosure.api_complaints import router as complaints_router  # noqa: E402  (disclosure: complaints)
 from yikatong.reports.api import router as reports_router  # noqa: E402  (issue 16 §1: monitoring reports)
+from yikatong.reports.api_watch import router as reports_watch_router  # noqa: E402  (issue 16 §5b, §5c)
 
 api.add_router("/", web_router)
 api.add_router("/accounts/", accounts_router)
@@ -52,3 +53,4 @@ api.add_router("/payments/", payments_router)
 api.add_router("/disclosure/", disclosure_router)  # issue 15
 api.add_router("/disclosure/", complaints_router)  # disclosure: complaints
 api.add_router("/reports/", reports_router)  # issue 16 §1: monitoring reports
+api.add_router("/reports/", reports_watch_router)  # and the watch lists: shared accounts, a person's year
