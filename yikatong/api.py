@@ -52,5 +52,5 @@ api.add_router("/supervision/", supervision_router)
 api.add_router("/payments/", payments_router)
 api.add_router("/disclosure/", disclosure_router)  # issue 15
 api.add_router("/disclosure/", complaints_router)  # disclosure: complaints
+api.add_router("/reports/", reports_watch_router)  # first, before /{report_id}: the watch lists (§5b, §5c)
 api.add_router("/reports/", reports_router)  # issue 16 §1: monitoring reports
-api.add_router("/reports/", reports_watch_router)  # and the watch lists: shared accounts, a person's year

@@ -15,12 +15,13 @@ from yikatong.registry.models import Household
 from yikatong.reports import person_year as py
 from yikatong.reports import shared_accounts as sa
 from yikatong.rosters.models import Batch, BatchItem
+from yikatong.rosters.tests.files import id_number
 
 SHARED, OWN = "6228480012345600017", "6228480012345600025"
 
 
 def _id(n: int) -> str:
-    return f"1410241950010{n:05d}"
+    return id_number(n)
 
 
 def _pay(pw, batch, items, n=[0]):
@@ -132,7 +133,8 @@ def test_pages_export_and_api(ledger, client):
     csv = client.get(reverse("reports_shared_accounts_export"), {"year": "2026", "format": "csv"})
     assert csv.status_code == 200 and "0017" in csv.content.decode("utf-8-sig")
     api = client.get("/api/reports/shared-accounts", {"year": "2026"})
-    assert api.status_code == 200 and api.json()["rows"][0]["account_last4"] == "0017"
+    assert api.status_code == 200, api.content
+    assert api.json()["rows"][0]["account_last4"] == "0017"
     lines = client.get(f"/api/reports/shared-accounts/{item}/lines", {"year": "2026"})
     assert lines.status_code == 200 and len(lines.json()["rows"]) == 3
     assert client.get("/api/reports/shared-accounts", {"year": "x"}).json()["code"] == "WATCH_YEAR_INVALID"
