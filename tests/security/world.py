@@ -525,6 +525,7 @@ def _params(a: dict[str, User], x: dict) -> dict[str, dict[str, str]]:
         **{name: {"report_id": str(x["report"])} for name in ("api:reports_detail_api", "api:reports_remarks_api",
                                                              "api:reports_xlsx_api")},
         "api:reports_transition_api": {"report_id": str(x["report"]), "action": "approve"},
+        "api:reports_shared_account_lines_api": {"item_id": str(draft.items.first().pk)},  # issue 16 §5b
         # disclosure: complaints
         **{name: {"pk": str(x["complaint"])} for name in (
             "disclosure_complaint", "disclosure_complaint_assign", "disclosure_complaint_reply",

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from yikatong.audit.services import record_export
 from yikatong.core.csvfile import csv_writer
@@ -28,6 +29,7 @@ def _args(request) -> dict:
             "min_recipients": g.get("min", "").strip() or sa.MIN_RECIPIENTS, "item": g.get("item", "").strip()}
 
 
+@require_GET
 @requires_roles(*sa.READERS)
 def shared_accounts(request):
     args, result, page, tail, lines, error = _args(request), None, None, "", None, ""
@@ -70,6 +72,7 @@ def export(user, args: dict, fmt: str):
     return buf.getvalue().encode("utf-8-sig"), f"{title}.csv", "text/csv; charset=utf-8"
 
 
+@require_GET  # an export is audited: never on an unsafe method
 @requires_roles(*sa.READERS)
 def shared_accounts_export(request):
     try:
