@@ -17,4 +17,5 @@ register_messages({
     "REPORT_LOCKED": "报表 {report} 当前为“{state}”，内容已锁定，不能修改",
     "REPORT_NOT_APPROVED": "报表 {report} 尚未审核，不能导出正式版本",
     "REPORT_REMARKS_TOO_LONG": "填报说明不能超过 2000 字",
+    "DASHBOARD_ROLE": "只有财政部门、主管部门、乡镇负责人或监督人员可以查看监管看板",
 }, conflicts={"REPORT_LOCKED", "REPORT_NOT_APPROVED"})

@@ -3,3 +3,5 @@ from yikatong.web.navigation import NavItem, register
 
 register(NavItem("监测报表", "reports_list", frozenset({Role.FINANCE_REVIEWER, Role.DEPT_REVIEWER, Role.DEPT_HEAD,
                                                       Role.SUPERVISOR}), order=79))
+register(NavItem("监管看板", "reports_dashboard", frozenset({Role.FINANCE_REVIEWER, Role.TREASURY, Role.DEPT_REVIEWER,
+                                                        Role.DEPT_HEAD, Role.TOWNSHIP_HEAD, Role.SUPERVISOR}), order=78))

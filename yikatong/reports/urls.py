@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard
 
 urlpatterns = [
     path("", views.report_list, name="reports_list"),
+    path("dashboard/", views_dashboard.dashboard, name="reports_dashboard"),
     path("build/", views.report_build, name="reports_build"),
     path("<int:pk>/", views.report_detail, name="reports_detail"),
     path("<int:pk>/remarks/", views.report_remarks, name="reports_remarks"),
