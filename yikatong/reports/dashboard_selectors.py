@@ -17,7 +17,8 @@ from yikatong.checks.models import FindingState
 from yikatong.checks.selectors import findings_for
 from yikatong.disclosure import complaints_selectors
 from yikatong.rosters import flows
-from yikatong.rosters.scope import batches_for
+from yikatong.rosters.models import BatchItem
+from yikatong.rosters.scope import batches_for, scoped
 
 from . import errors  # noqa: F401  (registers the refusal messages)
 from . import figures
@@ -100,13 +101,16 @@ def _money(rows: list[dict], code: str, name: str, period: str) -> list[dict]:
 
 
 def _trend(user, year: int, month: int) -> list[dict]:
-    """Approved batch amounts per monthly 发放期间 over the last months (the batches' totals)."""
+    """Approved amounts per monthly 发放期间 over the last months: the active items of the batches the reader
+    sees in an approved state (as figures.collect counts approved_fen), one grouped query."""
     months = []
     for i in range(TREND_MONTHS - 1, -1, -1):
         y, m = divmod(year * 12 + month - 1 - i, 12)
         months.append(f"{y}-{m + 1:02d}")
-    sums = dict(batches_for(user).filter(period__in=months, state__in=figures.APPROVED_STATES)
-                .values("period").annotate(s=Sum("total_fen")).values_list("period", "s").order_by())
+    items = scoped(BatchItem.objects.filter(status="active", batch__period__in=months,
+                                            batch__state__in=figures.APPROVED_STATES), user, "batch__")
+    sums = dict(items.values("batch__period").annotate(s=Sum("amount_fen")).values_list("batch__period", "s")
+                .order_by())
     return [{"period": p, "approved_fen": sums.get(p) or 0, "url": _url("batch_list", period=p)} for p in months]
 
 

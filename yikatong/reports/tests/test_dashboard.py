@@ -11,8 +11,8 @@ from tests.support import factories
 from yikatong.accounts.models import OrgKind
 from yikatong.accounts.roles import Role
 from yikatong.core.refusals import Forbidden
-from yikatong.reports import dashboard_selectors
-from yikatong.rosters.models import Batch
+from yikatong.reports import dashboard_selectors, figures
+from yikatong.rosters.models import Batch, BatchItem
 
 from .support import expected, random_ledger
 
@@ -102,3 +102,13 @@ def test_a_finding_drill_down_lists_exactly_the_counted_findings(dash, client):
     for f in findings:
         resp = client.get(f["url"])
         assert resp.status_code == 200 and resp.context["page"].paginator.count == f["count"]
+
+
+@pytest.mark.django_db
+def test_the_trend_of_the_month_equals_its_approved_amount(dash, regions):
+    d = dashboard_selectors.dashboard(dash.users["fin"], period="2026-11")
+    monthly = sum(it.amount_fen for it in BatchItem.objects.filter(
+        batch__period="2026-11", batch__region__code__startswith=regions["county"].prefix, status="active",
+        batch__state__in=figures.APPROVED_STATES))
+    assert [t["period"] for t in d["trend"]] == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    assert d["trend"][-1]["approved_fen"] == monthly
