@@ -195,6 +195,7 @@ UI = {
     "supervision_repayment_evidence": "GET /api/supervision/repayments/{repayment_id}/evidence",
     # monitoring reports (issue 16 §1)
     "reports_list": "GET /api/reports/",
+    "reports_dashboard": "GET /api/reports/dashboard",
     "reports_build": "POST /api/reports/",
     "reports_detail": "GET /api/reports/{report_id}",
     "reports_remarks": "POST /api/reports/{report_id}/remarks",

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 
 from yikatong.core.downloads import export_response
 
-from . import exports, selectors, services
+from . import dashboard_selectors, exports, selectors, services
 from .flow import REPORTS
 
 router = Router(tags=["监测报表"])
@@ -64,6 +64,12 @@ class BuildIn(Schema):
 def report_build(request, payload: BuildIn):
     r = services.report_build(actor=request.user, definition=payload.definition, period=payload.period)
     return _out(selectors.report_get(request.user, r.pk), request.user, detail=True)
+
+
+@router.get("/dashboard", response=dict, url_name="reports_dashboard_api",
+            summary="监管看板数据：按角色（财政/主管部门/乡镇/监督）在本辖区内的资金、进度、疑点、投诉与激活率，每项附明细列表链接")
+def report_dashboard(request, period: str = ""):
+    return dashboard_selectors.dashboard(request.user, period=period[:7])
 
 
 @router.get("/{report_id}", response=ReportDetailOut, url_name="reports_detail_api",

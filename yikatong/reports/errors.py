@@ -23,4 +23,5 @@ register_messages({
     "SHARED_ACCOUNT_UNKNOWN": "没有找到该账户的发放明细，或不在您的查看范围内",
     "PERSON_YEAR_ROLE": "只有财政部门、主管部门或监督人员可以查询个人年度享受情况",
     "PERSON_YEAR_ID_INVALID": "请输入有效的 18 位居民身份证号码",
+    "DASHBOARD_ROLE": "只有财政部门、主管部门、乡镇负责人或监督人员可以查看监管看板",
 }, conflicts={"REPORT_LOCKED", "REPORT_NOT_APPROVED"})

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views, views_watch
+from . import views, views_dashboard, views_watch
 
 urlpatterns = [
     path("", views.report_list, name="reports_list"),
+    path("dashboard/", views_dashboard.dashboard, name="reports_dashboard"),
     path("shared-accounts/", views_watch.shared_accounts, name="reports_shared_accounts"),
     path("shared-accounts/export/", views_watch.shared_accounts_export, name="reports_shared_accounts_export"),
     path("person-year/", views_watch.person_year, name="reports_person_year"),
