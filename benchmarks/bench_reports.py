@@ -33,6 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import child_support  # noqa: E402  (benchmarks/child_support.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ykt_bench_reports"
@@ -176,32 +179,6 @@ def _child(step: str, args: list[str]) -> dict:
     raise SystemExit(f"unknown step {step}")
 
 
-def _spawn(env: dict, *args) -> dict:
-    proc = subprocess.run([PY, str(Path(__file__).resolve()), "--child", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{args[0]} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _pg_url() -> str:
-    url = os.environ.get("YKT_BENCH_REPORTS_PG") or os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_PG
-
-
-def _pg_fresh(url: str) -> str | None:
-    try:
-        import psycopg
-
-        admin, dbname = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
-        with psycopg.connect(admin.replace("postgres://", "postgresql://"), autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-            c.execute(f'CREATE DATABASE "{dbname}"')
-    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        return f"PostgreSQL 不可用（{type(exc).__name__}）"
-    return None
-
-
 def _backend(url: str, work: Path, n: int, *, target: float | None) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "yikatong.settings", "YKT_PROFILE": "003",
            "YKT_VAR_DIR": str(work / "var"), "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -210,8 +187,8 @@ def _backend(url: str, work: Path, n: int, *, target: float | None) -> dict:
     subprocess.run(cli + ["migrate", "-v0"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run(cli + ["demo", "--size", "600"], env=env, check=True, cwd=ROOT, capture_output=True)
     setup_s = time.monotonic() - started
-    fixture = _spawn(env, "fixture", n)
-    measure = _spawn(env, "measure", n)
+    fixture = child_support.spawn(__file__, env, "fixture", n)
+    measure = child_support.spawn(__file__, env, "measure", n)
     c = fixture["counts"]
     written = c == {"items_in_month": n, "items_noise": n // 10, "lines": n, "persons": n // 4,
                     "findings": len(range(0, n, 100))}
@@ -225,8 +202,8 @@ def run() -> dict:
     work = Path(tempfile.mkdtemp(prefix="ykt-bench-reports-"))
     figures: dict = {"items": n, "target_seconds_pg": TARGET_SECONDS}
     try:
-        url = _pg_url()
-        reason = _pg_fresh(url)
+        url = child_support.pg_url("YKT_BENCH_REPORTS_PG", DEFAULT_PG)
+        reason = child_support.pg_fresh(url)
         figures["postgresql"] = {"skipped": reason} if reason else _backend(url, work / "pg", n, target=TARGET_SECONDS)
         if os.environ.get("YKT_BENCH_REPORTS_SQLITE", "1") != "0":
             figures["sqlite"] = _backend(f"sqlite:///{work / 'bench.sqlite3'}", work / "sqlite", n, target=None)

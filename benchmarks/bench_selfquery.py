@@ -37,6 +37,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import child_support  # noqa: E402  (benchmarks/child_support.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ykt_bench_selfquery"
@@ -225,33 +228,6 @@ def _child(step: str, args: list[str]) -> dict:
 
 # ---- the parent ------------------------------------------------------------------------------
 
-def _spawn(env: dict, *args) -> dict:
-    proc = subprocess.run([PY, str(Path(__file__).resolve()), "--child", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{args[0]} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _pg_url() -> str:
-    url = os.environ.get("YKT_BENCH_SELFQUERY_PG") or os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_PG
-
-
-def _pg_fresh(url: str) -> str | None:
-    """Drop and create the database; the reason when PostgreSQL is not reachable."""
-    try:
-        import psycopg
-
-        admin, dbname = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
-        with psycopg.connect(admin.replace("postgres://", "postgresql://"), autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-            c.execute(f'CREATE DATABASE "{dbname}"')
-    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        return f"PostgreSQL 不可用（{type(exc).__name__}）"
-    return None
-
-
 def _backend(url: str, work: Path, n: int, queries: int) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "yikatong.settings",
            "YKT_VAR_DIR": str(work / "var"), "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -260,9 +236,9 @@ def _backend(url: str, work: Path, n: int, queries: int) -> dict:
     subprocess.run(cli + ["migrate", "-v0"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run(cli + ["demo", "--size", "600"], env=env, check=True, cwd=ROOT, capture_output=True)
     setup_s = time.monotonic() - started
-    fixture = _spawn(env, "fixture", n)
-    service = _spawn(env, "measure", n, queries, "service")
-    view = _spawn(env, "measure", n, queries, "view")
+    fixture = child_support.spawn(__file__, env, "fixture", n)
+    service = child_support.spawn(__file__, env, "measure", n, queries, "service")
+    view = child_support.spawn(__file__, env, "measure", n, queries, "view")
     sample = len(range(SAMPLE_EVERY, n + 1, SAMPLE_EVERY))
     written = fixture["counts"] == {"persons": n, "sample_items": sample, "paid_lines": sample}
     figures = {"setup_seconds": round(setup_s, 1), **{k: v for k, v in fixture.items() if k != "batch_policy"},
@@ -280,8 +256,8 @@ def run() -> dict:
     figures: dict = {"persons": n, "queries_per_way": queries, "target_p95_ms": TARGET_P95_MS}
     try:
         figures["sqlite"] = _backend(f"sqlite:///{work / 'bench.sqlite3'}", work / "sqlite", n, queries)
-        url = _pg_url()
-        reason = _pg_fresh(url)
+        url = child_support.pg_url("YKT_BENCH_SELFQUERY_PG", DEFAULT_PG)
+        reason = child_support.pg_fresh(url)
         figures["postgresql"] = {"skipped": reason} if reason else _backend(url, work / "pg", n, queries)
     finally:
         shutil.rmtree(work, ignore_errors=True)
